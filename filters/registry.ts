@@ -1,0 +1,17 @@
+import type { StepDefinition } from '../pipelines/step.js';
+import { UserError } from '../pipelines/errors.js';
+import { normaliseStep } from './normalise.js';
+
+/** Every step a pipeline file may name. Add one line per step module. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const definitions: StepDefinition<any>[] = [
+  normaliseStep,
+];
+
+export const stepRegistry: ReadonlyMap<string, StepDefinition<any>> = new Map(definitions.map((d) => [d.name, d]));
+
+export function getStepDefinition(name: string): StepDefinition<any> {
+  const def = stepRegistry.get(name);
+  if (!def) throw new UserError(`unknown step '${name}'; valid steps: ${[...stepRegistry.keys()].join(', ')}`);
+  return def;
+}

@@ -1,0 +1,6 @@
+// corpusforge public API: one entry point, typed. Each area exports its own surface.
+export type { Document, Rejected } from './pipelines/document.js';
+export type { Step, StepOutput, CoordinatorStep, StepDefinition, StepSpec } from './pipelines/step.js';
+export { UserError } from './pipelines/errors.js';
+export { stepRegistry, getStepDefinition } from './filters/registry.js';
+export { normaliseText } from './filters/normalise.js';

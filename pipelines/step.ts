@@ -1,0 +1,59 @@
+import type { Document, Rejected } from './document.js';
+
+/** What one step did to one batch. `kept` preserves input order. */
+export interface StepOutput {
+  kept: Document[];
+  dropped: Rejected[];
+  /** Extra per-step counters summed into stats.json (e.g. `pii.email: 3`). */
+  counters?: Record<string, number>;
+}
+
+/**
+ * A per-document step that runs inside a worker. It must be a pure function of its
+ * options and the batch (no state shared across batches), so any worker can run any batch.
+ * - map: may change text/metadata, never drops;
+ * - filter: drops documents with a reason;
+ * - annotate: adds fields (lang, metadata, signatures), never drops.
+ */
+export interface Step {
+  readonly name: string;
+  readonly kind: 'map' | 'filter' | 'annotate';
+  run(batch: Document[]): StepOutput;
+}
+
+/**
+ * A step that decides across the whole run (deduplication). It runs on the coordinator,
+ * one batch at a time in input order, so "keep the first" means first in input order.
+ * State added since the last checkpoint is persisted with every committed shard, so that
+ * `--resume` rebuilds exactly the state that matches the committed output.
+ */
+export interface CoordinatorStep {
+  readonly name: string;
+  decide(batch: Document[]): StepOutput;
+  /** Serialised state added since the previous call (empty array when none). */
+  checkpointDelta?(): Uint8Array;
+  /** Replays one delta returned by checkpointDelta, in the order they were taken. */
+  restoreDelta?(delta: Uint8Array): void;
+  /** Numbers for stats.json beyond in/out/dropped (e.g. duplicate cluster sizes). */
+  report?(): Record<string, unknown>;
+}
+
+/**
+ * A named, configurable step as it appears in a pipeline file. A definition may provide a worker
+ * half (signatures, filtering), a coordinator half (global decisions), or both; the worker half
+ * runs at the step's position in the recipe, coordinator halves run after all worker steps.
+ */
+export interface StepDefinition<O = Record<string, unknown>> {
+  readonly name: string;
+  readonly description: string;
+  /** Validates and fills defaults for the options given in a pipeline file. Throws UserError on bad options. */
+  parseOptions(raw: Record<string, unknown>): O;
+  worker?(options: O): Step;
+  coordinator?(options: O): CoordinatorStep;
+}
+
+/** One step as written in a pipeline file: `{ "step": "normalise", ...options }`. */
+export interface StepSpec {
+  step: string;
+  [option: string]: unknown;
+}
