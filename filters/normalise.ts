@@ -2,24 +2,34 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
+import { fixMojibake } from './text/mojibake.js';
 
 const Options = z.object({
   /** Unicode normalisation form applied to every document. */
   form: z.enum(['NFC', 'NFKC']).default('NFC'),
   /** Documents shorter than this many characters after cleaning are dropped as `empty`. */
   minChars: z.number().int().min(0).default(1),
+  /** Repair UTF-8 text that was decoded as Windows-1252 ("cafÃ©" -> "café") before anything else. */
+  fixMojibake: z.boolean().default(true),
 });
 export type NormaliseOptions = z.output<typeof Options>;
 
-// C0/C1 controls except \t \n; plus zero-width and BOM characters that only hide in text.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200C\u200D\u2060\uFEFF]/g;
+// C0/C1 controls except \t \n; plus zero-width, invisible-operator, soft-hyphen and BOM
+// characters that only hide in text (and split words for every later filter).
+const CONTROL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u180E\u200B\u200C\u200D\u2060-\u2064\uFEFF]/g;
 const SPACES = /[^\S\n]+/g; // runs of horizontal whitespace (incl. NBSP, ideographic space)
 const TRAILING = / +\n/g;
 const BLANK_LINES = /\n{3,}/g;
 
 /** Cleans one text: Unicode form, line endings, control characters, whitespace runs. */
-export function normaliseText(text: string, form: NormaliseOptions['form'] = 'NFC'): string {
-  return text
+export function normaliseText(
+  text: string,
+  form: NormaliseOptions['form'] = 'NFC',
+  repairMojibake = true,
+): string {
+  // Mojibake first: its repair needs the C1 characters that the control-character pass removes.
+  return (repairMojibake ? fixMojibake(text) : text)
     .normalize(form)
     .replace(/\r\n?/g, '\n')
     .replace(CONTROL, '')
@@ -36,20 +46,24 @@ export function createNormalise(options: NormaliseOptions): Step {
     run(batch: Document[]) {
       const kept: Document[] = [];
       const dropped: Rejected[] = [];
+      let repaired = 0;
       for (const doc of batch) {
-        const text = normaliseText(doc.text, options.form);
+        const repairedText = options.fixMojibake ? fixMojibake(doc.text) : doc.text;
+        if (repairedText !== doc.text) repaired++;
+        const text = normaliseText(repairedText, options.form, false);
         const out = { ...doc, text };
-        if (text.length < options.minChars) dropped.push({ doc: out, reason: 'empty' });
+        if (text.length < options.minChars) dropped.push({ doc: out, reason: 'normalise:empty' });
         else kept.push(out);
       }
-      return { kept, dropped };
+      return { kept, dropped, counters: { 'normalise.mojibake_repaired': repaired } };
     },
   };
 }
 
 export const normaliseStep: StepDefinition<NormaliseOptions> = {
   name: 'normalise',
-  description: 'Unicode NFC, line endings, control/zero-width characters, whitespace runs; drops empty documents',
+  description:
+    'Mojibake repair (UTF-8 read as Windows-1252), Unicode NFC, line endings, control/zero-width characters, whitespace runs; drops empty documents',
   parseOptions: zodOptions('normalise', Options),
   worker: createNormalise,
 };

@@ -1,0 +1,255 @@
+import { availableParallelism } from 'node:os';
+import { rename, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Document, Rejected } from './document.js';
+import type { StepSpec } from './step.js';
+import { UserError } from './errors.js';
+import { validateRecipe, buildCoordinatorSteps } from './recipe.js';
+import { runSteps } from './batchProcessor.js';
+import { emptyRunStats, addRunStepStats, type RunStats } from './stats.js';
+import { readJournal, appendJournal, type JournalEntry } from './journal.js';
+import { buildManifest, inputsHash, sha256Hex, type Manifest } from './manifest.js';
+import { OutputLayout } from './outputLayout.js';
+import { encodeStateFrames, restoreStateFile } from './stateFile.js';
+import { BatchRunner } from './batchRunner.js';
+import { documentBatches, type InputBatch } from './documentBatches.js';
+import { expandInputs, type InputFile } from '../datasets/inputs.js';
+import { writeFileAtomic, writeJsonAtomic, tempPathFor } from '../datasets/atomicFile.js';
+import type { ShardInfo } from '../datasets/parquetShardWriter.js';
+
+export interface CurateOptions {
+  /** Input paths, folders or globs (sorted; this rank takes files i % worldSize == rank). */
+  inputs?: string[];
+  /** Or a live document source (e.g. a crawl); not resumable by skipping. */
+  source?: AsyncIterable<Document>;
+  out: string;
+  steps: StepSpec[];
+  /** Worker threads; 0 runs the steps in this thread (debugging). Default: number of cores. */
+  workers?: number;
+  batchSize?: number;
+  shardDocs?: number;
+  shardBytes?: number;
+  keepRejected?: boolean;
+  resume?: boolean;
+  rank?: number;
+  worldSize?: number;
+  textField?: string;
+  strict?: boolean;
+  onWarning?: (message: string) => void;
+  onProgress?: (progress: CurateProgress) => void;
+}
+
+export interface CurateProgress {
+  docsRead: number;
+  bytesRead: number;
+  /** Total input bytes of this rank, when known (files, not live sources). */
+  totalBytes?: number;
+  kept: number;
+  dropped: number;
+  elapsedMs: number;
+}
+
+export interface CurateResult {
+  manifest: Manifest;
+  stats: RunStats;
+  /** Input documents skipped because a previous run had committed them (resume). */
+  resumedDocs: number;
+  alreadyComplete: boolean;
+}
+
+const TOOL = 'corpusforge curate';
+
+function textBytes(docs: Document[]): number {
+  let n = 0;
+  for (const d of docs) n += Buffer.byteLength(d.text);
+  return n;
+}
+
+/** Runs a curate pipeline: read -> worker steps (pool) -> coordinator steps (in order) -> Parquet shards. */
+export async function curate(options: CurateOptions): Promise<CurateResult> {
+  const rank = options.rank ?? 0;
+  const worldSize = options.worldSize ?? 1;
+  if (!Number.isInteger(worldSize) || worldSize < 1 || !Number.isInteger(rank) || rank < 0 || rank >= worldSize) {
+    throw new UserError(`--rank must be in [0, --world-size); got rank ${rank}, world size ${worldSize}`);
+  }
+  const { steps } = validateRecipe({ steps: options.steps });
+  const shardDocs = options.shardDocs ?? 100_000;
+  const shardBytes = options.shardBytes ?? 256 * 2 ** 20;
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 256, shardDocs));
+  const keepRejected = options.keepRejected ?? false;
+  const workers = options.workers ?? availableParallelism();
+
+  let files: InputFile[] = [];
+  if (options.source) {
+    if (options.resume) throw new UserError('--resume needs file inputs; a live source resumes on its own');
+  } else {
+    files = (await expandInputs(options.inputs ?? [])).filter((_, i) => i % worldSize === rank);
+  }
+  const optionsHash = sha256Hex(JSON.stringify({ steps, shardDocs, shardBytes, batchSize, keepRejected, textField: options.textField ?? 'text', worldSize }));
+  const inHash = inputsHash(files);
+  const layout = new OutputLayout(options.out, rank, worldSize);
+  await layout.ensure();
+
+  // Resume: trust only the journal; delete everything it does not list.
+  const previous = await readJournal(layout.journal);
+  const prevRun = await readFile(layout.runInfo, 'utf8').then((t) => JSON.parse(t) as { options_hash: string; inputs_hash: string; complete?: boolean }, () => undefined);
+  if (!options.resume && (previous.length > 0 || prevRun)) {
+    throw new UserError(`${options.out} already holds a curate run; pass --resume to continue it or choose another --out`);
+  }
+  if (options.resume && prevRun && (prevRun.options_hash !== optionsHash || prevRun.inputs_hash !== inHash)) {
+    throw new UserError(`${options.out}: the inputs or options differ from the run being resumed; use the same ones or another --out`);
+  }
+  const committed = new Set<string>();
+  for (const e of previous) for (const f of [e.docs?.file, e.rejected?.file, e.state]) if (f) committed.add(f);
+  await layout.removeUncommitted(committed);
+  await writeFileAtomic(layout.journal, previous.map((e) => JSON.stringify(e) + '\n').join(''));
+  const manifestMeta = { tool: TOOL, optionsHash, inputsHash: inHash, rank, worldSize };
+  if (prevRun?.complete && previous.length > 0) {
+    const manifest = buildManifest(previous, { ...manifestMeta, complete: true });
+    return { manifest, stats: previous.at(-1)!.stats, resumedDocs: previous.at(-1)!.cursor, alreadyComplete: true };
+  }
+  await writeJsonAtomic(layout.runInfo, { options_hash: optionsHash, inputs_hash: inHash, complete: false, steps });
+
+  const coordinator = buildCoordinatorSteps(steps);
+  for (const e of previous) if (e.state) await restoreStateFile(join(options.out, e.state), coordinator);
+  const last = previous.at(-1);
+  const stats: RunStats = last ? structuredClone(last.stats) : emptyRunStats(steps.map((s) => s.step));
+  const committedOut = { ...stats.output };
+  const entries: JournalEntry[] = [...previous];
+  const skip = last?.cursor ?? 0;
+
+  const runner = new BatchRunner(workers);
+  const t0 = performance.now();
+  let handled = skip; // input docs decided (kept or dropped)
+  let lastFlushCursor = skip;
+  let pending: Document[] = [];
+  let pendingBytes = 0;
+  let pendingRejected: Rejected[] = [];
+  let pendingFrames: { step: number; delta: Uint8Array }[] = [];
+  let nextShard = entries.length;
+  let commitChain: Promise<void> = Promise.resolve();
+  let writesInFlight = 0;
+  const totalBytes = options.source ? undefined : files.reduce((n, f) => n + f.bytes, 0);
+
+  const progress = () =>
+    options.onProgress?.({
+      docsRead: stats.input.docs,
+      bytesRead: stats.input.bytes,
+      totalBytes,
+      kept: committedOut.docs + pending.length,
+      dropped: stats.input.docs - committedOut.docs - pending.length,
+      elapsedMs: performance.now() - t0,
+    });
+
+  const flush = async (): Promise<void> => {
+    const shard = nextShard++;
+    const docs = pending, rejected = pendingRejected, frames = pendingFrames;
+    const snapshot: RunStats = structuredClone(stats);
+    for (let i = 0; i < coordinator.length; i++) {
+      const r = coordinator[i]!.report?.();
+      if (r) snapshot.reports[coordinator[i]!.name] = r;
+    }
+    const cursor = handled;
+    pending = [];
+    pendingBytes = 0;
+    pendingRejected = [];
+    pendingFrames = [];
+    lastFlushCursor = cursor;
+    const write = async (file: string, rows: Document[], reasons?: string[]): Promise<ShardInfo | null> => {
+      if (rows.length === 0) return null;
+      const path = join(options.out, file);
+      const info = await runner.write(tempPathFor(path), rows, { reasons });
+      return { file, ...info };
+    };
+    const written = Promise.all([
+      write(layout.docsShard(shard), docs),
+      write(layout.rejectedShard(shard), rejected.map((r) => r.doc), rejected.map((r) => r.reason)),
+    ]);
+    written.catch(() => undefined); // surfaced through commitChain
+    writesInFlight++;
+    commitChain = commitChain.then(async () => {
+      const [d, r] = await written;
+      for (const info of [d, r]) if (info) await rename(tempPathFor(join(options.out, info.file)), join(options.out, info.file));
+      let state: string | null = null;
+      if (frames.length > 0) {
+        state = layout.stateFile(shard);
+        await writeFileAtomic(join(options.out, state), encodeStateFrames(frames));
+      }
+      committedOut.docs += d?.rows ?? 0;
+      committedOut.rejected += r?.rows ?? 0;
+      committedOut.shards += d ? 1 : 0;
+      committedOut.bytes += d?.bytes ?? 0;
+      snapshot.output = { ...committedOut };
+      const entry: JournalEntry = { shard, docs: d, rejected: r, state, cursor, stats: snapshot };
+      await appendJournal(layout.journal, entry);
+      entries.push(entry);
+      await writeJsonAtomic(layout.manifest, buildManifest(entries, { ...manifestMeta, complete: false }));
+      writesInFlight--;
+    });
+    // Bound memory: at most two shards being encoded at once.
+    if (writesInFlight >= 2) await commitChain;
+  };
+
+  const handle = async (batch: InputBatch, result: Awaited<ReturnType<BatchRunner['process']>>) => {
+    const rejectedLimit = keepRejected ? shardDocs : Infinity;
+    const over =
+      pending.length + result.kept.length > shardDocs ||
+      pendingBytes + textBytes(result.kept) > shardBytes ||
+      pendingRejected.length + result.rejected.length > rejectedLimit ||
+      handled - lastFlushCursor >= 4 * shardDocs;
+    if ((pending.length > 0 || pendingRejected.length > 0 || handled > lastFlushCursor) && over) await flush();
+    const decided = runSteps(coordinator, result.kept, keepRejected);
+    for (let i = 0; i < coordinator.length; i++) {
+      const delta = coordinator[i]!.checkpointDelta?.();
+      if (delta && delta.length > 0) pendingFrames.push({ step: i, delta });
+    }
+    stats.input.docs += batch.docs.length;
+    stats.input.bytes += batch.bytes;
+    stats.input.malformed += batch.malformed;
+    addRunStepStats(stats, result.stats);
+    addRunStepStats(stats, decided.stats);
+    handled += batch.docs.length;
+    for (const d of decided.kept) pending.push(d);
+    pendingBytes += textBytes(decided.kept);
+    if (keepRejected) pendingRejected.push(...result.rejected, ...decided.rejected);
+    progress();
+  };
+
+  const maxInFlight = Math.max(2, runner.threads * 2);
+  const queue: { batch: InputBatch; result: ReturnType<BatchRunner['process']> }[] = [];
+  try {
+    const source = documentBatches({ files, source: options.source, skip, batchSize, textField: options.textField, strict: options.strict, onWarning: options.onWarning });
+    for await (const batch of source) {
+      const result = runner.process(steps, batch.docs, keepRejected);
+      result.catch(() => undefined); // awaited in order below
+      queue.push({ batch, result });
+      while (queue.length >= maxInFlight) {
+        const head = queue.shift()!;
+        await handle(head.batch, await head.result);
+      }
+    }
+    while (queue.length > 0) {
+      const head = queue.shift()!;
+      await handle(head.batch, await head.result);
+    }
+    if (pending.length > 0 || pendingRejected.length > 0 || handled > lastFlushCursor || entries.length === 0) await flush();
+    await commitChain;
+  } catch (e) {
+    await commitChain.catch(() => undefined);
+    await runner.close();
+    await layout.removeUncommitted(new Set(entries.flatMap((x) => [x.docs?.file, x.rejected?.file, x.state].filter((f): f is string => !!f))));
+    throw e;
+  }
+  await runner.close();
+  for (let i = 0; i < coordinator.length; i++) {
+    const r = coordinator[i]!.report?.();
+    if (r) stats.reports[coordinator[i]!.name] = r;
+  }
+  stats.output = { ...committedOut };
+  const manifest = buildManifest(entries, { ...manifestMeta, complete: true });
+  await writeJsonAtomic(layout.stats, stats);
+  await writeJsonAtomic(layout.manifest, manifest);
+  await writeJsonAtomic(layout.runInfo, { options_hash: optionsHash, inputs_hash: inHash, complete: true, steps });
+  progress();
+  return { manifest, stats, resumedDocs: skip, alreadyComplete: false };
+}

@@ -1,0 +1,8 @@
+export { curate, type CurateOptions, type CurateProgress, type CurateResult } from './curate.js';
+export { loadRecipe, validateRecipe, type Recipe } from './recipe.js';
+export { runSteps, type BatchResult } from './batchProcessor.js';
+export type { RunStats, StepStats } from './stats.js';
+export { mergeRunStats } from './stats.js';
+export { readManifest, type Manifest } from './manifest.js';
+export { mergeManifests } from './mergeManifests.js';
+export { UserError } from './errors.js';

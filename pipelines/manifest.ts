@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { ShardInfo } from '../datasets/parquetShardWriter.js';
+import type { InputFile } from '../datasets/inputs.js';
+import { UserError } from './errors.js';
+import type { JournalEntry } from './journal.js';
+
+/** manifest.json: the finished shards of a run (rebuilt from the journal), never an unfinished one. */
+export interface Manifest {
+  version: 1;
+  kind: 'docs';
+  tool: string;
+  created: string;
+  /** False while a run is in progress or was interrupted; `--resume` finishes it. */
+  complete: boolean;
+  options_hash: string;
+  inputs_hash: string;
+  rank: number;
+  world_size: number;
+  shards: ShardInfo[];
+  rejected: ShardInfo[];
+  totals: { rows: number; bytes: number; shards: number; rejected_rows: number };
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** Hash of the inputs as listed (path, size): a changed input set must not be resumed silently. */
+export function inputsHash(files: InputFile[]): string {
+  return sha256Hex(JSON.stringify(files.map((f) => [f.path, f.bytes])));
+}
+
+export function buildManifest(
+  entries: JournalEntry[],
+  meta: { tool: string; optionsHash: string; inputsHash: string; rank: number; worldSize: number; complete: boolean },
+): Manifest {
+  const shards = entries.flatMap((e) => (e.docs ? [e.docs] : []));
+  const rejected = entries.flatMap((e) => (e.rejected ? [e.rejected] : []));
+  return {
+    version: 1,
+    kind: 'docs',
+    tool: meta.tool,
+    created: new Date().toISOString(),
+    complete: meta.complete,
+    options_hash: meta.optionsHash,
+    inputs_hash: meta.inputsHash,
+    rank: meta.rank,
+    world_size: meta.worldSize,
+    shards,
+    rejected,
+    totals: {
+      rows: shards.reduce((n, s) => n + s.rows, 0),
+      bytes: shards.reduce((n, s) => n + s.bytes, 0),
+      shards: shards.length,
+      rejected_rows: rejected.reduce((n, s) => n + s.rows, 0),
+    },
+  };
+}
+
+export async function readManifest(path: string): Promise<Manifest> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${path}: cannot read manifest (${(e as Error).message.split('\n')[0]})`);
+  }
+  const m = json as Manifest;
+  if (m?.version !== 1 || m.kind !== 'docs' || !Array.isArray(m.shards)) throw new UserError(`${path}: not a corpusforge docs manifest`);
+  return m;
+}

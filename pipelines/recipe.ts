@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { getStepDefinition } from '../filters/registry.js';
+import { UserError } from './errors.js';
+import type { CoordinatorStep, Step, StepSpec } from './step.js';
+
+/** A declarative pipeline: the steps to run, in order, with their options. */
+export interface Recipe {
+  steps: StepSpec[];
+}
+
+/** Checks every step name and option now, so a typo fails before any work is done. */
+export function validateRecipe(recipe: unknown, where = 'pipeline'): Recipe {
+  if (!recipe || typeof recipe !== 'object' || !Array.isArray((recipe as Recipe).steps)) {
+    throw new UserError(`${where}: expected an object with a "steps" array`);
+  }
+  const steps = (recipe as Recipe).steps;
+  steps.forEach((spec, i) => {
+    if (!spec || typeof spec !== 'object' || typeof spec.step !== 'string') {
+      throw new UserError(`${where}: steps[${i}]: expected an object with a "step" name`);
+    }
+    try {
+      const { step, ...options } = spec;
+      getStepDefinition(step).parseOptions(options);
+    } catch (e) {
+      throw new UserError(`${where}: steps[${i}]: ${(e as Error).message}`);
+    }
+  });
+  const names = steps.map((s) => s.step);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new UserError(`${where}: step '${dup}' appears twice`);
+  return { steps };
+}
+
+export async function loadRecipe(path: string): Promise<Recipe & Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new UserError(`${path}: cannot read the pipeline file`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  validateRecipe(json, path);
+  return json as Recipe & Record<string, unknown>;
+}
+
+function build<T>(specs: StepSpec[], pick: 'worker' | 'coordinator'): T[] {
+  const out: T[] = [];
+  for (const { step, ...options } of specs) {
+    const def = getStepDefinition(step);
+    const make = def[pick] as ((o: unknown) => T) | undefined;
+    if (make) out.push(make(def.parseOptions(options)));
+  }
+  return out;
+}
+
+/** The worker halves, in recipe order. */
+export const buildWorkerSteps = (specs: StepSpec[]): Step[] => build<Step>(specs, 'worker');
+/** The coordinator halves (global decisions), in recipe order. */
+export const buildCoordinatorSteps = (specs: StepSpec[]): CoordinatorStep[] => build<CoordinatorStep>(specs, 'coordinator');

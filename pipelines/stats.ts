@@ -1,0 +1,60 @@
+/** Counts for one step over a run: what stats.json shows per step. */
+export interface StepStats {
+  in: number;
+  out: number;
+  dropped: Record<string, number>;
+  ms: number;
+  counters: Record<string, number>;
+}
+
+/** Whole-run counts: input, per-step funnel (recipe order), output. */
+export interface RunStats {
+  input: { docs: number; bytes: number; malformed: number };
+  steps: Record<string, StepStats>;
+  output: { docs: number; rejected: number; shards: number; bytes: number };
+  /** Reports from coordinator steps and the bias report (duplicate clusters, group rates). */
+  reports: Record<string, unknown>;
+}
+
+export function emptyStepStats(): StepStats {
+  return { in: 0, out: 0, dropped: {}, ms: 0, counters: {} };
+}
+
+export function emptyRunStats(stepNames: string[] = []): RunStats {
+  const steps: Record<string, StepStats> = {};
+  for (const n of stepNames) steps[n] = emptyStepStats();
+  return { input: { docs: 0, bytes: 0, malformed: 0 }, steps, output: { docs: 0, rejected: 0, shards: 0, bytes: 0 }, reports: {} };
+}
+
+function addCounts(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+/** Adds `from` into `into` (step by step). */
+export function addStepStats(into: StepStats, from: StepStats): void {
+  into.in += from.in;
+  into.out += from.out;
+  into.ms += from.ms;
+  addCounts(into.dropped, from.dropped);
+  addCounts(into.counters, from.counters);
+}
+
+export function addRunStepStats(into: RunStats, from: Record<string, StepStats>): void {
+  for (const [name, s] of Object.entries(from)) addStepStats((into.steps[name] ??= emptyStepStats()), s);
+}
+
+/** Sums per-rank stats (merge-manifests). */
+export function mergeRunStats(all: RunStats[]): RunStats {
+  const out = emptyRunStats();
+  for (const s of all) {
+    out.input.docs += s.input.docs;
+    out.input.bytes += s.input.bytes;
+    out.input.malformed += s.input.malformed;
+    addRunStepStats(out, s.steps);
+    out.output.docs += s.output.docs;
+    out.output.rejected += s.output.rejected;
+    out.output.shards += s.output.shards;
+    out.output.bytes += s.output.bytes;
+  }
+  return out;
+}
