@@ -1,0 +1,70 @@
+/**
+ * Exact duplicate removal across the whole run: a 64-bit hash of the normalised text, computed
+ * in the worker (`metadata._exact_hash`), decided on the coordinator keeping the first document
+ * in input order. Dropped: `exact_dedup:duplicate` with `metadata.duplicate_of`.
+ */
+import { z } from 'zod';
+import type { Document } from '../pipelines/document.js';
+import type { StepDefinition, Step, CoordinatorStep } from '../pipelines/step.js';
+import { zodOptions } from '../pipelines/options.js';
+import { hashString64 } from './minhash/hash.js';
+import { simplifyText } from './minhash/signature.js';
+import { annotateKeys, createKeepFirstCoordinator, type KeepFirstSpec } from './minhash/keepFirstStep.js';
+
+const Options = z.object({
+  /**
+   * What counts as "the same text": `whitespace` (default) ignores only spacing and line breaks;
+   * `lowercase` also ignores case; `simplify` is MinHash's normalisation (also punctuation,
+   * accents and digits); `none` compares the text byte for byte.
+   */
+  normalise: z.enum(['none', 'whitespace', 'lowercase', 'simplify']).default('whitespace'),
+});
+export type ExactDedupOptions = z.output<typeof Options>;
+
+const SPACES = /\s+/g;
+
+/** The text exact dedup compares, under the given normalisation. */
+export function exactDedupText(text: string, mode: ExactDedupOptions['normalise']): string {
+  switch (mode) {
+    case 'none':
+      return text;
+    case 'whitespace':
+      return text.replace(SPACES, ' ').trim();
+    case 'lowercase':
+      return text.toLowerCase().replace(SPACES, ' ').trim();
+    case 'simplify':
+      return simplifyText(text);
+  }
+}
+
+function spec(options: ExactDedupOptions): KeepFirstSpec {
+  return {
+    name: 'exact_dedup',
+    reason: 'exact_dedup:duplicate',
+    metadataKey: '_exact_hash',
+    numKeys: 1,
+    computeKeys(doc: Document) {
+      const keys = new Uint32Array(2);
+      hashString64(exactDedupText(doc.text, options.normalise), keys);
+      return keys;
+    },
+    unkeyedCounter: 'unkeyed',
+  };
+}
+
+export function createExactHashStep(options: ExactDedupOptions): Step {
+  const s = spec(options);
+  return { name: 'exact_dedup', kind: 'annotate', run: (batch) => annotateKeys(s, batch) };
+}
+
+export function createExactDedupCoordinator(options: ExactDedupOptions): CoordinatorStep {
+  return createKeepFirstCoordinator(spec(options));
+}
+
+export const exactDedupStep: StepDefinition<ExactDedupOptions> = {
+  name: 'exact_dedup',
+  description: 'Exact duplicate removal across the run (64-bit hash of whitespace-normalised text), keeps the first',
+  parseOptions: zodOptions('exact_dedup', Options),
+  worker: createExactHashStep,
+  coordinator: createExactDedupCoordinator,
+};
