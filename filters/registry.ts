@@ -1,11 +1,17 @@
 import type { StepDefinition } from '../pipelines/step.js';
 import { UserError } from '../pipelines/errors.js';
 import { normaliseStep } from './normalise.js';
+import { exactDedupStep } from './exactDedup.js';
+import { minhashDedupStep } from './minhashDedup.js';
+import { urlDedupStep } from './urlDedup.js';
 
 /** Every step a pipeline file may name. Add one line per step module. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const definitions: StepDefinition<any>[] = [
   normaliseStep,
+  exactDedupStep,
+  minhashDedupStep,
+  urlDedupStep,
 ];
 
 export const stepRegistry: ReadonlyMap<string, StepDefinition<any>> = new Map(definitions.map((d) => [d.name, d]));
