@@ -1,0 +1,17 @@
+// DuckDB as an independent Parquet reader: what our writer produces must read back there.
+import { DuckDBInstance } from '@duckdb/node-api';
+
+export async function duckQuery(sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    const reader = await conn.runAndReadAll(sql);
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** SQL string literal. */
+export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
