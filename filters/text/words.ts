@@ -1,0 +1,62 @@
+/**
+ * Word splitting shared by the quality filters.
+ *
+ * Output mimics what datatrove's filters see from NLTK's word_tokenize: word tokens plus
+ * punctuation tokens (",", ".", "..."), because several Gopher ratios are taken over *all*
+ * tokens. Scripts written without spaces (Han, Kana, Thai, Lao, Khmer, Myanmar) go through
+ * Intl.Segmenter's dictionary-based word breaking, so a Chinese paragraph becomes words rather
+ * than one giant "word" that would fail every word-count and word-length rule.
+ */
+
+const UNSPACED_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
+// A word: letters/marks/digits, with inner apostrophes, hyphens or number separators ("don't",
+// "well-known", "3.14", "1,000"); "..." stays one token as in NLTK; any other non-space char is
+// its own punctuation token.
+const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+|[.,]\p{N}+)*|\.\.\.|[^\s\p{L}\p{M}\p{N}]/gu;
+const NOT_SYMBOL = /[^\p{P}\p{S}]/u;
+const LETTER = /\p{L}/u;
+
+let segmenter: Intl.Segmenter | undefined;
+
+/** True when the text contains characters of a script that is written without spaces. */
+export function hasUnspacedScript(text: string): boolean {
+  return UNSPACED_CHAR.test(text);
+}
+
+/** Splits text into word and punctuation tokens (see module comment). */
+export function tokenize(text: string): string[] {
+  if (!UNSPACED_CHAR.test(text)) return text.match(TOKEN) ?? [];
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
+  const out: string[] = [];
+  for (const s of segmenter.segment(text)) {
+    if (s.isWordLike) out.push(s.segment);
+    else if (s.segment.trim() !== '') {
+      // Non-word segments may hold several punctuation marks ("」。"); split them like the regex path.
+      const parts = s.segment.match(TOKEN);
+      if (parts) for (const p of parts) out.push(p);
+    }
+  }
+  return out;
+}
+
+/** A token made only of punctuation/symbol characters (datatrove's PUNCTUATION_SET test). */
+export function isSymbolToken(token: string): boolean {
+  return !NOT_SYMBOL.test(token);
+}
+
+/** Python's `any(c.isalpha() for c in w)`. */
+export function hasLetter(token: string): boolean {
+  return LETTER.test(token);
+}
+
+/** Share of word tokens that come from a script written without spaces. */
+export function unspacedShare(tokens: readonly string[]): number {
+  let words = 0;
+  let unspaced = 0;
+  for (const t of tokens) {
+    if (!hasLetter(t)) continue;
+    words++;
+    if (UNSPACED_CHAR.test(t)) unspaced++;
+  }
+  return words === 0 ? 0 : unspaced / words;
+}
