@@ -23,7 +23,7 @@ export class BatchRunner {
         minThreads: threads,
         maxThreads: threads,
         idleTimeout: 60_000,
-        execArgv: [...process.execArgv.filter((a) => !a.includes('tsx')), '--import', import.meta.resolve('tsx')],
+        execArgv: ['--import', import.meta.resolve('tsx')],
       });
     }
   }

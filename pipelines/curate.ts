@@ -206,6 +206,12 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     stats.input.docs += batch.docs.length;
     stats.input.bytes += batch.bytes;
     stats.input.malformed += batch.malformed;
+    // A dedup step's worker half (signatures) and coordinator half share a name: count its docs
+    // once, at the coordinator where it decides, and its time in both places.
+    for (const c of coordinator) {
+      const w = result.stats[c.name];
+      if (w) w.in = w.out = 0;
+    }
     addRunStepStats(stats, result.stats);
     addRunStepStats(stats, decided.stats);
     handled += batch.docs.length;

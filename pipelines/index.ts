@@ -1,5 +1,6 @@
 export { curate, type CurateOptions, type CurateProgress, type CurateResult } from './curate.js';
-export { loadRecipe, validateRecipe, type Recipe } from './recipe.js';
+export { validateRecipe, type Recipe } from './recipe.js';
+export { loadPipelineFile, PipelineFileSchema, type PipelineFile } from './pipelineFile.js';
 export { runSteps, type BatchResult } from './batchProcessor.js';
 export type { RunStats, StepStats } from './stats.js';
 export { mergeRunStats } from './stats.js';

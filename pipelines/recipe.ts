@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { getStepDefinition } from '../filters/registry.js';
 import { UserError } from './errors.js';
 import type { CoordinatorStep, Step, StepSpec } from './step.js';
@@ -29,23 +28,6 @@ export function validateRecipe(recipe: unknown, where = 'pipeline'): Recipe {
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new UserError(`${where}: step '${dup}' appears twice`);
   return { steps };
-}
-
-export async function loadRecipe(path: string): Promise<Recipe & Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new UserError(`${path}: cannot read the pipeline file`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  validateRecipe(json, path);
-  return json as Recipe & Record<string, unknown>;
 }
 
 function build<T>(specs: StepSpec[], pick: 'worker' | 'coordinator'): T[] {

@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { intFlag, parseCommandArgs } from '../args.js';
 import { curate } from '../../pipelines/curate.js';
-import { loadRecipe } from '../../pipelines/recipe.js';
+import { loadPipelineFile, type PipelineFile } from '../../pipelines/pipelineFile.js';
 import type { StepSpec } from '../../pipelines/step.js';
 import { UserError } from '../../pipelines/errors.js';
 import { progressPrinter } from '../progress.js';
@@ -10,7 +10,7 @@ import { stepRegistry } from '../../filters/registry.js';
 /** The steps `curate` runs without --config. */
 export const DEFAULT_CURATE_STEPS: StepSpec[] = [{ step: 'normalise' }];
 
-const FLAGS = {
+export const CURATE_FLAGS = {
   input: { type: 'string', multiple: true, short: 'i' },
   out: { type: 'string', short: 'o' },
   config: { type: 'string' },
@@ -55,48 +55,59 @@ options:
 steps available in --config: ${[...stepRegistry.keys()].join(', ')}`;
   },
   async run(argv) {
-    const { values } = parseCommandArgs('curate', argv, FLAGS);
-    if (!values.input?.length) throw new UserError('curate: --input is required');
-    if (!values.out) throw new UserError('curate: --out is required');
-    const steps = values.config ? (await loadRecipe(values.config)).steps : DEFAULT_CURATE_STEPS;
-    const progress = values.quiet ? undefined : progressPrinter('curate');
-    let warnings = 0;
-    const result = await curate({
-      inputs: values.input,
-      out: values.out,
-      steps,
-      workers: values.workers === undefined ? undefined : intFlag('workers', values.workers, 0),
-      resume: values.resume,
-      keepRejected: values['keep-rejected'],
-      textField: values['text-field'],
-      strict: values.strict,
-      shardDocs: intFlag('shard-docs', values['shard-docs'], 100_000, 1),
-      shardBytes: intFlag('shard-bytes', values['shard-bytes'], 256 * 2 ** 20, 1),
-      batchSize: intFlag('batch-size', values['batch-size'], 256, 1),
-      rank: intFlag('rank', values.rank, 0),
-      worldSize: intFlag('world-size', values['world-size'], 1, 1),
-      onWarning: (m) => {
-        if (++warnings <= 20) console.error(`warning: ${m}`);
-        else if (warnings === 21) console.error('warning: more malformed records; see stats.json (input.malformed)');
-      },
-      onProgress: progress ? (p) => progress.update(p) : undefined,
-    });
-    progress?.done();
-    const s = result.stats;
-    if (result.alreadyComplete) {
-      console.log(`curate: ${values.out} is already complete (${result.manifest.totals.rows} docs in ${result.manifest.totals.shards} shards); nothing to do`);
-      return 0;
-    }
-    const pct = s.input.docs ? ((100 * s.output.docs) / s.input.docs).toFixed(1) : '0.0';
-    console.log(
-      `curate: ${s.input.docs} docs read (${s.input.malformed} malformed skipped), ${s.output.docs} kept (${pct}%) in ${s.output.shards} shards, ` +
-        `${(s.output.bytes / 2 ** 20).toFixed(1)} MiB` + (result.resumedDocs ? `; resumed after ${result.resumedDocs} committed docs` : ''),
-    );
-    for (const [name, st] of Object.entries(s.steps)) {
-      const drops = Object.entries(st.dropped).map(([r, n]) => `${r}=${n}`).join(' ');
-      console.log(`  ${name.padEnd(20)} in ${st.in} out ${st.out} ${(st.ms / 1000).toFixed(2)}s${drops ? ' dropped ' + drops : ''}`);
-    }
-    console.log(`manifest: ${result.manifest.totals.shards} shards listed in ${values.out}/${result.manifest.world_size > 1 ? `manifest-r${result.manifest.rank}.json` : 'manifest.json'}`);
-    return 0;
+    const { values } = parseCommandArgs('curate', argv, CURATE_FLAGS);
+    const pipeline = values.config ? await loadPipelineFile(values.config) : undefined;
+    return executeCurate('curate', values, pipeline);
   },
 };
+
+type CurateFlagValues = ReturnType<typeof parseCommandArgs<typeof CURATE_FLAGS>>['values'];
+
+/** Shared by `curate` and `run`: flags override what the pipeline file sets. */
+export async function executeCurate(name: string, values: CurateFlagValues, pipeline?: PipelineFile): Promise<number> {
+  const inputs = values.input?.length ? values.input : pipeline?.input;
+  const out = values.out ?? pipeline?.out;
+  if (!inputs?.length) throw new UserError(`${name}: --input is required`);
+  if (!out) throw new UserError(`${name}: --out is required`);
+  const steps = pipeline?.steps ?? DEFAULT_CURATE_STEPS;
+  const fixed = pipeline?.curate ?? {};
+  const progress = values.quiet ? undefined : progressPrinter(name);
+  let warnings = 0;
+  const result = await curate({
+    inputs,
+    out,
+    steps,
+    workers: values.workers === undefined ? undefined : intFlag('workers', values.workers, 0),
+    resume: values.resume,
+    keepRejected: values['keep-rejected'] ?? fixed.keepRejected,
+    textField: values['text-field'] ?? fixed.textField,
+    strict: values.strict ?? fixed.strict,
+    shardDocs: intFlag('shard-docs', values['shard-docs'], fixed.shardDocs ?? 100_000, 1),
+    shardBytes: intFlag('shard-bytes', values['shard-bytes'], fixed.shardBytes ?? 256 * 2 ** 20, 1),
+    batchSize: intFlag('batch-size', values['batch-size'], fixed.batchSize ?? 256, 1),
+    rank: intFlag('rank', values.rank, 0),
+    worldSize: intFlag('world-size', values['world-size'], 1, 1),
+    onWarning: (m) => {
+      if (++warnings <= 20) console.error(`warning: ${m}`);
+      else if (warnings === 21) console.error('warning: more malformed records; see stats.json (input.malformed)');
+    },
+    onProgress: progress ? (p) => progress.update(p) : undefined,
+  });
+  progress?.done();
+  const s = result.stats;
+  if (result.alreadyComplete) {
+    console.log(`${name}: ${out} is already complete (${result.manifest.totals.rows} docs in ${result.manifest.totals.shards} shards); nothing to do`);
+    return 0;
+  }
+  const pct = s.input.docs ? ((100 * s.output.docs) / s.input.docs).toFixed(1) : '0.0';
+  console.log(
+    `${name}: ${s.input.docs} docs read (${s.input.malformed} malformed skipped), ${s.output.docs} kept (${pct}%) in ${s.output.shards} shards, ` +
+      `${(s.output.bytes / 2 ** 20).toFixed(1)} MiB` + (result.resumedDocs ? `; resumed after ${result.resumedDocs} committed docs` : ''),
+  );
+  for (const [step, st] of Object.entries(s.steps)) {
+    const drops = Object.entries(st.dropped).map(([r, n]) => `${r}=${n}`).join(' ');
+    console.log(`  ${step.padEnd(20)} in ${st.in} out ${st.out} ${(st.ms / 1000).toFixed(2)}s${drops ? ' dropped ' + drops : ''}`);
+  }
+  console.log(`manifest: ${result.manifest.totals.shards} shards listed in ${out}/${result.manifest.world_size > 1 ? `manifest-r${result.manifest.rank}.json` : 'manifest.json'}`);
+  return 0;
+}

@@ -1,0 +1,20 @@
+import type { Command } from '../command.js';
+import { parseCommandArgs } from '../args.js';
+import { mergeManifests } from '../../pipelines/mergeManifests.js';
+import { UserError } from '../../pipelines/errors.js';
+
+export const command: Command = {
+  name: 'merge-manifests',
+  summary: 'join the per-rank manifests of a run split with --rank/--world-size',
+  help: `usage: corpusforge merge-manifests DIR
+
+After every rank of 'corpusforge curate --rank R --world-size W --out DIR' has finished, writes
+DIR/manifest.json and DIR/stats.json covering all ranks. Refuses while a rank is missing or unfinished.`,
+  async run(argv) {
+    const { positionals } = parseCommandArgs('merge-manifests', argv, {}, true);
+    if (positionals.length !== 1) throw new UserError('merge-manifests: expected one DIR');
+    const m = await mergeManifests(positionals[0]!);
+    console.log(`merge-manifests: ${m.world_size} ranks, ${m.totals.shards} shards, ${m.totals.rows} docs -> ${positionals[0]}/manifest.json`);
+    return 0;
+  },
+};
