@@ -13,6 +13,8 @@ export interface TokenizerParts {
   specialTokens?: ReadonlyMap<string, number>;
   /** Max cached words; the cache is dropped and restarted when full. */
   cacheSize?: number;
+  /** Prepend a space to text that does not start with one (HF ByteLevel add_prefix_space). */
+  addPrefixSpace?: boolean;
 }
 
 const textEncoder = new TextEncoder();
@@ -32,6 +34,7 @@ export class Tokenizer {
   private readonly regex: RegExp;
   private readonly cache = new Map<string, number | number[]>();
   private readonly cacheSize: number;
+  private readonly addPrefixSpace: boolean;
   private scratch = new Uint8Array(1024);
   private readonly specialRegexes = new Map<string, RegExp>();
 
@@ -42,6 +45,7 @@ export class Tokenizer {
     for (const [text, id] of this.specialTokens) this.specialById.set(id, textEncoder.encode(text));
     this.regex = compilePattern(parts.pattern);
     this.cacheSize = parts.cacheSize ?? 200_000;
+    this.addPrefixSpace = parts.addPrefixSpace ?? false;
   }
 
   /** Number of ids: model tokens and special tokens. */
@@ -84,6 +88,7 @@ export class Tokenizer {
 
   /** Appends the ids of `text` to `out`. The hot loop: regex split, then cache or BPE per word. */
   encodeOrdinaryInto(text: string, out: number[]): void {
+    if (this.addPrefixSpace && text.length > 0 && text[0] !== ' ') text = ' ' + text;
     const words = text.match(this.regex);
     if (words === null) return;
     const cache = this.cache;
