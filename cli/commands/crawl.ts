@@ -1,0 +1,108 @@
+import { resolve } from 'node:path';
+import type { Command } from '../command.js';
+import { intFlag, parseCommandArgs } from '../args.js';
+import { UserError } from '../../pipelines/errors.js';
+import { Crawler } from '../../crawler/crawler.js';
+import { DEFAULT_CRAWL_OPTIONS, DEFAULT_USER_AGENT, type CrawlOptions, type CrawlProgress, type CrawlSummary } from '../../crawler/options.js';
+import { readSeedFile } from '../../crawler/seeds.js';
+import { SCOPE_MODES, type ScopeMode } from '../../crawler/scope.js';
+
+const d = DEFAULT_CRAWL_OPTIONS;
+
+const help = `usage: corpusforge crawl --seeds FILE --out DIR [options]
+
+Crawls from seed URLs, politely (robots.txt, per-host delay and concurrency), into WARC files.
+
+  --seeds FILE               one URL per line; blank lines and # comments ignored
+  --out DIR                  DIR/crawl-NNNNN.warc.gz, DIR/crawl.jsonl (one line per URL), DIR/state/
+  --max-pages N              stop after N page fetches (default: no limit)
+  --max-depth N              links followed from the seeds at most N deep (default ${d.maxDepth})
+  --scope host|domain|any    follow links within the seeds' hosts, registrable domains, or anywhere (default ${d.scope})
+  --concurrency N            requests in flight overall (default ${d.concurrency})
+  --per-host-concurrency N   requests in flight per host (default ${d.perHostConcurrency})
+  --delay-ms N               time between requests to one host; a larger robots.txt Crawl-delay wins (default ${d.delayMs})
+  --timeout-ms N             connect, header and idle-body timeout (default ${d.timeoutMs})
+  --max-bytes N              body cap after decompression; longer bodies are cut and marked (default ${d.maxBytes})
+  --retries N                tries per URL on 5xx, 429, timeouts and resets (default ${d.maxTries})
+  --user-agent UA            (default "${DEFAULT_USER_AGENT}"); robots.txt groups match its first word
+  --warc-max-bytes N         rotate WARC files at this size (default ${d.maxWarcBytes})
+  --no-sitemaps              do not read sitemaps (robots.txt Sitemap lines and /sitemap.xml)
+  --allow-private            allow loopback/private/link-local addresses (intranet or test crawls)
+  --resume                   continue the crawl in DIR after a stop or crash
+  --curate DIR               not available yet: pages into the curate pipeline (see docs/crawler.md)
+
+Ctrl-C stops after the requests in flight; --resume continues.`;
+
+function formatErrors(errors: Record<string, number>): string {
+  const parts = Object.entries(errors).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+function progressLine(p: CrawlProgress): string {
+  return `crawl: ${p.pagesFetched} pages, ${p.pagesPerSec.toFixed(1)} pages/s, queue ${p.queued}, in flight ${p.inflight}, hosts ${p.hostsActive}, errors: ${formatErrors(p.errors)}`;
+}
+
+export const command: Command = {
+  name: 'crawl',
+  summary: 'Crawl from seed URLs into WARC files (robots.txt, politeness, resume)',
+  help,
+  async run(argv) {
+    const { values } = parseCommandArgs('crawl', argv, {
+      seeds: { type: 'string' }, out: { type: 'string' }, 'max-pages': { type: 'string' }, 'max-depth': { type: 'string' },
+      scope: { type: 'string' }, concurrency: { type: 'string' }, 'per-host-concurrency': { type: 'string' },
+      'delay-ms': { type: 'string' }, 'timeout-ms': { type: 'string' }, 'max-bytes': { type: 'string' }, retries: { type: 'string' },
+      'user-agent': { type: 'string' }, 'warc-max-bytes': { type: 'string' }, 'no-sitemaps': { type: 'boolean' },
+      'allow-private': { type: 'boolean' }, resume: { type: 'boolean' }, curate: { type: 'string' },
+    });
+    if (!values.seeds) throw new UserError('crawl: --seeds FILE is required');
+    if (!values.out) throw new UserError('crawl: --out DIR is required');
+    const scope = (values.scope ?? d.scope) as ScopeMode;
+    if (!SCOPE_MODES.includes(scope)) throw new UserError(`--scope must be one of ${SCOPE_MODES.join(', ')}, got '${values.scope}'`);
+    if (values.curate !== undefined) {
+      throw new UserError('crawl: --curate is not available yet (the pipeline executor has no streaming source entry); crawl to WARC, then curate the WARC files');
+    }
+    const { seeds, problems } = await readSeedFile(values.seeds);
+    for (const p of problems) console.error(`warning: ${p} (skipped)`);
+    if (seeds.length === 0) throw new UserError(`${values.seeds}: no valid seed URL`);
+    const userAgent = values['user-agent'] ?? DEFAULT_USER_AGENT;
+    if (!/^[\x20-\x7e]+$/.test(userAgent)) throw new UserError('--user-agent must be printable ASCII');
+
+    const stop = new AbortController();
+    const onSigint = (): void => {
+      if (stop.signal.aborted) process.exit(130);
+      console.error('\ncrawl: stopping after requests in flight (Ctrl-C again to quit at once)');
+      stop.abort();
+    };
+    process.on('SIGINT', onSigint);
+    const tty = process.stderr.isTTY === true;
+    const opts: Partial<CrawlOptions> & Pick<CrawlOptions, 'seeds' | 'outDir'> = {
+      seeds, outDir: resolve(values.out), scope,
+      maxPages: values['max-pages'] === undefined ? d.maxPages : intFlag('max-pages', values['max-pages'], 0, 1),
+      maxDepth: intFlag('max-depth', values['max-depth'], d.maxDepth),
+      concurrency: intFlag('concurrency', values.concurrency, d.concurrency, 1),
+      perHostConcurrency: intFlag('per-host-concurrency', values['per-host-concurrency'], d.perHostConcurrency, 1),
+      delayMs: intFlag('delay-ms', values['delay-ms'], d.delayMs),
+      timeoutMs: intFlag('timeout-ms', values['timeout-ms'], d.timeoutMs, 1),
+      maxBytes: intFlag('max-bytes', values['max-bytes'], d.maxBytes, 1),
+      maxTries: intFlag('retries', values.retries, d.maxTries, 1),
+      maxWarcBytes: intFlag('warc-max-bytes', values['warc-max-bytes'], d.maxWarcBytes, 1024),
+      userAgent, sitemaps: !values['no-sitemaps'], allowPrivate: values['allow-private'] === true, resume: values.resume === true,
+      signal: stop.signal,
+      ...(tty ? { onProgress: (p: CrawlProgress) => process.stderr.write(`\r\x1b[2K${progressLine(p)}`) } : {}),
+    };
+    let summary: CrawlSummary;
+    try {
+      summary = await new Crawler(opts).run();
+    } finally {
+      process.off('SIGINT', onSigint);
+      if (tty) process.stderr.write('\r\x1b[2K');
+    }
+    const secs = summary.elapsedMs / 1000;
+    console.log(
+      `crawl ${summary.stoppedBy === 'done' ? 'finished' : `stopped (${summary.stoppedBy})`}: ${summary.pagesFetched} pages fetched in ${secs.toFixed(1)} s ` +
+        `(${summary.pagesPerSec.toFixed(1)} pages/s), ${summary.finished} URLs done in total, ${summary.queued} queued, ` +
+        `${(summary.bytes / 1e6).toFixed(1)} MB, errors: ${formatErrors(summary.errors)}; output in ${opts.outDir}`,
+    );
+    return summary.stoppedBy === 'signal' ? 130 : 0;
+  },
+};

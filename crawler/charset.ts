@@ -1,0 +1,95 @@
+/**
+ * Character-set detection and decoding for fetched HTML, following the WHATWG encoding-sniffing order:
+ * a byte-order mark wins (those bytes only exist when the text really is in that encoding), then the
+ * Content-Type header's charset, then `<meta charset>` / `<meta http-equiv="Content-Type">` in the first
+ * 1,024 bytes, then UTF-8 if the bytes are valid UTF-8, else windows-1252 (the web's legacy default).
+ * Labels are resolved by TextDecoder (WHATWG labels: `iso-8859-1` means windows-1252, `sjis` means Shift_JIS).
+ */
+
+export type CharsetSource = 'bom' | 'header' | 'meta' | 'utf8-valid' | 'default';
+
+export interface DetectedCharset {
+  /** The WHATWG encoding name TextDecoder resolved, e.g. `utf-8`, `shift_jis`, `gb18030`, `windows-1252`. */
+  encoding: string;
+  source: CharsetSource;
+}
+
+const decoders = new Map<string, TextDecoder | null>();
+
+/** A cached TextDecoder for a label, or null when the label is unknown. */
+function decoderFor(label: string): TextDecoder | null {
+  const key = label.trim().toLowerCase();
+  let d = decoders.get(key);
+  if (d === undefined) {
+    try {
+      d = new TextDecoder(key);
+    } catch {
+      d = null;
+    }
+    if (decoders.size < 256) decoders.set(key, d);
+  }
+  return d;
+}
+
+/** The `charset` parameter of a Content-Type value, if any. */
+export function charsetFromContentType(contentType: string | undefined): string | undefined {
+  if (!contentType) return undefined;
+  const m = /;\s*charset\s*=\s*("?)([^";,\s]+)\1/i.exec(contentType);
+  return m?.[2];
+}
+
+function bomEncoding(b: Uint8Array): string | undefined {
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return 'utf-8';
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return 'utf-16be';
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return 'utf-16le';
+  return undefined;
+}
+
+const META_CHARSET = /<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)/i;
+
+/** The charset a `<meta>` tag in the first 1,024 bytes declares (the WHATWG prescan window). */
+export function charsetFromMeta(b: Uint8Array): string | undefined {
+  const head = Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 1024)).toString('latin1');
+  const m = META_CHARSET.exec(head);
+  return m?.[1];
+}
+
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+
+function isValidUtf8(b: Uint8Array): boolean {
+  try {
+    utf8Fatal.decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Decides which encoding the body is in. */
+export function detectCharset(body: Uint8Array, contentType?: string): DetectedCharset {
+  const bom = bomEncoding(body);
+  if (bom) return { encoding: bom, source: 'bom' };
+  const header = charsetFromContentType(contentType);
+  const fromHeader = header ? decoderFor(header) : null;
+  if (fromHeader) return { encoding: fromHeader.encoding, source: 'header' };
+  const meta = charsetFromMeta(body);
+  const fromMeta = meta ? decoderFor(meta) : null;
+  if (fromMeta) {
+    // A meta tag read by an ASCII prescan cannot be describing UTF-16 bytes; WHATWG maps it to UTF-8.
+    const enc = fromMeta.encoding.startsWith('utf-16') ? 'utf-8' : fromMeta.encoding;
+    return { encoding: enc, source: 'meta' };
+  }
+  if (isValidUtf8(body)) return { encoding: 'utf-8', source: 'utf8-valid' };
+  return { encoding: 'windows-1252', source: 'default' };
+}
+
+/** Decodes bytes with a detected encoding (invalid sequences become U+FFFD; a leading BOM is dropped). */
+export function decodeWith(body: Uint8Array, encoding: string): string {
+  return (decoderFor(encoding) ?? decoderFor('windows-1252')!).decode(body);
+}
+
+/** Detects the charset and decodes in one call. */
+export function decodeHtml(body: Uint8Array, contentType?: string): { text: string; charset: DetectedCharset } {
+  const charset = detectCharset(body, contentType);
+  return { text: decodeWith(body, charset.encoding), charset };
+}

@@ -1,0 +1,162 @@
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { FrontierLog } from './frontierLog.js';
+import { WarcWriter, type WarcPosition } from './warcWriter.js';
+import type { FetchResponse } from './fetcher.js';
+
+/** One line of `crawl.jsonl`: what happened to one URL. */
+export interface CrawlLogLine {
+  url: string;
+  status: number | null;
+  error: string | null;
+  bytes: number;
+  depth: number;
+  fetched_at: string | null;
+  kind?: 'sitemap';
+  content_type?: string;
+  redirect?: string;
+  truncated?: boolean;
+  attempts?: number;
+}
+
+/** A growable bitset of finished sequence numbers: 10M entries cost 1.25 MB. */
+class Bitset {
+  private bits = new Uint8Array(1 << 12);
+  has(i: number): boolean {
+    return i >> 3 < this.bits.length && (this.bits[i >> 3]! & (1 << (i & 7))) !== 0;
+  }
+  add(i: number): void {
+    if (i >> 3 >= this.bits.length) {
+      let n = this.bits.length;
+      while (i >> 3 >= n) n *= 2;
+      const grown = new Uint8Array(n);
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits[i >> 3]! |= 1 << (i & 7);
+  }
+}
+
+interface JournalLine {
+  seqs: number[];
+  warc: [number, number];
+  log: number;
+  pages: number;
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  let written = 0;
+  while (written < data.length) written += writeSync(fd, data, written, data.length - written);
+}
+
+/**
+ * Everything that must survive kill -9, committed together in one order:
+ * frontier log (new URLs) -> WARC records -> crawl.jsonl lines -> journal line naming the finished
+ * entries and the WARC/log lengths they ended at. The journal line is the commit point: on resume,
+ * WARC and log are cut back to the lengths of the last journal line, entries it names are done,
+ * and every other frontier entry (including any in flight at the crash) is fetched again.
+ */
+export class CrawlState {
+  readonly frontier: FrontierLog;
+  private readonly warc: WarcWriter;
+  private readonly logFd: number;
+  private readonly journalFd: number;
+  private readonly done = new Bitset();
+  private logOffset = 0;
+  private pendingLog: string[] = [];
+  private pendingSeqs: number[] = [];
+  /** Page entries finished (committed or pending): what --max-pages counts. */
+  pagesDone = 0;
+  /** Entries finished, for progress. */
+  finished = 0;
+  private lastSync = Date.now();
+
+  constructor(outDir: string, opts: { resume: boolean; maxWarcBytes: number; gzipLevel?: number; warcInfo: Record<string, string> }, onReplay: (url: string) => void) {
+    const stateDir = join(outDir, 'state');
+    mkdirSync(stateDir, { recursive: true });
+    let warcPos: WarcPosition = { index: 0, offset: 0 };
+    const journalPath = join(stateDir, 'journal.log');
+    if (opts.resume && existsSync(journalPath)) {
+      const text = readFileSync(journalPath, 'utf8');
+      let good = 0;
+      for (const line of text.split('\n')) {
+        if (!line) continue;
+        let j: JournalLine;
+        try {
+          j = JSON.parse(line) as JournalLine;
+        } catch {
+          break; // a torn last line from the crash
+        }
+        good += Buffer.byteLength(line, 'utf8') + 1;
+        for (const s of j.seqs) this.done.add(s);
+        this.finished += j.seqs.length;
+        warcPos = { index: j.warc[0], offset: j.warc[1] };
+        this.logOffset = j.log;
+        this.pagesDone = j.pages;
+      }
+      this.journalFd = openSync(journalPath, 'r+');
+      ftruncateSync(this.journalFd, good);
+      closeSync(this.journalFd);
+    }
+    this.journalFd = openSync(journalPath, 'a');
+    this.frontier = FrontierLog.open(join(stateDir, 'frontier.log'), opts.resume ? (url) => onReplay(url) : undefined);
+    warcPos = WarcWriter.recover(outDir, warcPos);
+    this.warc = new WarcWriter(outDir, { maxFileBytes: opts.maxWarcBytes, gzipLevel: opts.gzipLevel, info: opts.warcInfo }, warcPos);
+    this.logFd = openSync(join(outDir, 'crawl.jsonl'), existsSync(join(outDir, 'crawl.jsonl')) ? 'r+' : 'w+');
+    if (fstatSync(this.logFd).size > this.logOffset) ftruncateSync(this.logFd, this.logOffset);
+    closeSync(this.logFd);
+    this.logFd = openSync(join(outDir, 'crawl.jsonl'), 'a');
+  }
+
+  isDone(seq: number): boolean {
+    return this.done.has(seq);
+  }
+
+  /** Records one finished entry (with its WARC exchange when there was a response). Committed by commit(). */
+  finish(seq: number, line: CrawlLogLine, isPage: boolean, response?: FetchResponse): string | null {
+    const id = response ? this.warc.addExchange(response, response.url) : null;
+    this.pendingLog.push(JSON.stringify(line) + '\n');
+    this.pendingSeqs.push(seq);
+    this.done.add(seq);
+    this.finished++;
+    if (isPage) this.pagesDone++;
+    return id;
+  }
+
+  get pendingCount(): number {
+    return this.pendingSeqs.length;
+  }
+
+  /** Group commit; see the class comment for the order and why. */
+  commit(): void {
+    this.frontier.flush();
+    if (this.pendingSeqs.length === 0) return;
+    const pos = this.warc.flush();
+    const log = Buffer.from(this.pendingLog.join(''), 'utf8');
+    writeAll(this.logFd, log);
+    this.logOffset += log.length;
+    const j: JournalLine = { seqs: this.pendingSeqs, warc: [pos.index, pos.offset], log: this.logOffset, pages: this.pagesDone };
+    writeAll(this.journalFd, Buffer.from(JSON.stringify(j) + '\n'));
+    this.pendingLog = [];
+    this.pendingSeqs = [];
+    if (this.warc.full) this.warc.rotate();
+    // fsync now and then: kill -9 needs none (the page cache survives it), power loss does.
+    if (Date.now() - this.lastSync > 5000) this.sync();
+  }
+
+  sync(): void {
+    this.warc.sync();
+    fsyncSync(this.logFd);
+    fsyncSync(this.journalFd);
+    this.lastSync = Date.now();
+  }
+
+  close(): void {
+    this.commit();
+    this.sync();
+    this.warc.close();
+    this.frontier.close();
+    closeSync(this.logFd);
+    closeSync(this.journalFd);
+  }
+}

@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../pipelines/errors.js';
+import { normaliseUrl } from './url.js';
+
+export interface SeedFile {
+  /** Normalised seed URLs, in file order, without duplicates. */
+  seeds: string[];
+  /** One message per bad line (`FILE:LINE: ...`); those lines are skipped. */
+  problems: string[];
+}
+
+/** Reads a seed list: one URL per line; blank lines and `#` comments ignored; bad lines reported and skipped. */
+export async function readSeedFile(path: string): Promise<SeedFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read seed file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const seeds: string[] = [];
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const url = normaliseUrl(line);
+    if (url === null) {
+      problems.push(`${path}:${i + 1}: not an http(s) URL: ${line.length > 80 ? `${line.slice(0, 80)}...` : line}`);
+      return;
+    }
+    if (!seen.has(url)) {
+      seen.add(url);
+      seeds.push(url);
+    }
+  });
+  return { seeds, problems };
+}

@@ -1,0 +1,216 @@
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { FetchResponse } from './fetcher.js';
+
+/** Where committed WARC data ends: file number and byte length. Recorded in the crawl journal. */
+export interface WarcPosition {
+  index: number;
+  offset: number;
+}
+
+const CRLF2 = Buffer.from('\r\n\r\n');
+const FILE_RE = /^crawl-(\d{5,})\.warc\.gz(\.open)?$/;
+
+/** Name of WARC file `index`; `.open` while it is still being written (renamed when rotated or closed). */
+export function warcFileName(index: number, open: boolean): string {
+  return `crawl-${String(index).padStart(5, '0')}.warc.gz${open ? '.open' : ''}`;
+}
+
+/** The WARC files (finished and open) in a directory, by index. */
+export function listWarcFiles(dir: string): { index: number; name: string; open: boolean }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => ({ name, m: FILE_RE.exec(name) }))
+    .filter((x) => x.m)
+    .map((x) => ({ index: Number(x.m![1]), name: x.name, open: x.m![2] !== undefined }))
+    .sort((a, b) => a.index - b.index);
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 base32, the encoding WARC tools use for `sha1:` digests. */
+export function base32(bytes: Uint8Array): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  while (out.length % 8 !== 0) out += '=';
+  return out;
+}
+
+function sha1(data: Uint8Array): string {
+  return `sha1:${base32(createHash('sha1').update(data).digest())}`;
+}
+
+/** One WARC/1.1 record, gzip-compressed as its own member (so readers can seek to any record). */
+export function serialiseRecord(headers: [string, string][], block: Buffer, gzipLevel: number): Buffer {
+  let head = 'WARC/1.1\r\n';
+  for (const [k, v] of headers) head += `${k}: ${v}\r\n`;
+  head += `Content-Length: ${block.length}\r\n\r\n`;
+  return gzipSync(Buffer.concat([Buffer.from(head, 'utf8'), block, CRLF2]), { level: gzipLevel });
+}
+
+// Content-Encoding is renamed when the payload is stored decoded, Transfer-Encoding always (undici de-chunks),
+// Content-Length always (the stored length may differ); this is what Common Crawl does (X-Crawler-*).
+function httpResponseBlock(r: FetchResponse): Buffer {
+  let head = `HTTP/1.1 ${r.status} ${r.statusText}`.trimEnd() + '\r\n';
+  for (const [name, value] of r.headerLines) {
+    const lower = name.toLowerCase();
+    if (lower === 'transfer-encoding' || lower === 'content-length' || (lower === 'content-encoding' && r.decoded)) {
+      head += `X-Crawler-${name}: ${value}\r\n`;
+    } else head += `${name}: ${value}\r\n`;
+  }
+  head += `Content-Length: ${r.body.length}\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), r.body]);
+}
+
+export interface WarcWriterOptions {
+  /** Rotate to a new file once the current one reaches this many bytes. */
+  maxFileBytes: number;
+  gzipLevel?: number;
+  /** Fields for each file's warcinfo record (software, robots policy, ...). */
+  info: Record<string, string>;
+}
+
+/**
+ * Appends request/response record pairs to `crawl-NNNNN.warc.gz.open`, rotating by size. Records are
+ * buffered by add*() and written by flush(); the crawl journal records the position flush() returns,
+ * and recover() cuts anything written after the last recorded position, so a crash never leaves a
+ * record that the journal does not know about (no page twice, none half-written).
+ */
+export class WarcWriter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private fd: number | null = null;
+  private index: number;
+  private offset: number;
+  private readonly gzipLevel: number;
+
+  constructor(private readonly dir: string, private readonly opts: WarcWriterOptions, start: WarcPosition = { index: 0, offset: 0 }) {
+    this.index = start.index;
+    this.offset = start.offset;
+    this.gzipLevel = opts.gzipLevel ?? 6;
+  }
+
+  /**
+   * Brings the directory back to the committed position `pos` and returns where writing continues:
+   * files before it are finished (renamed if a crash came between fsync and rename), the open file is cut
+   * to the committed length, later files are deleted. If the committed file was already finished (a crash
+   * right after rotation), writing continues in the next file.
+   */
+  static recover(dir: string, pos: WarcPosition): WarcPosition {
+    let next = pos;
+    for (const f of listWarcFiles(dir)) {
+      const path = join(dir, f.name);
+      if (f.index < pos.index) {
+        if (f.open) renameSync(path, join(dir, warcFileName(f.index, false)));
+      } else if (f.index === pos.index) {
+        if (statSync(path).size > pos.offset) truncateSync(path, pos.offset);
+        if (!f.open) next = { index: pos.index + 1, offset: 0 };
+      } else unlinkSync(path);
+    }
+    return next;
+  }
+
+  get position(): WarcPosition {
+    return { index: this.index, offset: this.offset + this.pendingBytes };
+  }
+
+  /** Adds the request record and the response record of one fetch. Returns the response record's id. */
+  addExchange(r: FetchResponse, targetUri: string): string {
+    if (this.offset + this.pendingBytes === 0) this.addWarcinfo();
+    const date = r.fetchedAt.toISOString();
+    const responseId = `<urn:uuid:${randomUUID()}>`;
+    const requestId = `<urn:uuid:${randomUUID()}>`;
+    const reqBlock = Buffer.from(r.requestHead, 'latin1');
+    this.push(serialiseRecord([
+      ['WARC-Type', 'request'], ['WARC-Record-ID', requestId], ['WARC-Date', date], ['WARC-Target-URI', targetUri],
+      ['WARC-Concurrent-To', responseId], ['WARC-Block-Digest', sha1(reqBlock)], ['Content-Type', 'application/http;msgtype=request'],
+    ], reqBlock, this.gzipLevel));
+    const block = httpResponseBlock(r);
+    const headers: [string, string][] = [
+      ['WARC-Type', 'response'], ['WARC-Record-ID', responseId], ['WARC-Date', date], ['WARC-Target-URI', targetUri],
+      ['WARC-Block-Digest', sha1(block)], ['WARC-Payload-Digest', sha1(r.body)], ['Content-Type', 'application/http;msgtype=response'],
+    ];
+    if (r.truncated) headers.push(['WARC-Truncated', 'length']);
+    this.push(serialiseRecord(headers, block, this.gzipLevel));
+    return responseId;
+  }
+
+  private addWarcinfo(): void {
+    const name = warcFileName(this.index, false);
+    const body = Buffer.from(Object.entries({ format: 'WARC File Format 1.1', ...this.opts.info }).map(([k, v]) => `${k}: ${v}\r\n`).join(''), 'utf8');
+    this.push(serialiseRecord([
+      ['WARC-Type', 'warcinfo'], ['WARC-Record-ID', `<urn:uuid:${randomUUID()}>`], ['WARC-Date', new Date().toISOString()],
+      ['WARC-Filename', name], ['Content-Type', 'application/warc-fields'],
+    ], body, this.gzipLevel));
+  }
+
+  private push(b: Buffer): void {
+    this.pending.push(b);
+    this.pendingBytes += b.length;
+  }
+
+  /** Writes buffered records; returns the committed-to-be position (record it in the journal after this). */
+  flush(): WarcPosition {
+    if (this.pendingBytes > 0) {
+      if (this.fd === null) this.fd = openSync(join(this.dir, warcFileName(this.index, true)), 'a');
+      const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+      let written = 0;
+      while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
+      this.offset += data.length;
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
+    return { index: this.index, offset: this.offset };
+  }
+
+  /** True when the current file has reached the rotation size. */
+  get full(): boolean {
+    return this.offset >= this.opts.maxFileBytes;
+  }
+
+  /**
+   * Finishes the current file (fsync, rename from .open) and moves to the next index. Call only right
+   * after the journal recorded the current position, then record the new position ({index+1, 0}).
+   */
+  rotate(): WarcPosition {
+    this.finishFile();
+    this.index++;
+    this.offset = 0;
+    return { index: this.index, offset: 0 };
+  }
+
+  private finishFile(): void {
+    const open = join(this.dir, warcFileName(this.index, true));
+    if (this.fd !== null) {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    if (existsSync(open)) {
+      if (statSync(open).size === 0) unlinkSync(open);
+      else renameSync(open, join(this.dir, warcFileName(this.index, false)));
+    }
+  }
+
+  /** fsync without closing (periodic durability against power loss; a kill -9 needs none). */
+  sync(): void {
+    if (this.fd !== null) fsyncSync(this.fd);
+  }
+
+  /** Finishes the current file. The writer must not be used afterwards. */
+  close(): void {
+    this.finishFile();
+  }
+}
