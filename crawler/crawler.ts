@@ -280,7 +280,7 @@ export class Crawler implements Discovery {
       } else {
         const page = handlePage(this, e, res, o.maxDepth, o.onDocument !== undefined);
         const id = this.record(e, fields, res);
-        if (page.doc && id) o.onDocument!({ id, ...page.doc });
+        if (page.doc && id) o.onDocument!({ id: id.replace(/^<|>$/g, ''), ...page.doc });
         return;
       }
     } else if (status >= 400) fields.error = `http_${status}`;

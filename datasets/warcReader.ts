@@ -1,0 +1,92 @@
+import { createReadStream } from 'node:fs';
+import { WARCParser, type WARCRecord } from 'warcio';
+import type { Document } from '../pipelines/document.js';
+import { UserError } from '../pipelines/errors.js';
+import { detectCharset, decodeWith } from '../crawler/charset.js';
+import type { ReadOptions } from './readOptions.js';
+
+/** Records whose payload is larger than this are skipped with a warning (memory stays bounded). */
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+function mediaType(contentType: string | null | undefined): string {
+  if (!contentType) return '';
+  const semi = contentType.indexOf(';');
+  return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+}
+
+function looksLikeHtml(body: Uint8Array): boolean {
+  const head = Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, 512)).toString('latin1').trimStart().toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html');
+}
+
+/**
+ * Streams the HTTP responses of a WARC or WARC.gz file (ours, Common Crawl's, any WARC/1.0 or 1.1) as
+ * documents, one per 2xx `response` record with an HTML or text/plain payload:
+ * `text` is the payload decoded with its charset (BOM, HTTP header, `<meta>`, UTF-8, windows-1252),
+ * `metadata.format` is `html` or `text`. Other records (request, metadata, warcinfo, revisit, non-2xx
+ * responses, images and other binaries) are skipped. `source` is `FILE@OFFSET`, the byte offset of the
+ * record in the (compressed) file, so a document can be traced back with any WARC tool.
+ */
+export async function* readWarc(path: string, opts: ReadOptions = {}): AsyncGenerator<Document> {
+  const parser = new WARCParser(createReadStream(path));
+  let reported = 0;
+  let record: WARCRecord | null;
+  for (;;) {
+    try {
+      record = await parser.parse();
+    } catch (e) {
+      const msg = `${path}@${parser.offset}: malformed WARC record: ${(e as Error).message}`;
+      if (opts.strict) throw new UserError(msg);
+      opts.onWarning?.(`${msg} (rest of file skipped)`);
+      opts.onMalformed?.();
+      return;
+    }
+    if (record === null) break;
+    const offset = parser.offset;
+    if (opts.onBytes && offset > reported) {
+      opts.onBytes(offset - reported);
+      reported = offset;
+    }
+    if (record.warcType !== 'response' || !record.httpHeaders) continue;
+    const status = Number(record.httpHeaders.statusCode);
+    if (!(status >= 200 && status < 300)) continue;
+    const contentType = record.httpHeaders.headers.get('content-type');
+    const type = mediaType(contentType);
+    const typedHtml = type === 'text/html' || type === 'application/xhtml+xml';
+    if (!typedHtml && type !== 'text/plain' && type !== '') continue;
+    if (record.warcContentLength > MAX_RECORD_BYTES) {
+      opts.onWarning?.(`${path}@${offset}: response of ${record.warcContentLength} bytes skipped (over ${MAX_RECORD_BYTES})`);
+      continue;
+    }
+    let body: Uint8Array;
+    try {
+      body = await record.readFully(true); // undoes Content-Encoding / chunked if the WARC kept them
+    } catch (e) {
+      const msg = `${path}@${offset}: cannot decode payload: ${(e as Error).message}`;
+      if (opts.strict) throw new UserError(msg);
+      opts.onWarning?.(msg);
+      opts.onMalformed?.();
+      continue;
+    }
+    const html = typedHtml || (type === '' && looksLikeHtml(body));
+    if (!html && type !== 'text/plain') continue;
+    const charset = detectCharset(body, contentType ?? undefined);
+    const recordId = record.warcHeader('WARC-Record-ID') ?? '';
+    const truncated = record.warcHeader('WARC-Truncated');
+    yield {
+      id: recordId.replace(/^<|>$/g, '') || `${path}@${offset}`,
+      text: decodeWith(body, charset.encoding),
+      url: record.warcTargetURI ?? undefined,
+      source: `${path}@${offset}`,
+      metadata: {
+        format: html ? 'html' : 'text',
+        warc_record_id: recordId || null,
+        warc_date: record.warcDate ?? null,
+        http_status: status,
+        content_type: contentType ?? null,
+        charset: charset.encoding,
+        ...(truncated ? { warc_truncated: truncated } : {}),
+      },
+    };
+  }
+}
