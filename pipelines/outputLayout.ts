@@ -42,10 +42,11 @@ export class OutputLayout {
   async removeUncommitted(committed: Set<string>): Promise<string[]> {
     const removed: string[] = [];
     const mine = new RegExp(`^(\\.)?(docs|rejected|coordinator)${this.suffix}-\\d{5}\\.(parquet|bin)(\\.\\d+\\.tmp)?$`);
+    const temp = new RegExp(`^\\.(manifest|stats|journal|run)${this.suffix}\\.jsonl?\\.\\d+\\.tmp$`);
     for (const sub of ['', 'state']) {
       for (const name of await readdir(join(this.dir, sub)).catch(() => [] as string[])) {
         const rel = sub ? `${sub}/${name}` : name;
-        if (mine.test(name) && !committed.has(rel)) {
+        if ((mine.test(name) && !committed.has(rel)) || temp.test(name)) {
           await rm(join(this.dir, rel), { force: true });
           removed.push(rel);
         }

@@ -73,3 +73,35 @@ test('kill -9 at any commit, then --resume: every input document exactly once', 
   assert.equal(stats.input.docs, N, 'stats continue across resumes without double counting');
   assert.equal(stats.steps.normalise.in, N);
 });
+
+test('with dedup steps, an interrupted and resumed run writes byte-identical shards to an uninterrupted one', async () => {
+  const dir = await tempDir();
+  const input = join(dir, 'dups.jsonl');
+  const ws = createWriteStream(input);
+  for (let i = 0; i < 30_000; i++) {
+    // every 3rd doc repeats an earlier one exactly; every 5th is a near-duplicate (one word added)
+    const base = i % 3 === 0 && i > 0 ? i - 3 : i;
+    const extra = i % 5 === 0 && i > 0 ? ' indeed' : '';
+    if (!ws.write(JSON.stringify({ id: `d${i}`, text: `record ${base} the quick brown fox jumps over the lazy dog near river ${base % 97} bank${extra}` }) + '\n')) await once(ws, 'drain');
+  }
+  ws.end();
+  await once(ws, 'finish');
+  const pipeline = join(dir, 'p.json');
+  await writeFile(pipeline, JSON.stringify({ steps: [{ step: 'normalise' }, { step: 'exact_dedup' }, { step: 'minhash_dedup' }] }));
+  const common = ['run', pipeline, '--input', input, '--shard-docs', '1500', '--batch-size', '100', '--workers', '2', '--quiet'];
+
+  const straight = join(dir, 'straight');
+  assert.equal((await runCli([...common, '--out', straight])).code, 0);
+  const interrupted = join(dir, 'interrupted');
+  assert.ok(await killAfterCommits([...common, '--out', interrupted], interrupted, 1), 'killed mid-way');
+  const r = await runCli([...common, '--out', interrupted, '--resume']);
+  assert.equal(r.code, 0, r.stderr);
+
+  const a = JSON.parse(await readFile(join(straight, 'manifest.json'), 'utf8'));
+  const b = JSON.parse(await readFile(join(interrupted, 'manifest.json'), 'utf8'));
+  assert.ok(a.totals.rows > 0 && a.totals.rows < 30_000);
+  assert.deepEqual(b.shards.map((s: { sha256: string }) => s.sha256), a.shards.map((s: { sha256: string }) => s.sha256));
+  const sa = JSON.parse(await readFile(join(straight, 'stats.json'), 'utf8'));
+  const sb = JSON.parse(await readFile(join(interrupted, 'stats.json'), 'utf8'));
+  for (const step of ['exact_dedup', 'minhash_dedup']) assert.deepEqual(sb.steps[step].dropped, sa.steps[step].dropped);
+});
