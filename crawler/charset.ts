@@ -83,9 +83,25 @@ export function detectCharset(body: Uint8Array, contentType?: string): DetectedC
   return { encoding: 'windows-1252', source: 'default' };
 }
 
+// windows-1252 bytes 0x80-0x9F (undefined ones map to the C1 control, as WHATWG says).
+const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const C1 = /[\x80-\x9f]/g;
+
+/**
+ * windows-1252 by hand: Node 20's TextDecoder('windows-1252') (and so 'iso-8859-1', which WHATWG maps to
+ * it) decodes 0x80-0x9F as C1 controls instead of “ ” € … (measured on Node 20.20: 0x93 -> U+0093).
+ */
+function decodeWindows1252(body: Uint8Array): string {
+  const latin = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  return latin.replace(C1, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
+}
+
 /** Decodes bytes with a detected encoding (invalid sequences become U+FFFD; a leading BOM is dropped). */
 export function decodeWith(body: Uint8Array, encoding: string): string {
-  return (decoderFor(encoding) ?? decoderFor('windows-1252')!).decode(body);
+  const d = decoderFor(encoding);
+  if (d === null || d.encoding === 'windows-1252') return decodeWindows1252(body);
+  return d.decode(body);
 }
 
 /** Detects the charset and decodes in one call. */
