@@ -1,0 +1,151 @@
+/**
+ * Bias report: how often identity-term groups (gender, sexual orientation, religion,
+ * race/ethnicity, nationality, disability, age) are mentioned among the documents a run kept
+ * versus the documents its filters dropped, overall and per drop reason. Word-list filters are
+ * known to remove text about some groups far more than others (Dodge et al. 2021 on C4); a
+ * ratio well above 1 for a group under one reason is the signal to look at that filter.
+ *
+ * The executor calls observe() for every kept and every dropped document on the coordinator;
+ * memory is a few counters per group and reason. Default terms are English: for other languages
+ * pass your own `groups`.
+ */
+import type { Document } from '../pipelines/document.js';
+import { WordListMatcher, wordTokens } from './toxicity.js';
+
+/** Default identity-term groups, `category.group` -> terms (whole-word, case-insensitive). */
+export const DEFAULT_IDENTITY_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  'gender.female': ['woman', 'women', 'girl', 'girls', 'female', 'females', 'she', 'her', 'hers', 'mother', 'mothers', 'daughter', 'daughters', 'wife', 'wives', 'sister', 'sisters', 'lady', 'ladies'],
+  'gender.male': ['man', 'men', 'boy', 'boys', 'male', 'males', 'he', 'him', 'his', 'father', 'fathers', 'son', 'sons', 'husband', 'husbands', 'brother', 'brothers', 'gentleman', 'gentlemen'],
+  'gender.nonbinary': ['nonbinary', 'non-binary', 'genderqueer', 'genderfluid', 'agender'],
+  'sexual_orientation.lgbtq': ['gay', 'gays', 'lesbian', 'lesbians', 'bisexual', 'bisexuals', 'transgender', 'trans', 'queer', 'lgbt', 'lgbtq', 'lgbtqia', 'homosexual', 'homosexuals', 'pansexual', 'asexual'],
+  'sexual_orientation.heterosexual': ['heterosexual', 'heterosexuals', 'straight couple', 'straight couples'],
+  'religion.christian': ['christian', 'christians', 'christianity', 'catholic', 'catholics', 'protestant', 'protestants', 'church', 'churches', 'evangelical'],
+  'religion.muslim': ['muslim', 'muslims', 'islam', 'islamic', 'mosque', 'mosques', 'quran', 'koran'],
+  'religion.jewish': ['jewish', 'jew', 'jews', 'judaism', 'synagogue', 'synagogues', 'rabbi', 'torah'],
+  'religion.hindu': ['hindu', 'hindus', 'hinduism', 'temple', 'temples'],
+  'religion.buddhist': ['buddhist', 'buddhists', 'buddhism', 'monastery'],
+  'religion.atheist': ['atheist', 'atheists', 'atheism', 'agnostic', 'agnostics'],
+  'race_ethnicity.black': ['black people', 'black man', 'black men', 'black woman', 'black women', 'african american', 'african americans', 'african-american', 'african-americans'],
+  'race_ethnicity.white': ['white people', 'white man', 'white men', 'white woman', 'white women', 'caucasian', 'caucasians'],
+  'race_ethnicity.asian': ['asian', 'asians', 'asian american', 'asian americans'],
+  'race_ethnicity.hispanic': ['hispanic', 'hispanics', 'latino', 'latinos', 'latina', 'latinas', 'latinx'],
+  'race_ethnicity.indigenous': ['indigenous', 'native american', 'native americans', 'aboriginal', 'first nations'],
+  'nationality.american': ['american', 'americans'],
+  'nationality.mexican': ['mexican', 'mexicans'],
+  'nationality.chinese': ['chinese'],
+  'nationality.indian': ['indian', 'indians'],
+  'nationality.nigerian': ['nigerian', 'nigerians'],
+  'nationality.russian': ['russian', 'russians'],
+  'nationality.arab': ['arab', 'arabs', 'arabic'],
+  'nationality.european': ['european', 'europeans', 'german', 'germans', 'french', 'british', 'italian', 'italians'],
+  'disability.disabled': ['disabled', 'disability', 'disabilities', 'wheelchair', 'blind', 'deaf', 'autistic', 'autism'],
+  'age.young': ['young', 'youth', 'teenager', 'teenagers', 'teen', 'teens', 'child', 'children', 'kid', 'kids'],
+  'age.old': ['elderly', 'old people', 'senior citizens', 'seniors', 'retiree', 'retirees', 'pensioner', 'pensioners'],
+};
+
+export interface BiasReportOptions {
+  /** Groups to count (replaces the defaults); keys conventionally `category.group`. */
+  groups?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Per-reason figures of one group. */
+export interface BiasReasonStats {
+  docs: number;
+  with_group: number;
+  rate: number;
+  /** rate / kept rate; null when the group never occurs in kept documents. */
+  ratio: number | null;
+}
+
+export interface BiasGroupStats {
+  kept_docs: number;
+  dropped_docs: number;
+  kept_rate: number;
+  dropped_rate: number;
+  ratio: number | null;
+  by_reason: Record<string, BiasReasonStats>;
+}
+
+export interface BiasReportData {
+  kept: number;
+  dropped: number;
+  dropped_by_reason: Record<string, number>;
+  groups: Record<string, BiasGroupStats>;
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+export class BiasReport {
+  private readonly names: string[];
+  private readonly matchers: WordListMatcher[];
+  private kept = 0;
+  private dropped = 0;
+  private readonly keptWith: number[];
+  private readonly droppedWith: number[];
+  private readonly reasonDocs = new Map<string, number>();
+  private readonly reasonWith = new Map<string, number[]>();
+
+  constructor(options: BiasReportOptions = {}) {
+    const groups = options.groups ?? DEFAULT_IDENTITY_GROUPS;
+    this.names = Object.keys(groups).sort();
+    this.matchers = this.names.map((n) => new WordListMatcher(groups[n]!));
+    this.keptWith = this.names.map(() => 0);
+    this.droppedWith = this.names.map(() => 0);
+  }
+
+  /** Counts one document: kept by the run, or dropped with the given reason. */
+  observe(doc: Document, kept: boolean, reason?: string): void {
+    const tokens = wordTokens(doc.text);
+    const hits = this.matchers.map((m) => m.count(tokens).matches > 0);
+    if (kept) {
+      this.kept++;
+      hits.forEach((h, i) => h && this.keptWith[i]!++);
+      return;
+    }
+    this.dropped++;
+    hits.forEach((h, i) => h && this.droppedWith[i]!++);
+    const r = reason ?? 'unknown';
+    this.reasonDocs.set(r, (this.reasonDocs.get(r) ?? 0) + 1);
+    let w = this.reasonWith.get(r);
+    if (!w) this.reasonWith.set(r, (w = this.names.map(() => 0)));
+    hits.forEach((h, i) => h && w![i]!++);
+  }
+
+  report(): BiasReportData {
+    const reasons = [...this.reasonDocs.keys()].sort();
+    const groups: Record<string, BiasGroupStats> = {};
+    this.names.forEach((name, i) => {
+      const keptRate = this.kept ? this.keptWith[i]! / this.kept : 0;
+      const ratio = (rate: number) => (keptRate > 0 ? round(rate / keptRate) : null);
+      const droppedRate = this.dropped ? this.droppedWith[i]! / this.dropped : 0;
+      const by_reason: Record<string, BiasReasonStats> = {};
+      for (const r of reasons) {
+        const docs = this.reasonDocs.get(r)!;
+        const withGroup = this.reasonWith.get(r)![i]!;
+        by_reason[r] = { docs, with_group: withGroup, rate: round(withGroup / docs), ratio: ratio(withGroup / docs) };
+      }
+      groups[name] = {
+        kept_docs: this.keptWith[i]!,
+        dropped_docs: this.droppedWith[i]!,
+        kept_rate: round(keptRate),
+        dropped_rate: round(droppedRate),
+        ratio: this.dropped ? ratio(droppedRate) : null,
+        by_reason,
+      };
+    });
+    return { kept: this.kept, dropped: this.dropped, dropped_by_reason: Object.fromEntries(reasons.map((r) => [r, this.reasonDocs.get(r)!])), groups };
+  }
+}
+
+/** A markdown table of a bias report for the run report: one row per group, ratios per reason. */
+export function formatBiasReport(data: BiasReportData, minDocs = 1): string {
+  const reasons = Object.keys(data.dropped_by_reason).filter((r) => data.dropped_by_reason[r]! >= minDocs);
+  const fmt = (x: number | null) => (x === null ? '-' : x.toFixed(2));
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const head = `| group | kept rate | dropped rate | ratio |${reasons.map((r) => ` ${r} |`).join('')}`;
+  const sep = `|---|---:|---:|---:|${reasons.map(() => '---:|').join('')}`;
+  const rows = Object.entries(data.groups).map(
+    ([g, s]) => `| ${g} | ${pct(s.kept_rate)} | ${pct(s.dropped_rate)} | ${fmt(s.ratio)} |${reasons.map((r) => ` ${fmt(s.by_reason[r]!.ratio)} |`).join('')}`,
+  );
+  return [`Documents kept: ${data.kept}, dropped: ${data.dropped}. Ratio = rate among dropped / rate among kept.`, '', head, sep, ...rows].join('\n');
+}

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Document } from '../pipelines/document.js';
+import { BiasReport, DEFAULT_IDENTITY_GROUPS, formatBiasReport } from '../filters/biasReport.js';
+import { toxicityStep } from '../filters/toxicity.js';
+
+const doc = (id: string, text: string): Document => ({ id, text, lang: 'eng', source: 's', metadata: {} });
+
+test('bias report shows a C4-style word filter removing LGBTQ+ text more than other text', () => {
+  const docs = [
+    doc('1', 'The lesbian and gay community center offers sexual health services and counselling.'),
+    doc('2', 'A support group for transgender teens meets on Fridays to talk about sexuality and family.'),
+    doc('3', 'Queer artists opened a gallery downtown last week.'),
+    doc('4', 'The church choir will perform a Christmas concert for the families of the town.'),
+    doc('5', 'Her mother taught mathematics at the local school for thirty years.'),
+    doc('6', 'He repaired the bicycle and rode to the market with his brother.'),
+    doc('7', 'The mosque and the synagogue organised a joint charity dinner.'),
+    doc('8', 'The sex education curriculum for the school was revised by the women on the board.'),
+  ];
+  const c4 = toxicityStep.worker!(toxicityStep.parseOptions({ minMatches: 1, minRatio: 0 }));
+  const out = c4.run(docs);
+  assert.deepEqual(out.dropped.map((r) => r.doc.id), ['1', '2', '8']);
+  const bias = new BiasReport();
+  for (const d of out.kept) bias.observe(d, true);
+  for (const r of out.dropped) bias.observe(r.doc, false, r.reason);
+  const rep = bias.report();
+  assert.equal(rep.kept, 5);
+  assert.equal(rep.dropped, 3);
+  assert.deepEqual(rep.dropped_by_reason, { 'toxicity:word_list': 3 });
+  const lgbtq = rep.groups['sexual_orientation.lgbtq']!;
+  // Kept: doc 3 of 5 (0.2); dropped: docs 1 and 2 of 3 (0.667): ratio 3.33.
+  assert.equal(lgbtq.kept_docs, 1);
+  assert.equal(lgbtq.dropped_docs, 2);
+  assert.equal(lgbtq.kept_rate, 0.2);
+  assert.equal(lgbtq.dropped_rate, 0.666667);
+  assert.equal(lgbtq.ratio, 3.333333);
+  assert.deepEqual(lgbtq.by_reason['toxicity:word_list'], { docs: 3, with_group: 2, rate: 0.666667, ratio: 3.333333 });
+  const christian = rep.groups['religion.christian']!;
+  assert.equal(christian.kept_docs, 1);
+  assert.equal(christian.dropped_docs, 0);
+  assert.equal(christian.ratio, 0);
+  const muslim = rep.groups['religion.muslim']!;
+  assert.equal(muslim.kept_docs, 1);
+  // A group absent from kept documents has no ratio rather than a division by zero.
+  assert.equal(rep.groups['nationality.nigerian']!.ratio, null);
+  assert.ok(Object.keys(rep.groups).length === Object.keys(DEFAULT_IDENTITY_GROUPS).length);
+  const md = formatBiasReport(rep);
+  assert.match(md, /\| sexual_orientation\.lgbtq \| 20\.00% \| 66\.67% \| 3\.33 \| 3\.33 \|/);
+});
+
+test('custom groups replace the defaults; multi-word terms and per-reason breakdown', () => {
+  const bias = new BiasReport({ groups: { 'place.nyc': ['new york', 'nyc'], 'place.paris': ['paris'] } });
+  bias.observe(doc('a', 'I love New York in the spring.'), true);
+  bias.observe(doc('b', 'A new yorker in Paris.'), true);
+  bias.observe(doc('c', 'NYC nyc nyc'), false, 'gopher_quality:too_few_words');
+  bias.observe(doc('d', 'Paris, Texas.'), false, 'exact_dedup:duplicate');
+  bias.observe(doc('e', 'Nothing here.'), false, 'exact_dedup:duplicate');
+  const rep = bias.report();
+  assert.deepEqual(Object.keys(rep.groups), ['place.nyc', 'place.paris']);
+  assert.equal(rep.groups['place.nyc']!.kept_docs, 1, '"new yorker" is not "new york"');
+  assert.deepEqual(rep.groups['place.nyc']!.by_reason['gopher_quality:too_few_words'], { docs: 1, with_group: 1, rate: 1, ratio: 2 });
+  assert.deepEqual(rep.groups['place.paris']!.by_reason['exact_dedup:duplicate'], { docs: 2, with_group: 1, rate: 0.5, ratio: 1 });
+  assert.deepEqual(rep.dropped_by_reason, { 'exact_dedup:duplicate': 2, 'gopher_quality:too_few_words': 1 });
+});

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Document } from '../pipelines/document.js';
+import { isUserError } from '../pipelines/errors.js';
+import { toxicityStep, WordListMatcher, wordTokens, listsForLang } from '../filters/toxicity.js';
+import { urlBlocklistStep, UrlBlocklist } from '../filters/urlBlocklist.js';
+import { getStepDefinition } from '../filters/registry.js';
+
+const doc = (id: string, text: string, lang?: string, url?: string): Document => ({ id, text, lang, url, source: 's', metadata: {} });
+const toxicity = (options: Record<string, unknown> = {}) => toxicityStep.worker!(toxicityStep.parseOptions(options));
+
+test('whole-word matching: no Scunthorpe problem', () => {
+  const m = new WordListMatcher(['cunt', 'ass', 'sex', 'tit', 'two girls one cup', 'shit']);
+  const clean = 'Scunthorpe United played in Sussex; the assessment of the class assistant, the title, Essex, Middlesex and a cocktail.';
+  assert.equal(m.count(wordTokens(clean)).matches, 0);
+  assert.equal(m.count(wordTokens('What an ASS. Sex!')).matches, 2);
+  assert.equal(m.count(wordTokens('bullshit')).matches, 0, 'compound words are not split');
+  // Multi-word phrases match across any whitespace/punctuation, never partially.
+  assert.equal(m.count(wordTokens('two  girls,\none cup')).matches, 1);
+  assert.equal(m.count(wordTokens('two girls one cupboard')).matches, 0);
+  // Full-width letters are folded by NFKC.
+  assert.equal(m.count(wordTokens('ｓｅｘ')).matches, 1);
+});
+
+test('unspaced scripts match list entries as substrings; digit-only entries are ignored', () => {
+  const m = new WordListMatcher(['三级片', '13.']);
+  const text = '这是一部三级片。第13页。';
+  assert.deepEqual([...m.count(wordTokens(text), text).terms], ['三级片']);
+  assert.ok(listsForLang('cmn').includes('zh') && listsForLang('eng').includes('en') && listsForLang('fra').length === 2);
+});
+
+test('default thresholds keep a passing mention, drop a page dense in listed words; c4 mode drops any hit', () => {
+  const health = doc('health', 'Sexual health education helps teenagers make informed decisions. ' + 'Schools teach biology, history and mathematics to every student in the district. '.repeat(8), 'eng');
+  const spam = doc('spam', 'hot sex videos, free porn, live sex cams, xxx porn tube, nude pics and more porn here', 'eng');
+  const out = toxicity().run([health, spam, doc('clean', 'A quiet afternoon in the park with friends.', 'eng')]);
+  assert.deepEqual(out.kept.map((d) => d.id), ['health', 'clean']);
+  assert.deepEqual(out.dropped.map((r) => [r.doc.id, r.reason]), [['spam', 'toxicity:word_list']]);
+  assert.equal(out.kept[0]!.metadata.toxic_words, 1);
+  assert.equal(out.counters!['toxicity.docs_with_matches'], 2);
+  const c4 = toxicity({ minMatches: 1, minRatio: 0 }).run([health, spam]);
+  assert.deepEqual(c4.dropped.map((r) => r.doc.id), ['health', 'spam']);
+});
+
+test('the list follows the document language; unknown languages use the fallback or stay unchecked', () => {
+  const german = doc('de', 'Du Arschloch, du Arschficker, Arsch!', 'deu');
+  const asEnglish = doc('de-as-en', german.text, 'eng');
+  const out = toxicity().run([german, asEnglish]);
+  assert.deepEqual(out.dropped.map((r) => r.doc.id), ['de']);
+  const unknown = doc('xx', 'porn porn porn porn', 'xyz');
+  assert.equal(toxicity().run([unknown]).dropped.length, 1, 'fallback list is English');
+  const none = toxicity({ fallbackLang: null }).run([unknown]);
+  assert.equal(none.dropped.length, 0);
+  assert.equal(none.counters!['toxicity.no_list'], 1);
+  const allowed = toxicity({ allowWords: ['porn'] }).run([unknown]);
+  assert.equal(allowed.dropped.length, 0);
+  const extra = toxicity({ extraWords: ['frobnicate'] }).run([doc('e', 'frobnicate frobnicate frobnicate', 'eng')]);
+  assert.equal(extra.dropped.length, 1);
+});
+
+test('URL blocklist: domains include subdomains, URL prefixes, IDN, comments; bad lines are user errors', async () => {
+  const list = UrlBlocklist.parse('# adult sites\nbad.example\n*.casino.test\nhttps://news.example.org/ads/  # ads only\nbücher.de\n');
+  assert.equal(list.check('https://bad.example/page'), 'domain');
+  assert.equal(list.check('http://a.b.BAD.example:8080/x'), 'domain');
+  assert.equal(list.check('https://notbad.example/'), undefined, 'suffix must be a whole label');
+  assert.equal(list.check('https://www.casino.test/'), 'domain');
+  assert.equal(list.check('news.example.org/ads/banner.html'), 'url');
+  assert.equal(list.check('https://news.example.org/politics/'), undefined);
+  assert.equal(list.check('https://xn--bcher-kva.de/buch'), 'domain');
+  assert.throws(() => UrlBlocklist.parse('ok.example\nnot a domain\n', 'list.txt'), (e) => isUserError(e) && /list\.txt:2/.test((e as Error).message));
+
+  const dir = await mkdtemp(join(tmpdir(), 'cf-blocklist-'));
+  try {
+    const file = join(dir, 'block.txt');
+    await writeFile(file, 'bad.example\n');
+    const def = getStepDefinition('url_blocklist');
+    const step = def.worker!(def.parseOptions({ file }));
+    const out = step.run([doc('1', 'x', 'eng', 'https://shop.bad.example/a'), doc('2', 'y', 'eng', 'https://good.example/'), doc('3', 'z')]);
+    assert.deepEqual(out.kept.map((d) => d.id), ['2', '3']);
+    assert.deepEqual(out.dropped.map((r) => r.reason), ['url_blocklist:domain']);
+    assert.equal(out.counters!['url_blocklist.no_url'], 1);
+    assert.throws(() => def.parseOptions({ file: join(dir, 'missing.txt') }), (e) => isUserError(e) && /url_blocklist/.test((e as Error).message));
+    assert.throws(() => def.parseOptions({}), isUserError);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
