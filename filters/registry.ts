@@ -1,6 +1,9 @@
 import type { StepDefinition } from '../pipelines/step.js';
 import { UserError } from '../pipelines/errors.js';
 import { normaliseStep } from './normalise.js';
+import { piiStep } from './pii.js';
+import { urlBlocklistStep } from './urlBlocklist.js';
+import { toxicityStep } from './toxicity.js';
 import { exactDedupStep } from './exactDedup.js';
 import { minhashDedupStep } from './minhashDedup.js';
 import { urlDedupStep } from './urlDedup.js';
@@ -12,6 +15,9 @@ const definitions: StepDefinition<any>[] = [
   exactDedupStep,
   minhashDedupStep,
   urlDedupStep,
+  toxicityStep,
+  urlBlocklistStep,
+  piiStep,
 ];
 
 export const stepRegistry: ReadonlyMap<string, StepDefinition<any>> = new Map(definitions.map((d) => [d.name, d]));
