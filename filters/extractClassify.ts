@@ -20,11 +20,11 @@ type Class = 'good' | 'neargood' | 'short' | 'bad';
 
 const COPYRIGHT = /©|\bcopyright\b|all rights reserved/i;
 const SENTENCE_END = /[.!?。！？؟।…](?:["'”’»)\]]*)(?:\s|$)/u;
-const UNSPACED = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/gu;
+const DENSE = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/gu;
 
-/** Length with characters of unspaced scripts counted twice: one Han character carries about as much as two Latin ones. */
+/** Length with logographic/syllabic characters counted twice: one Han or Hangul character carries about as much as two Latin ones. */
 function weightedLength(text: string): number {
-  return text.length + (text.match(UNSPACED)?.length ?? 0);
+  return text.length + (text.match(DENSE)?.length ?? 0);
 }
 
 function initialClass(b: TextBlock, o: ClassifyOptions): Class {
@@ -81,5 +81,8 @@ export function classifyBlocks(blocks: readonly TextBlock[], o: ClassifyOptions)
       out[i] = p === 'good' && n === 'good' ? 'good' : 'bad';
     }
   }
+  // A page made only of medium-length blocks (no block is good on its own) would come out
+  // empty; keep its near-good blocks rather than lose a whole page of real text.
+  if (!out.includes('good')) return initial.map((c) => c === 'neargood');
   return out.map((c) => c === 'good');
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { hasLetter, isSymbolToken, tokenize, unspacedShare } from './text/words.js';
+import { hasLetter, isSymbolToken, tokenize, denseScriptShare } from './text/words.js';
 import { stopWordsFor } from './text/stopwords.js';
 import { splitLines } from './text/lines.js';
 
@@ -40,15 +40,15 @@ export function gopherQualityReason(
   if (o.maxDocWords !== null && n > o.maxDocWords) return 'too_many_words';
   if (n === 0) return 'too_few_words';
 
-  // Dictionary-segmented words of Chinese/Japanese/Thai average 1-2 characters; the 3-10 range
-  // is a property of space-separated scripts, so the rule is not applied to such text.
-  if (unspacedShare(content) < 0.5) {
+  // Words of Chinese/Japanese/Thai (dictionary-segmented) and Korean average 1-3 characters;
+  // the 3-10 range is a property of alphabetic scripts, so the rule is not applied to such text.
+  if (denseScriptShare(content) < 0.5) {
     let total = 0;
     for (const w of content) total += [...w].length;
     const avg = total / n;
     if (o.minAvgWordLength !== null && avg < o.minAvgWordLength) return 'avg_word_length_low';
     if (o.maxAvgWordLength !== null && avg > o.maxAvgWordLength) return 'avg_word_length_high';
-  } else if (counters) counters['gopher_quality.word_length_skipped_unspaced'] = (counters['gopher_quality.word_length_skipped_unspaced'] ?? 0) + 1;
+  } else if (counters) counters['gopher_quality.word_length_skipped_dense_script'] = (counters['gopher_quality.word_length_skipped_dense_script'] ?? 0) + 1;
 
   if (o.maxSymbolWordRatio !== null) {
     const hashes = text.split('#').length - 1;

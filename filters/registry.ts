@@ -1,17 +1,29 @@
 import type { StepDefinition } from '../pipelines/step.js';
 import { UserError } from '../pipelines/errors.js';
 import { normaliseStep } from './normalise.js';
-import { piiStep } from './pii.js';
-import { urlBlocklistStep } from './urlBlocklist.js';
-import { toxicityStep } from './toxicity.js';
+import { extractStep } from './extract.js';
+import { langidStep } from './langid.js';
+import { gopherQualityStep } from './gopherQuality.js';
+import { gopherRepetitionStep } from './gopherRepetition.js';
+import { c4QualityStep } from './c4Quality.js';
+import { finewebQualityStep } from './finewebQuality.js';
 import { exactDedupStep } from './exactDedup.js';
 import { minhashDedupStep } from './minhashDedup.js';
 import { urlDedupStep } from './urlDedup.js';
+import { toxicityStep } from './toxicity.js';
+import { urlBlocklistStep } from './urlBlocklist.js';
+import { piiStep } from './pii.js';
 
 /** Every step a pipeline file may name. Add one line per step module. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const definitions: StepDefinition<any>[] = [
+  extractStep,
   normaliseStep,
+  langidStep,
+  gopherRepetitionStep,
+  gopherQualityStep,
+  c4QualityStep,
+  finewebQualityStep,
   exactDedupStep,
   minhashDedupStep,
   urlDedupStep,

@@ -14,6 +14,9 @@ const UNSPACED_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc
 // its own punctuation token.
 const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+|[.,]\p{N}+)*|\.\.\.|[^\s\p{L}\p{M}\p{N}]/gu;
 const NOT_SYMBOL = /[^\p{P}\p{S}]/u;
+// Scripts whose words are short in characters because one character is a syllable or a word:
+// the Latin-derived 3-10 characters mean word length does not apply to them.
+const DENSE_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}\p{sc=Yi}]/u;
 const LETTER = /\p{L}/u;
 
 let segmenter: Intl.Segmenter | undefined;
@@ -49,14 +52,14 @@ export function hasLetter(token: string): boolean {
   return LETTER.test(token);
 }
 
-/** Share of word tokens that come from a script written without spaces. */
-export function unspacedShare(tokens: readonly string[]): number {
+/** Share of word tokens written in a logographic or syllabic script (Han, Kana, Hangul, Thai...). */
+export function denseScriptShare(tokens: readonly string[]): number {
   let words = 0;
-  let unspaced = 0;
+  let dense = 0;
   for (const t of tokens) {
     if (!hasLetter(t)) continue;
     words++;
-    if (UNSPACED_CHAR.test(t)) unspaced++;
+    if (DENSE_CHAR.test(t)) dense++;
   }
-  return words === 0 ? 0 : unspaced / words;
+  return words === 0 ? 0 : dense / words;
 }

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { Document, Rejected } from '../pipelines/document.js';
+import type { StepDefinition, Step } from '../pipelines/step.js';
+import { zodOptions } from '../pipelines/options.js';
+import { hasLetter, hasUnspacedScript, tokenize } from './text/words.js';
+import { endsWithAny, splitLines, TERMINAL_PUNCTUATION } from './text/lines.js';
+
+// Defaults are datatrove's C4QualityFilter (Raffel et al. 2020 + the TFDS c4_utils code); -1 disables a count.
+const Options = z.object({
+  removeCitations: z.boolean().default(true),
+  filterNoTerminalPunct: z.boolean().default(true),
+  minNumSentences: z.number().int().default(5),
+  minWordsPerLine: z.number().int().default(3),
+  maxWordLength: z.number().int().default(1000),
+  filterLoremIpsum: z.boolean().default(true),
+  filterJavascript: z.boolean().default(true),
+  filterCurlyBracket: z.boolean().default(true),
+  filterPolicy: z.boolean().default(true),
+  /** Line endings that count as terminal punctuation (default: C4's plus non-Latin full stops). */
+  terminalPunctuation: z.array(z.string().min(1)).default([...TERMINAL_PUNCTUATION]),
+});
+export type C4QualityOptions = z.output<typeof Options>;
+
+const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/g;
+const POLICY = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
+const WHITESPACE = /\s+/;
+// Sentence ends inside a line: terminal mark followed by space or the line end (NLTK's punkt is
+// smarter about abbreviations; a kept line always counts at least one sentence).
+const SENTENCE_END = /[.!?。！？؟।][)"'”’»」』]*(?=\s|$)/gu;
+
+export interface C4Result {
+  /** Drop reason, or undefined when the document stays (with `text` holding the kept lines). */
+  reason?: string;
+  text: string;
+  /** Lines removed per rule. */
+  removed: Record<string, number>;
+}
+
+function wordCount(line: string, words: string[]): number {
+  // Whitespace words, as C4 does, except for scripts written without spaces.
+  return hasUnspacedScript(line) ? tokenize(line).filter(hasLetter).length : words.length;
+}
+
+export function c4Quality(text: string, o: C4QualityOptions): C4Result {
+  const removed: Record<string, number> = {};
+  const drop = (rule: string) => (removed[rule] = (removed[rule] ?? 0) + 1);
+  const kept: string[] = [];
+  let sentences = 0;
+  for (const raw of splitLines(text)) {
+    let line = raw.trim();
+    const words = line === '' ? [] : line.split(WHITESPACE);
+    if (o.maxWordLength !== -1 && words.some((w) => w.length > o.maxWordLength)) {
+      drop('too_long_word');
+      continue;
+    }
+    if (o.removeCitations) line = line.replace(CITATION, '');
+    if (o.filterNoTerminalPunct && (!endsWithAny(line, o.terminalPunctuation) || line.endsWith('...'))) {
+      drop('no_terminal_punct');
+      continue;
+    }
+    if (wordCount(line, words) < o.minWordsPerLine) {
+      drop('too_few_words');
+      continue;
+    }
+    const lower = line.toLowerCase();
+    if (o.filterLoremIpsum && lower.includes('lorem ipsum')) return { reason: 'lorem_ipsum', text, removed };
+    if (o.filterJavascript && lower.includes('javascript')) {
+      drop('javascript');
+      continue;
+    }
+    if (o.filterCurlyBracket && line.includes('{')) return { reason: 'curly_bracket', text, removed };
+    if (o.filterPolicy && POLICY.some((p) => lower.includes(p))) {
+      drop('policy');
+      continue;
+    }
+    sentences += Math.max(1, line.match(SENTENCE_END)?.length ?? 0);
+    kept.push(line);
+  }
+  if (sentences < o.minNumSentences) return { reason: 'too_few_sentences', text, removed };
+  return { text: kept.join('\n').trim(), removed };
+}
+
+export function createC4Quality(options: C4QualityOptions): Step {
+  return {
+    name: 'c4_quality',
+    kind: 'filter',
+    run(batch: Document[]) {
+      const kept: Document[] = [];
+      const dropped: Rejected[] = [];
+      const counters: Record<string, number> = {};
+      for (const doc of batch) {
+        const r = c4Quality(doc.text, options);
+        for (const [rule, n] of Object.entries(r.removed)) counters[`c4_quality.lines_removed_${rule}`] = (counters[`c4_quality.lines_removed_${rule}`] ?? 0) + n;
+        if (r.reason) dropped.push({ doc, reason: `c4_quality:${r.reason}` });
+        else kept.push(r.text === doc.text ? doc : { ...doc, text: r.text });
+      }
+      return { kept, dropped, counters };
+    },
+  };
+}
+
+export const c4QualityStep: StepDefinition<C4QualityOptions> = {
+  name: 'c4_quality',
+  description:
+    'C4 rules (datatrove defaults): removes lines without terminal punctuation, with < 3 words, "javascript" or policy text; drops pages with lorem ipsum, "{", or < 5 sentences',
+  parseOptions: zodOptions('c4_quality', Options),
+  worker: createC4Quality,
+};

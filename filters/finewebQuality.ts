@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { Document, Rejected } from '../pipelines/document.js';
+import type { StepDefinition, Step } from '../pipelines/step.js';
+import { zodOptions } from '../pipelines/options.js';
+import { tokenize } from './text/words.js';
+import { endsWithAny, findDuplicates, TERMINAL_PUNCTUATION } from './text/lines.js';
+
+// Defaults are datatrove's FineWebQualityFilter (Penedo et al. 2024).
+const Options = z.object({
+  /** Drop when the share of lines ending in punctuation is at most this. */
+  linePunctThr: z.number().min(0).max(1).default(0.12),
+  /** Do not apply the punctuation rule to documents where no line ends in punctuation. */
+  linePunctExcludeZero: z.boolean().default(false),
+  /** Drop when the share of lines of at most `shortLineLength` characters is at least this. */
+  shortLineThr: z.number().min(0).max(1).default(0.67),
+  shortLineLength: z.number().int().min(0).default(30),
+  /** Drop when characters in duplicated lines are at least this share of all (non-newline) characters. */
+  charDuplicatesRatio: z.number().min(0).max(1).default(0.01),
+  /** Drop when newlines per word exceed this (list-like pages). */
+  newLineRatio: z.number().min(0).default(0.3),
+  /** Line endings that count as punctuation: FineWeb's (. ' " ! ?) plus non-Latin full stops. */
+  stopChars: z.array(z.string().min(1)).default([...TERMINAL_PUNCTUATION]),
+});
+export type FinewebQualityOptions = z.output<typeof Options>;
+
+export function finewebQualityReason(text: string, o: FinewebQualityOptions): string | undefined {
+  const lines = text.split('\n');
+  let punct = 0;
+  let short = 0;
+  const nonEmpty: string[] = [];
+  for (const line of lines) {
+    if (endsWithAny(line, o.stopChars)) punct++;
+    if (line.length <= o.shortLineLength) short++;
+    if (line.trim() !== '') nonEmpty.push(line);
+  }
+  const punctRatio = punct / lines.length;
+  if (punctRatio <= o.linePunctThr && !(punctRatio === 0 && o.linePunctExcludeZero)) return 'line_punct_ratio';
+  if (short / lines.length >= o.shortLineThr) return 'short_line_ratio';
+  const chars = text.length - lines.length + 1; // text without its newlines
+  if (chars > 0 && findDuplicates(nonEmpty).chars / chars >= o.charDuplicatesRatio) return 'char_dup_ratio';
+  const words = tokenize(text).length;
+  if (words === 0 || (lines.length - 1) / words > o.newLineRatio) return 'list_ratio';
+  return undefined;
+}
+
+export function createFinewebQuality(options: FinewebQualityOptions): Step {
+  return {
+    name: 'fineweb_quality',
+    kind: 'filter',
+    run(batch: Document[]) {
+      const kept: Document[] = [];
+      const dropped: Rejected[] = [];
+      for (const doc of batch) {
+        const reason = finewebQualityReason(doc.text, options);
+        if (reason) dropped.push({ doc, reason: `fineweb_quality:${reason}` });
+        else kept.push(doc);
+      }
+      return { kept, dropped };
+    },
+  };
+}
+
+export const finewebQualityStep: StepDefinition<FinewebQualityOptions> = {
+  name: 'fineweb_quality',
+  description:
+    'FineWeb rules (datatrove defaults): line punctuation ratio, short-line ratio, duplicated-line characters, newline/word (list) ratio',
+  parseOptions: zodOptions('fineweb_quality', Options),
+  worker: createFinewebQuality,
+};

