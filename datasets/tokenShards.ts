@@ -1,0 +1,233 @@
+/**
+ * Token shard formats written by `corpusforge tokenize`, read by trainers:
+ * - tokens.bin: flat little-endian uint16 (vocab <= 65536) or uint32 token ids; each document's tokens are
+ *   followed by the end-of-text id (nanoGPT's train.bin layout).
+ * - tokens.idx: Megatron-LM's MMIDIDX index over tokens.bin, one sequence per document (its EOT included).
+ * - tokens-NNNNN.parquet: `id` string, `input_ids` list<int32> (the document's tokens, no EOT).
+ * Every file is written to a temp name, fsynced and renamed, so a listed file is always complete.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm/node';
+
+export type TokenDtype = 'uint16' | 'uint32';
+
+export interface TokenFileInfo {
+  /** Name relative to the dataset folder. */
+  file: string;
+  bytes: number;
+  sha256: string;
+  rows?: number;
+}
+
+/** manifest.json of a token dataset. Field names are read by trainers: keep them stable. */
+export interface TokensManifest {
+  version: 1;
+  kind: 'tokens';
+  vocab_size: number;
+  eot_id: number;
+  dtype: TokenDtype;
+  total_tokens: number;
+  documents: number;
+  files: TokenFileInfo[];
+  tokenizer_sha256: string;
+}
+
+export const MMIDIDX_MAGIC = Buffer.from('MMIDIDX\x00\x00', 'latin1');
+
+/**
+ * Megatron's DType codes: 1 uint8, 2 int8, 3 int16, 4 int32, 5 int64, 6 float64, 7 float32, 8 uint16.
+ * Megatron has no uint32: ids >= 65536 are written as uint32, whose bytes equal int32's for ids < 2^31.
+ */
+export const MEGATRON_DTYPE_CODE: Readonly<Record<TokenDtype, number>> = { uint16: 8, uint32: 4 };
+
+export function dtypeForVocab(vocabSize: number): TokenDtype {
+  return vocabSize <= 65536 ? 'uint16' : 'uint32';
+}
+
+export const bytesPerToken = (d: TokenDtype): number => (d === 'uint16' ? 2 : 4);
+
+async function writeAtomic(path: string, data: Uint8Array): Promise<TokenFileInfo> {
+  const tmp = `${path}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.write(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+  return { file: basename(path), bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+/** The .idx bytes for sequences of the given lengths (in tokens), one sequence per document. */
+export function encodeMegatronIndex(lengths: ArrayLike<number>, dtype: TokenDtype): Buffer {
+  const n = lengths.length;
+  const head = Buffer.alloc(9 + 8 + 1 + 8 + 8);
+  MMIDIDX_MAGIC.copy(head, 0);
+  head.writeBigUInt64LE(1n, 9);
+  head.writeUInt8(MEGATRON_DTYPE_CODE[dtype], 17);
+  head.writeBigUInt64LE(BigInt(n), 18);
+  head.writeBigUInt64LE(BigInt(n + 1), 26); // document_indices = [0, 1, ..., n]: Megatron's "end of doc" list
+  const lens = new Int32Array(n);
+  const pointers = new BigInt64Array(n);
+  const docs = new BigInt64Array(n + 1);
+  let offset = 0n;
+  const item = BigInt(bytesPerToken(dtype));
+  for (let i = 0; i < n; i++) {
+    lens[i] = lengths[i]!;
+    pointers[i] = offset;
+    offset += BigInt(lengths[i]!) * item;
+    docs[i + 1] = BigInt(i + 1);
+  }
+  return Buffer.concat([head, Buffer.from(lens.buffer), Buffer.from(pointers.buffer), Buffer.from(docs.buffer)]);
+}
+
+/**
+ * Streams tokens.bin (document tokens + EOT each) and, on finish, writes tokens.idx. Memory: 4 bytes per
+ * document for the lengths; tokens go straight to disk.
+ */
+export class TokenBinWriter {
+  private fh?: FileHandle;
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+  private lengths: number[] = [];
+  totalTokens = 0;
+
+  constructor(
+    readonly binPath: string,
+    readonly idxPath: string,
+    readonly dtype: TokenDtype,
+    readonly eotId: number,
+  ) {}
+
+  async open(): Promise<void> {
+    this.fh = await open(`${this.binPath}.tmp`, 'w');
+  }
+
+  /** Appends documents given as a flat id array plus per-document lengths (EOT is added here). */
+  async append(flat: ArrayLike<number>, docLengths: ArrayLike<number>): Promise<void> {
+    const total = flat.length + docLengths.length;
+    const out = this.dtype === 'uint16' ? new Uint16Array(total) : new Uint32Array(total);
+    let src = 0;
+    let dst = 0;
+    for (let d = 0; d < docLengths.length; d++) {
+      const len = docLengths[d]!;
+      for (let i = 0; i < len; i++) out[dst++] = flat[src++]!;
+      out[dst++] = this.eotId;
+      this.lengths.push(len + 1);
+    }
+    // Typed arrays are host-endian; every platform Node supports in practice is little-endian, checked here.
+    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('big-endian hosts are not supported');
+    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    this.hash.update(bytes);
+    this.bytes += bytes.length;
+    this.totalTokens += total;
+    await this.fh!.write(bytes);
+  }
+
+  get documents(): number {
+    return this.lengths.length;
+  }
+
+  /** fsyncs and renames tokens.bin, then writes tokens.idx; returns both files' info. */
+  async finish(): Promise<[TokenFileInfo, TokenFileInfo]> {
+    await this.fh!.sync();
+    await this.fh!.close();
+    await rename(`${this.binPath}.tmp`, this.binPath);
+    const bin: TokenFileInfo = { file: basename(this.binPath), bytes: this.bytes, sha256: this.hash.digest('hex') };
+    const idx = await writeAtomic(this.idxPath, encodeMegatronIndex(this.lengths, this.dtype));
+    return [bin, idx];
+  }
+}
+
+/** Writes one Parquet shard: `id` utf8, `input_ids` list<int32>. zstd; atomic. */
+export async function writeTokenParquet(
+  path: string,
+  ids: readonly string[],
+  flat: Int32Array,
+  lengths: ArrayLike<number>,
+  rowGroupRows = 10_000,
+): Promise<TokenFileInfo> {
+  const n = ids.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + lengths[i]!;
+  const props = new pw.WriterPropertiesBuilder()
+    .setCompression(pw.Compression.ZSTD)
+    .setMaxRowGroupSize(rowGroupRows)
+    .setCreatedBy('corpusforge')
+    .build();
+  const listType = new arrow.List(new arrow.Field('item', new arrow.Int32(), false));
+  let next = 0;
+  const batches = new ReadableStream<pw.RecordBatch>({
+    pull(controller) {
+      if (next >= n) return controller.close();
+      const end = Math.min(n, next + rowGroupRows);
+      const start = offsets[next]!;
+      const values = arrow.makeData({ type: new arrow.Int32(), length: offsets[end]! - start, data: flat.subarray(start, offsets[end]!) });
+      const rel = offsets.slice(next, end + 1).map((o) => o - start);
+      const list = arrow.makeData({ type: listType, length: end - next, nullCount: 0, valueOffsets: rel, child: values });
+      const table = new arrow.Table({
+        id: arrow.vectorFromArray(ids.slice(next, end), new arrow.Utf8()),
+        input_ids: arrow.makeVector(list),
+      });
+      for (const rb of pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')).recordBatches()) controller.enqueue(rb);
+      next = end;
+    },
+  });
+  const out = (await pw.transformParquetStream(batches, props)) as ReadableStream<Uint8Array>;
+  const tmp = `${path}.tmp`;
+  const hash = createHash('sha256');
+  const fh = await open(tmp, 'w');
+  let bytes = 0;
+  try {
+    for await (const chunk of out) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      await fh.write(chunk);
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+  return { file: basename(path), bytes, sha256: hash.digest('hex'), rows: n };
+}
+
+/** Writes manifest.json atomically. */
+export async function writeTokensManifest(path: string, manifest: TokensManifest): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n');
+  await rename(tmp, path);
+}
+
+/** Reads tokens.bin as ids (a view when aligned). */
+export async function readTokenBin(path: string, dtype: TokenDtype): Promise<Uint16Array | Uint32Array> {
+  const buf = await readFile(path);
+  const copy = new Uint8Array(buf.byteLength);
+  copy.set(buf);
+  return dtype === 'uint16' ? new Uint16Array(copy.buffer) : new Uint32Array(copy.buffer);
+}
+
+/** Reads a tokens manifest.json. */
+export async function readTokensManifest(path: string): Promise<TokensManifest> {
+  const m = JSON.parse(await readFile(path, 'utf8')) as TokensManifest;
+  if (m.kind !== 'tokens' || m.version !== 1) throw new Error(`${path} is not a tokens manifest (version 1)`);
+  return m;
+}
+
+/** Splits tokens.bin into documents by its EOT ids (each returned without the EOT). */
+export function splitDocuments(tokens: ArrayLike<number>, eotId: number): number[][] {
+  const docs: number[][] = [];
+  let cur: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t === eotId) {
+      docs.push(cur);
+      cur = [];
+    } else cur.push(t);
+  }
+  return docs;
+}

