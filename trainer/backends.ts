@@ -1,0 +1,157 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../pipelines/errors.js';
+import { registerWasmSegmentSum } from './wasmKernels.js';
+
+/** The tfjs backends the trainer knows. `tensorflow*` and `webgpu` need optional packages. */
+export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export interface BackendStatus {
+  name: BackendName;
+  ok: boolean;
+  /** Why it cannot run, or what it runs with (threads, SIMD, device). */
+  detail: string;
+  /** float16 compute: no tfjs backend offers it today; stated per backend so users need not guess. */
+  float16: string;
+}
+
+const require = createRequire(import.meta.url);
+
+function isBackendName(s: string): s is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(s);
+}
+
+export function parseBackendName(s: string): BackendName {
+  if (!isBackendName(s)) throw new UserError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${s}'`);
+  return s;
+}
+
+function resolveOptional(pkg: string): string | undefined {
+  try {
+    return require.resolve(pkg);
+  } catch {
+    return undefined;
+  }
+}
+
+const INSTALL_HINT: Record<'tensorflow' | 'tensorflow-gpu' | 'webgpu', string> = {
+  tensorflow:
+    "backend 'tensorflow' needs @tensorflow/tfjs-node: run 'npm install @tensorflow/tfjs-node@4.22.0' " +
+    '(its install downloads libtensorflow 2.9.1, so it needs network access)',
+  'tensorflow-gpu':
+    "backend 'tensorflow-gpu' needs @tensorflow/tfjs-node-gpu: run 'npm install @tensorflow/tfjs-node-gpu@4.22.0' " +
+    '(downloads libtensorflow 2.9.1 built for CUDA 11.2 / cuDNN 8.1 only; needs network access)',
+  webgpu:
+    "backend 'webgpu' needs the 'webgpu' (Dawn for Node) and '@tensorflow/tfjs-backend-webgpu' packages: run " +
+    "'npm install webgpu @tensorflow/tfjs-backend-webgpu@4.22.0'; it also needs libvulkan1 and a GPU driver's Vulkan ICD",
+};
+
+const FLOAT16: Record<BackendName, string> = {
+  wasm: 'no (float32 only)',
+  cpu: 'no (float32 only)',
+  tensorflow: 'no (tfjs-node exposes float32 kernels only)',
+  'tensorflow-gpu': 'no (tfjs-node-gpu exposes float32 kernels only)',
+  webgpu: 'no (tfjs-backend-webgpu 4.22 computes in float32)',
+};
+
+async function webgpuAdapterName(): Promise<string | undefined> {
+  // The 'webgpu' package (Dawn) provides navigator.gpu for Node; tfjs-backend-webgpu reads it from globalThis.
+  const mod = (await import(resolveOptional('webgpu') ?? 'webgpu')) as {
+    create(flags: string[]): { requestAdapter(): Promise<{ info?: { description?: string; vendor?: string } } | null> };
+    globals: Record<string, unknown>;
+  };
+  Object.assign(globalThis, mod.globals);
+  const gpu = mod.create([]);
+  const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator;
+  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return undefined;
+  return adapter.info?.description || adapter.info?.vendor || 'GPU adapter';
+}
+
+/** Checks whether a backend can run here without switching to it. */
+export async function probeBackend(name: BackendName): Promise<BackendStatus> {
+  const float16 = FLOAT16[name];
+  switch (name) {
+    case 'cpu':
+      return { name, ok: true, detail: 'pure JavaScript kernels (slow; fallback)', float16 };
+    case 'wasm': {
+      const simd = await wasmSimdSupported();
+      return { name, ok: true, detail: simd ? 'WebAssembly SIMD + XNNPACK' : 'WebAssembly without SIMD (slow)', float16 };
+    }
+    case 'tensorflow':
+    case 'tensorflow-gpu': {
+      const pkg = name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
+      if (!resolveOptional(pkg)) return { name, ok: false, detail: `${pkg} is not installed`, float16 };
+      return { name, ok: true, detail: `${pkg} installed`, float16 };
+    }
+    case 'webgpu': {
+      if (!resolveOptional('webgpu')) return { name, ok: false, detail: "the 'webgpu' (Dawn) package is not installed", float16 };
+      if (!resolveOptional('@tensorflow/tfjs-backend-webgpu'))
+        return { name, ok: false, detail: '@tensorflow/tfjs-backend-webgpu is not installed', float16 };
+      try {
+        const adapter = await webgpuAdapterName();
+        if (!adapter) return { name, ok: false, detail: 'no WebGPU adapter (needs libvulkan1 and a Vulkan ICD from the GPU driver)', float16 };
+        return { name, ok: true, detail: adapter, float16 };
+      } catch (e) {
+        return { name, ok: false, detail: `Dawn failed to start: ${(e as Error).message.split('\n')[0]}`, float16 };
+      }
+    }
+  }
+}
+
+export async function probeAllBackends(): Promise<BackendStatus[]> {
+  const out: BackendStatus[] = [];
+  for (const name of BACKEND_NAMES) out.push(await probeBackend(name));
+  return out;
+}
+
+async function wasmSimdSupported(): Promise<boolean> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  return (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+}
+
+/**
+ * Makes `name` the active tfjs backend, loading optional packages only now.
+ * Throws a UserError that says how to install a missing backend.
+ */
+export async function useBackend(name: BackendName): Promise<BackendStatus> {
+  if (tf.engine().backendName === backendRegistryName(name)) {
+    return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
+  }
+  const status = await probeBackend(name);
+  if (!status.ok) {
+    const hint = name === 'cpu' || name === 'wasm' ? '' : `; ${INSTALL_HINT[name]}`;
+    throw new UserError(`backend '${name}' cannot run here: ${status.detail}${hint}`);
+  }
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    // In Node the emscripten loader reads the .wasm with fs, so a plain folder path (with the slash) works.
+    wasm.setWasmPaths(dist + path.sep);
+    registerWasmSegmentSum();
+  } else if (name === 'tensorflow' || name === 'tensorflow-gpu') {
+    await import(name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu' as string);
+  } else if (name === 'webgpu') {
+    await import('@tensorflow/tfjs-backend-webgpu' as string);
+  }
+  const ok = await tf.setBackend(backendRegistryName(name));
+  if (!ok) throw new UserError(`backend '${name}' failed to initialise`);
+  await tf.ready();
+  return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
+}
+
+function backendRegistryName(name: BackendName): string {
+  // tfjs-node and tfjs-node-gpu both register themselves as 'tensorflow'.
+  return name === 'tensorflow-gpu' ? 'tensorflow' : name;
+}
+
+function describeActive(name: BackendName): string {
+  // Threads stay off: tfjs disables them in Node and its threaded build gets no pthreadpool here (decisions.md).
+  if (name === 'wasm') return 'WebAssembly SIMD + XNNPACK, 1 thread';
+  if (name === 'cpu') return 'pure JavaScript kernels';
+  return name;
+}

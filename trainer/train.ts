@@ -1,0 +1,228 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { TokenDataset, type TokenBatch } from '../datasets/tokenDataset.js';
+import { UserError } from '../pipelines/errors.js';
+import { useBackend, type BackendName } from './backends.js';
+import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
+import { evaluate } from './evaluate.js';
+import { disposeParams, initParams, lossOf, validateConfig, type GptConfig, type GptParams } from './model.js';
+import { adamWStep, DEFAULT_ADAMW, disposeAdamW, globalNorm, initAdamW, learningRate, type AdamWState } from './optimizer.js';
+import { tokenizerVocabSize } from './tokenizerFile.js';
+
+export interface TrainOptions {
+  dataDir: string;
+  outDir: string;
+  /** tokenizer.json; its vocabulary must match the data's, and it is copied next to the checkpoint for `sample`. */
+  tokenizer?: string;
+  /** Switches tfjs to this backend first; leave out to use the active one. */
+  backend?: BackendName;
+  steps: number;
+  batchSize: number;
+  gradAccum: number;
+  context: number;
+  layers: number;
+  heads: number;
+  dim: number;
+  lr: number;
+  /** Final learning rate of the cosine schedule (default lr / 10). */
+  minLr?: number;
+  warmup: number;
+  evalEvery: number;
+  evalBatches?: number;
+  seed: number;
+  resume: boolean;
+  valFraction?: number;
+  weightDecay?: number;
+  clipNorm?: number;
+  embedding?: GptConfig['embedding'];
+  /** Curriculum: grow the sequence length from short to `context` over this many steps (0 = off). */
+  seqLenWarmup?: number;
+  /** Save a checkpoint every N steps (default: at every evaluation and at the end). */
+  checkpointEvery?: number;
+  rank?: number;
+  worldSize?: number;
+  /** Called with every metrics record (the CLI prints them). */
+  onMetrics?(m: MetricsRecord): void;
+  /** When aborted, training stops after the current step and saves a checkpoint (Ctrl-C in the CLI). */
+  signal?: AbortSignal;
+}
+
+/** One line of metrics.jsonl. */
+export interface MetricsRecord {
+  step: number;
+  loss: number;
+  val_loss?: number;
+  lr: number;
+  tokens_per_s: number;
+  grad_norm: number;
+  seq_len: number;
+}
+
+export interface TrainResult {
+  steps: number;
+  /** True when stopped early through `signal`. */
+  stopped: boolean;
+  finalLoss: number;
+  finalValLoss?: number;
+  resumedFrom?: number;
+  metrics: MetricsRecord[];
+}
+
+/** Sequence length at `step` under sequence-length warmup: linear growth in multiples of 8, at least 8. */
+export function curriculumSeqLen(step: number, context: number, warmupSteps: number): number {
+  if (warmupSteps <= 0 || step >= warmupSteps) return context;
+  const raw = Math.ceil(((step + 1) / warmupSteps) * context / 8) * 8;
+  return Math.min(context, Math.max(Math.min(8, context), raw));
+}
+
+function toTensors(b: TokenBatch): [tf.Tensor2D, tf.Tensor2D] {
+  return [tf.tensor2d(b.inputs, [b.batchSize, b.seqLen], 'int32'), tf.tensor2d(b.targets, [b.batchSize, b.seqLen], 'int32')];
+}
+
+/** Gradient of the mean loss on one micro-batch, with the loss value. */
+function microStep(config: GptConfig, params: GptParams, batch: TokenBatch): { loss: number; grads: Map<string, tf.Tensor> } {
+  const names = [...params.keys()];
+  const [inputs, targets] = toTensors(batch);
+  const out = tf.tidy(() => {
+    const r = tf.valueAndGrads((...ps: tf.Tensor[]) => {
+      const p: GptParams = new Map(names.map((n, i) => [n, ps[i]!]));
+      return lossOf(config, p, inputs, targets);
+    })(names.map((n) => params.get(n)!));
+    return [r.value, ...r.grads];
+  });
+  inputs.dispose();
+  targets.dispose();
+  const [value, ...grads] = out;
+  const loss = value!.dataSync()[0]!;
+  value!.dispose();
+  return { loss, grads: new Map(names.map((n, i) => [n, grads[i]!])) };
+}
+
+function keepOnlyMetricsUpTo(file: string, step: number): MetricsRecord[] {
+  if (!existsSync(file)) return [];
+  const kept = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as MetricsRecord)
+    .filter((m) => m.step < step);
+  writeFileAtomic(file, kept.map((m) => JSON.stringify(m) + '\n'));
+  return kept;
+}
+
+/** Trains (or resumes training) a GPT on a token directory; writes checkpoint + metrics.jsonl into outDir. */
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  if (opts.backend) await useBackend(opts.backend);
+  const ds = TokenDataset.open(opts.dataDir, { valFraction: opts.valFraction ?? 0.05, rank: opts.rank, worldSize: opts.worldSize });
+  let params: GptParams | undefined;
+  let adam: AdamWState | undefined;
+  try {
+    const vocabSize = ds.manifest.vocab_size;
+    if (opts.tokenizer) {
+      const tokVocab = tokenizerVocabSize(opts.tokenizer);
+      if (tokVocab !== vocabSize) {
+        throw new UserError(`vocabulary mismatch: ${opts.tokenizer} has ${tokVocab} tokens but ${opts.dataDir} was tokenized with ${vocabSize}`);
+      }
+    }
+    const config: GptConfig = { vocabSize, context: opts.context, layers: opts.layers, heads: opts.heads, dim: opts.dim, embedding: opts.embedding ?? 'gather' };
+    validateConfig(config);
+    for (const [k, v] of Object.entries({ steps: opts.steps, 'batch-size': opts.batchSize, 'grad-accum': opts.gradAccum })) {
+      if (!Number.isInteger(v) || v < 1) throw new UserError(`--${k} must be a positive integer, got ${v}`);
+    }
+    ds.requireWindow(ds.train, opts.context, 'training');
+    const evalBatches = opts.evalBatches ?? 4;
+    const canEval = opts.evalEvery > 0 && ds.val.end - ds.val.start >= opts.context + 1;
+    if (opts.evalEvery > 0 && !canEval) ds.requireWindow(ds.val, opts.context, 'validation');
+
+    mkdirSync(opts.outDir, { recursive: true });
+    const metricsFile = path.join(opts.outDir, 'metrics.jsonl');
+    const hasCheckpoint = existsSync(path.join(opts.outDir, CHECKPOINT_FILE));
+    if (hasCheckpoint && !opts.resume) throw new UserError(`${opts.outDir} already holds a checkpoint: pass --resume to continue it or choose another --out`);
+    const options = {
+      steps: opts.steps, batchSize: opts.batchSize, gradAccum: opts.gradAccum, lr: opts.lr, warmup: opts.warmup,
+      seqLenWarmup: opts.seqLenWarmup ?? 0, valFraction: opts.valFraction ?? 0.05, data: path.resolve(opts.dataDir),
+    };
+    let step = 0;
+    let cursor = 0;
+    let resumedFrom: number | undefined;
+    let metrics: MetricsRecord[] = [];
+    if (hasCheckpoint) {
+      const ck = loadCheckpoint(opts.outDir);
+      const same = JSON.stringify(ck.meta.config) === JSON.stringify(config);
+      if (!same) {
+        disposeParams(ck.params);
+        disposeAdamW(ck.adam);
+        throw new UserError(`--resume: the checkpoint in ${opts.outDir} is a ${JSON.stringify(ck.meta.config)} model; the flags ask for ${JSON.stringify(config)}`);
+      }
+      params = ck.params;
+      adam = ck.adam;
+      step = ck.meta.step;
+      cursor = ck.meta.dataCursor;
+      resumedFrom = step;
+      metrics = keepOnlyMetricsUpTo(metricsFile, step);
+    } else {
+      params = initParams(config, opts.seed);
+      adam = initAdamW(params);
+      writeFileAtomic(metricsFile, []);
+      if (opts.tokenizer) writeFileAtomic(path.join(opts.outDir, 'tokenizer.json'), [readFileSync(opts.tokenizer)]);
+    }
+    const adamCfg = { ...DEFAULT_ADAMW, lr: opts.lr, weightDecay: opts.weightDecay ?? DEFAULT_ADAMW.weightDecay, clipNorm: opts.clipNorm ?? DEFAULT_ADAMW.clipNorm };
+    const minLr = opts.minLr ?? opts.lr / 10;
+    const save = () =>
+      saveCheckpoint(opts.outDir, {
+        step, config, options, seed: opts.seed, dataCursor: cursor, optimizerStep: adam!.step,
+        tokenizer: opts.tokenizer || existsSync(path.join(opts.outDir, 'tokenizer.json')) ? 'tokenizer.json' : undefined,
+      }, params!, adam!);
+    let lastLoss = NaN;
+    let lastVal: number | undefined;
+    while (step < opts.steps) {
+      const t0 = performance.now();
+      const seqLen = curriculumSeqLen(step, opts.context, opts.seqLenWarmup ?? 0);
+      let acc: Map<string, tf.Tensor> | undefined;
+      let lossSum = 0;
+      for (let a = 0; a < opts.gradAccum; a++) {
+        const batch = ds.trainBatch(cursor, opts.batchSize, seqLen, opts.seed, opts.rank ?? 0);
+        cursor += opts.batchSize;
+        const { loss, grads } = microStep(config, params, batch);
+        if (!Number.isFinite(loss)) throw new UserError(`loss became ${loss} at step ${step}: lower --lr`);
+        lossSum += loss;
+        if (!acc) acc = grads;
+        else {
+          for (const [n, g] of grads) {
+            const prev = acc.get(n)!;
+            acc.set(n, tf.add(prev, g));
+            prev.dispose();
+            g.dispose();
+          }
+        }
+      }
+      const rawNorm = globalNorm(acc!) / opts.gradAccum;
+      const clip = adamCfg.clipNorm > 0 && rawNorm > adamCfg.clipNorm ? adamCfg.clipNorm / rawNorm : 1;
+      const lr = learningRate(step, opts.lr, opts.warmup, opts.steps, minLr);
+      adamWStep(params, acc!, adam, adamCfg, lr, clip / opts.gradAccum);
+      for (const g of acc!.values()) g.dispose();
+      const seconds = (performance.now() - t0) / 1000;
+      step++;
+      lastLoss = lossSum / opts.gradAccum;
+      const record: MetricsRecord = {
+        step, loss: lastLoss, lr, tokens_per_s: Math.round((opts.batchSize * opts.gradAccum * seqLen) / seconds), grad_norm: rawNorm, seq_len: seqLen,
+      };
+      const evalNow = canEval && (step % opts.evalEvery === 0 || step === opts.steps);
+      if (evalNow) {
+        lastVal = evaluate(config, params, ds, opts.batchSize, opts.context, evalBatches).loss;
+        record.val_loss = lastVal;
+      }
+      appendFileSync(metricsFile, JSON.stringify(record) + '\n');
+      metrics.push(record);
+      opts.onMetrics?.(record);
+      const stopping = opts.signal?.aborted === true;
+      if (stopping || evalNow || step === opts.steps || (opts.checkpointEvery && step % opts.checkpointEvery === 0)) save();
+      if (stopping) break;
+    }
+    return { steps: step, stopped: step < opts.steps, finalLoss: lastLoss, finalValLoss: lastVal, resumedFrom, metrics };
+  } finally {
+    ds.close();
+    if (params) disposeParams(params);
+    if (adam) disposeAdamW(adam);
+  }
+}
