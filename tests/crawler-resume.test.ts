@@ -1,0 +1,102 @@
+// kill -9 in the middle of a crawl, then --resume: every page ends up in the WARC set exactly once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { html, links, readCrawlLog, readWarcResponses, startServer, tempDir } from './crawler-helpers.js';
+
+const PAGES = 300;
+const root = new URL('..', import.meta.url).pathname;
+
+function crawlChild(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
+  const child = spawn(process.execPath, [join(root, 'bin/corpusforge.js'), 'crawl', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stdout!.resume();
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  return { child, done };
+}
+
+test('kill -9 mid-crawl and --resume (twice): every page exactly once in the WARC files and crawl.jsonl', async () => {
+  let served = 0;
+  let killAt = Infinity;
+  let victim: ChildProcess | null = null;
+  const srv = await startServer((req, res, path) => {
+    const m = /^\/p\/(\d+)$/.exec(path);
+    if (!m) return html(res, '', 404);
+    const n = Number(m[1]);
+    served++;
+    if (served >= killAt && victim) {
+      victim.kill('SIGKILL');
+      victim = null;
+    }
+    const next = [n + 1, n + 2, n + 3].filter((k) => k < PAGES).map((k) => `/p/${k}`);
+    setTimeout(() => html(res, `<title>page ${n}</title>${links(...next)}`), 2);
+  });
+  const t = await tempDir();
+  try {
+    const seeds = join(t.dir, 'seeds.txt');
+    await writeFile(seeds, `# test\n${srv.origin}/p/0\n`);
+    const out = join(t.dir, 'out');
+    const args = ['--seeds', seeds, '--out', out, '--allow-private', '--delay-ms', '0', '--concurrency', '6', '--per-host-concurrency', '6', '--no-sitemaps', '--warc-max-bytes', '20000', '--max-depth', '1000'];
+
+    for (const stopAt of [70, 170]) {
+      killAt = stopAt; // pages served (over all runs) when the kill lands
+      const run = crawlChild(stopAt === 70 ? args : [...args, '--resume']);
+      victim = run.child;
+      const r = await run.done;
+      assert.equal(r.signal, "SIGKILL", `run killed mid-crawl (stopAt ${stopAt}, served ${served}, code ${r.code}, stderr: ${r.stderr})`);
+      assert.ok(served < PAGES + 20, 'killed before the end');
+    }
+    killAt = Infinity;
+    const last = crawlChild([...args, '--resume']);
+    const r = await last.done;
+    assert.equal(r.code, 0, r.stderr);
+
+    const files = await readdir(out);
+    assert.ok(!files.some((f) => f.endsWith('.open')), 'all WARC files finished');
+    assert.ok(files.filter((f) => f.endsWith('.warc.gz')).length > 2, 'rotated by size');
+    const responses = await readWarcResponses(out);
+    const counts = new Map<string, number>();
+    for (const rec of responses) counts.set(rec.uri, (counts.get(rec.uri) ?? 0) + 1);
+    for (let n = 0; n < PAGES; n++) assert.equal(counts.get(`${srv.origin}/p/${n}`), 1, `/p/${n} in the WARC set`);
+    assert.equal(responses.length, PAGES);
+    for (const rec of responses) assert.ok(Buffer.from(rec.body).toString().includes('<title>page '), rec.uri);
+    const log = await readCrawlLog(out);
+    assert.equal(log.length, PAGES);
+    assert.equal(new Set(log.map((l) => l.url)).size, PAGES);
+    assert.ok(served > PAGES, 'pages in flight at the kills were fetched again');
+  } finally {
+    await srv.close();
+    await t.cleanup();
+  }
+});
+
+test('crawl CLI: bad seed lines reported, every-seed-refused error, refuses to overwrite a crawl without --resume', async () => {
+  const srv = await startServer((req, res) => html(res, 'x'));
+  const t = await tempDir();
+  try {
+    const seeds = join(t.dir, 'seeds.txt');
+    await writeFile(seeds, `${srv.origin}/\nnot-a-url\n`);
+    const out = join(t.dir, 'out');
+    const refused = await crawlChild(['--seeds', seeds, '--out', out]).done;
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /warning: .*seeds\.txt:2: not an http\(s\) URL: not-a-url/);
+    assert.match(refused.stderr, /^error: every seed resolves to a loopback, private/m);
+    assert.ok(!refused.stderr.includes('    at '), 'no stack trace');
+    assert.equal(srv.hits.size, 0);
+    const ok = await crawlChild(['--seeds', seeds, '--out', out, '--allow-private', '--delay-ms', '0']).done;
+    assert.equal(ok.code, 0, ok.stderr);
+    const again = await crawlChild(['--seeds', seeds, '--out', out, '--allow-private']).done;
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already holds a crawl; pass --resume/);
+    const bad = await crawlChild(['--seeds', seeds, '--out', out, '--scope', 'planet']).done;
+    assert.match(bad.stderr, /^error: --scope must be one of host, domain, any/m);
+  } finally {
+    await srv.close();
+    await t.cleanup();
+  }
+});
