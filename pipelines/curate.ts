@@ -7,6 +7,7 @@ import { UserError } from './errors.js';
 import { validateRecipe, buildCoordinatorSteps } from './recipe.js';
 import { runSteps } from './batchProcessor.js';
 import { emptyRunStats, addRunStepStats, type RunStats } from './stats.js';
+import { profileDocs } from './corpusProfile.js';
 import { readJournal, appendJournal, type JournalEntry } from './journal.js';
 import { buildManifest, inputsHash, sha256Hex, type Manifest } from './manifest.js';
 import { OutputLayout } from './outputLayout.js';
@@ -215,6 +216,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     addRunStepStats(stats, result.stats);
     addRunStepStats(stats, decided.stats);
     handled += batch.docs.length;
+    profileDocs(stats.profile, decided.kept);
     for (const d of decided.kept) pending.push(d);
     pendingBytes += textBytes(decided.kept);
     if (keepRejected) pendingRejected.push(...result.rejected, ...decided.rejected);

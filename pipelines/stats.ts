@@ -1,3 +1,5 @@
+import { emptyProfile, mergeProfiles, type CorpusProfile } from './corpusProfile.js';
+
 /** Counts for one step over a run: what stats.json shows per step. */
 export interface StepStats {
   in: number;
@@ -14,6 +16,8 @@ export interface RunStats {
   output: { docs: number; rejected: number; shards: number; bytes: number };
   /** Reports from coordinator steps and the bias report (duplicate clusters, group rates). */
   reports: Record<string, unknown>;
+  /** Languages and lengths of the kept documents. */
+  profile: CorpusProfile;
 }
 
 export function emptyStepStats(): StepStats {
@@ -23,7 +27,7 @@ export function emptyStepStats(): StepStats {
 export function emptyRunStats(stepNames: string[] = []): RunStats {
   const steps: Record<string, StepStats> = {};
   for (const n of stepNames) steps[n] = emptyStepStats();
-  return { input: { docs: 0, bytes: 0, malformed: 0 }, steps, output: { docs: 0, rejected: 0, shards: 0, bytes: 0 }, reports: {} };
+  return { input: { docs: 0, bytes: 0, malformed: 0 }, steps, output: { docs: 0, rejected: 0, shards: 0, bytes: 0 }, reports: {}, profile: emptyProfile() };
 }
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
@@ -56,5 +60,6 @@ export function mergeRunStats(all: RunStats[]): RunStats {
     out.output.shards += s.output.shards;
     out.output.bytes += s.output.bytes;
   }
+  out.profile = mergeProfiles(all.map((s) => s.profile ?? emptyProfile()));
   return out;
 }
