@@ -6,6 +6,7 @@
  * we use a sentence-punctuation test in its place, which works for every script.
  */
 import type { TextBlock } from './extractHtml.js';
+import { weightedLength } from './text/words.js';
 
 export interface ClassifyOptions {
   /** Blocks shorter than this (weighted chars) are "short" and decided by context (jusText: 70). */
@@ -20,12 +21,6 @@ type Class = 'good' | 'neargood' | 'short' | 'bad';
 
 const COPYRIGHT = /©|\bcopyright\b|all rights reserved/i;
 const SENTENCE_END = /[.!?。！？؟।…](?:["'”’»)\]]*)(?:\s|$)/u;
-const DENSE = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/gu;
-
-/** Length with logographic/syllabic characters counted twice: one Han or Hangul character carries about as much as two Latin ones. */
-function weightedLength(text: string): number {
-  return text.length + (text.match(DENSE)?.length ?? 0);
-}
 
 function initialClass(b: TextBlock, o: ClassifyOptions): Class {
   const linkDensity = b.chars === 0 ? 0 : b.linkChars / b.chars;

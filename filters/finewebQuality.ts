@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { tokenize } from './text/words.js';
+import { tokenize, weightedLength } from './text/words.js';
 import { endsWithAny, findDuplicates, TERMINAL_PUNCTUATION } from './text/lines.js';
 
 // Defaults are datatrove's FineWebQualityFilter (Penedo et al. 2024).
@@ -30,7 +30,8 @@ export function finewebQualityReason(text: string, o: FinewebQualityOptions): st
   const nonEmpty: string[] = [];
   for (const line of lines) {
     if (endsWithAny(line, o.stopChars)) punct++;
-    if (line.length <= o.shortLineLength) short++;
+    // Weighted: a 17-character Chinese sentence is not a "short line" (see weightedLength).
+    if (weightedLength(line) <= o.shortLineLength) short++;
     if (line.trim() !== '') nonEmpty.push(line);
   }
   const punctRatio = punct / lines.length;

@@ -63,3 +63,15 @@ export function denseScriptShare(tokens: readonly string[]): number {
   }
   return words === 0 ? 0 : dense / words;
 }
+
+const DENSE_GLOBAL = new RegExp(DENSE_CHAR.source, 'gu');
+
+/**
+ * Length with logographic/syllabic characters (Han, Kana, Hangul, Thai...) counted twice: one such
+ * character carries about as much text as two Latin letters, so character-length thresholds
+ * tuned on English (short lines, short blocks) do not misjudge Chinese, Japanese or Korean.
+ */
+export function weightedLength(text: string): number {
+  if (!DENSE_CHAR.test(text)) return text.length;
+  return text.length + (text.match(DENSE_GLOBAL)?.length ?? 0);
+}
