@@ -49,19 +49,6 @@ export function hashString64(s: string, out: Uint32Array, offset = 0): void {
   out[offset + 1] = fmix32(h2 ^ Math.imul(n, 0x9e3779b1));
 }
 
-/** Lowercase hex of a hash64 pair: the compact, JSON-safe form stored in `doc.metadata`. */
-export function hex64(hi: number, lo: number): string {
-  return (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
-}
-
-/** Parses `hex64` output back into out[offset], out[offset+1]; false when malformed. */
-export function parseHex64(s: unknown, out: Uint32Array, offset = 0): boolean {
-  if (typeof s !== 'string' || s.length !== 16 || !/^[0-9a-f]{16}$/.test(s)) return false;
-  out[offset] = parseInt(s.slice(0, 8), 16);
-  out[offset + 1] = parseInt(s.slice(8), 16);
-  return true;
-}
-
 /**
  * Deterministic pseudo-random 32-bit words (SplitMix32-style) for hash-function parameters,
  * so every worker and every run derives the same permutations from the same seed.

@@ -7,7 +7,6 @@
  */
 import type { Document, Rejected } from '../../pipelines/document.js';
 import type { CoordinatorStep, StepOutput } from '../../pipelines/step.js';
-import { hex64, parseHex64 } from './hash.js';
 import { KeepFirstIndex } from './keepFirstIndex.js';
 
 export interface KeepFirstSpec {
@@ -25,18 +24,32 @@ export interface KeepFirstSpec {
   unkeyedCounter: string;
 }
 
-/** Encodes keys (2 words each) as the hex string stored in metadata. */
+const HEX = '0123456789abcdef';
+
+/** Encodes keys (2 words each) as the lowercase hex string stored in metadata (16 chars per key). */
 export function encodeKeys(keys: Uint32Array): string {
-  let s = '';
-  for (let i = 0; i < keys.length; i += 2) s += hex64(keys[i]!, keys[i + 1]!);
-  return s;
+  const parts: string[] = new Array(keys.length * 8);
+  let p = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const v = keys[i]!;
+    for (let shift = 28; shift >= 0; shift -= 4) parts[p++] = HEX[(v >>> shift) & 15]!;
+  }
+  return parts.join('');
 }
 
 /** Decodes encodeKeys output into `out`; false when the value is not numKeys valid keys. */
 export function decodeKeys(value: unknown, out: Uint32Array): boolean {
   if (typeof value !== 'string' || value.length !== out.length * 8) return false;
-  for (let i = 0; i < out.length; i += 2) {
-    if (!parseHex64(value.slice(i * 8, i * 8 + 16), out, i)) return false;
+  let p = 0;
+  for (let i = 0; i < out.length; i++) {
+    let v = 0;
+    for (let j = 0; j < 8; j++) {
+      const c = value.charCodeAt(p++);
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (d < 0) return false;
+      v = (v << 4) | d;
+    }
+    out[i] = v >>> 0;
   }
   return true;
 }
