@@ -6,6 +6,8 @@ import type { StepSpec } from '../../pipelines/step.js';
 import { UserError } from '../../pipelines/errors.js';
 import { progressPrinter } from '../progress.js';
 import { stepRegistry } from '../../filters/registry.js';
+import { curateReport } from '../../pipelines/report/runReport.js';
+import { writeRunReport } from '../../pipelines/report/writeReport.js';
 
 /** The steps `curate` runs without --config. */
 export const DEFAULT_CURATE_STEPS: StepSpec[] = [{ step: 'normalise' }];
@@ -24,6 +26,7 @@ export const CURATE_FLAGS = {
   'batch-size': { type: 'string' },
   rank: { type: 'string' },
   'world-size': { type: 'string' },
+  'report-json': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 
@@ -50,6 +53,7 @@ options:
       --batch-size N      documents per worker task (default 256)
       --rank R            this process's rank in a split run (default 0)
       --world-size W      number of processes splitting the inputs (default 1)
+      --report-json FILE  also write the run report's data (DIR/report.json) to FILE
   -q, --quiet             no progress output
 
 steps available in --config: ${[...stepRegistry.keys()].join(', ')}`;
@@ -108,6 +112,8 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
     const drops = Object.entries(st.dropped).map(([r, n]) => `${r}=${n}`).join(' ');
     console.log(`  ${step.padEnd(20)} in ${st.in} out ${st.out} ${(st.ms / 1000).toFixed(2)}s${drops ? ' dropped ' + drops : ''}`);
   }
+  const report = await writeRunReport(out, curateReport(s, `corpusforge ${name}: ${out}`), values['report-json'], result.manifest.world_size > 1 ? `-r${result.manifest.rank}` : '');
+  console.log(`report: ${report}`);
   console.log(`manifest: ${result.manifest.totals.shards} shards listed in ${out}/${result.manifest.world_size > 1 ? `manifest-r${result.manifest.rank}.json` : 'manifest.json'}`);
   return 0;
 }

@@ -1,0 +1,96 @@
+import type { RunReport, Series } from './runReport.js';
+
+// The run report is one self-contained HTML file: inline CSS and SVG, no scripts, no network.
+
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(3));
+
+/** Horizontal bar chart; each bar has a <title> tooltip. */
+export function barChart(id: string, series: Series, opts: { color?: string } = {}): string {
+  if (series.values.length === 0) return `<p class="empty" id="${esc(id)}">no data</p>`;
+  const row = 18, labelW = 170, barW = 420, h = series.values.length * row + 4;
+  const max = Math.max(...series.values, 1);
+  const bars = series.values.map((v, i) => {
+    const w = Math.max(1, (v / max) * barW);
+    const y = i * row + 2;
+    return `<g><title>${esc(series.labels[i])}: ${fmt(v)}</title><text x="${labelW - 6}" y="${y + 12}" text-anchor="end">${esc(series.labels[i])}</text>` +
+      `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${row - 4}" fill="${opts.color ?? '#3b6ea5'}"/>` +
+      `<text x="${labelW + w + 4}" y="${y + 12}">${fmt(v)}</text></g>`;
+  });
+  return `<svg id="${esc(id)}" class="chart" role="img" width="${labelW + barW + 90}" height="${h}" viewBox="0 0 ${labelW + barW + 90} ${h}">${bars.join('')}</svg>`;
+}
+
+/** Line chart of one or more curves sharing axes. */
+export function lineChart(id: string, curves: { name: string; x: number[]; y: number[]; color: string }[]): string {
+  const pts = curves.flatMap((c) => c.x.map((x, i) => [x, c.y[i]!] as const));
+  if (pts.length === 0) return `<p class="empty" id="${esc(id)}">no data</p>`;
+  const W = 640, H = 260, L = 50, B = 30, T = 10, R = 110;
+  const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+  const x0 = Math.min(...xs), x1 = Math.max(...xs, x0 + 1), y0 = Math.min(...ys), y1 = Math.max(...ys, y0 + 1e-9);
+  const sx = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
+  const sy = (y: number) => T + (1 - (y - y0) / (y1 - y0)) * (H - T - B);
+  const lines = curves.map((c, k) => {
+    const d = c.x.map((x, i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(c.y[i]!).toFixed(1)}`).join('');
+    const dots = c.x.length === 1 ? `<circle cx="${sx(c.x[0]!)}" cy="${sy(c.y[0]!)}" r="3" fill="${c.color}"/>` : '';
+    return `<path d="${d}" fill="none" stroke="${c.color}" stroke-width="2"><title>${esc(c.name)}</title></path>${dots}` +
+      `<text x="${W - R + 8}" y="${T + 14 + 16 * k}" fill="${c.color}">${esc(c.name)}</text>`;
+  });
+  const axes = `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#888"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#888"/>` +
+    `<text x="${L}" y="${H - 8}">${fmt(x0)}</text><text x="${W - R}" y="${H - 8}" text-anchor="end">${fmt(x1)} steps</text>` +
+    `<text x="${L - 4}" y="${T + 10}" text-anchor="end">${y1.toFixed(2)}</text><text x="${L - 4}" y="${H - B}" text-anchor="end">${y0.toFixed(2)}</text>`;
+  return `<svg id="${esc(id)}" class="chart" role="img" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${axes}${lines.join('')}</svg>`;
+}
+
+function table(head: string[], rows: (string | number)[][]): string {
+  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(typeof c === 'number' ? fmt(c) : c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+function biasSection(bias: unknown): string {
+  const groups = (bias as { groups?: Record<string, { kept_rate?: number; dropped_rate?: number; ratio?: number | null }> } | undefined)?.groups;
+  if (!groups || Object.keys(groups).length === 0) return '<p class="empty">no bias report in this run (add the bias report to the pipeline)</p>';
+  const rows = Object.entries(groups).map(([g, v]) => [g, (v.kept_rate ?? 0).toFixed(4), (v.dropped_rate ?? 0).toFixed(4), v.ratio == null ? '-' : v.ratio.toFixed(2)]);
+  return table(['identity-term group', 'docs mentioning, kept', 'docs mentioning, dropped', 'dropped / kept'], rows) +
+    '<p class="note">A ratio well above 1 means the filters remove this group\'s text more than others\'.</p>';
+}
+
+export function renderReportHtml(r: RunReport): string {
+  const funnel: Series = { labels: ['input', ...r.funnel.map((f) => f.step)], values: [r.input.docs, ...r.funnel.map((f) => f.out)] };
+  const drops = r.funnel.flatMap((f) => Object.entries(f.dropped).map(([reason, n]) => [f.step, reason, n] as (string | number)[]));
+  const dup = Object.entries(r.duplicateClusters)
+    .map(([step, s]) => `<h3>${esc(step)}</h3>${barChart(`dup-${step}`, { labels: s.labels.map((l) => `size ${l}`), values: s.values }, { color: '#a55b3b' })}`)
+    .join('');
+  const t = r.training;
+  const training = t
+    ? lineChart('loss-chart', [
+        { name: 'train loss', x: t.step, y: t.loss, color: '#3b6ea5' },
+        { name: 'validation loss', x: t.valStep, y: t.valLoss, color: '#c0392b' },
+      ]) + `<p>${t.backend ? `backend ${esc(t.backend)}; ` : ''}${t.tokensPerSecond ? `${fmt(Math.round(t.tokensPerSecond))} tokens/s` : ''}</p>`
+    : '<p class="empty">no training in this run</p>';
+  const tokens = r.tokens
+    ? `<p>${fmt(r.tokens.total)} tokens in ${fmt(r.tokens.documents)} documents, vocabulary ${fmt(r.tokens.vocabSize)}.</p>${barChart('tokens-chart', r.tokens.perDoc, { color: '#5b8a3b' })}`
+    : '<p class="empty">no tokenization in this run</p>';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:2em auto;max-width:960px;color:#222}
+h1{font-size:1.5em}h2{margin-top:2em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
+svg text{font-size:11px;fill:#333}.empty,.note{color:#777}
+</style></head><body>
+<h1>${esc(r.title)}</h1>
+<p>Generated ${esc(r.created)} by corpusforge. Input ${fmt(r.input.docs)} documents (${fmt(r.input.malformed)} malformed records skipped); kept ${fmt(r.output.docs)} in ${fmt(r.output.shards)} shards.</p>
+${Object.keys(r.stages).length ? table(['stage', 'result'], Object.entries(r.stages)) : ''}
+<h2>Document funnel</h2>${barChart('funnel-chart', funnel)}
+${drops.length ? table(['step', 'drop reason', 'documents'], drops) : '<p class="empty">nothing dropped</p>'}
+${table(['step', 'in', 'out', 'seconds'], r.funnel.map((f) => [f.step, f.in, f.out, f.seconds.toFixed(2)]))}
+<h2>Languages of kept documents</h2>${barChart('lang-chart', r.languages)}
+<h2>Document length (characters)</h2>${barChart('length-chart', r.docLengthChars)}
+<h2>Duplicate clusters</h2>${dup || '<p class="empty">no deduplication in this run</p>'}
+<h2>Bias report</h2>${biasSection(r.bias)}
+<h2>Tokens per document</h2>${tokens}
+<h2>Training</h2>${training}
+</body></html>
+`;
+}
