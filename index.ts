@@ -5,3 +5,4 @@ export { UserError } from './pipelines/errors.js';
 export { stepRegistry, getStepDefinition } from './filters/registry.js';
 export { normaliseText } from './filters/normalise.js';
 export * from './tokenizer/index.js';
+export { BiasReport, formatBiasReport, DEFAULT_IDENTITY_GROUPS, type BiasReportData, type BiasReportOptions } from './filters/biasReport.js';
