@@ -3,8 +3,8 @@ import { expandInputs, type InputFile } from './inputs.js';
 import { readJsonl } from './jsonlReader.js';
 import { readParquetDocuments } from './parquetReader.js';
 import { readWholeFile } from './fileReader.js';
+import { readWarc } from './warcReader.js';
 import type { ReadOptions } from './readOptions.js';
-import { UserError } from '../pipelines/errors.js';
 
 export type { ReadOptions } from './readOptions.js';
 
@@ -24,7 +24,8 @@ export async function* readFile(file: InputFile, opts: ReadOptions = {}): AsyncG
       return;
     case 'warc':
     case 'warc.gz':
-      throw new UserError(`${file.path}: WARC input is not supported yet`);
+      yield* readWarc(file.path, opts);
+      return;
   }
 }
 
