@@ -11,7 +11,8 @@ export interface TokenManifest {
   dtype: 'uint16' | 'uint32';
   total_tokens: number;
   documents: number;
-  files: string[];
+  /** Files of the dataset: names, or `{ file, bytes, sha256 }` records (what `corpusforge tokenize` writes). */
+  files: Array<string | { file: string; bytes?: number }>;
 }
 
 /** A half-open token range [start, end) of tokens.bin. */
@@ -117,7 +118,9 @@ export class TokenDataset {
   static open(dir: string, opts: TokenDatasetOptions = {}): TokenDataset {
     if (!existsSync(dir)) throw new UserError(`token data directory ${dir} does not exist`);
     const manifest = readManifest(dir);
-    const missing = manifest.files.filter((f) => !existsSync(path.join(dir, f)));
+    const names = manifest.files.map((f) => (typeof f === 'string' ? f : f.file));
+    if (names.some((f) => typeof f !== 'string')) throw new UserError(`${dir}/manifest.json: every "files" entry needs a file name`);
+    const missing = names.filter((f) => !existsSync(path.join(dir, f)));
     if (missing.length) throw new UserError(`${dir}: missing shard(s) listed in manifest.json: ${missing.join(', ')}`);
     const bin = path.join(dir, 'tokens.bin');
     if (!existsSync(bin)) throw new UserError(`${dir}: tokens.bin is missing (the trainer reads tokens.bin; re-run 'corpusforge tokenize')`);

@@ -122,6 +122,8 @@ export async function useBackend(name: BackendName): Promise<BackendStatus> {
   if (tf.engine().backendName === backendRegistryName(name)) {
     return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
   }
+  // Production mode skips debug-only checks and tfjs's "install tfjs-node" banner on the cpu backend.
+  if (!tf.env().getBool('PROD')) tf.enableProdMode();
   const status = await probeBackend(name);
   if (!status.ok) {
     const hint = name === 'cpu' || name === 'wasm' ? '' : `; ${INSTALL_HINT[name]}`;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../pipelines/errors.js';
+import { matMulNN, matMulNT } from './matmul.js';
 
 /** GPT-2-shaped decoder-only transformer hyper-parameters. */
 export interface GptConfig {
@@ -94,19 +95,38 @@ function causalMask(t: number): tf.Tensor {
   return m;
 }
 
-function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
+function layerNorm(x: tf.Tensor2D, g: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
   const mean = tf.mean(x, -1, true);
   const xc = tf.sub(x, mean);
   const variance = tf.mean(tf.square(xc), -1, true);
-  return tf.add(tf.mul(tf.mul(xc, tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+  return tf.add(tf.mul(tf.mul(xc, tf.rsqrt(tf.add(variance, 1e-5))), g), b) as tf.Tensor2D;
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-/** GELU, tanh approximation (GPT-2's). */
+/**
+ * GELU, tanh approximation (GPT-2's), with a hand-written derivative: autodiff of the formula costs about
+ * twice the elementwise passes, and tf.pow is slow on wasm.
+ */
+const geluOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const x2 = tf.square(x);
+  const th = tf.tanh(tf.mul(x, tf.add(tf.mul(x2, GELU_C * 0.044715), GELU_C)));
+  save([x, x2, th]);
+  return {
+    value: tf.mul(tf.mul(x, 0.5), tf.add(th, 1)),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, sx2, sth] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      // d/dx = 0.5 (1 + th) + 0.5 x (1 - th^2) c (1 + 3 * 0.044715 x^2)
+      const dInner = tf.add(tf.mul(sx2, GELU_C * 3 * 0.044715), GELU_C);
+      const grad = tf.mul(tf.add(tf.add(sth, 1), tf.mul(tf.mul(sx, tf.sub(1, tf.square(sth))), dInner)), 0.5);
+      return tf.mul(dy, grad);
+    },
+  };
+});
+
 function gelu(x: tf.Tensor): tf.Tensor {
-  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_C);
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+  return geluOp(x);
 }
 
 /**
@@ -114,7 +134,7 @@ function gelu(x: tf.Tensor): tf.Tensor {
  * for dtype float32 (values read back as 1.4e-45), so build int32 and cast.
  */
 function oneHotFloat(indices: tf.Tensor1D, depth: number): tf.Tensor2D {
-  return tf.cast(tf.oneHot(indices, depth), 'float32');
+  return tf.cast(tf.oneHot(indices, depth), 'float32') as tf.Tensor2D;
 }
 
 function get(p: GptParams, name: string): tf.Tensor {
@@ -123,16 +143,28 @@ function get(p: GptParams, name: string): tf.Tensor {
   return t;
 }
 
-/** Causal multi-head self-attention on x [B*T, D]; exported for the gradient check. */
-export function attention(x: tf.Tensor, wqkv: tf.Tensor, bqkv: tf.Tensor, wo: tf.Tensor, bo: tf.Tensor, batch: number, t: number, heads: number): tf.Tensor {
-  const d = x.shape[1]!;
+/**
+ * Causal multi-head self-attention on x [B*T, D]; exported for the gradient check. Heads are taken with
+ * splits (whose gradient is a concat) and multiplied as 2-D products, which the wasm backend runs in XNNPACK.
+ */
+export function attention(x: tf.Tensor2D, wqkv: tf.Tensor2D, bqkv: tf.Tensor, wo: tf.Tensor2D, bo: tf.Tensor, batch: number, t: number, heads: number): tf.Tensor2D {
+  const d = x.shape[1];
   const hd = d / heads;
-  const qkv = tf.add(tf.matMul(x, wqkv), bqkv);
-  const [q, k, v] = tf.split(qkv, 3, 1).map((z) => tf.transpose(tf.reshape(z, [batch, t, heads, hd]), [0, 2, 1, 3]));
-  const scores = tf.add(tf.mul(tf.matMul(q!, k!, false, true), 1 / Math.sqrt(hd)), causalMask(t));
-  const y = tf.matMul(tf.softmax(scores), v!);
-  const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [batch * t, d]);
-  return tf.add(tf.matMul(merged, wo), bo);
+  const scale = 1 / Math.sqrt(hd);
+  const mask = causalMask(t);
+  const qkv = tf.add(matMulNN(x, wqkv), bqkv) as tf.Tensor2D;
+  const rows = batch === 1 ? [qkv] : tf.split(qkv, batch, 0);
+  const outRows = rows.map((row) => {
+    const cols = tf.split(row, 3 * heads, 1) as tf.Tensor2D[];
+    const outs = [];
+    for (let h = 0; h < heads; h++) {
+      const scores = tf.add(tf.mul(matMulNT(cols[h]!, cols[heads + h]!), scale), mask);
+      outs.push(matMulNN(tf.softmax(scores) as tf.Tensor2D, cols[2 * heads + h]!));
+    }
+    return heads === 1 ? outs[0]! : tf.concat(outs, 1);
+  });
+  const merged = (batch === 1 ? outRows[0]! : tf.concat(outRows, 0)) as tf.Tensor2D;
+  return tf.add(matMulNN(merged, wo), bo) as tf.Tensor2D;
 }
 
 /** Logits [B*T, V] for tokens [B, T] (int32). T may be shorter than the configured context. */
@@ -140,19 +172,20 @@ export function forward(c: GptConfig, p: GptParams, tokens: tf.Tensor2D): tf.Ten
   const [batch, t] = tokens.shape;
   if (t > c.context) throw new UserError(`sequence of ${t} tokens exceeds the model context ${c.context}`);
   const flat = tf.reshape(tokens, [batch * t]) as tf.Tensor1D;
-  const wte = get(p, 'wte');
-  const tok = c.embedding === 'onehot' ? tf.matMul(oneHotFloat(flat, c.vocabSize), wte) : tf.gather(wte, flat);
+  const wte = get(p, 'wte') as tf.Tensor2D;
+  const tok = c.embedding === 'onehot' ? matMulNN(oneHotFloat(flat, c.vocabSize), wte) : tf.gather(wte, flat);
   const pos = tf.tile(tf.slice(get(p, 'wpe'), [0, 0], [t, c.dim]), [batch, 1]);
-  let x: tf.Tensor = tf.add(tok, pos);
+  let x = tf.add(tok, pos) as tf.Tensor2D;
   for (let l = 0; l < c.layers; l++) {
-    const n = (s: string) => get(p, `h${l}.${s}`);
+    const n = (s: string) => get(p, `h${l}.${s}`) as tf.Tensor2D;
     const a = attention(layerNorm(x, n('ln1.g'), n('ln1.b')), n('attn.wqkv'), n('attn.bqkv'), n('attn.wo'), n('attn.bo'), batch, t, c.heads);
     x = tf.add(x, a);
     const h = layerNorm(x, n('ln2.g'), n('ln2.b'));
-    x = tf.add(x, tf.add(tf.matMul(gelu(tf.add(tf.matMul(h, n('mlp.w1')), n('mlp.b1'))), n('mlp.w2')), n('mlp.b2')));
+    const hidden = gelu(tf.add(matMulNN(h, n('mlp.w1')), n('mlp.b1'))) as tf.Tensor2D;
+    x = tf.add(x, tf.add(matMulNN(hidden, n('mlp.w2')), n('mlp.b2')));
   }
   const out = layerNorm(x, get(p, 'lnf.g'), get(p, 'lnf.b'));
-  return tf.matMul(out, wte, false, true) as tf.Tensor2D; // tied output embedding
+  return matMulNT(out, wte); // tied output embedding
 }
 
 /**
@@ -162,10 +195,11 @@ export function forward(c: GptConfig, p: GptParams, tokens: tf.Tensor2D): tf.Ten
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, vocabSize: number): tf.Scalar {
   const n = logits.shape[0];
   const oneHot = oneHotFloat(targets, vocabSize);
-  const f = tf.customGrad((z: tf.Tensor, save: tf.GradSaveFunc) => {
-    const logProbs = tf.logSoftmax(z as tf.Tensor2D);
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [z, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const logProbs = tf.logSoftmax(z);
     save([logProbs, oneHot]);
-    const value = tf.div(tf.neg(tf.sum(tf.mul(logProbs, oneHot))), n) as tf.Scalar;
+    const value = tf.div(tf.neg(tf.sum(tf.mul(logProbs, oneHot))), n) as tf.Tensor;
     return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(tf.sub(tf.exp(saved[0]!), saved[1]!), tf.div(dy, n)) };
   });
   return f(logits) as tf.Scalar;

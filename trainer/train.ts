@@ -141,6 +141,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const options = {
       steps: opts.steps, batchSize: opts.batchSize, gradAccum: opts.gradAccum, lr: opts.lr, warmup: opts.warmup,
       seqLenWarmup: opts.seqLenWarmup ?? 0, valFraction: opts.valFraction ?? 0.05, data: path.resolve(opts.dataDir),
+      eotId: ds.manifest.eot_id,
     };
     let step = 0;
     let cursor = 0;

@@ -1,0 +1,62 @@
+import type { Command } from '../command.js';
+import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
+import { UserError } from '../../pipelines/errors.js';
+import { TokenDataset } from '../../datasets/tokenDataset.js';
+import { parseBackendName, useBackend } from '../../trainer/backends.js';
+import { loadCheckpoint } from '../../trainer/checkpoint.js';
+import { evaluate } from '../../trainer/evaluate.js';
+import { disposeParams } from '../../trainer/model.js';
+
+const FLAGS = {
+  checkpoint: { type: 'string', short: 'c' },
+  data: { type: 'string', short: 'd' },
+  'val-fraction': { type: 'string' },
+  'batch-size': { type: 'string' },
+  batches: { type: 'string' },
+  backend: { type: 'string', short: 'b' },
+  json: { type: 'boolean' },
+} as const;
+
+export const command: Command = {
+  name: 'eval',
+  summary: 'loss and perplexity of a checkpoint on held-out tokens',
+  help: `usage: corpusforge eval --checkpoint DIR --data DIR [options]
+
+Computes the mean next-token loss and perplexity of the model in --checkpoint on the held-out split of
+--data (the tail of tokens.bin from a document boundary, as 'train' holds it out), over consecutive
+context-length windows.
+
+options:
+  -c, --checkpoint DIR   checkpoint folder from 'corpusforge train'
+  -d, --data DIR         token folder (manifest.json, tokens.bin); its vocabulary must match the model's
+      --val-fraction X   held-out tail (default 0.05; 1 > X > 0); use the training run's value to match it
+      --batch-size N     windows per batch (default 16)
+      --batches N        batches to evaluate (default: all held-out windows)
+  -b, --backend NAME     wasm (default), cpu, tensorflow, tensorflow-gpu or webgpu
+      --json             print {"loss","perplexity","tokens"} as JSON`,
+  async run(argv) {
+    const { values: v } = parseCommandArgs('eval', argv, FLAGS);
+    if (!v.checkpoint) throw new UserError('eval: --checkpoint is required');
+    if (!v.data) throw new UserError('eval: --data is required');
+    const valFraction = numberFlag('val-fraction', v['val-fraction'], 0.05);
+    if (!(valFraction > 0 && valFraction < 1)) throw new UserError(`--val-fraction must be in (0, 1), got ${valFraction}`);
+    const ds = TokenDataset.open(v.data, { valFraction });
+    try {
+      await useBackend(parseBackendName(v.backend ?? 'wasm'));
+      const { meta, params } = loadCheckpoint(v.checkpoint, false);
+      try {
+        if (meta.config.vocabSize !== ds.manifest.vocab_size) {
+          throw new UserError(`vocabulary mismatch: the model has ${meta.config.vocabSize} tokens, ${v.data} was tokenized with ${ds.manifest.vocab_size}`);
+        }
+        const r = evaluate(meta.config, params, ds, intFlag('batch-size', v['batch-size'], 16, 1), meta.config.context, intFlag('batches', v.batches, Number.MAX_SAFE_INTEGER, 1));
+        if (v.json) console.log(JSON.stringify(r));
+        else console.log(`loss ${r.loss.toFixed(4)}  perplexity ${r.perplexity.toFixed(2)}  (${r.tokens} held-out tokens, step ${meta.step})`);
+        return 0;
+      } finally {
+        disposeParams(params);
+      }
+    } finally {
+      ds.close();
+    }
+  },
+};

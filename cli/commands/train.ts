@@ -1,0 +1,138 @@
+import type { Command } from '../command.js';
+import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
+import { UserError } from '../../pipelines/errors.js';
+import { parseBackendName, probeAllBackends, useBackend } from '../../trainer/backends.js';
+import { train } from '../../trainer/train.js';
+
+const FLAGS = {
+  data: { type: 'string', short: 'd' },
+  tokenizer: { type: 'string', short: 't' },
+  out: { type: 'string', short: 'o' },
+  backend: { type: 'string', short: 'b' },
+  steps: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'grad-accum': { type: 'string' },
+  context: { type: 'string' },
+  layers: { type: 'string' },
+  heads: { type: 'string' },
+  dim: { type: 'string' },
+  lr: { type: 'string' },
+  'min-lr': { type: 'string' },
+  warmup: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  clip: { type: 'string' },
+  'eval-every': { type: 'string' },
+  'eval-batches': { type: 'string' },
+  'val-fraction': { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  'seq-len-warmup': { type: 'string' },
+  embedding: { type: 'string' },
+  seed: { type: 'string' },
+  rank: { type: 'string' },
+  'world-size': { type: 'string' },
+  resume: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+export const command: Command = {
+  name: 'train',
+  summary: 'train a small GPT (TensorFlow.js) on token shards from `corpusforge tokenize`',
+  help: `usage: corpusforge train --data DIR --tokenizer tokenizer.json --out DIR [options]
+
+Trains a GPT-2-shaped decoder (token + position embeddings, pre-LayerNorm blocks with causal multi-head
+attention and a GELU MLP, tied output embedding) with AdamW, warmup + cosine schedule and gradient clipping
+on random windows of DIR/tokens.bin. Writes to --out: checkpoint.json + weights-*.bin (atomic; weights,
+AdamW state, step, sampler seed and data cursor), tokenizer.json and metrics.jsonl (step, loss, val_loss,
+lr, tokens_per_s, grad_norm, seq_len). Ctrl-C stops after the current step and saves a checkpoint.
+
+options:
+  -d, --data DIR            token folder (manifest.json, tokens.bin, tokens.idx)
+  -t, --tokenizer FILE      tokenizer.json used for the data (vocabulary sizes must match)
+  -o, --out DIR             checkpoint folder
+  -b, --backend NAME        wasm (default), cpu, tensorflow, tensorflow-gpu or webgpu
+      --steps N             optimizer steps (default 1000)
+      --batch-size N        windows per micro-batch (default 16)
+      --grad-accum N        micro-batches per step (default 1)
+      --context N           tokens per window (default 128)
+      --layers N            transformer blocks (default 2)
+      --heads N             attention heads (default 2)
+      --dim N               model width (default 128)
+      --lr X                peak learning rate (default 1e-3)
+      --min-lr X            final learning rate of the cosine schedule (default lr/10)
+      --warmup N            linear warmup steps (default 100, at most steps/10 when steps is small)
+      --weight-decay X      AdamW decoupled weight decay on matrices (default 0.1)
+      --clip X              clip the global gradient norm (default 1.0; 0 = off)
+      --eval-every N        validation loss every N steps (default 100; 0 = never)
+      --eval-batches N      validation batches per evaluation (default 4)
+      --val-fraction X      tail of tokens.bin held out for validation (default 0.05)
+      --checkpoint-every N  also checkpoint every N steps (default: at evaluations and the end)
+      --seq-len-warmup N    curriculum: grow the window from 8 tokens to --context over N steps
+      --embedding KIND      gather (default) or onehot token embedding
+      --seed N              initialisation and window-sampling seed (default 1)
+      --rank R --world-size W   data-parallel slice of the training split (default 0 of 1)
+      --resume              continue the checkpoint in --out (same model flags)
+  -q, --quiet               print only the summary`,
+  async run(argv) {
+    const { values: v } = parseCommandArgs('train', argv, FLAGS);
+    if (!v.data) throw new UserError('train: --data is required');
+    if (!v.out) throw new UserError('train: --out is required');
+    const backend = parseBackendName(v.backend ?? 'wasm');
+    const statuses = await probeAllBackends();
+    if (!v.quiet) {
+      for (const s of statuses) if (!s.ok) console.error(`note: backend ${s.name} cannot run here: ${s.detail}`);
+    }
+    const active = await useBackend(backend);
+    const steps = intFlag('steps', v.steps, 1000, 1);
+    const embedding = v.embedding ?? 'gather';
+    if (embedding !== 'gather' && embedding !== 'onehot') throw new UserError(`--embedding must be gather or onehot, got '${embedding}'`);
+    const controller = new AbortController();
+    const onSigint = () => {
+      if (controller.signal.aborted) process.exit(130);
+      console.error('stopping after this step (Ctrl-C again to quit without saving)');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    if (!v.quiet) console.log(`backend ${active.name}: ${active.detail}; float16: ${active.float16}`);
+    try {
+      const r = await train({
+        dataDir: v.data,
+        outDir: v.out,
+        tokenizer: v.tokenizer,
+        steps,
+        batchSize: intFlag('batch-size', v['batch-size'], 16, 1),
+        gradAccum: intFlag('grad-accum', v['grad-accum'], 1, 1),
+        context: intFlag('context', v.context, 128, 1),
+        layers: intFlag('layers', v.layers, 2, 1),
+        heads: intFlag('heads', v.heads, 2, 1),
+        dim: intFlag('dim', v.dim, 128, 1),
+        lr: numberFlag('lr', v.lr, 1e-3),
+        minLr: v['min-lr'] === undefined ? undefined : numberFlag('min-lr', v['min-lr'], 0),
+        warmup: intFlag('warmup', v.warmup, Math.min(100, Math.floor(steps / 10)), 0),
+        weightDecay: numberFlag('weight-decay', v['weight-decay'], 0.1),
+        clipNorm: numberFlag('clip', v.clip, 1.0),
+        evalEvery: intFlag('eval-every', v['eval-every'], 100, 0),
+        evalBatches: intFlag('eval-batches', v['eval-batches'], 4, 1),
+        valFraction: numberFlag('val-fraction', v['val-fraction'], 0.05),
+        checkpointEvery: intFlag('checkpoint-every', v['checkpoint-every'], 0, 0),
+        seqLenWarmup: intFlag('seq-len-warmup', v['seq-len-warmup'], 0, 0),
+        embedding,
+        seed: intFlag('seed', v.seed, 1, 0),
+        rank: intFlag('rank', v.rank, 0, 0),
+        worldSize: intFlag('world-size', v['world-size'], 1, 1),
+        resume: v.resume === true,
+        signal: controller.signal,
+        onMetrics: (m) => {
+          if (v.quiet) return;
+          const val = m.val_loss === undefined ? '' : ` val_loss ${m.val_loss.toFixed(4)}`;
+          console.log(`step ${m.step} loss ${m.loss.toFixed(4)}${val} lr ${m.lr.toExponential(2)} tok/s ${m.tokens_per_s} grad_norm ${m.grad_norm.toFixed(3)}`);
+        },
+      });
+      const from = r.resumedFrom !== undefined ? ` (resumed from step ${r.resumedFrom})` : '';
+      const val = r.finalValLoss === undefined ? '' : `, val loss ${r.finalValLoss.toFixed(4)}`;
+      console.log(`${r.stopped ? 'stopped' : 'trained'} to step ${r.steps}${from}: loss ${r.finalLoss.toFixed(4)}${val}; checkpoint in ${v.out}`);
+      return 0;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+};

@@ -1,0 +1,101 @@
+// The GPT's pieces on the default (wasm) backend: causal masking, attention gradients against finite
+// differences, the wasm segment-sum kernel that the embedding gradient needs, and the two embedding forms.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../trainer/backends.js';
+import { attention, disposeParams, forward, initParams, lossOf, type GptConfig } from '../trainer/model.js';
+import { matMulNN, matMulNT } from '../trainer/matmul.js';
+
+before(async () => {
+  await useBackend('wasm');
+});
+
+const config: GptConfig = { vocabSize: 40, context: 8, layers: 1, heads: 2, dim: 16, embedding: 'gather' };
+
+test('causal mask: changing a later token leaves the logits of every earlier position unchanged', () => {
+  const p = initParams(config, 3);
+  const a = [5, 9, 1, 33, 7, 2, 18, 4];
+  const b = [...a];
+  b[5] = 30;
+  const [la, lb] = [a, b].map((ids) => tf.tidy(() => forward(config, p, tf.tensor2d(ids, [1, 8], 'int32')).arraySync() as number[][]));
+  for (let pos = 0; pos < 5; pos++) {
+    for (let v = 0; v < config.vocabSize; v++) assert.ok(Math.abs(la![pos]![v]! - lb![pos]![v]!) < 1e-6, `position ${pos} saw the future`);
+  }
+  // Positions from the changed one on do see it (so the comparison above can fail).
+  const diff = la![5]!.reduce((m, x, v) => Math.max(m, Math.abs(x - lb![5]![v]!)), 0);
+  assert.ok(diff > 1e-4, 'the changed position itself should change its logits');
+  disposeParams(p);
+});
+
+test('attention gradients agree with central finite differences', () => {
+  const batch = 2, t = 4, heads = 2, d = 8;
+  const rnd = (shape: number[], seed: number, std = 0.5) => tf.randomNormal(shape, 0, std, 'float32', seed);
+  const x = rnd([batch * t, d], 1) as tf.Tensor2D;
+  const wqkv = rnd([d, 3 * d], 2) as tf.Tensor2D;
+  const bqkv = rnd([3 * d], 3, 0.1);
+  const wo = rnd([d, d], 4) as tf.Tensor2D;
+  const bo = rnd([d], 5, 0.1);
+  const r = rnd([batch * t, d], 6);
+  const f = (xs: tf.Tensor[]) => tf.sum(tf.mul(attention(xs[0] as tf.Tensor2D, xs[1] as tf.Tensor2D, xs[2]!, xs[3] as tf.Tensor2D, xs[4]!, batch, t, heads), r)) as tf.Scalar;
+  const inputs = [x, wqkv, bqkv, wo, bo];
+  const grads = tf.grads((...xs: tf.Tensor[]) => f(xs))(inputs);
+  const eps = 1e-2;
+  let checked = 0;
+  inputs.forEach((inp, k) => {
+    const base = inp.dataSync().slice() as Float32Array;
+    const g = grads[k]!.dataSync();
+    for (const i of [0, Math.floor(base.length / 3), Math.floor((2 * base.length) / 3), base.length - 1]) {
+      const at = (delta: number) => {
+        const v = base.slice();
+        v[i]! += delta;
+        const moved = inputs.map((t2, j) => (j === k ? tf.tensor(v, inp.shape) : t2));
+        const out = tf.tidy(() => f(moved).dataSync()[0]!);
+        moved[k]!.dispose();
+        return out;
+      };
+      const numeric = (at(eps) - at(-eps)) / (2 * eps);
+      const tol = 2e-3 + 2e-2 * Math.abs(numeric);
+      assert.ok(Math.abs(numeric - g[i]!) < tol, `input ${k} element ${i}: analytic ${g[i]} vs numeric ${numeric}`);
+      checked++;
+    }
+  });
+  assert.equal(checked, 20);
+  tf.dispose([...inputs, r, ...grads]);
+});
+
+test('the untransposed-product matmuls and their gradients match tf.matMul', () => {
+  const a = tf.randomNormal([5, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
+  const b = tf.randomNormal([3, 4], 0, 1, 'float32', 2) as tf.Tensor2D;
+  const bt = tf.randomNormal([4, 3], 0, 1, 'float32', 3) as tf.Tensor2D;
+  const close = (x: tf.Tensor, y: tf.Tensor) => assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(x, y))).dataSync()[0]!) < 1e-5);
+  const w = tf.randomNormal([5, 4], 0, 1, 'float32', 4);
+  const ours = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(matMulNN(p as tf.Tensor2D, q as tf.Tensor2D), w)))([a, b]);
+  const ref = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D), w)))([a, b]);
+  close(ours[0]!, ref[0]!);
+  close(ours[1]!, ref[1]!);
+  const oursT = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(matMulNT(p as tf.Tensor2D, q as tf.Tensor2D), w)))([a, bt]);
+  const refT = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D, false, true), w)))([a, bt]);
+  close(oursT[0]!, refT[0]!);
+  close(oursT[1]!, refT[1]!);
+  tf.dispose([a, b, bt, w, ...ours, ...ref, ...oursT, ...refT]);
+});
+
+test('gather and one-hot embeddings give the same loss and gradients (wasm segment-sum kernel)', () => {
+  const p = initParams(config, 5);
+  const inputs = tf.tensor2d([[1, 2, 3, 1, 1, 39, 0, 2], [7, 7, 7, 8, 9, 10, 11, 1]], [2, 8], 'int32');
+  const targets = tf.tensor2d([[2, 3, 1, 1, 39, 0, 2, 5], [7, 7, 8, 9, 10, 11, 1, 4]], [2, 8], 'int32');
+  const names = [...p.keys()];
+  const run = (embedding: 'gather' | 'onehot') =>
+    tf.valueAndGrads((...ps: tf.Tensor[]) => lossOf({ ...config, embedding }, new Map(names.map((n, i) => [n, ps[i]!])), inputs, targets))(names.map((n) => p.get(n)!));
+  const g = run('gather');
+  const o = run('onehot');
+  assert.ok(Math.abs(g.value.dataSync()[0]! - o.value.dataSync()[0]!) < 1e-5);
+  const wte = names.indexOf('wte');
+  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(g.grads[wte]!, o.grads[wte]!))).dataSync()[0]!);
+  assert.ok(diff < 1e-5, `embedding gradients differ by ${diff}`);
+  // Token 1 appears 4 times as an input: its embedding row receives a non-zero summed gradient.
+  assert.ok(tf.tidy(() => tf.sum(tf.abs(tf.slice(g.grads[wte]!, [1, 0], [1, config.dim]))).dataSync()[0]!) > 0);
+  tf.dispose([g.value, o.value, ...g.grads, ...o.grads, inputs, targets]);
+  disposeParams(p);
+});

@@ -1,0 +1,11 @@
+// The trainer's public surface: model, optimizer, checkpoints, backends, training loop, sampling, evaluation.
+export { BACKEND_NAMES, parseBackendName, probeAllBackends, probeBackend, useBackend, type BackendName, type BackendStatus } from './backends.js';
+export { loadCheckpoint, readCheckpointMeta, saveCheckpoint, CHECKPOINT_FILE, type CheckpointMeta, type LoadedCheckpoint } from './checkpoint.js';
+export { evaluate, type EvalResult } from './evaluate.js';
+export { attention, countParameters, crossEntropy, forward, initParams, lossOf, parameterShapes, type GptConfig, type GptParams } from './model.js';
+export { adamWStep, initAdamW, learningRate, DEFAULT_ADAMW, type AdamWConfig, type AdamWState } from './optimizer.js';
+export { generate, pickToken, type SampleOptions } from './sample.js';
+export { writeSyntheticTokenDir, type SyntheticTokenOptions } from './syntheticTokens.js';
+export { curriculumSeqLen, train, type MetricsRecord, type TrainOptions, type TrainResult } from './train.js';
+export { tokenizerVocabSize } from './tokenizerFile.js';
+export { TokenDataset, type TokenBatch, type TokenDatasetOptions, type TokenManifest, type TokenRange } from '../datasets/tokenDataset.js';

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs';
+
+/*
+ * tfjs-backend-wasm 4.22 sends only untransposed 2-D products (batch 1, no transpose flags) to XNNPACK; a
+ * transposed operand or a batch > 1 falls to a naive loop 10-70x slower (measured in bench/train.ts notes and
+ * docs/decisions.md). tf.matMul's own gradient uses transposed products, so the model routes every product
+ * through these two ops, whose gradients are again untransposed products of explicitly transposed operands,
+ * transposing the smaller tensor where there is a choice.
+ */
+
+const nnOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
+    },
+  };
+});
+
+const ntOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, tf.transpose(b)) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      // d(a b^T)/db = dy^T a = (a^T dy)^T: transposes a and the [K, N] result, never the large dy.
+      return [tf.matMul(dy as tf.Tensor2D, sb), tf.transpose(tf.matMul(tf.transpose(sa), dy as tf.Tensor2D))];
+    },
+  };
+});
+
+/** a [M, K] x b [K, N] -> [M, N]. */
+export function matMulNN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return nnOp(a, b) as tf.Tensor2D;
+}
+
+/** a [M, K] x b^T, b [N, K] -> [M, N]. */
+export function matMulNT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return ntOp(a, b) as tf.Tensor2D;
+}
