@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { hasLetter, isSymbolToken, tokenize, denseScriptShare } from './text/words.js';
+import { hasLetter, isSymbolToken, tokenizeCached, denseScriptShare } from './text/words.js';
 import { stopWordsFor } from './text/stopwords.js';
 import { splitLines } from './text/lines.js';
 
@@ -32,7 +32,7 @@ export function gopherQualityReason(
   o: GopherQualityOptions,
   counters?: Record<string, number>,
 ): string | undefined {
-  const words = tokenize(text);
+  const words = tokenizeCached(text);
   const nWords = words.length;
   const content = words.filter((w) => !isSymbolToken(w));
   const n = content.length;

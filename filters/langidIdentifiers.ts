@@ -12,7 +12,7 @@
  * and a CLI that only lists steps must not pay eld's ~1 s / ~200 MB load.
  */
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
 import path from 'node:path';
 import { iso1To3 } from './text/langCodes.js';
 
@@ -43,19 +43,41 @@ type FrancAll = (value: string, options?: { minLength?: number }) => Array<[stri
 const require = createRequire(import.meta.url);
 const UND: LanguageGuess = { lang: 'und', score: 0 };
 
-function load<T>(specifier: string): T {
-  // `exports` of these packages only lists the "import" condition, so resolve like import does,
-  // then require the ESM file (Node >= 20.19 supports require of synchronous ESM graphs).
-  return require(fileURLToPath(import.meta.resolve(specifier))) as T;
+/**
+ * Finds an ESM package entry without import.meta.resolve (absent when a loader runs this module
+ * as CommonJS, as in the pool's workers): eld's `exports` lists only the "import" condition,
+ * which require.resolve cannot see, so read the package's own manifest.
+ */
+function packageEntry(pkg: string, subpath = '.'): string {
+  for (const dir of require.resolve.paths(pkg) ?? []) {
+    const root = path.join(dir, pkg);
+    const manifestPath = path.join(root, 'package.json');
+    if (!fs.existsSync(manifestPath)) continue;
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
+      exports?: string | Record<string, string | Record<string, string>>;
+      main?: string;
+    };
+    let target: string | Record<string, string> | undefined =
+      typeof manifest.exports === 'string' ? (subpath === '.' ? manifest.exports : undefined) : manifest.exports?.[subpath];
+    if (target && typeof target === 'object') target = target.import ?? target.default;
+    if (!target && subpath === '.') target = manifest.main ?? 'index.js';
+    if (typeof target === 'string') return path.join(root, target);
+  }
+  throw new Error(`cannot find ${pkg}${subpath === '.' ? '' : subpath.slice(1)} in node_modules`);
+}
+
+function load<T>(pkg: string, subpath = '.'): T {
+  // require() of an ESM file: Node >= 20.19 supports it for synchronous module graphs.
+  return require(packageEntry(pkg, subpath)) as T;
 }
 
 /** eld's medium database: the accuracy/memory trade-off measured in docs/decisions.md. */
-export const ELD_DATABASE = 'eld/medium';
+export const ELD_DATABASE = './medium';
 
 function eldIdentifier(): LanguageIdentifier {
-  const { eld } = load<{ eld: EldInstance }>(ELD_DATABASE);
-  const eldDir = path.dirname(path.dirname(fileURLToPath(import.meta.resolve('eld'))));
-  const { avgScore } = require(path.join(eldDir, 'avgScore.js')) as { avgScore: Record<string, number> };
+  const { eld } = load<{ eld: EldInstance }>('eld', ELD_DATABASE);
+  const entry = packageEntry('eld', ELD_DATABASE); // <eld>/src/entries/static.medium.js
+  const { avgScore } = require(path.join(path.dirname(path.dirname(entry)), 'avgScore.js')) as { avgScore: Record<string, number> };
   eld.enableTextCleanup(true); // drop URLs, e-mails and numbers before scoring
   return {
     name: 'eld',

@@ -42,6 +42,23 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
+// Consecutive steps (gopher_repetition, then gopher_quality) tokenise the same unchanged text of
+// the same batch; a bounded cache keyed by the text saves the second pass. Bounded so that a
+// worker's memory does not grow with the run: cleared whenever it holds more than a batch or two.
+const CACHE_LIMIT = 1024;
+const cache = new Map<string, readonly string[]>();
+
+/** tokenize() with a small per-process cache; the returned array must not be modified. */
+export function tokenizeCached(text: string): readonly string[] {
+  let tokens = cache.get(text);
+  if (!tokens) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    tokens = tokenize(text);
+    cache.set(text, tokens);
+  }
+  return tokens;
+}
+
 /** A token made only of punctuation/symbol characters (datatrove's PUNCTUATION_SET test). */
 export function isSymbolToken(token: string): boolean {
   return !NOT_SYMBOL.test(token);

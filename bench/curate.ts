@@ -1,0 +1,198 @@
+/**
+ * Curation throughput: the web recipe over generated HTML pages vs a bare htmlparser2 text pass.
+ *
+ * Pages are generated at run time from real text (UDHR articles in 16 languages, 60% English)
+ * wrapped in realistic boilerplate: inline CSS and JS (real code from node_modules), JSON-LD,
+ * header/nav menus, a cookie banner, a sidebar, related-link rows and a footer (~30-45 KB each).
+ *   node --import tsx bench/curate.ts [--quick] [--pages N] [--workers 1,2]
+ * Reported: (1) the reference, a bare htmlparser2 pass collecting text, one core; (2) each step of
+ * the recipe in this thread, with its share of time; (3) the executor (`curate`, piscina workers)
+ * with 1 and 2 workers. MB/s is HTML input bytes per wall-clock second.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Parser } from 'htmlparser2';
+import { stepRegistry } from '../filters/registry.js';
+import type { Document } from '../pipelines/document.js';
+import type { StepSpec } from '../pipelines/step.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const argValue = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const PAGES = Number(argValue('--pages') ?? (quick ? 3000 : 50_000));
+const WORKERS = (argValue('--workers') ?? '1,2').split(',').map(Number);
+
+// ---------- page generator ----------
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const UDHR = path.join(path.dirname(fileURLToPath(import.meta.resolve('udhr'))), 'declaration');
+const FILES = ['eng', 'deu_1996', 'fra', 'spa', 'por_PT', 'ita', 'nld', 'rus', 'pol', 'tur', 'swe', 'jpn', 'cmn_hans', 'kor', 'arb', 'vie'];
+const paragraphs = new Map(
+  FILES.map((f) => {
+    const html = fs.readFileSync(path.join(UDHR, `${f}.html`), 'utf8');
+    const ps = [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim()).filter((p) => p.length > 40);
+    return [f, ps.slice(8)] as const;
+  }),
+);
+const nodeFile = (p: string) => fs.readFileSync(fileURLToPath(import.meta.resolve(p)), 'utf8');
+const JS = (nodeFile('htmlparser2') + nodeFile('franc')).slice(0, 24_000).replace(/<\/script/gi, '<\\/script');
+const CSS = Array.from({ length: 120 }, (_, i) => `.c${i} .item-${i % 7} > a:hover { color: #${(i * 4099).toString(16).slice(0, 6).padEnd(6, '0')}; margin: ${i % 9}px ${i % 5}px; }`).join('\n');
+const MENU = ['Home', 'World', 'Politics', 'Business', 'Technology', 'Science', 'Health', 'Sport', 'Culture', 'Travel', 'Opinion', 'Video', 'Podcasts', 'Newsletters', 'Weather', 'Obituaries', 'Crosswords', 'Games', 'Jobs', 'Events'];
+
+function links(r: () => number, n: number, prefix: string): string {
+  return Array.from({ length: n }, () => {
+    const w = MENU[Math.floor(r() * MENU.length)]!;
+    return `<li class="menu-item"><a href="/${prefix}/${w.toLowerCase()}-${Math.floor(r() * 1e5)}">${w} ${prefix === 'story' ? 'story of the week ' + Math.floor(r() * 100) : ''}</a></li>`;
+  }).join('');
+}
+
+function makePage(i: number): { html: string; lang: string } {
+  const r = rng(i * 7919 + 1);
+  const file = r() < 0.6 ? 'eng' : FILES[1 + Math.floor(r() * (FILES.length - 1))]!;
+  const pool = paragraphs.get(file)!;
+  const n = 4 + Math.floor(r() * 12);
+  const body: string[] = [];
+  for (let k = 0; k < n; k++) body.push(`<p>${pool[Math.floor(r() * pool.length)]!}</p>`);
+  const html = `<!DOCTYPE html><html lang="x"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Article ${i} | Example Daily</title><link rel="stylesheet" href="/main.css"><style>${CSS}</style>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Article ${i}","datePublished":"2024-0${1 + (i % 9)}-1${i % 10}"}</script>
+<script>${JS}</script></head><body class="page article">
+<div id="cookie-consent" class="cookie-banner"><p>We use cookies and similar technologies to improve your experience, measure traffic and personalise ads. <a href="/privacy">Privacy policy</a></p><button>Accept all</button><button>Reject</button></div>
+<header class="site-header"><a class="logo" href="/">Example Daily</a><nav class="main-nav"><ul>${links(r, 20, 'section')}</ul></nav><form class="search"><input name="q" placeholder="Search"><button>Go</button></form></header>
+<div class="breadcrumbs"><a href="/">Home</a> › <a href="/world">World</a> › <span>Article ${i}</span></div>
+<main><article><h1>Human rights, article ${i}</h1><div class="byline">By Staff Writer · ${1 + (i % 28)} March 2024 · ${3 + (i % 9)} min read</div>
+${body.join('\n')}
+<div class="share-tools"><a href="/share/fb">Facebook</a> <a href="/share/x">X</a> <a href="/share/mail">Email</a></div>
+<section class="related"><h2>Related stories</h2><ul>${links(r, 8, 'story')}</ul></section></article></main>
+<aside class="sidebar"><h3>Most read</h3><ol>${links(r, 10, 'story')}</ol><div class="ad-slot">Advertisement</div></aside>
+<footer class="site-footer"><ul>${links(r, 16, 'footer')}</ul><p>© 2024 Example Daily Ltd. All rights reserved.</p></footer>
+<script src="/analytics.js"></script></body></html>`;
+  return { html, lang: file };
+}
+
+function* pages(n: number): Generator<Document> {
+  for (let i = 0; i < n; i++) {
+    const { html } = makePage(i);
+    yield { id: `p${i}`, text: html, url: `https://example.org/article/${i}`, source: 'bench', metadata: { format: 'html' } };
+  }
+}
+async function* pageSource(n: number): AsyncGenerator<Document> {
+  yield* pages(n);
+}
+
+// ---------- recipe ----------
+function webRecipe(): StepSpec[] {
+  const file = fileURLToPath(new URL('../pipelines/web.json', import.meta.url));
+  if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { steps: StepSpec[] }).steps;
+  // FineWeb's order and its C4 setting (no terminal-punctuation line filter); dedup/PII when present.
+  const steps: StepSpec[] = [
+    { step: 'extract' }, { step: 'normalise' }, { step: 'langid' }, { step: 'gopher_repetition' }, { step: 'gopher_quality' },
+    { step: 'c4_quality', filterNoTerminalPunct: false }, { step: 'fineweb_quality' }, { step: 'minhash_dedup' }, { step: 'pii' },
+  ];
+  return steps.filter((s) => stepRegistry.has(s.step));
+}
+
+// ---------- (1) reference: bare htmlparser2 text pass ----------
+function bareParse(html: string): string {
+  let text = '';
+  const p = new Parser({ ontext(t) { text += t; } }, { decodeEntities: true });
+  p.end(html);
+  return text;
+}
+
+const mb = (bytes: number) => bytes / 1e6;
+const rows: string[][] = [];
+const recipe = webRecipe();
+console.log(`curate bench: ${PAGES} generated pages, recipe: ${recipe.map((s) => s.step).join(' > ')}`);
+console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}; shared machine, expect noise`);
+
+let genMs = 0;
+let parseMs = 0;
+let totalBytes = 0;
+let chars = 0;
+for (let i = 0; i < PAGES; i++) {
+  const g0 = performance.now();
+  const { html } = makePage(i);
+  const g1 = performance.now();
+  chars += bareParse(html).length;
+  parseMs += performance.now() - g1;
+  genMs += g1 - g0;
+  totalBytes += Buffer.byteLength(html);
+}
+const refMBs = mb(totalBytes) / (parseMs / 1000);
+console.log(`input: ${mb(totalBytes).toFixed(0)} MB HTML (${(totalBytes / PAGES / 1024).toFixed(1)} KB/page); page generation ${(genMs / 1000).toFixed(1)} s (excluded from the reference)`);
+rows.push(['bare htmlparser2 text pass (reference)', '1', (PAGES / (parseMs / 1000)).toFixed(0), refMBs.toFixed(1), '1.00x', '']);
+
+// ---------- (2) steps in this thread ----------
+const workerSteps = recipe.flatMap(({ step, ...o }) => {
+  const def = stepRegistry.get(step)!;
+  return def.worker ? [def.worker(def.parseOptions(o))] : [];
+});
+const stepMs = new Map<string, number>(workerSteps.map((s) => [s.name, 0]));
+let kept = 0;
+const inproc0 = performance.now();
+let batch: Document[] = [];
+const runBatch = () => {
+  let docs = batch;
+  for (const s of workerSteps) {
+    const t = performance.now();
+    docs = s.run(docs).kept;
+    stepMs.set(s.name, stepMs.get(s.name)! + performance.now() - t);
+  }
+  kept += docs.length;
+  batch = [];
+};
+for (const d of pages(PAGES)) {
+  batch.push(d);
+  if (batch.length === 256) runBatch();
+}
+runBatch();
+const stepTotal = [...stepMs.values()].reduce((a, b) => a + b, 0);
+const inprocMBs = mb(totalBytes) / (stepTotal / 1000);
+rows.push(['worker steps in this thread (no pool, no I/O)', '1', (PAGES / (stepTotal / 1000)).toFixed(0), inprocMBs.toFixed(1), `${(inprocMBs / refMBs).toFixed(2)}x`, `kept ${kept}`]);
+console.log(`in-thread wall ${((performance.now() - inproc0) / 1000).toFixed(1)} s incl. generation`);
+
+// ---------- (3) the executor ----------
+let curateFn: ((o: { source: AsyncIterable<Document>; out: string; steps: StepSpec[]; workers: number }) => Promise<{ stats: { steps: Record<string, { ms: number; in: number; out: number }>; output: { docs: number } } }>) | undefined;
+try {
+  curateFn = (await import('../pipelines/index.js')).curate as typeof curateFn;
+} catch {
+  console.log('executor (pipelines/index.ts curate) not available: executor rows skipped');
+}
+const shares: Array<[string, Map<string, number>]> = [['in-thread', stepMs]];
+if (curateFn) {
+  for (const workers of WORKERS) {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-bench-curate-'));
+    const t0 = performance.now();
+    const result = await curateFn({ source: pageSource(PAGES), out: path.join(out, 'run'), steps: recipe, workers });
+    const secs = (performance.now() - t0) / 1000;
+    fs.rmSync(out, { recursive: true, force: true });
+    const MBs = mb(totalBytes) / secs;
+    rows.push([`curate, web recipe (executor, Parquet out)`, String(workers), (PAGES / secs).toFixed(0), MBs.toFixed(1), `${(MBs / refMBs).toFixed(2)}x`, `kept ${result.stats.output.docs}; ${(MBs / workers / refMBs).toFixed(2)}x per core`]);
+    shares.push([`curate ${workers}w`, new Map(Object.entries(result.stats.steps).map(([k, v]) => [k, v.ms]))]);
+  }
+}
+
+console.log('\nrun                                              workers   docs/s    MB/s   vs reference  note');
+for (const r of rows) console.log(`${r[0]!.padEnd(48)} ${r[1]!.padStart(7)} ${r[2]!.padStart(8)} ${r[3]!.padStart(7)} ${r[4]!.padStart(13)}  ${r[5]}`);
+console.log('\nper-step share of step time');
+const names = [...new Set(shares.flatMap(([, m]) => [...m.keys()]))];
+console.log('step'.padEnd(20) + shares.map(([n]) => n.padStart(12)).join(''));
+for (const n of names) {
+  console.log(n.padEnd(20) + shares.map(([, m]) => {
+    const total = [...m.values()].reduce((a, b) => a + b, 0);
+    const v = m.get(n);
+    return (v === undefined ? '-' : `${((v / total) * 100).toFixed(1)}%`).padStart(12);
+  }).join(''));
+}
