@@ -28,9 +28,11 @@ console.log(`model: ${model.layers} layers, dim ${model.dim}, ${model.heads} hea
 
 const statuses = await probeAllBackends();
 for (const s of statuses) console.log(`backend ${s.name.padEnd(15)} ${s.ok ? 'runs' : 'cannot run'}: ${s.detail}; float16: ${s.float16}`);
+// The cpu backend needs minutes per step at this size: --quick leaves it out unless named with --backend.
 const requested: BackendName[] = values.backend
   ? values.backend.split(',').map((b) => parseBackendName(b.trim()))
-  : (BACKEND_NAMES.filter((b) => statuses.find((s) => s.name === b)?.ok) as BackendName[]);
+  : (BACKEND_NAMES.filter((b) => statuses.find((s) => s.name === b)?.ok && !(quick && b === 'cpu')) as BackendName[]);
+if (quick && !values.backend) console.log('--quick: cpu backend left out (about 20x slower than wasm); time it with --backend cpu');
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cf-bench-train-'));
 const dataDir = path.join(tmp, 'data');

@@ -134,9 +134,18 @@ export class TokenDataset {
       throw new UserError(`${bin}: ${size} bytes, but manifest says ${manifest.total_tokens} ${manifest.dtype} tokens (${manifest.total_tokens * bytesPerToken} bytes): file truncated or from another run`);
     }
     const valFraction = opts.valFraction ?? 0.05;
-    if (!(valFraction >= 0 && valFraction < 1)) throw new UserError(`validation fraction must be in [0, 1), got ${valFraction}`);
+    if (!(valFraction >= 0 && valFraction < 1)) {
+      closeSync(fd);
+      throw new UserError(`validation fraction must be in [0, 1), got ${valFraction}`);
+    }
     const probe = new TokenDataset(dir, manifest, fd, { start: 0, end: 0 }, { start: 0, end: 0 });
-    const split = valFraction > 0 ? probe.documentStartAtOrAfter(Math.floor(manifest.total_tokens * (1 - valFraction))) : manifest.total_tokens;
+    let split: number;
+    try {
+      split = valFraction > 0 ? probe.documentStartAtOrAfter(Math.floor(manifest.total_tokens * (1 - valFraction))) : manifest.total_tokens;
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
     const world = opts.worldSize ?? 1;
     const rank = opts.rank ?? 0;
     if (!Number.isInteger(world) || world < 1 || !Number.isInteger(rank) || rank < 0 || rank >= world) {

@@ -105,7 +105,7 @@ function keepOnlyMetricsUpTo(file: string, step: number): MetricsRecord[] {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as MetricsRecord)
-    .filter((m) => m.step < step);
+    .filter((m) => m.step <= step);
   writeFileAtomic(file, kept.map((m) => JSON.stringify(m) + '\n'));
   return kept;
 }
