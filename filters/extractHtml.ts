@@ -41,9 +41,10 @@ const SKIP_ROLES = new Set([
 /** class/id tokens that mark boilerplate containers, matched as whole dash/underscore-separated parts. */
 export const DEFAULT_BOILERPLATE_PATTERN =
   '(^|[-_])(cookies?|consent|gdpr|cc-banner|banner|newsletter|subscribe|popup|modal|overlay|share|sharing|social|breadcrumbs?|sidebar|navbar|nav|menu|related|advert|ads?|promo|sponsored|skip-link|comments?-form|footer|header)([-_]|$)';
+/** Marks a kept line break (<br>, newlines inside <pre>) in the block buffer; source newlines are just spaces. */
+const BR = '\uE000';
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 const SPACE_RUN = /[ \t\n\r\f\v\u00a0]+/g;
-const NON_WS = /\S/g;
 
 interface Open {
   name: string;
@@ -51,7 +52,13 @@ interface Open {
 }
 
 function countNonWs(s: string): number {
-  return s.match(NON_WS)?.length ?? 0;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // ASCII whitespace and NBSP; other Unicode spaces are rare enough to count as text.
+    if (c > 32 && c !== 160) n++;
+  }
+  return n;
 }
 
 /** Parses a page into its title and candidate text blocks. Throws only on parser failures. */
@@ -60,6 +67,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
   const stack: Open[] = [];
   let skipping = 0;
   let linkDepth = 0;
+  let preDepth = 0;
   let headingDepth = 0;
   let inTitle = false;
   let title = '';
@@ -70,11 +78,13 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
 
   const flush = () => {
     if (chars > 0) {
-      const text = buf
-        .split('\n')
-        .map((l) => l.replace(SPACE_RUN, ' ').trim())
-        .filter((l) => l !== '')
-        .join('\n');
+      const text = buf.includes(BR)
+        ? buf
+            .split(BR)
+            .map((l) => l.replace(SPACE_RUN, ' ').trim())
+            .filter((l) => l !== '')
+            .join('\n')
+        : buf.replace(SPACE_RUN, ' ').trim();
       if (text !== '') blocks.push({ text, chars, linkChars, heading: blockIsHeading });
     }
     buf = '';
@@ -110,8 +120,9 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
             headingDepth++;
             blockIsHeading = true;
           }
-        } else if (name === 'br') buf += '\n';
+        } else if (name === 'br') buf += BR;
         else if (name === 'a') linkDepth++;
+        if (name === 'pre') preDepth++;
       },
       ontext(text) {
         if (inTitle) {
@@ -119,7 +130,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
           return;
         }
         if (skipping > 0) return;
-        buf += text;
+        buf += preDepth > 0 ? text.replaceAll('\n', BR) : text;
         const n = countNonWs(text);
         chars += n;
         if (linkDepth > 0) linkChars += n;
@@ -134,6 +145,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
           if (open.name === 'title') inTitle = false;
           if (skipping === 0) {
             if (open.name === 'a') linkDepth = Math.max(0, linkDepth - 1);
+            if (open.name === 'pre') preDepth = Math.max(0, preDepth - 1);
             if (BLOCK_TAGS.has(open.name)) {
               flush();
               if (HEADINGS.has(open.name)) headingDepth = Math.max(0, headingDepth - 1);

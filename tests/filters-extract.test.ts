@@ -74,6 +74,14 @@ test('extract: link-heavy blocks inside the article are boilerplate, entities ar
   assert.ok(text.includes(`${ARTICLE_2} ${ARTICLE_1}`));
 });
 
+test('extract: source newlines are spaces, <br> and <pre> lines are kept', () => {
+  const body = `<p>${ARTICLE_1.replace(/ /g, '\n   ')}</p><pre>line one of the code sample that is long enough to count
+  line two keeps its place</pre><p>${ARTICLE_2} ${ARTICLE_1}</p>`;
+  const { text } = extractMainText(page(body), extractStep.parseOptions({ classify: false }));
+  assert.ok(text.includes(ARTICLE_1), 'newlines in the HTML source collapse to single spaces');
+  assert.ok(text.includes('line one of the code sample that is long enough to count\nline two keeps its place'));
+});
+
 test('extract: classify=false keeps every visible block outside boilerplate containers', () => {
   const body = `<p>Menu-like short line</p><p>${ARTICLE_1}</p>`;
   const classified = extractMainText(page(body), extractStep.parseOptions({}));
