@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Document, Rejected } from './document.js';
 import type { StepSpec } from './step.js';
 import { UserError } from './errors.js';
-import { validateRecipe, buildCoordinatorSteps } from './recipe.js';
+import { validateRecipe, buildCoordinatorSteps, lateWorkerSteps } from './recipe.js';
 import { runSteps } from './batchProcessor.js';
 import { emptyRunStats, addRunStepStats, type RunStats } from './stats.js';
 import { profileDocs } from './corpusProfile.js';
@@ -112,6 +112,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   await writeJsonAtomic(layout.runInfo, { options_hash: optionsHash, inputs_hash: inHash, complete: false, steps });
 
   const coordinator = buildCoordinatorSteps(steps);
+  const late = lateWorkerSteps(steps);
   for (const e of previous) if (e.state) await restoreStateFile(join(options.out, e.state), coordinator);
   const last = previous.at(-1);
   const stats: RunStats = last ? structuredClone(last.stats) : emptyRunStats(steps.map((s) => s.step));
@@ -212,6 +213,12 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     for (const c of coordinator) {
       const w = result.stats[c.name];
       if (w) w.in = w.out = 0;
+    }
+    // Map/annotate steps after a dedup step ran before it decided: count the documents that survive,
+    // as the recipe order reads (their counters still include the duplicates they saw).
+    for (const name of late) {
+      const w = result.stats[name];
+      if (w) w.in = w.out = decided.kept.length;
     }
     addRunStepStats(stats, result.stats);
     addRunStepStats(stats, decided.stats);

@@ -27,7 +27,27 @@ export function validateRecipe(recipe: unknown, where = 'pipeline'): Recipe {
   const names = steps.map((s) => s.step);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new UserError(`${where}: step '${dup}' appears twice`);
+  // Global (dedup) decisions run after every per-document step, so a filter placed after one would
+  // change what the dedup index sees: refuse rather than silently reorder.
+  const firstGlobal = steps.findIndex((s) => getStepDefinition(s.step).coordinator);
+  if (firstGlobal >= 0) {
+    for (const spec of steps.slice(firstGlobal + 1)) {
+      const def = getStepDefinition(spec.step);
+      if (def.coordinator || !def.worker) continue;
+      const { step, ...options } = spec;
+      if (def.worker(def.parseOptions(options)).kind === 'filter') {
+        throw new UserError(`${where}: filter step '${step}' must come before the deduplication step '${steps[firstGlobal]!.step}' (dedup decides after all per-document steps)`);
+      }
+    }
+  }
   return { steps };
+}
+
+/** Worker steps placed after the first global step: they run before dedup decides, see docs it drops. */
+export function lateWorkerSteps(steps: StepSpec[]): string[] {
+  const firstGlobal = steps.findIndex((s) => getStepDefinition(s.step).coordinator);
+  if (firstGlobal < 0) return [];
+  return steps.slice(firstGlobal + 1).filter((s) => !getStepDefinition(s.step).coordinator).map((s) => s.step);
 }
 
 function build<T>(specs: StepSpec[], pick: 'worker' | 'coordinator'): T[] {

@@ -98,4 +98,16 @@ test('--text-field picks another field; an unknown flag or step is a clear error
   const step = await runCli(['curate', '--input', input, '--out', join(dir, 'o3'), '--config', cfg]);
   assert.equal(step.code, 2);
   oneErrorLine(step.stderr, /p\.json: steps\[0\]: step 'normalise': .*from/);
+  await writeFile(cfg, JSON.stringify({ steps: [{ step: 'normalize' }] }));
+  const unknown = await runCli(['run', cfg, '--input', input, '--out', join(dir, 'o4')]);
+  oneErrorLine(unknown.stderr, /p\.json: steps\[0\]: unknown step 'normalize'; valid steps: .*normalise/);
+  await writeFile(cfg, JSON.stringify({ steps: [{ step: 'exact_dedup' }, { step: 'gopher_quality' }] }));
+  const order = await runCli(['run', cfg, '--input', input, '--out', join(dir, 'o5')]);
+  oneErrorLine(order.stderr, /filter step 'gopher_quality' must come before the deduplication step 'exact_dedup'/);
+  await writeFile(cfg, JSON.stringify({ steps: [{ step: 'normalise' }], curate: { shardDocs: 'many' } }));
+  const typed = await runCli(['run', cfg, '--input', input, '--out', join(dir, 'o6')]);
+  oneErrorLine(typed.stderr, /p\.json: curate\.shardDocs: /);
+  await writeFile(cfg, JSON.stringify({ steps: [{ step: 'normalise' }], stepz: [] }));
+  const key = await runCli(['run', cfg, '--input', input, '--out', join(dir, 'o7')]);
+  oneErrorLine(key.stderr, /p\.json: \(top level\): unknown key 'stepz'/);
 });
