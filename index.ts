@@ -6,3 +6,4 @@ export { stepRegistry, getStepDefinition } from './filters/registry.js';
 export { normaliseText } from './filters/normalise.js';
 export * from './tokenizer/index.js';
 export { BiasReport, formatBiasReport, DEFAULT_IDENTITY_GROUPS, type BiasReportData, type BiasReportOptions } from './filters/biasReport.js';
+export * from './trainer/index.js';

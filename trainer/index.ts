@@ -6,6 +6,6 @@ export { attention, countParameters, crossEntropy, forward, initParams, lossOf, 
 export { adamWStep, initAdamW, learningRate, DEFAULT_ADAMW, type AdamWConfig, type AdamWState } from './optimizer.js';
 export { generate, pickToken, type SampleOptions } from './sample.js';
 export { writeSyntheticTokenDir, type SyntheticTokenOptions } from './syntheticTokens.js';
-export { curriculumSeqLen, train, type MetricsRecord, type TrainOptions, type TrainResult } from './train.js';
+export { curriculumSeqLen, train as trainGpt, type MetricsRecord, type TrainOptions as GptTrainOptions, type TrainResult as GptTrainResult } from './train.js';
 export { tokenizerVocabSize } from './tokenizerFile.js';
 export { TokenDataset, type TokenBatch, type TokenDatasetOptions, type TokenManifest, type TokenRange } from '../datasets/tokenDataset.js';
