@@ -10,7 +10,7 @@
  * pass your own `groups`.
  */
 import type { Document } from '../pipelines/document.js';
-import { WordListMatcher, wordTokens } from './toxicity.js';
+import { wordTokens } from './toxicity.js';
 
 /** Default identity-term groups, `category.group` -> terms (whole-word, case-insensitive). */
 export const DEFAULT_IDENTITY_GROUPS: Readonly<Record<string, readonly string[]>> = {
@@ -75,9 +75,56 @@ export interface BiasReportData {
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/**
+ * All groups' terms in one index, so a document is tokenised and scanned once whatever the number
+ * of groups: single words map to the groups that list them, phrases are keyed by their first word.
+ */
+class GroupTermIndex {
+  private readonly words = new Map<string, number[]>();
+  private readonly phrases = new Map<string, { tokens: string[]; group: number }[]>();
+
+  constructor(groups: readonly (readonly string[])[]) {
+    groups.forEach((terms, g) => {
+      for (const term of terms) {
+        const toks = wordTokens(term);
+        if (toks.length === 0) continue;
+        if (toks.length === 1) {
+          const l = this.words.get(toks[0]!) ?? [];
+          if (!l.includes(g)) l.push(g);
+          this.words.set(toks[0]!, l);
+        } else {
+          const l = this.phrases.get(toks[0]!) ?? [];
+          l.push({ tokens: toks, group: g });
+          this.phrases.set(toks[0]!, l);
+        }
+      }
+    });
+  }
+
+  /** Sets hits[g] = 1 for every group with a term in the text. */
+  scan(text: string, hits: Uint8Array): void {
+    hits.fill(0);
+    const tokens = wordTokens(text);
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const gs = this.words.get(t);
+      if (gs) for (const g of gs) hits[g] = 1;
+      const ps = this.phrases.get(t);
+      if (ps) {
+        for (const p of ps) {
+          let ok = i + p.tokens.length <= tokens.length;
+          for (let j = 1; ok && j < p.tokens.length; j++) ok = tokens[i + j] === p.tokens[j];
+          if (ok) hits[p.group] = 1;
+        }
+      }
+    }
+  }
+}
+
 export class BiasReport {
   private readonly names: string[];
-  private readonly matchers: WordListMatcher[];
+  private readonly index: GroupTermIndex;
+  private readonly hits: Uint8Array;
   private kept = 0;
   private dropped = 0;
   private readonly keptWith: number[];
@@ -88,15 +135,16 @@ export class BiasReport {
   constructor(options: BiasReportOptions = {}) {
     const groups = options.groups ?? DEFAULT_IDENTITY_GROUPS;
     this.names = Object.keys(groups).sort();
-    this.matchers = this.names.map((n) => new WordListMatcher(groups[n]!));
+    this.index = new GroupTermIndex(this.names.map((n) => groups[n]!));
+    this.hits = new Uint8Array(this.names.length);
     this.keptWith = this.names.map(() => 0);
     this.droppedWith = this.names.map(() => 0);
   }
 
   /** Counts one document: kept by the run, or dropped with the given reason. */
   observe(doc: Document, kept: boolean, reason?: string): void {
-    const tokens = wordTokens(doc.text);
-    const hits = this.matchers.map((m) => m.count(tokens).matches > 0);
+    const hits = this.hits;
+    this.index.scan(doc.text, hits);
     if (kept) {
       this.kept++;
       hits.forEach((h, i) => h && this.keptWith[i]!++);
