@@ -6,6 +6,13 @@ import { Crawler } from '../../crawler/crawler.js';
 import { DEFAULT_CRAWL_OPTIONS, DEFAULT_USER_AGENT, type CrawlOptions, type CrawlProgress, type CrawlSummary } from '../../crawler/options.js';
 import { readSeedFile } from '../../crawler/seeds.js';
 import { SCOPE_MODES, type ScopeMode } from '../../crawler/scope.js';
+import { crawlDocuments } from '../../crawler/crawlDocuments.js';
+import { curate } from '../../pipelines/curate.js';
+import { loadPipelineFile } from '../../pipelines/pipelineFile.js';
+import type { StepSpec } from '../../pipelines/step.js';
+
+/** What `crawl --curate` runs without --config: crawled pages are HTML, so extract text first. */
+const DEFAULT_CRAWL_CURATE_STEPS: StepSpec[] = [{ step: 'extract' }, { step: 'normalise' }];
 
 const d = DEFAULT_CRAWL_OPTIONS;
 
@@ -29,7 +36,10 @@ Crawls from seed URLs, politely (robots.txt, per-host delay and concurrency), in
   --no-sitemaps              do not read sitemaps (robots.txt Sitemap lines and /sitemap.xml)
   --allow-private            allow loopback/private/link-local addresses (intranet or test crawls)
   --resume                   continue the crawl in DIR after a stop or crash
-  --curate DIR               not available yet: pages into the curate pipeline (see docs/crawler.md)
+  --curate DIR               also stream the pages straight into the curate pipeline, writing Parquet shards
+                             to DIR as pages arrive (steps from --config FILE; default: ${DEFAULT_CRAWL_CURATE_STEPS.map((x) => x.step).join(', ')})
+  --config FILE              pipeline file for --curate ({"steps": [...]})
+  --workers N                curate worker threads for --curate (default: number of cores)
 
 Ctrl-C stops after the requests in flight; --resume continues.`;
 
@@ -53,14 +63,19 @@ export const command: Command = {
       'delay-ms': { type: 'string' }, 'timeout-ms': { type: 'string' }, 'max-bytes': { type: 'string' }, retries: { type: 'string' },
       'user-agent': { type: 'string' }, 'warc-max-bytes': { type: 'string' }, 'no-sitemaps': { type: 'boolean' },
       'allow-private': { type: 'boolean' }, resume: { type: 'boolean' }, curate: { type: 'string' },
+      config: { type: 'string' }, workers: { type: 'string' },
     });
     if (!values.seeds) throw new UserError('crawl: --seeds FILE is required');
     if (!values.out) throw new UserError('crawl: --out DIR is required');
     const scope = (values.scope ?? d.scope) as ScopeMode;
     if (!SCOPE_MODES.includes(scope)) throw new UserError(`--scope must be one of ${SCOPE_MODES.join(', ')}, got '${values.scope}'`);
-    if (values.curate !== undefined) {
-      throw new UserError('crawl: --curate is not available yet (the pipeline executor has no streaming source entry); crawl to WARC, then curate the WARC files');
+    if ((values.config !== undefined || values.workers !== undefined) && values.curate === undefined) {
+      throw new UserError('crawl: --config and --workers go with --curate DIR');
     }
+    if (values.curate !== undefined && values.resume) {
+      throw new UserError('crawl: --curate cannot be combined with --resume (a resumed crawl hands on only the pages it fetches now); curate the WARC files instead: corpusforge curate --input OUT');
+    }
+    const pipeline = values.config ? await loadPipelineFile(values.config) : undefined;
     const { seeds, problems } = await readSeedFile(values.seeds);
     for (const p of problems) console.error(`warning: ${p} (skipped)`);
     if (seeds.length === 0) throw new UserError(`${values.seeds}: no valid seed URL`);
@@ -90,13 +105,26 @@ export const command: Command = {
       signal: stop.signal,
       ...(tty ? { onProgress: (p: CrawlProgress) => process.stderr.write(`\r\x1b[2K${progressLine(p)}`) } : {}),
     };
-    let summary: CrawlSummary;
+    let summary: CrawlSummary | undefined;
     try {
-      summary = await new Crawler(opts).run();
+      if (values.curate === undefined) summary = await new Crawler(opts).run();
+      else {
+        // Pages flow into the worker pool as they arrive; the crawl pauses when curation falls behind.
+        const result = await curate({
+          source: crawlDocuments(opts, { onSummary: (x) => (summary = x) }),
+          out: resolve(values.curate),
+          steps: pipeline?.steps ?? DEFAULT_CRAWL_CURATE_STEPS,
+          workers: values.workers === undefined ? undefined : intFlag('workers', values.workers, 0),
+          ...(pipeline?.curate ?? {}),
+        });
+        const st = result.stats;
+        console.log(`curate: ${st.input.docs} pages in, ${st.output.docs} kept in ${st.output.shards} shards; output in ${resolve(values.curate)}`);
+      }
     } finally {
       process.off('SIGINT', onSigint);
       if (tty) process.stderr.write('\r\x1b[2K');
     }
+    if (!summary) throw new Error('crawl ended without a summary');
     const secs = summary.elapsedMs / 1000;
     console.log(
       `crawl ${summary.stoppedBy === 'done' ? 'finished' : `stopped (${summary.stoppedBy})`}: ${summary.pagesFetched} pages fetched in ${secs.toFixed(1)} s ` +
