@@ -7,3 +7,4 @@ export { normaliseText } from './filters/normalise.js';
 export * from './tokenizer/index.js';
 export { BiasReport, formatBiasReport, DEFAULT_IDENTITY_GROUPS, type BiasReportData, type BiasReportOptions } from './filters/biasReport.js';
 export * from './trainer/index.js';
+export * from './crawler/index.js';
