@@ -145,6 +145,7 @@ export class CrawlState {
   }
 
   sync(): void {
+    this.frontier.sync();
     this.warc.sync();
     fsyncSync(this.logFd);
     fsyncSync(this.journalFd);

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 
 /** One URL waiting to be fetched. `seq` is its line number in the frontier log, its identity across a resume. */
 export interface FrontierEntry {
@@ -128,6 +128,12 @@ export class FrontierLog {
       this.readPos += consumed;
     }
     return out;
+  }
+
+  /** fsync (power-loss durability; the crawl state calls it with the other files). */
+  sync(): void {
+    this.flush();
+    fsyncSync(this.fd);
   }
 
   close(): void {

@@ -338,3 +338,33 @@ test('private addresses are refused without --allow-private (no request reaches 
     await t.cleanup();
   }
 });
+
+test('--max-pages stops the crawl; a resumed crawl with a higher limit continues without fetching a page twice', async () => {
+  const srv = await startServer((req, res, path) => {
+    const n = Number(/^\/n\/(\d+)$/.exec(path)?.[1] ?? -1);
+    if (n < 0) return html(res, '', 404);
+    html(res, links(...[n + 1, n + 2].filter((k) => k < 30).map((k) => `/n/${k}`)));
+  });
+  const t = await tempDir();
+  try {
+    const base = { ...FAST, seeds: [`${srv.origin}/n/0`], outDir: t.dir, sitemaps: false };
+    const first = await new Crawler({ ...base, maxPages: 8 }).run();
+    assert.equal(first.stoppedBy, 'max-pages');
+    assert.equal((await readWarcResponses(t.dir)).length, 8);
+    const second = await new Crawler({ ...base, maxPages: 20, resume: true }).run();
+    assert.equal(second.stoppedBy, 'max-pages');
+    assert.equal(second.pagesFetched, 12, 'the limit counts pages of earlier runs too');
+    const stop = new AbortController();
+    const third = new Crawler({ ...base, resume: true, signal: stop.signal, onDocument: () => stop.abort() }).run();
+    assert.equal((await third).stoppedBy, 'signal');
+    const last = await new Crawler({ ...base, resume: true }).run();
+    assert.equal(last.stoppedBy, 'done');
+    const uris = (await readWarcResponses(t.dir)).map((r) => r.uri);
+    assert.equal(uris.length, 30);
+    assert.equal(new Set(uris).size, 30);
+    for (let n = 0; n < 30; n++) assert.equal(srv.hits.get(`/n/${n}`), 1, `/n/${n} requested once`);
+  } finally {
+    await srv.close();
+    await t.cleanup();
+  }
+});
