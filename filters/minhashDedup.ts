@@ -40,6 +40,7 @@ function spec(options: MinhashDedupOptions): KeepFirstSpec {
     computeKeys: (doc: Document) => hasher.keysOf(doc.text),
     // Fewer words than one shingle: no signature, never removed here (exact dedup still applies).
     unkeyedCounter: 'too_short',
+    compactIndex: true,
   };
 }
 

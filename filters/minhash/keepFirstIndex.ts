@@ -3,13 +3,14 @@
  * kept documents, each indexed under `numKeys` 64-bit keys (1 for exact/URL, one per LSH band).
  * A document is a duplicate iff one of its keys was indexed by an earlier kept document.
  *
- * Per kept document it holds numKeys table entries (12 bytes / load factor each), its id
+ * Per kept document it holds numKeys table entries (12 or 8 bytes / load factor each), its id
  * (UTF-8 + 8 bytes) and a 4-byte duplicate count for the cluster-size histogram. Every change
  * is also appended to a delta log that checkpointDelta() hands to the executor with each
  * committed shard, so restoreDelta() can rebuild exactly the committed state after a crash.
  */
 import { UserError } from '../../pipelines/errors.js';
 import { FingerprintTable } from './fingerprintTable.js';
+import { PartitionedKeyTable } from './partitionedKeyTable.js';
 import { IdStore } from './idStore.js';
 
 const MAGIC = 0x3149464b; // "KFI1" little-endian
@@ -53,17 +54,28 @@ class ByteLog {
   }
 }
 
+/** The operations the index needs from a key table (exact 64-bit keys or 44-bit partitioned ones). */
+interface KeyTable {
+  readonly bytes: number;
+  get(hi: number, lo: number): number;
+  setIfAbsent(hi: number, lo: number, ordinal: number): number;
+}
+
 export class KeepFirstIndex {
   readonly numKeys: number;
-  private readonly tables: FingerprintTable[];
+  private readonly tables: KeyTable[];
   private readonly ids = new IdStore();
   private dupCounts = new Uint32Array(1024);
   private readonly log = new ByteLog();
   private logged = 0;
 
-  constructor(numKeys: number) {
+  /**
+   * `compact`: 8-byte partitioned tables (44 effective key bits, for LSH bands whose own false
+   * candidates dwarf a 2^-44 chance); otherwise exact 64-bit keys in 12-byte slots (exact, URL).
+   */
+  constructor(numKeys: number, compact = false) {
     this.numKeys = numKeys;
-    this.tables = Array.from({ length: numKeys }, () => new FingerprintTable());
+    this.tables = Array.from({ length: numKeys }, () => (compact ? new PartitionedKeyTable() : new FingerprintTable()));
   }
 
   /** Number of kept (indexed) documents. */

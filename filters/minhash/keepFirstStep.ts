@@ -22,6 +22,8 @@ export interface KeepFirstSpec {
   computeKeys(doc: Document): Uint32Array | undefined;
   /** Counter name for documents without keys (kept, never indexed). */
   unkeyedCounter: string;
+  /** Use the 8-byte partitioned key tables (44-bit keys) instead of exact 64-bit ones. */
+  compactIndex?: boolean;
 }
 
 const HEX = '0123456789abcdef';
@@ -71,7 +73,7 @@ function withoutKey(doc: Document, key: string, extra?: Record<string, unknown>)
 }
 
 export function createKeepFirstCoordinator(spec: KeepFirstSpec): CoordinatorStep {
-  const index = new KeepFirstIndex(spec.numKeys);
+  const index = new KeepFirstIndex(spec.numKeys, spec.compactIndex ?? false);
   const scratch = new Uint32Array(spec.numKeys * 2);
   return {
     name: spec.name,
