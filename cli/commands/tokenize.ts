@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
 import { intFlag, parseCommandArgs } from '../args.js';
 import { UserError } from '../../pipelines/errors.js';
-import { readDocuments } from '../../datasets/readers.js';
-import { tokenizeDocuments, TokenizeError } from '../../tokenizer/tokenizeCorpus.js';
+import { tokenizeInputs, TokenizeError } from '../../tokenizer/tokenizeCorpus.js';
 import { TokenizerJsonError } from '../../tokenizer/hfJson.js';
 
 const FLAGS = {
@@ -14,6 +13,8 @@ const FLAGS = {
   eot: { type: 'string' },
   'shard-docs': { type: 'string' },
   'text-field': { type: 'string' },
+  rank: { type: 'string' },
+  'world-size': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 
@@ -37,6 +38,9 @@ options:
       --eot TOKEN       special token appended after each document (default <|endoftext|>)
       --shard-docs N    documents per Parquet shard (default 100000)
       --text-field NAME JSONL field / Parquet column holding the text (default text)
+      --rank R          this process's rank in a split run (default 0): takes input files i % W == R
+      --world-size W    processes splitting the inputs (default 1); files then carry -rR
+                        (tokens-rR.bin, tokens-rR.idx, tokens-rR-NNNNN.parquet, manifest-rR.json)
   -q, --quiet           no summary`,
   async run(argv) {
     const { values } = parseCommandArgs('tokenize', argv, FLAGS);
@@ -46,9 +50,13 @@ options:
     if (!values.out) throw new UserError('tokenize: --out is required');
     const readOpts: { textField?: string } = {};
     if (values['text-field']) readOpts.textField = values['text-field'];
+    const worldSize = intFlag('world-size', values['world-size'], 1, 1);
+    const rank = intFlag('rank', values.rank, 0, 0);
     const started = performance.now();
     try {
-      const m = await tokenizeDocuments(readDocuments(inputs, readOpts), {
+      const m = await tokenizeInputs(inputs, readOpts, {
+        rank,
+        worldSize,
         tokenizerPath: values.tokenizer,
         outDir: values.out,
         workers: intFlag('workers', values.workers, availableParallelism(), 0),
