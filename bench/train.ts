@@ -59,18 +59,22 @@ for (const backend of requested) {
   // The cpu backend is ~20x slower than wasm: time it over 2 steps and do not report a loss for it.
   const slow = backend === 'cpu';
   const embeddings = (values.embedding ? [values.embedding] : backend === 'wasm' && !quick ? ['gather', 'onehot'] : ['gather']) as Array<'gather' | 'onehot'>;
-  for (const embedding of embeddings) {
+  // wasm runs one thread per backend in Node; the trainer's gradient threads (one backend each) are timed too.
+  const threadCounts = backend === 'wasm' && os.availableParallelism() > 1 ? [1, Math.min(4, os.availableParallelism())] : [1];
+  const variants = embeddings.flatMap((embedding) => threadCounts.map((threads) => ({ embedding, threads }))).filter((v) => v.embedding === 'gather' || v.threads === 1);
+  for (const { embedding, threads } of variants) {
     const metrics: MetricsRecord[] = [];
-    const out = path.join(tmp, `out-${backend}-${embedding}`);
+    const out = path.join(tmp, `out-${backend}-${embedding}-${threads}`);
     const n = slow ? 2 : steps;
     const r = await train({
       dataDir, outDir: out, backend, steps: n, batchSize: model.batch, gradAccum: 1, context: model.context,
       layers: model.layers, heads: model.heads, dim: model.dim, lr, warmup, evalEvery: slow ? 0 : n, evalBatches: 4,
-      seed: 1, resume: false, embedding, onMetrics: (m) => metrics.push(m),
+      seed: 1, resume: false, embedding, threads, onMetrics: (m) => metrics.push(m),
     });
     const tps = median(metrics.slice(1).map((m) => m.tokens_per_s));
-    rows.push({ name: `${backend} (${embedding})`, tokensPerS: tps, loss: slow ? undefined : r.finalValLoss, note: slow ? 'timed over 2 steps' : '' });
-    console.log(`${backend} (${embedding}): ${tps.toFixed(0)} tokens/s, val loss ${r.finalValLoss?.toFixed(3) ?? '-'}`);
+    const name = `${backend} (${embedding}, ${threads} thread${threads > 1 ? 's' : ''})`;
+    rows.push({ name, tokensPerS: tps, loss: slow ? undefined : r.finalValLoss, note: slow ? 'timed over 2 steps' : '' });
+    console.log(`${name}: ${tps.toFixed(0)} tokens/s, val loss ${r.finalValLoss?.toFixed(3) ?? '-'}`);
   }
 }
 

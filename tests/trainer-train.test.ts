@@ -110,3 +110,18 @@ test('bad input: vocabulary mismatch, too-large context, existing checkpoint wit
     f.cleanup();
   }
 });
+
+test('two gradient threads train the same model as one (wasm, data parallel)', async () => {
+  const f = fixture();
+  try {
+    await useBackend('wasm');
+    const one = await train(tiny(f.data, path.join(f.dir, 'one'), { steps: 4, evalEvery: 0, batchSize: 6 }));
+    const two = await train(tiny(f.data, path.join(f.dir, 'two'), { steps: 4, evalEvery: 0, batchSize: 6, threads: 2 }));
+    one.metrics.forEach((m, i) => {
+      assert.ok(Math.abs(m.loss - two.metrics[i]!.loss) < 1e-4, `step ${m.step}: ${m.loss} vs ${two.metrics[i]!.loss}`);
+      assert.ok(Math.abs(m.grad_norm - two.metrics[i]!.grad_norm) < 1e-4 * Math.max(1, m.grad_norm));
+    });
+  } finally {
+    f.cleanup();
+  }
+});

@@ -7,6 +7,7 @@ import { useBackend, type BackendName } from './backends.js';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import { disposeParams, initParams, lossOf, validateConfig, type GptConfig, type GptParams } from './model.js';
+import { GradientWorkers } from './gradWorkers.js';
 import { adamWStep, DEFAULT_ADAMW, disposeAdamW, globalNorm, initAdamW, learningRate, type AdamWState } from './optimizer.js';
 import { tokenizerVocabSize } from './tokenizerFile.js';
 
@@ -42,6 +43,11 @@ export interface TrainOptions {
   checkpointEvery?: number;
   rank?: number;
   worldSize?: number;
+  /**
+   * Threads computing gradients (data parallel inside one process; each extra thread runs its own backend
+   * in a worker). Default 1. Results match the single-thread run up to float summation order.
+   */
+  threads?: number;
   /** Called with every metrics record (the CLI prints them). */
   onMetrics?(m: MetricsRecord): void;
   /** When aborted, training stops after the current step and saves a checkpoint (Ctrl-C in the CLI). */
@@ -116,6 +122,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const ds = TokenDataset.open(opts.dataDir, { valFraction: opts.valFraction ?? 0.05, rank: opts.rank, worldSize: opts.worldSize });
   let params: GptParams | undefined;
   let adam: AdamWState | undefined;
+  let workers: GradientWorkers | undefined;
   try {
     const vocabSize = ds.manifest.vocab_size;
     if (opts.tokenizer) {
@@ -167,6 +174,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       writeFileAtomic(metricsFile, []);
       if (opts.tokenizer) writeFileAtomic(path.join(opts.outDir, 'tokenizer.json'), [readFileSync(opts.tokenizer)]);
     }
+    const threads = Math.min(opts.threads ?? 1, opts.batchSize);
+    if (!Number.isInteger(threads) || threads < 1) throw new UserError(`--threads must be a positive integer, got ${opts.threads}`);
+    if (threads > 1) workers = await GradientWorkers.start(threads - 1, opts.backend ?? (tf.getBackend() as BackendName), config);
     const adamCfg = { ...DEFAULT_ADAMW, lr: opts.lr, weightDecay: opts.weightDecay ?? DEFAULT_ADAMW.weightDecay, clipNorm: opts.clipNorm ?? DEFAULT_ADAMW.clipNorm };
     const minLr = opts.minLr ?? opts.lr / 10;
     const save = () =>
@@ -184,7 +194,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       for (let a = 0; a < opts.gradAccum; a++) {
         const batch = ds.trainBatch(cursor, opts.batchSize, seqLen, opts.seed, opts.rank ?? 0);
         cursor += opts.batchSize;
-        const { loss, grads } = microStep(config, params, batch);
+        const p = params;
+        const { loss, grads } = workers ? await workers.compute(p, batch, (share) => microStep(config, p, share)) : microStep(config, p, batch);
         if (!Number.isFinite(loss)) throw new UserError(`loss became ${loss} at step ${step}: lower --lr`);
         lossSum += loss;
         if (!acc) acc = grads;
@@ -222,6 +233,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     return { steps: step, stopped: step < opts.steps, finalLoss: lastLoss, finalValLoss: lastVal, resumedFrom, metrics };
   } finally {
+    await workers?.close();
     ds.close();
     if (params) disposeParams(params);
     if (adam) disposeAdamW(adam);

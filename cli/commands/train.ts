@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
 import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
 import { UserError } from '../../pipelines/errors.js';
@@ -30,6 +31,7 @@ const FLAGS = {
   seed: { type: 'string' },
   rank: { type: 'string' },
   'world-size': { type: 'string' },
+  threads: { type: 'string' },
   resume: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
@@ -69,6 +71,8 @@ options:
       --seq-len-warmup N    curriculum: grow the window from 8 tokens to --context over N steps
       --embedding KIND      gather (default) or onehot token embedding
       --seed N              initialisation and window-sampling seed (default 1)
+      --threads N           threads computing gradients, each with its own backend (data parallel; default:
+                            cores, at most 4, for wasm/cpu; 1 for GPU backends)
       --rank R --world-size W   data-parallel slice of the training split (default 0 of 1)
       --resume              continue the checkpoint in --out (same model flags)
   -q, --quiet               print only the summary`,
@@ -92,7 +96,7 @@ options:
       controller.abort();
     };
     process.on('SIGINT', onSigint);
-    if (!v.quiet) console.log(`backend ${active.name}: ${active.detail}; float16: ${active.float16}`);
+    if (!v.quiet) console.log(`backend ${active.name}: ${active.detail}; float16: ${active.float16}; gradient threads: ${v.threads ?? 'auto'}`);
     try {
       const r = await train({
         dataDir: v.data,
@@ -119,6 +123,7 @@ options:
         seed: intFlag('seed', v.seed, 1, 0),
         rank: intFlag('rank', v.rank, 0, 0),
         worldSize: intFlag('world-size', v['world-size'], 1, 1),
+        threads: intFlag('threads', v.threads, backend === 'wasm' || backend === 'cpu' ? Math.min(4, availableParallelism()) : 1, 1),
         resume: v.resume === true,
         signal: controller.signal,
         onMetrics: (m) => {
