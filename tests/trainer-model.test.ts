@@ -99,3 +99,24 @@ test('gather and one-hot embeddings give the same loss and gradients (wasm segme
   tf.dispose([g.value, o.value, ...g.grads, ...o.grads, inputs, targets]);
   disposeParams(p);
 });
+
+test('on a backend without OneHot and UnsortedSegmentSum kernels (webgpu) the model falls back and agrees', () => {
+  const p = initParams(config, 6);
+  const inputs = tf.tensor2d([[1, 2, 3, 1, 1, 39, 0, 2]], [1, 8], 'int32');
+  const targets = tf.tensor2d([[2, 3, 1, 1, 39, 0, 2, 5]], [1, 8], 'int32');
+  const names = [...p.keys()];
+  const run = () => tf.valueAndGrads((...ps: tf.Tensor[]) => lossOf(config, new Map(names.map((n, i) => [n, ps[i]!])), inputs, targets))(names.map((n) => p.get(n)!));
+  const normal = run();
+  const removed = ['OneHot', 'UnsortedSegmentSum'].map((k) => tf.getKernel(k, 'wasm')!);
+  removed.forEach((k) => tf.unregisterKernel(k.kernelName, 'wasm'));
+  let fallback;
+  try {
+    fallback = run();
+  } finally {
+    removed.forEach((k) => tf.registerKernel(k));
+  }
+  assert.ok(Math.abs(normal.value.dataSync()[0]! - fallback.value.dataSync()[0]!) < 1e-5);
+  normal.grads.forEach((g, i) => assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(g, fallback.grads[i]!))).dataSync()[0]!) < 1e-5, names[i]));
+  tf.dispose([normal.value, fallback.value, ...normal.grads, ...fallback.grads, inputs, targets]);
+  disposeParams(p);
+});

@@ -131,10 +131,19 @@ function gelu(x: tf.Tensor): tf.Tensor {
 
 /**
  * One-hot rows as float32. tfjs-backend-wasm 4.22's OneHot writes int32 bits into a float32 output when asked
- * for dtype float32 (values read back as 1.4e-45), so build int32 and cast.
+ * for dtype float32 (values read back as 1.4e-45), so build int32 and cast; backends without a OneHot kernel
+ * (webgpu's list has none) compare against a range instead.
  */
 function oneHotFloat(indices: tf.Tensor1D, depth: number): tf.Tensor2D {
+  if (!tf.getKernel('OneHot', tf.getBackend())) {
+    return tf.cast(tf.equal(tf.expandDims(indices, 1), tf.range(0, depth, 1, 'int32')), 'float32') as tf.Tensor2D;
+  }
   return tf.cast(tf.oneHot(indices, depth), 'float32') as tf.Tensor2D;
+}
+
+/** 'gather' needs UnsortedSegmentSum for its gradient; on a backend without it the one-hot form is used. */
+export function embeddingFor(requested: GptConfig['embedding']): GptConfig['embedding'] {
+  return requested === 'gather' && !tf.getKernel('UnsortedSegmentSum', tf.getBackend()) ? 'onehot' : requested;
 }
 
 function get(p: GptParams, name: string): tf.Tensor {
@@ -173,7 +182,7 @@ export function forward(c: GptConfig, p: GptParams, tokens: tf.Tensor2D): tf.Ten
   if (t > c.context) throw new UserError(`sequence of ${t} tokens exceeds the model context ${c.context}`);
   const flat = tf.reshape(tokens, [batch * t]) as tf.Tensor1D;
   const wte = get(p, 'wte') as tf.Tensor2D;
-  const tok = c.embedding === 'onehot' ? matMulNN(oneHotFloat(flat, c.vocabSize), wte) : tf.gather(wte, flat);
+  const tok = embeddingFor(c.embedding) === 'onehot' ? matMulNN(oneHotFloat(flat, c.vocabSize), wte) : tf.gather(wte, flat);
   const pos = tf.tile(tf.slice(get(p, 'wpe'), [0, 0], [t, c.dim]), [batch, 1]);
   let x = tf.add(tok, pos) as tf.Tensor2D;
   for (let l = 0; l < c.layers; l++) {

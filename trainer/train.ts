@@ -156,7 +156,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     let metrics: MetricsRecord[] = [];
     if (hasCheckpoint) {
       const ck = loadCheckpoint(opts.outDir);
-      const same = JSON.stringify(ck.meta.config) === JSON.stringify(config);
+      // The embedding form is how the product is computed, not part of the model: compare the shape only.
+      const same = JSON.stringify({ ...ck.meta.config, embedding: config.embedding }) === JSON.stringify(config);
       if (!same) {
         disposeParams(ck.params);
         disposeAdamW(ck.adam);
