@@ -1,8 +1,10 @@
 import { bytesKey } from './byteLevel.js';
+import { PairTable } from './pairTable.js';
 
-/** Pair keys pack two token ids into one number; ids must stay below 2^21. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Rules pack (rank, merged id) into one number; ids and ranks must stay below 2^21. */
 const ID_LIMIT = 1 << 21;
-const pairKey = (a: number, b: number): number => a * ID_LIMIT + b;
 
 /**
  * A byte-level BPE model: token id -> bytes, and merge rules (left id, right id) -> (rank, new id).
@@ -14,9 +16,11 @@ export class BpeModel {
   /** id -> bytes; a hole for ids without bytes (special tokens live outside the model). */
   readonly tokenBytes: (Uint8Array | undefined)[];
   readonly byteIds: Int32Array;
-  private readonly mergeRank = new Map<number, number>();
-  private readonly mergeId = new Map<number, number>();
+  /** pair key -> rank * ID_LIMIT + merged id: one lookup gives both. */
+  private rules: PairTable;
   private readonly idByBytes = new Map<string, number>();
+  /** Tokens whose bytes are valid UTF-8, by their text: a whole-word lookup needs no byte conversion. */
+  private readonly idByText = new Map<string, number>();
   readonly ignoreMerges: boolean;
   // Scratch buffers reused across calls (the encoder is single-threaded).
   private sym = new Int32Array(256);
@@ -31,17 +35,18 @@ export class BpeModel {
       if (id >= ID_LIMIT) throw new Error(`token id ${id} is too large (limit ${ID_LIMIT - 1})`);
       if (bytes.length === 1) this.byteIds[bytes[0]!] = id;
       this.idByBytes.set(bytesKey(bytes), id);
-    });
-    let rank = 0;
-    for (const [a, b, id] of merges) {
-      const key = pairKey(a, b);
-      // The first rule for a pair wins, as when HF loads a merges list with duplicates.
-      if (!this.mergeRank.has(key)) {
-        this.mergeRank.set(key, rank);
-        this.mergeId.set(key, id);
+      if (ignoreMerges) {
+        try {
+          this.idByText.set(strictUtf8.decode(bytes), id);
+        } catch {
+          // not valid UTF-8 on its own: such a token is never a whole pre-tokenized word
+        }
       }
-      rank++;
-    }
+    });
+    const list = [...merges];
+    this.rules = new PairTable(list.length);
+    // The first rule for a pair wins, as when HF loads a merges list with duplicates.
+    list.forEach(([a, b, id], rank) => this.rules.setIfAbsent(a, b, rank * ID_LIMIT + id));
   }
 
   /** Builds a model from tiktoken ranks: bytes -> rank, where the rank is also the token id. */
@@ -69,13 +74,8 @@ export class BpeModel {
       }
     }
     const model = new BpeModel(tokenBytes, [], true);
-    for (const [a, b, id] of rules) {
-      const k = pairKey(a, b);
-      if (!model.mergeRank.has(k)) {
-        model.mergeRank.set(k, id);
-        model.mergeId.set(k, id);
-      }
-    }
+    model.rules = new PairTable(rules.length);
+    for (const [a, b, id] of rules) model.rules.setIfAbsent(a, b, id * ID_LIMIT + id);
     return model;
   }
 
@@ -86,6 +86,11 @@ export class BpeModel {
   /** Token id of an exact byte string, if the vocabulary has it. */
   idOf(bytes: Uint8Array): number | undefined {
     return this.idByBytes.get(bytesKey(bytes));
+  }
+
+  /** The id of a whole word that is itself a token, when merges are ignored for such words (tiktoken). */
+  wholeWordId(word: string): number | undefined {
+    return this.ignoreMerges ? this.idByText.get(word) : undefined;
   }
 
   /** Appends the ids of one pre-tokenized word (its UTF-8 bytes) to `out`. */
@@ -113,9 +118,9 @@ export class BpeModel {
     return id;
   }
 
-  private rankAt(a: number, b: number): number {
-    const r = this.mergeRank.get(pairKey(a, b));
-    return r === undefined ? Infinity : r;
+  /** rank * ID_LIMIT + merged id, or Infinity when no rule merges (a, b). Ordering by it orders by rank. */
+  private ruleAt(a: number, b: number): number {
+    return this.rules.get(a, b);
   }
 
   /** Quadratic scan over a flat array: fastest for the short words that dominate text. */
@@ -126,9 +131,11 @@ export class BpeModel {
       this.ranks = new Float64Array(n * 2);
     }
     const sym = this.sym;
+    // ranks[i] holds the packed rule of pair (i, i+1); comparing packed values compares ranks (ranks are unique
+    // per rule; equal ranks from tiktoken splits give the same merged token).
     const ranks = this.ranks;
     for (let i = 0; i < n; i++) sym[i] = this.byteId(bytes[i]!);
-    for (let i = 0; i < n - 1; i++) ranks[i] = this.rankAt(sym[i]!, sym[i + 1]!);
+    for (let i = 0; i < n - 1; i++) ranks[i] = this.ruleAt(sym[i]!, sym[i + 1]!);
     for (;;) {
       let best = Infinity;
       let at = -1;
@@ -139,14 +146,14 @@ export class BpeModel {
         }
       }
       if (at < 0) break;
-      sym[at] = this.mergeId.get(pairKey(sym[at]!, sym[at + 1]!))!;
+      sym[at] = best % ID_LIMIT;
       for (let i = at + 1; i < n - 1; i++) {
         sym[i] = sym[i + 1]!;
         ranks[i] = ranks[i + 1]!;
       }
       n--;
-      if (at > 0) ranks[at - 1] = this.rankAt(sym[at - 1]!, sym[at]!);
-      if (at < n - 1) ranks[at] = this.rankAt(sym[at]!, sym[at + 1]!);
+      if (at > 0) ranks[at - 1] = this.ruleAt(sym[at - 1]!, sym[at]!);
+      if (at < n - 1) ranks[at] = this.ruleAt(sym[at]!, sym[at + 1]!);
     }
     for (let i = 0; i < n; i++) out.push(sym[i]!);
   }
@@ -164,7 +171,7 @@ export class BpeModel {
     }
     const heap = new PairHeap(n);
     for (let i = 0; i < n - 1; i++) {
-      const r = this.rankAt(sym[i]!, sym[i + 1]!);
+      const r = this.ruleAt(sym[i]!, sym[i + 1]!);
       if (r !== Infinity) heap.push(r, i);
     }
     while (heap.size > 0) {
@@ -173,19 +180,19 @@ export class BpeModel {
       const right = next[pos]!;
       if (sym[pos]! < 0 || right < 0) continue;
       // Entries go stale when a neighbour merged first; re-check the pair still has this rank.
-      if (this.rankAt(sym[pos]!, sym[right]!) !== rank) continue;
-      sym[pos] = this.mergeId.get(pairKey(sym[pos]!, sym[right]!))!;
+      if (this.ruleAt(sym[pos]!, sym[right]!) !== rank) continue;
+      sym[pos] = rank % ID_LIMIT;
       sym[right] = -1;
       const after = next[right]!;
       next[pos] = after;
       if (after >= 0) prev[after] = pos;
       const before = prev[pos]!;
       if (before >= 0) {
-        const r = this.rankAt(sym[before]!, sym[pos]!);
+        const r = this.ruleAt(sym[before]!, sym[pos]!);
         if (r !== Infinity) heap.push(r, before);
       }
       if (after >= 0) {
-        const r = this.rankAt(sym[pos]!, sym[after]!);
+        const r = this.ruleAt(sym[pos]!, sym[after]!);
         if (r !== Infinity) heap.push(r, pos);
       }
     }

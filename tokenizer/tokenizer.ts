@@ -11,7 +11,7 @@ export interface TokenizerParts {
   pattern: PretokenizerPattern;
   /** Special token text -> id (ids outside or inside the model's range). */
   specialTokens?: ReadonlyMap<string, number>;
-  /** Max cached words; the cache is dropped and restarted when full. */
+  /** Words per cache generation (two generations are kept; default 100k). */
   cacheSize?: number;
   /** Prepend a space to text that does not start with one (HF ByteLevel add_prefix_space). */
   addPrefixSpace?: boolean;
@@ -32,7 +32,10 @@ export class Tokenizer {
   readonly specialTokens: ReadonlyMap<string, number>;
   private readonly specialById = new Map<number, Uint8Array>();
   private readonly regex: RegExp;
-  private readonly cache = new Map<string, number | number[]>();
+  // Two-generation word cache: lookups hit `cache` then `older` (promoting the hit); when `cache` is full it
+  // becomes `older` and the previous `older` is dropped. Bounded at 2 x cacheSize words, keeps hot words.
+  private cache = new Map<string, number | number[]>();
+  private older = new Map<string, number | number[]>();
   private readonly cacheSize: number;
   private readonly addPrefixSpace: boolean;
   private scratch = new Uint8Array(1024);
@@ -44,7 +47,7 @@ export class Tokenizer {
     this.specialTokens = parts.specialTokens ?? new Map();
     for (const [text, id] of this.specialTokens) this.specialById.set(id, textEncoder.encode(text));
     this.regex = compilePattern(parts.pattern);
-    this.cacheSize = parts.cacheSize ?? 200_000;
+    this.cacheSize = parts.cacheSize ?? 100_000;
     this.addPrefixSpace = parts.addPrefixSpace ?? false;
   }
 
@@ -91,20 +94,43 @@ export class Tokenizer {
     if (this.addPrefixSpace && text.length > 0 && text[0] !== ' ') text = ' ' + text;
     const words = text.match(this.regex);
     if (words === null) return;
-    const cache = this.cache;
+    let cache = this.cache;
     for (let w = 0; w < words.length; w++) {
       const word = words[w]!;
-      const hit = cache.get(word);
-      if (hit !== undefined) {
-        if (typeof hit === 'number') out.push(hit);
-        else for (let i = 0; i < hit.length; i++) out.push(hit[i]!);
-        continue;
+      let hit = cache.get(word);
+      if (hit === undefined) {
+        hit = this.older.get(word);
+        if (hit === undefined) {
+          const whole = this.model.wholeWordId(word);
+          if (whole !== undefined) {
+            out.push(whole); // already a direct lookup: not worth a cache slot
+            continue;
+          }
+          const start = out.length;
+          this.model.encodeWord(this.utf8(word), out);
+          cache = this.remember(word, out.length - start === 1 ? out[start]! : out.slice(start));
+          continue;
+        }
+        cache = this.remember(word, hit);
       }
-      const start = out.length;
-      this.model.encodeWord(this.utf8(word), out);
-      if (cache.size >= this.cacheSize) cache.clear();
-      cache.set(word, out.length - start === 1 ? out[start]! : out.slice(start));
+      if (typeof hit === 'number') out.push(hit);
+      else for (let i = 0; i < hit.length; i++) out.push(hit[i]!);
     }
+  }
+
+  private remember(word: string, ids: number | number[]): Map<string, number | number[]> {
+    if (this.cache.size >= this.cacheSize) {
+      this.older = this.cache;
+      this.cache = new Map();
+    }
+    this.cache.set(word, ids);
+    return this.cache;
+  }
+
+  /** Empties the word cache (benchmarks use it to time cold encodes). */
+  clearCache(): void {
+    this.cache = new Map();
+    this.older = new Map();
   }
 
   /** Counts tokens without keeping them. */
