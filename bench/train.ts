@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TokenDataset } from '../datasets/tokenDataset.js';
-import { BACKEND_NAMES, parseBackendName, probeAllBackends, type BackendName } from '../trainer/backends.js';
+import { BACKEND_NAMES, installHint, parseBackendName, probeAllBackends, type BackendName } from '../trainer/backends.js';
 import { writeSyntheticTokenDir } from '../trainer/syntheticTokens.js';
 import { train, type MetricsRecord } from '../trainer/train.js';
 
@@ -52,7 +52,7 @@ function median(xs: number[]): number {
 for (const backend of requested) {
   const status = statuses.find((s) => s.name === backend)!;
   if (!status.ok) {
-    console.log(`skip ${backend}: ${status.detail}`);
+    console.log(`skip ${backend}: ${status.detail}${installHint(backend) ? `; ${installHint(backend)}` : ''}`);
     rows.push({ name: backend, tokensPerS: NaN, loss: undefined, note: `cannot run: ${status.detail}` });
     continue;
   }

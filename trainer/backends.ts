@@ -48,6 +48,11 @@ const INSTALL_HINT: Record<'tensorflow' | 'tensorflow-gpu' | 'webgpu', string> =
     "'npm install webgpu @tensorflow/tfjs-backend-webgpu@4.22.0'; it also needs libvulkan1 and a GPU driver's Vulkan ICD",
 };
 
+/** How to make an optional backend available ('' for the built-in ones). */
+export function installHint(name: BackendName): string {
+  return name === 'wasm' || name === 'cpu' ? '' : INSTALL_HINT[name];
+}
+
 const FLOAT16: Record<BackendName, string> = {
   wasm: 'no (float32 only)',
   cpu: 'no (float32 only)',
@@ -126,7 +131,7 @@ export async function useBackend(name: BackendName): Promise<BackendStatus> {
   if (!tf.env().getBool('PROD')) tf.enableProdMode();
   const status = await probeBackend(name);
   if (!status.ok) {
-    const hint = name === 'cpu' || name === 'wasm' ? '' : `; ${INSTALL_HINT[name]}`;
+    const hint = installHint(name) ? `; ${installHint(name)}` : '';
     throw new UserError(`backend '${name}' cannot run here: ${status.detail}${hint}`);
   }
   if (name === 'wasm') {

@@ -1,5 +1,5 @@
 // The trainer's public surface: model, optimizer, checkpoints, backends, training loop, sampling, evaluation.
-export { BACKEND_NAMES, parseBackendName, probeAllBackends, probeBackend, useBackend, type BackendName, type BackendStatus } from './backends.js';
+export { BACKEND_NAMES, installHint, parseBackendName, probeAllBackends, probeBackend, useBackend, type BackendName, type BackendStatus } from './backends.js';
 export { loadCheckpoint, readCheckpointMeta, saveCheckpoint, CHECKPOINT_FILE, type CheckpointMeta, type LoadedCheckpoint } from './checkpoint.js';
 export { evaluate, type EvalResult } from './evaluate.js';
 export { attention, countParameters, crossEntropy, forward, initParams, lossOf, parameterShapes, type GptConfig, type GptParams } from './model.js';
