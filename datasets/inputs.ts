@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { glob } from 'tinyglobby';
 import { UserError } from '../pipelines/errors.js';
 
@@ -29,6 +30,28 @@ const SUFFIXES: [string, InputFormat][] = [
 export function formatOf(path: string): InputFormat | undefined {
   const lower = path.toLowerCase();
   return SUFFIXES.find(([suffix]) => lower.endsWith(suffix))?.[1];
+}
+
+/**
+ * A folder written by `curate` is read through its manifest: exactly the finished shards, in order,
+ * never the journal, reports or leftovers beside them. Undefined for other folders.
+ */
+async function manifestShards(dir: string): Promise<string[] | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'manifest.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let m: { kind?: string; complete?: boolean; shards?: { file: string }[] };
+  try {
+    m = JSON.parse(text);
+  } catch {
+    throw new UserError(`${join(dir, 'manifest.json')}: not valid JSON`);
+  }
+  if (m.kind !== 'docs' || !Array.isArray(m.shards)) return undefined;
+  if (m.complete === false) throw new UserError(`${dir}: the curate run that wrote it has not finished (resume it with --resume)`);
+  return m.shards.map((s) => s.file);
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -62,6 +85,11 @@ export async function expandInputs(paths: string[]): Promise<InputFile[]> {
     const st = await stat(p).catch(() => undefined);
     if (!st) throw new UserError(`${p}: no such file or directory`);
     if (st.isDirectory()) {
+      const shards = await manifestShards(p);
+      if (shards) {
+        for (const f of shards) await add(join(p, f), true);
+        continue;
+      }
       const inside = (await glob('**/*', { cwd: p, onlyFiles: true, absolute: false })).sort();
       const before = files.length;
       for (const m of inside) await add(`${p.replace(/\/+$/, '')}/${m}`, false);

@@ -88,7 +88,7 @@ test('with dedup steps, an interrupted and resumed run writes byte-identical sha
   await once(ws, 'finish');
   const pipeline = join(dir, 'p.json');
   await writeFile(pipeline, JSON.stringify({ steps: [{ step: 'normalise' }, { step: 'exact_dedup' }, { step: 'minhash_dedup' }] }));
-  const common = ['run', pipeline, '--input', input, '--shard-docs', '1500', '--batch-size', '100', '--workers', '2', '--quiet'];
+  const common = ['curate', '--config', pipeline, '--input', input, '--shard-docs', '1500', '--batch-size', '100', '--workers', '2', '--quiet'];
 
   const straight = join(dir, 'straight');
   assert.equal((await runCli([...common, '--out', straight])).code, 0);

@@ -1,3 +1,3 @@
-export { curateReport, log2Histogram, readIdxLengths, readTrainingMetrics, readStats, type RunReport, type Series } from './runReport.js';
+export { buildRunReport, curateReport, log2Histogram, readIdxLengths, readTrainingMetrics, readStats, type RunReport, type Series } from './runReport.js';
 export { renderReportHtml, barChart, lineChart } from './reportHtml.js';
 export { writeRunReport } from './writeReport.js';

@@ -104,3 +104,16 @@ export async function readTrainingMetrics(path: string): Promise<NonNullable<Run
 export async function readStats(dir: string): Promise<RunStats> {
   return JSON.parse(await readFile(join(dir, 'stats.json'), 'utf8')) as RunStats;
 }
+
+/** A whole run's report: the curate funnel plus tokens and training when those stages ran. */
+export async function buildRunReport(dirs: { corpus: string; tokens?: string; model?: string }, title: string, stages: Record<string, string> = {}): Promise<RunReport> {
+  const report = curateReport(await readStats(dirs.corpus), title);
+  report.stages = stages;
+  if (dirs.tokens) {
+    const m = JSON.parse(await readFile(join(dirs.tokens, 'manifest.json'), 'utf8')) as { total_tokens: number; documents: number; vocab_size: number };
+    const lengths = await readIdxLengths(join(dirs.tokens, 'tokens.idx')).catch(() => new Int32Array());
+    report.tokens = { total: m.total_tokens, documents: m.documents, vocabSize: m.vocab_size, perDoc: log2Histogram(lengths) };
+  }
+  if (dirs.model) report.training = await readTrainingMetrics(join(dirs.model, 'metrics.jsonl')).catch(() => undefined);
+  return report;
+}
