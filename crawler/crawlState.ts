@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { FrontierLog } from './frontierLog.js';
 import { WarcWriter, type WarcPosition } from './warcWriter.js';
 import type { FetchResponse } from './fetcher.js';
+import { RecordCompressor } from './recordCompressor.js';
 
 /** One line of `crawl.jsonl`: what happened to one URL. */
 export interface CrawlLogLine {
@@ -70,8 +71,20 @@ export class CrawlState {
   /** Entries finished, for progress. */
   finished = 0;
   private lastSync = Date.now();
+  private readonly compressor: RecordCompressor;
+  /** Commits run one after another (compression is asynchronous); this is the tail of that queue. */
+  private chain: Promise<void> = Promise.resolve();
+  private commitsQueued = 0;
+  private failure: unknown = null;
 
-  constructor(outDir: string, opts: { resume: boolean; maxWarcBytes: number; gzipLevel?: number; warcInfo: Record<string, string> }, onReplay: (url: string) => void) {
+  constructor(
+    outDir: string,
+    opts: { resume: boolean; maxWarcBytes: number; gzipLevel?: number; warcInfo: Record<string, string> },
+    onReplay: (url: string) => void,
+    /** Called after each commit is on disk, or with the error that stopped committing. */
+    private readonly onCommitted: (error?: unknown) => void = () => undefined,
+  ) {
+    this.compressor = new RecordCompressor(opts.gzipLevel ?? 1);
     const stateDir = join(outDir, 'state');
     mkdirSync(stateDir, { recursive: true });
     let warcPos: WarcPosition = { index: 0, offset: 0 };
@@ -127,21 +140,45 @@ export class CrawlState {
     return this.pendingSeqs.length;
   }
 
-  /** Group commit; see the class comment for the order and why. */
+  /** True while so many commits wait for compression that fetching should pause (memory stays bounded). */
+  get backlogged(): boolean {
+    return this.commitsQueued >= 4;
+  }
+
+  /**
+   * Group commit; see the class comment for the order and why. The batch is taken now (the frontier log
+   * is flushed now), compressed off the main thread, and written after every earlier batch.
+   */
   commit(): void {
     this.frontier.flush();
-    if (this.pendingSeqs.length === 0) return;
-    const pos = this.warc.flush();
+    if (this.pendingSeqs.length === 0 || this.failure) return;
+    const seqs = this.pendingSeqs;
     const log = Buffer.from(this.pendingLog.join(''), 'utf8');
-    writeAll(this.logFd, log);
-    this.logOffset += log.length;
-    const j: JournalLine = { seqs: this.pendingSeqs, warc: [pos.index, pos.offset], log: this.logOffset, pages: this.pagesDone };
-    writeAll(this.journalFd, Buffer.from(JSON.stringify(j) + '\n'));
+    const pages = this.pagesDone;
+    const records = this.warc.takePending();
     this.pendingLog = [];
     this.pendingSeqs = [];
-    if (this.warc.full) this.warc.rotate();
-    // fsync now and then: kill -9 needs none (the page cache survives it), power loss does.
-    if (Date.now() - this.lastSync > 5000) this.sync();
+    this.commitsQueued++;
+    const compressed = this.compressor.compress(records);
+    compressed.catch(() => undefined); // handled in the chain
+    this.chain = this.chain.then(async () => {
+      if (this.failure) return;
+      try {
+        const pos = this.warc.write(await compressed);
+        writeAll(this.logFd, log);
+        this.logOffset += log.length;
+        const j: JournalLine = { seqs, warc: [pos.index, pos.offset], log: this.logOffset, pages };
+        writeAll(this.journalFd, Buffer.from(JSON.stringify(j) + '\n'));
+        if (this.warc.full) this.warc.rotate();
+        // fsync now and then: kill -9 needs none (the page cache survives it), power loss does.
+        if (Date.now() - this.lastSync > 5000) this.sync();
+        this.commitsQueued--;
+        this.onCommitted();
+      } catch (e) {
+        this.failure = e;
+        this.onCommitted(e);
+      }
+    });
   }
 
   sync(): void {
@@ -152,8 +189,12 @@ export class CrawlState {
     this.lastSync = Date.now();
   }
 
-  close(): void {
+  /** Commits what is left, waits for every commit, finishes the WARC file. */
+  async close(): Promise<void> {
     this.commit();
+    await this.chain;
+    await this.compressor.close();
+    if (this.failure) throw this.failure;
     this.sync();
     this.warc.close();
     this.frontier.close();

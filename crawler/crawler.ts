@@ -73,7 +73,7 @@ export class Crawler implements Discovery {
     this.state = new CrawlState(o.outDir, {
       resume: o.resume, maxWarcBytes: o.maxWarcBytes, gzipLevel: o.gzipLevel,
       warcInfo: { software: 'corpusforge crawl', robots: 'obey', 'http-header-user-agent': o.userAgent, 'isPartOf': o.outDir },
-    }, (url) => this.seen.add(url));
+    }, (url) => this.seen.add(url), (error) => (error ? this.fail(error) : this.guard(() => this.pump())));
     this.pagesStarted = this.state.pagesDone;
     this.scheduler = new HostScheduler(o.perHostConcurrency, o.delayMs, (h, e) => this.admit(h, e));
     this.fetcher = new Fetcher({
@@ -134,7 +134,7 @@ export class Crawler implements Discovery {
         this.scheduler.add(originOf(e.url), e, now);
       }
     }
-    while (this.inflight < o.concurrency && !this.stopping && !(o.shouldPause?.() ?? false)) {
+    while (this.inflight < o.concurrency && !this.stopping && !this.state.backlogged && !(o.shouldPause?.() ?? false)) {
       const work = this.scheduler.next(now);
       if (work === null) break;
       this.inflight++;
@@ -166,9 +166,9 @@ export class Crawler implements Discovery {
     const drained = this.state.frontier.exhausted && this.scheduler.buffered === 0;
     if (!drained && !this.stopping) return;
     this.finished = true;
-    this.state.close();
     const stoppedBy = drained ? 'done' : this.opts.signal?.aborted ? 'signal' : 'max-pages';
-    this.finishResolve({ ...this.progress(), bytes: this.bytes, stoppedBy });
+    const summary: CrawlSummary = { ...this.progress(), bytes: this.bytes, stoppedBy };
+    this.state.close().then(() => this.finishResolve(summary), (e: unknown) => this.finishReject(e));
   }
 
   progress(): CrawlProgress {

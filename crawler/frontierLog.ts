@@ -25,6 +25,11 @@ const READ_CHUNK = 1 << 18;
 export class FrontierLog {
   private readonly fd: number;
   private appendBuf: string[] = [];
+  /** The unflushed entries, parsed: a reader that has caught up with the file takes them from here. */
+  private appendEntries: FrontierEntry[] = [];
+  /** How many of appendEntries the reader took (only ever while it was at the end of the file). */
+  private memConsumed = 0;
+  private readonly readBuf = Buffer.allocUnsafe(READ_CHUNK);
   private flushedBytes: number;
   private nextSeqNo: number;
   private readPos = 0;
@@ -81,16 +86,22 @@ export class FrontierLog {
     let line = `${depth}\t${kind === 'page' ? 'p' : 's'}\t${url}`;
     for (const c of chain) line += `\t${c}`;
     this.appendBuf.push(line + '\n');
-    return this.nextSeqNo++;
+    const seq = this.nextSeqNo++;
+    this.appendEntries.push({ seq, url, depth, kind, chain: [...chain], attempt: 1, notBefore: 0 });
+    return seq;
   }
 
   flush(): void {
     if (this.appendBuf.length === 0) return;
     const data = Buffer.from(this.appendBuf.join(''), 'utf8');
-    this.appendBuf = [];
     let written = 0;
     while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
+    // Lines the reader already took from memory are behind its position in the file now.
+    for (let i = 0; i < this.memConsumed; i++) this.readPos += Buffer.byteLength(this.appendBuf[i]!, 'utf8');
     this.flushedBytes += data.length;
+    this.appendBuf = [];
+    this.appendEntries = [];
+    this.memConsumed = 0;
   }
 
   /** True when every queued entry has been read. */
@@ -98,14 +109,21 @@ export class FrontierLog {
     return this.readSeq >= this.nextSeqNo;
   }
 
-  /** Reads up to `max` entries from the front, skipping those `isDone` reports finished (resume). */
+  /**
+   * Reads up to `max` entries from the front, skipping those `isDone` reports finished (resume). Once the
+   * reader has caught up with the file it takes new entries straight from memory (no write+read per
+   * page); that is safe because the crawl state flushes this log before committing anything else.
+   */
   read(max: number, isDone: (seq: number) => boolean): FrontierEntry[] {
     const out: FrontierEntry[] = [];
-    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    const buf = this.readBuf;
     while (out.length < max) {
       if (this.readPos >= this.flushedBytes) {
-        if (this.appendBuf.length === 0) break;
-        this.flush();
+        if (this.memConsumed >= this.appendEntries.length) break;
+        const e = this.appendEntries[this.memConsumed++]!;
+        this.readSeq++;
+        if (!isDone(e.seq)) out.push(e);
+        continue;
       }
       const n = readSync(this.fd, buf, 0, Math.min(READ_CHUNK, this.flushedBytes - this.readPos), this.readPos);
       if (n === 0) break;

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gzipRecord } from './recordCompressor.js';
 import type { FetchResponse } from './fetcher.js';
 
 /** Where committed WARC data ends: file number and byte length. Recorded in the crawl journal. */
@@ -52,18 +52,12 @@ function sha1(data: Uint8Array): string {
   return `sha1:${base32(createHash('sha1').update(data).digest())}`;
 }
 
-/**
- * One WARC/1.1 record, gzip-compressed as its own member (so readers can seek to any record). The deflate
- * window and hash memory are sized to the record: zlib's set-up of its default 256 KB state cost more than
- * compressing a 2.5 KB page (gzipSync 2.5 KB: ~2.7x faster with windowBits 12/memLevel 6, same output size).
- */
-export function serialiseRecord(headers: [string, string][], block: Buffer, gzipLevel: number): Buffer {
+/** One WARC/1.1 record, uncompressed (gzipRecord / RecordCompressor make it its own gzip member). */
+export function serialiseRecord(headers: [string, string][], block: Buffer): Buffer {
   let head = 'WARC/1.1\r\n';
   for (const [k, v] of headers) head += `${k}: ${v}\r\n`;
   head += `Content-Length: ${block.length}\r\n\r\n`;
-  const record = Buffer.concat([Buffer.from(head, 'utf8'), block, CRLF2]);
-  const windowBits = record.length <= 4096 ? 12 : record.length <= 16384 ? 14 : 15;
-  return gzipSync(record, { level: gzipLevel, windowBits, memLevel: windowBits - 6 });
+  return Buffer.concat([Buffer.from(head, 'utf8'), block, CRLF2]);
 }
 
 // Content-Encoding is renamed when the payload is stored decoded, Transfer-Encoding always (undici de-chunks),
@@ -90,13 +84,12 @@ export interface WarcWriterOptions {
 
 /**
  * Appends request/response record pairs to `crawl-NNNNN.warc.gz.open`, rotating by size. Records are
- * buffered by add*() and written by flush(); the crawl journal records the position flush() returns,
+ * buffered by addExchange(), compressed by the caller and written by write(); the crawl journal records the position write() returns,
  * and recover() cuts anything written after the last recorded position, so a crash never leaves a
  * record that the journal does not know about (no page twice, none half-written).
  */
 export class WarcWriter {
   private pending: Buffer[] = [];
-  private pendingBytes = 0;
   private fd: number | null = null;
   private index: number;
   private offset: number;
@@ -105,7 +98,7 @@ export class WarcWriter {
   constructor(private readonly dir: string, private readonly opts: WarcWriterOptions, start: WarcPosition = { index: 0, offset: 0 }) {
     this.index = start.index;
     this.offset = start.offset;
-    this.gzipLevel = opts.gzipLevel ?? 6;
+    this.gzipLevel = opts.gzipLevel ?? 1;
   }
 
   /**
@@ -128,21 +121,16 @@ export class WarcWriter {
     return next;
   }
 
-  get position(): WarcPosition {
-    return { index: this.index, offset: this.offset + this.pendingBytes };
-  }
-
   /** Adds the request record and the response record of one fetch. Returns the response record's id. */
   addExchange(r: FetchResponse, targetUri: string): string {
-    if (this.offset + this.pendingBytes === 0) this.addWarcinfo();
     const date = r.fetchedAt.toISOString();
     const responseId = `<urn:uuid:${randomUUID()}>`;
     const requestId = `<urn:uuid:${randomUUID()}>`;
     const reqBlock = Buffer.from(r.requestHead, 'latin1');
-    this.push(serialiseRecord([
+    this.pending.push(serialiseRecord([
       ['WARC-Type', 'request'], ['WARC-Record-ID', requestId], ['WARC-Date', date], ['WARC-Target-URI', targetUri],
       ['WARC-Concurrent-To', responseId], ['Content-Type', 'application/http;msgtype=request'],
-    ], reqBlock, this.gzipLevel));
+    ], reqBlock));
     const block = httpResponseBlock(r);
     const headers: [string, string][] = [
       ['WARC-Type', 'response'], ['WARC-Record-ID', responseId], ['WARC-Date', date], ['WARC-Target-URI', targetUri],
@@ -150,34 +138,37 @@ export class WarcWriter {
       ['WARC-Payload-Digest', sha1(r.body)], ['Content-Type', 'application/http;msgtype=response'],
     ];
     if (r.truncated) headers.push(['WARC-Truncated', 'length']);
-    this.push(serialiseRecord(headers, block, this.gzipLevel));
+    this.pending.push(serialiseRecord(headers, block));
     return responseId;
   }
 
-  private addWarcinfo(): void {
+  private warcinfo(): Buffer {
     const name = warcFileName(this.index, false);
     const body = Buffer.from(Object.entries({ format: 'WARC File Format 1.1', ...this.opts.info }).map(([k, v]) => `${k}: ${v}\r\n`).join(''), 'utf8');
-    this.push(serialiseRecord([
+    return gzipRecord(serialiseRecord([
       ['WARC-Type', 'warcinfo'], ['WARC-Record-ID', `<urn:uuid:${randomUUID()}>`], ['WARC-Date', new Date().toISOString()],
       ['WARC-Filename', name], ['Content-Type', 'application/warc-fields'],
-    ], body, this.gzipLevel));
+    ], body), this.gzipLevel);
   }
 
-  private push(b: Buffer): void {
-    this.pending.push(b);
-    this.pendingBytes += b.length;
+  /** Hands over the records added since the last call (uncompressed), for compression. */
+  takePending(): Buffer[] {
+    const p = this.pending;
+    this.pending = [];
+    return p;
   }
 
-  /** Writes buffered records; returns the committed-to-be position (record it in the journal after this). */
-  flush(): WarcPosition {
-    if (this.pendingBytes > 0) {
+  /**
+   * Appends compressed records (gzip members) to the current file, starting a new file with its warcinfo
+   * record; returns the position to record in the journal after this.
+   */
+  write(gzipped: Buffer): WarcPosition {
+    if (gzipped.length > 0) {
       if (this.fd === null) this.fd = openSync(join(this.dir, warcFileName(this.index, true)), 'a');
-      const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+      const data = this.offset === 0 ? Buffer.concat([this.warcinfo(), gzipped]) : gzipped;
       let written = 0;
       while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
       this.offset += data.length;
-      this.pending = [];
-      this.pendingBytes = 0;
     }
     return { index: this.index, offset: this.offset };
   }

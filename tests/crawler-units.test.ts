@@ -169,3 +169,27 @@ test('seed file: comments and blanks ignored, bad lines reported with line numbe
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('frontier log: entries read from memory before a flush keep their sequence numbers and file position', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cf-frontier2-'));
+  try {
+    const path = join(dir, 'frontier.log');
+    const f = FrontierLog.open(path);
+    f.append('https://a.com/0', 0, 'page');
+    f.append('https://a.com/1', 1, 'page');
+    assert.deepEqual(f.read(1, () => false).map((e) => e.seq), [0]); // from memory
+    f.flush();
+    f.append('https://a.com/2', 1, 'page');
+    f.flush();
+    f.append('https://a.com/3', 2, 'page');
+    assert.deepEqual(f.read(10, () => false).map((e) => [e.seq, e.url]), [[1, 'https://a.com/1'], [2, 'https://a.com/2'], [3, 'https://a.com/3']]);
+    assert.ok(f.exhausted);
+    f.append('https://a.com/4', 2, 'page');
+    f.flush();
+    assert.deepEqual(f.read(10, () => false).map((e) => e.seq), [4]);
+    f.close();
+    assert.equal(readFileSync(path, 'utf8').split('\n').length, 6);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
