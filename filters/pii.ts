@@ -35,9 +35,10 @@ const IPV4 = /(?<![\w.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4
 const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\w:.])/g;
 // +CC then 2-6 groups: "+44 20 7946 0958", "+1 (415) 555-2671", "+33 1 23 45 67 89", "+4930123456".
 const PHONE_INTL = /(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){1,6}(?![\w]|[.-]\d)/g;
-// North America: "(415) 555-2671", "415-555-2671", "415.555.2671" (area and exchange start 2-9).
+// North America: "(415) 555-2671", "415-555-2671", "415.555.2671", "1-800-555-0199" (area and
+// exchange start 2-9).
 // Without parentheses both separators must agree, so "pages 200-300 2004" is not a phone.
-const PHONE_NANP = /(?<![\w.+-])(?:\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}|[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4})(?![\w]|[-.]\d)/g;
+const PHONE_NANP = /(?<![\w.+-])(?:1[-. ]?)?(?:\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}|[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4})(?![\w]|[-.]\d)/g;
 // Trunk-prefix national numbers: "020 7946 0958", "030 12345678", "01 23 45 67 89", "0171/1234567".
 const PHONE_NATIONAL = /(?<![\w.+\/-])0\d{1,4}(?:[ \/-]\d{2,8}){1,4}(?![\w]|[.\/-]\d)/g;
 
@@ -98,7 +99,7 @@ export function isPublicIp(ip: string): boolean {
   return false;
 }
 
-const VERSION_BEFORE = /(?:\bv|version|ver\.?|release|build|rev\.?)\s*$/i;
+const VERSION_BEFORE = /\b(?:v|version|ver\.?|release|build|rev\.?)\s*$/i;
 const ISBN_BEFORE = /isbn(?:-1[03])?:?\s*$/i;
 
 function digitsIn(s: string): number {

@@ -17,6 +17,8 @@ test('e-mails, phones, public IPs and Luhn-valid cards are replaced by placehold
     ['Tel +44 (0)20 7946 0958', 'Tel <PHONE>'],
     ['Tél. : 01 23 45 67 89', 'Tél. : <PHONE>'],
     ['Phone (415) 555-2671 or 415-555-2671 or 415.555.2671', 'Phone <PHONE> or <PHONE> or <PHONE>'],
+    ['Toll-free 1-800-555-0199, 1 (800) 555-0199 or +18005550199.', 'Toll-free <PHONE>, <PHONE> or <PHONE>.'],
+    ['Server 8.8.8.8:53 and mail bob@example.co.uk>', 'Server <IP_ADDRESS>:53 and mail <EMAIL>>'],
     ['Ring 020 7946 0958 or 0171 1234567 or 030/12345678', 'Ring <PHONE> or <PHONE> or <PHONE>'],
     ['Server at 93.184.216.34 answered', 'Server at <IP_ADDRESS> answered'],
     ['DNS 8.8.8.8, and 2606:4700:4700::1111 too', 'DNS <IP_ADDRESS>, and <IP_ADDRESS> too'],
