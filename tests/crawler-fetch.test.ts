@@ -38,15 +38,16 @@ test('robots.txt: Disallowed URLs are never requested; our agent group applies, 
 test('robots.txt Crawl-delay spaces the requests to a host (it overrides a smaller --delay-ms)', async () => {
   const starts: number[] = [];
   const srv = await startServer((req, res, path) => {
-    if (path === '/robots.txt') return html(res, 'User-agent: *\nCrawl-delay: 0.15\n', 200, { 'content-type': 'text/plain' });
+    if (path === '/robots.txt') return html(res, 'User-agent: *\nCrawl-delay: 0.3\n', 200, { 'content-type': 'text/plain' });
     starts.push(performance.now());
     html(res, path === '/' ? links('/1', '/2', '/3') : 'page');
   });
   const c = await crawl([`${srv.origin}/`], { sitemaps: false, delayMs: 0, perHostConcurrency: 4 });
   try {
     assert.equal(starts.length, 4);
-    // Timers never fire early by more than clock rounding; allow 5 ms for it.
-    for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[i - 1]! >= 145, `gap ${starts[i]! - starts[i - 1]!} ms`);
+    // The delay is kept between request starts at the crawler; the server sees them shifted by network and
+    // scheduling jitter, so it checks 2/3 of the delay (without the delay the gaps would be ~0).
+    for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[i - 1]! >= 200, `gap ${starts[i]! - starts[i - 1]!} ms`);
   } finally {
     await srv.close();
     await c.cleanup();
