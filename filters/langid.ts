@@ -34,7 +34,15 @@ export const DEFAULT_MIN_SCORE: Readonly<Record<RawOptions['identifier'], number
   'franc-all': 0.02,
 };
 
-const NON_SPACE = /\S/g;
+/** True when the text has at least `min` non-whitespace characters (stops counting there). */
+function hasChars(text: string, min: number): boolean {
+  let n = 0;
+  for (let i = 0; i < text.length && n < min; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 32 && c !== 160 && c !== 0x3000) n++;
+  }
+  return n >= min;
+}
 
 /** Parses the option `langs` ("en,deu" or ["en","deu"]) into canonical 639-3 codes. */
 function parseLangs(raw: RawOptions['langs']): string[] | undefined {
@@ -61,7 +69,7 @@ export function createLangid(options: LangidOptions): Step {
       const dropped: Rejected[] = [];
       let und = 0;
       for (const doc of batch) {
-        const long = (doc.text.match(NON_SPACE)?.length ?? 0) >= options.minChars;
+        const long = hasChars(doc.text, options.minChars);
         const guess = long ? identifier.identify(doc.text) : { lang: 'und', score: 0 };
         // Rounded once, and the decision uses the stored value, so re-filtering a shard on its
         // lang_score column reproduces this step's decisions exactly.

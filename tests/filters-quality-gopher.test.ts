@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gopherQualityStep, gopherQualityReason } from '../filters/gopherQuality.js';
 import { gopherRepetitionStep, gopherRepetitionReason } from '../filters/gopherRepetition.js';
+import { NGramIndex } from '../filters/text/ngrams.js';
 import type { Document } from '../pipelines/document.js';
 import { isUserError } from '../pipelines/errors.js';
 import { distinctWords, sentence, udhrArticles } from './filters-quality-helpers.js';
@@ -119,4 +120,49 @@ test('gopher_repetition: top n-gram and duplicated n-gram character fractions', 
   assert.equal(gopherRepetitionReason(twice, { ...R, topNGrams: [], dupNGrams: [[5, dup5]] }), undefined);
   assert.equal(gopherRepetitionReason(twice, { ...R, topNGrams: [], dupNGrams: [[5, dup5 - 1e-9]] }), 'duplicated_5_n_grams');
   assert.equal(gopherRepetitionReason(twice, R), 'duplicated_5_n_grams', 'defaults catch a page said twice');
+});
+
+// datatrove's definitions written the plain way (joined strings), to check the hashed index against.
+function naiveTop(words: string[], n: number): number {
+  const counts = new Map<string, number>();
+  for (let i = 0; i + n <= words.length; i++) {
+    const g = words.slice(i, i + n).join(' ');
+    counts.set(g, (counts.get(g) ?? 0) + 1);
+  }
+  let best = '';
+  let bestCount = 0;
+  for (const [g, c] of counts) if (c > bestCount) [best, bestCount] = [g, c]; // Map order = first seen
+  return best.length * bestCount;
+}
+function naiveDup(words: string[], n: number): number {
+  const seen = new Set<string>();
+  let chars = 0;
+  let i = 0;
+  while (i + n <= words.length) {
+    const g = words.slice(i, i + n).join('');
+    if (seen.has(g)) {
+      chars += g.length;
+      i += n;
+    } else {
+      seen.add(g);
+      i++;
+    }
+  }
+  return chars;
+}
+
+test('n-gram index gives exactly the plain-string results (ties, repeats, real text)', () => {
+  let seed = 7;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const vocab = ['a', 'bb', 'ccc', 'dd', 'e', 'fff', 'gg'];
+  const texts = [
+    udhrArticles('eng').join(' ').split(' '),
+    udhrArticles('rus').join(' ').split(' '),
+    ...Array.from({ length: 20 }, () => Array.from({ length: 50 + Math.floor(rand() * 300) }, () => vocab[Math.floor(rand() * vocab.length)]!)),
+  ];
+  for (const words of texts) {
+    const index = new NGramIndex(words, 10);
+    for (const n of [1, 2, 3, 4]) assert.equal(index.topNGramChars(n), naiveTop(words, n), `top ${n}`);
+    for (const n of [5, 6, 7, 8, 9, 10]) assert.equal(index.duplicateNGramChars(n), naiveDup(words, n), `dup ${n}`);
+  }
 });
