@@ -1,9 +1,9 @@
 /**
  * Word-list toxicity filter with the LDNOOBW lists C4 used (npm `naughty-words`, 27 languages),
  * picked per document by `doc.lang`. Matching is on whole words and whole multi-word phrases,
- * so "Scunthorpe", "assessment" or "Sussex" never match "cunt", "ass" or "sex". Scripts written
- * without spaces (Chinese, Japanese, Thai) have no word boundaries to respect: their entries are
- * matched as substrings.
+ * so "Scunthorpe", "assessment" or "Sussex" never match "cunt", "ass" or "sex". Text and entries
+ * in scripts written without spaces (Chinese, Japanese, Thai) are split into words by
+ * Intl.Segmenter, so 性 ("sex") does not match inside 性别 ("gender") or 人性 ("humanity").
  *
  * C4 dropped any page containing one listed word. That removes far more than abuse (medical,
  * educational and LGBTQ+ pages; Dodge et al. 2021), so by default a document is dropped only when
@@ -45,7 +45,9 @@ function isWordAt(s: string, i: number): number {
  * marks and digits, joined across inner apostrophes ("don't").
  */
 export function wordTokens(text: string): string[] {
-  const s = NON_ASCII.test(text) ? text.normalize('NFKC').toLowerCase() : text.toLowerCase();
+  const nonAscii = NON_ASCII.test(text);
+  const s = nonAscii ? text.normalize('NFKC').toLowerCase() : text.toLowerCase();
+  if (nonAscii && UNSPACED.test(s)) return segmentedWords(s);
   const out: string[] = [];
   const n = s.length;
   let i = 0;
@@ -73,23 +75,28 @@ export function wordTokens(text: string): string[] {
   return out;
 }
 
+let segmenter: Intl.Segmenter | undefined;
+
+/** Word-like segments by Intl.Segmenter's dictionary word breaking (CJK, Thai, ...). */
+function segmentedWords(s: string): string[] {
+  segmenter ??= new Intl.Segmenter('und', { granularity: 'word' });
+  const out: string[] = [];
+  for (const seg of segmenter.segment(s)) if (seg.isWordLike) out.push(seg.segment);
+  return out;
+}
+
 /**
  * Counts occurrences of listed words and phrases in a text: single words through a Set,
- * phrases through a map from their first word, unspaced-script entries as substrings.
+ * phrases through a map from their first word.
  */
 export class WordListMatcher {
   private readonly words = new Set<string>();
   private readonly phrases = new Map<string, string[][]>();
-  private readonly substrings: string[] = [];
 
   constructor(entries: Iterable<string>) {
     for (const raw of entries) {
       const entry = raw.normalize('NFKC').toLowerCase().trim();
       if (!entry) continue;
-      if (UNSPACED.test(entry)) {
-        this.substrings.push(entry);
-        continue;
-      }
       const toks = wordTokens(entry);
       // An entry that is only digits ("13." in the Chinese list) would match every such number.
       if (toks.length === 0 || toks.every((t) => /^\p{N}+$/u.test(t))) continue;
@@ -104,11 +111,11 @@ export class WordListMatcher {
   }
 
   get size(): number {
-    return this.words.size + this.phrases.size + this.substrings.length;
+    return this.words.size + this.phrases.size;
   }
 
-  /** Matches among the tokens (each position counts once, the longest phrase first); plus substring hits. */
-  count(tokens: readonly string[], text?: string): { matches: number; terms: Set<string> } {
+  /** Matches among the tokens (each position counts once, the longest phrase first). */
+  count(tokens: readonly string[]): { matches: number; terms: Set<string> } {
     let matches = 0;
     const terms = new Set<string>();
     for (let i = 0; i < tokens.length; i++) {
@@ -131,15 +138,6 @@ export class WordListMatcher {
       if (!matchedPhrase && this.words.has(t)) {
         matches++;
         terms.add(t);
-      }
-    }
-    if (text && this.substrings.length && UNSPACED.test(text)) {
-      const lower = text.normalize('NFKC').toLowerCase();
-      for (const s of this.substrings) {
-        for (let at = lower.indexOf(s); at >= 0; at = lower.indexOf(s, at + s.length)) {
-          matches++;
-          terms.add(s);
-        }
       }
     }
     return { matches, terms };
@@ -212,7 +210,7 @@ export function createToxicityFilter(options: ToxicityOptions): Step {
           continue;
         }
         const tokens = wordTokens(doc.text);
-        const { matches } = m.count(tokens, doc.text);
+        const { matches } = m.count(tokens);
         if (matches === 0) {
           kept.push(doc);
           continue;
