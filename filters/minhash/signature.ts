@@ -3,7 +3,8 @@
  * word 5-gram shingles over simplified text, 14 bands ("buckets") x 8 hashes, 32-bit hash values.
  *
  * Differences from datatrove, by design: shingles are hashed with a Murmur-style mix of per-word
- * hashes instead of SHA-1 of the joined words (same role, ~50x cheaper in JS), and the 112
+ * hashes instead of SHA-1 of the joined words (same role, without building a string or calling
+ * crypto per shingle), and the 112
  * permutations are xor-multiply-xorshift bijections of 32-bit values (Math.imul) instead of
  * `(a*x + b) mod (2^61 - 1)` (which needs 64-bit products). Each band's 8 minimums are then
  * folded into one 64-bit key, which is all the coordinator needs to store.
