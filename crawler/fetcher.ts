@@ -2,6 +2,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { AddressRefusedError, guardedConnector } from './addressGuard.js';
+import { originOf } from './url.js';
 
 /** Why a fetch failed; drives retry decisions and the crawl log's `error` field. */
 export type FetchErrorKind = 'timeout' | 'connect' | 'dns' | 'reset' | 'address_refused' | 'decode' | 'other';
@@ -107,11 +108,13 @@ export class Fetcher {
   }
 
   fetch(url: string, maxBytes = this.opts.maxBytes): Promise<FetchResponse> {
-    const u = new URL(url);
-    const path = u.pathname + u.search;
+    // The URL is normalised already: origin and path by slicing, not a second parse.
+    const origin = originOf(url);
+    const path = url.length > origin.length ? url.slice(origin.length) : '/';
+    const host = origin.slice(origin.indexOf('//') + 2);
     const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING };
     const requestHead =
-      `GET ${path} HTTP/1.1\r\nHost: ${u.host}\r\nUser-Agent: ${this.opts.userAgent}\r\nAccept: ${ACCEPT}\r\n` +
+      `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${this.opts.userAgent}\r\nAccept: ${ACCEPT}\r\n` +
       `Accept-Encoding: ${ACCEPT_ENCODING}\r\nConnection: keep-alive\r\n\r\n`;
     const fetchedAt = new Date();
     return new Promise<FetchResponse>((resolve, reject) => {
@@ -217,7 +220,7 @@ export class Fetcher {
       };
       try {
         this.agent.dispatch(
-          { origin: u.origin, path, method: 'GET', headers, headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs },
+          { origin, path, method: 'GET', headers, headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs },
           handler,
         );
       } catch (e) {
