@@ -45,7 +45,7 @@ test('train, sample and eval run on the output of tokenize', async () => {
     const { tok, tokens } = await tokenized(dir);
     const out = path.join(dir, 'run');
     let r = cli('train', '--data', tokens, '--tokenizer', tok, '--out', out, '--steps', '6', '--batch-size', '4',
-      '--context', '16', '--layers', '1', '--heads', '2', '--dim', '16', '--eval-every', '3', '--lr', '0.01');
+      '--context', '16', '--layers', '1', '--heads', '2', '--dim', '16', '--eval-every', '3', '--lr', '0.01', '--threads', '1');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /backend wasm: WebAssembly SIMD/);
     assert.match(r.stdout, /step 3 loss [\d.]+ val_loss [\d.]+/);

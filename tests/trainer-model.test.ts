@@ -81,7 +81,9 @@ test('the untransposed-product matmuls and their gradients match tf.matMul', () 
   tf.dispose([a, b, bt, w, ...ours, ...ref, ...oursT, ...refT]);
 });
 
-test('gather and one-hot embeddings give the same loss and gradients (wasm segment-sum kernel)', () => {
+for (const backend of ['wasm', 'cpu'] as const) {
+test(`gather and one-hot embeddings give the same loss and gradients (${backend} segment-sum kernel)`, async () => {
+  await useBackend(backend);
   const p = initParams(config, 5);
   const inputs = tf.tensor2d([[1, 2, 3, 1, 1, 39, 0, 2], [7, 7, 7, 8, 9, 10, 11, 1]], [2, 8], 'int32');
   const targets = tf.tensor2d([[2, 3, 1, 1, 39, 0, 2, 5], [7, 7, 8, 9, 10, 11, 1, 4]], [2, 8], 'int32');
@@ -98,7 +100,9 @@ test('gather and one-hot embeddings give the same loss and gradients (wasm segme
   assert.ok(tf.tidy(() => tf.sum(tf.abs(tf.slice(g.grads[wte]!, [1, 0], [1, config.dim]))).dataSync()[0]!) > 0);
   tf.dispose([g.value, o.value, ...g.grads, ...o.grads, inputs, targets]);
   disposeParams(p);
+  await useBackend('wasm');
 });
+}
 
 test('on a backend without OneHot and UnsortedSegmentSum kernels (webgpu) the model falls back and agrees', () => {
   const p = initParams(config, 6);

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../pipelines/errors.js';
-import { registerWasmSegmentSum } from './wasmKernels.js';
+import { registerSegmentSumKernels } from './segmentSumKernels.js';
 
 /** The tfjs backends the trainer knows. `tensorflow*` and `webgpu` need optional packages. */
 export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
@@ -139,12 +139,12 @@ export async function useBackend(name: BackendName): Promise<BackendStatus> {
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
     // In Node the emscripten loader reads the .wasm with fs, so a plain folder path (with the slash) works.
     wasm.setWasmPaths(dist + path.sep);
-    registerWasmSegmentSum();
   } else if (name === 'tensorflow' || name === 'tensorflow-gpu') {
     await import(name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu' as string);
   } else if (name === 'webgpu') {
     await import('@tensorflow/tfjs-backend-webgpu' as string);
   }
+  if (name === 'wasm' || name === 'cpu') registerSegmentSumKernels();
   const ok = await tf.setBackend(backendRegistryName(name));
   if (!ok) throw new UserError(`backend '${name}' failed to initialise`);
   await tf.ready();

@@ -89,6 +89,7 @@ options:
     const steps = intFlag('steps', v.steps, 1000, 1);
     const embedding = v.embedding ?? 'gather';
     if (embedding !== 'gather' && embedding !== 'onehot') throw new UserError(`--embedding must be gather or onehot, got '${embedding}'`);
+    const threads = intFlag('threads', v.threads, backend === 'wasm' || backend === 'cpu' ? Math.min(4, availableParallelism()) : 1, 1);
     const controller = new AbortController();
     const onSigint = () => {
       if (controller.signal.aborted) process.exit(130);
@@ -96,7 +97,7 @@ options:
       controller.abort();
     };
     process.on('SIGINT', onSigint);
-    if (!v.quiet) console.log(`backend ${active.name}: ${active.detail}; float16: ${active.float16}; gradient threads: ${v.threads ?? 'auto'}`);
+    if (!v.quiet) console.log(`backend ${active.name}: ${active.detail}; float16: ${active.float16}; gradient threads: ${threads}`);
     try {
       const r = await train({
         dataDir: v.data,
@@ -123,7 +124,7 @@ options:
         seed: intFlag('seed', v.seed, 1, 0),
         rank: intFlag('rank', v.rank, 0, 0),
         worldSize: intFlag('world-size', v['world-size'], 1, 1),
-        threads: intFlag('threads', v.threads, backend === 'wasm' || backend === 'cpu' ? Math.min(4, availableParallelism()) : 1, 1),
+        threads,
         resume: v.resume === true,
         signal: controller.signal,
         onMetrics: (m) => {
