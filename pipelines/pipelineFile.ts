@@ -69,6 +69,7 @@ const TrainSettings = z
     evalEvery: pos().optional(),
     seed: int().optional(),
     seqLenWarmup: int().optional(),
+    valFraction: z.number().min(0).lt(1).optional(),
   })
   .strict();
 
