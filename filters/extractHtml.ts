@@ -44,7 +44,24 @@ export const DEFAULT_BOILERPLATE_PATTERN =
 /** Marks a kept line break (<br>, newlines inside <pre>) in the block buffer; source newlines are just spaces. */
 const BR = '\uE000';
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
+const WHITESPACE = /\s/;
+const WHITESPACE_RUN = /\s+/;
 const SPACE_RUN = /[ \t\n\r\f\v\u00a0]+/g;
+
+// class/id tokens repeat across a site's pages ("menu-item" x 50 per page): remember the verdict per
+// pattern and token instead of running the pattern's alternation again. Bounded per pattern.
+const verdicts = new WeakMap<RegExp, Map<string, boolean>>();
+function isBoilerplateToken(re: RegExp, token: string): boolean {
+  let memo = verdicts.get(re);
+  if (!memo) verdicts.set(re, (memo = new Map()));
+  let v = memo.get(token);
+  if (v === undefined) {
+    if (memo.size >= 50_000) memo.clear();
+    v = re.test(token);
+    memo.set(token, v);
+  }
+  return v;
+}
 
 interface Open {
   name: string;
@@ -101,9 +118,13 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
     const style = attrs.style;
     if (style !== undefined && HIDDEN_STYLE.test(style)) return true;
     const cls = attrs.class;
-    if (cls !== undefined) for (const token of cls.split(/\s+/)) if (token && boilerplate.test(token)) return true;
+    if (cls !== undefined && cls !== '') {
+      if (WHITESPACE.test(cls)) {
+        for (const token of cls.split(WHITESPACE_RUN)) if (token && isBoilerplateToken(boilerplate, token)) return true;
+      } else if (isBoilerplateToken(boilerplate, cls)) return true;
+    }
     const id = attrs.id;
-    return id !== undefined && id !== '' && boilerplate.test(id);
+    return id !== undefined && id !== '' && isBoilerplateToken(boilerplate, id);
   };
 
   const parser = new Parser(
