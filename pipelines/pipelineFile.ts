@@ -8,12 +8,12 @@ import type { StepSpec } from './step.js';
 /** Curate settings a pipeline file may fix (flags override them). */
 const CurateSettings = z
   .object({
-    shardDocs: z.number().int().positive().optional(),
-    shardBytes: z.number().int().positive().optional(),
-    batchSize: z.number().int().positive().optional(),
-    keepRejected: z.boolean().optional(),
-    textField: z.string().min(1).optional(),
-    strict: z.boolean().optional(),
+    shardDocs: z.number().int().positive().optional().describe('max documents per shard (default 100000)'),
+    shardBytes: z.number().int().positive().optional().describe('max text bytes per shard (default 256 MiB)'),
+    batchSize: z.number().int().positive().optional().describe('documents per worker task (default 256)'),
+    keepRejected: z.boolean().optional().describe('also write rejected-NNNNN.parquet with each dropped document and its reason'),
+    textField: z.string().min(1).optional().describe('JSONL field / Parquet column holding the text (default text)'),
+    strict: z.boolean().optional().describe('malformed input records are fatal instead of counted and skipped'),
   })
   .strict();
 
@@ -25,17 +25,17 @@ const CrawlSettings = z
   .object({
     seeds: z.string().min(1).optional().describe('seed file (one URL per line), relative to the pipeline file'),
     urls: z.array(z.string().min(1)).min(1).optional().describe('seed URLs given inline'),
-    maxPages: pos().optional(),
-    maxDepth: int().optional(),
-    scope: z.enum(['host', 'domain', 'any']).optional(),
-    concurrency: pos().optional(),
-    perHostConcurrency: pos().optional(),
-    delayMs: int().optional(),
-    timeoutMs: pos().optional(),
-    maxBytes: pos().optional(),
-    retries: pos().optional(),
-    userAgent: z.string().min(1).optional(),
-    allowPrivate: z.boolean().optional(),
+    maxPages: pos().optional().describe('stop after this many page fetches'),
+    maxDepth: int().optional().describe('links followed from the seeds at most this deep (default 20)'),
+    scope: z.enum(['host', 'domain', 'any']).optional().describe("follow links within the seeds' hosts, registrable domains, or anywhere (default host)"),
+    concurrency: pos().optional().describe('requests in flight overall (default 32)'),
+    perHostConcurrency: pos().optional().describe('requests in flight per host (default 2)'),
+    delayMs: int().optional().describe('time between requests to one host; a larger robots.txt Crawl-delay wins (default 1000)'),
+    timeoutMs: pos().optional().describe('connect, header and idle-body timeout (default 30000)'),
+    maxBytes: pos().optional().describe('body cap after decompression (default 10 MB)'),
+    retries: pos().optional().describe('tries per URL on 5xx, 429, timeouts and resets (default 3)'),
+    userAgent: z.string().min(1).optional().describe('User-Agent header; robots.txt groups match its first word'),
+    allowPrivate: z.boolean().optional().describe('allow loopback/private addresses (intranet or test crawls)'),
   })
   .strict()
   .refine((c) => (c.seeds === undefined) !== (c.urls === undefined), { message: 'give exactly one of "seeds" or "urls"' });
@@ -43,56 +43,64 @@ const CrawlSettings = z
 /** Tokenizer training stage. Keys mirror `tokenizer train` flags. */
 const TokenizerSettings = z
   .object({
-    vocabSize: z.number().int().min(257),
-    minFrequency: pos().optional(),
-    specialTokens: z.array(z.string().min(1)).optional(),
-    pretokenizer: z.enum(['gpt2', 'gpt4']).optional(),
+    vocabSize: z.number().int().min(257).describe('vocabulary size including the 256 byte tokens and special tokens'),
+    minFrequency: pos().optional().describe('pairs seen fewer times are not merged'),
+    specialTokens: z.array(z.string().min(1)).optional().describe('added special tokens, e.g. <|endoftext|>'),
+    pretokenizer: z.enum(['gpt2', 'gpt4']).optional().describe('split regex: GPT-2 or GPT-4 (cl100k)'),
   })
   .strict();
 
 /** Tokenize stage. Keys mirror `tokenize` flags. */
-const TokenizeSettings = z.object({ shardDocs: pos().optional(), eot: z.string().min(1).optional() }).strict();
+const TokenizeSettings = z
+  .object({
+    shardDocs: pos().optional().describe('max documents per tokens-NNNNN.parquet shard'),
+    eot: z.string().min(1).optional().describe('special token appended after every document (default <|endoftext|>)'),
+  })
+  .strict();
 
 /** Model training stage. Keys mirror `train` flags. */
 const TrainSettings = z
   .object({
-    backend: z.enum(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu']).optional(),
-    steps: pos(),
-    batchSize: pos().optional(),
-    gradAccum: pos().optional(),
-    context: pos().optional(),
-    layers: pos().optional(),
-    heads: pos().optional(),
-    dim: pos().optional(),
-    lr: z.number().positive().optional(),
-    warmup: int().optional(),
-    evalEvery: pos().optional(),
-    seed: int().optional(),
-    seqLenWarmup: int().optional(),
-    valFraction: z.number().min(0).lt(1).optional(),
+    backend: z.enum(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu']).optional().describe('TensorFlow.js backend (default wasm)'),
+    steps: pos().describe('optimizer steps'),
+    batchSize: pos().optional().describe('sequences per micro-batch'),
+    gradAccum: pos().optional().describe('micro-batches per optimizer step'),
+    context: pos().optional().describe('sequence length'),
+    layers: pos().optional().describe('transformer blocks'),
+    heads: pos().optional().describe('attention heads'),
+    dim: pos().optional().describe('model width'),
+    lr: z.number().positive().optional().describe('peak learning rate (warmup + cosine)'),
+    warmup: int().optional().describe('warmup steps'),
+    evalEvery: pos().optional().describe('validation loss every N steps'),
+    seed: int().optional().describe('seed for weights and data order'),
+    seqLenWarmup: int().optional().describe('curriculum: grow the sequence length to context over N steps'),
+    valFraction: z.number().min(0).lt(1).optional().describe('share of tokens held out for validation (default 0.05)'),
   })
   .strict();
 
 /** Sample stage: text generated from the trained model at the end of the run. */
 const SampleSettings = z
-  .object({ prompt: z.string(), tokens: pos().optional(), temperature: z.number().nonnegative().optional(), topK: pos().optional() })
+  .object({
+    prompt: z.string().describe('text to continue'),
+    tokens: pos().optional().describe('tokens to generate'),
+    temperature: z.number().nonnegative().optional().describe('sampling temperature (0 = greedy)'),
+    topK: pos().optional().describe('sample among the k most likely tokens'),
+  })
   .strict();
 
 export const PipelineFileSchema = z
   .object({
     $schema: z.string().optional(),
-    description: z.string().optional(),
-    /** Input paths, folders or globs, relative to the pipeline file. */
-    input: z.array(z.string().min(1)).optional(),
-    /** Output folder, relative to the pipeline file. */
-    out: z.string().min(1).optional(),
-    crawl: CrawlSettings.optional(),
-    curate: CurateSettings.optional(),
-    steps: z.array(z.object({ step: z.string() }).passthrough()).min(1),
-    tokenizer: TokenizerSettings.optional(),
-    tokenize: TokenizeSettings.optional(),
-    train: TrainSettings.optional(),
-    sample: SampleSettings.optional(),
+    description: z.string().optional().describe('free text'),
+    input: z.array(z.string().min(1)).optional().describe('input files, folders or globs, relative to the pipeline file (or crawl)'),
+    out: z.string().min(1).optional().describe('output folder, relative to the pipeline file'),
+    crawl: CrawlSettings.optional().describe('crawl stage: pages from seed URLs into WARC files (instead of input)'),
+    curate: CurateSettings.optional().describe('curate stage settings'),
+    steps: z.array(z.object({ step: z.string() }).passthrough()).min(1).describe('curation steps, in order: {"step": NAME, ...options}'),
+    tokenizer: TokenizerSettings.optional().describe('tokenizer stage: byte-level BPE trained on the curated corpus'),
+    tokenize: TokenizeSettings.optional().describe('tokenize stage: token shards, tokens.bin + tokens.idx'),
+    train: TrainSettings.optional().describe('train stage: a GPT trained on the token shards'),
+    sample: SampleSettings.optional().describe('sample stage: text generated from the trained model'),
   })
   .strict()
   .refine((p) => !(p.crawl && p.input), { message: 'give either "crawl" or "input", not both' })
