@@ -17,6 +17,7 @@ const CONT = `[\\u0080-\\u00BF${CP1252_HIGH.replace(/[\u0080-\u009f]/g, '')}]`;
 const SUSPECT = new RegExp(`[\\u00C2-\\u00F4]${CONT}{1,3}`, 'g');
 const QUICK = /[\u00C2-\u00F4]/;
 const decoder = new TextDecoder('utf-8', { fatal: true });
+const LETTER = /\p{L}/u;
 
 function continuationCount(lead: number): number {
   if (lead < 0xe0) return 1;
@@ -29,6 +30,9 @@ function repairRun(run: string): string {
   const lead = BYTE_OF.get(chars[0]!)!;
   const need = continuationCount(lead);
   if (chars.length - 1 < need) return run;
+  // A lowercase lead (à-ô) followed only by letters reads as a real word ("áššiid" in Sámi, Czech
+  // "čášž"); true mojibake continuations are mostly symbols (Ã©, â€™, ä¸­, á»Ÿ).
+  if (lead >= 0xe0 && chars.slice(1, need + 1).every((c) => LETTER.test(c))) return run;
   const bytes = new Uint8Array(need + 1);
   for (let i = 0; i <= need; i++) bytes[i] = BYTE_OF.get(chars[i]!)!;
   try {
