@@ -17,7 +17,8 @@ const CONT = `[\\u0080-\\u00BF${CP1252_HIGH.replace(/[\u0080-\u009f]/g, '')}]`;
 const SUSPECT = new RegExp(`[\\u00C2-\\u00F4]${CONT}{1,3}`, 'g');
 const QUICK = /[\u00C2-\u00F4]/;
 const decoder = new TextDecoder('utf-8', { fatal: true });
-const LETTER = /\p{L}/u;
+// Letters of real alphabets; ª º µ count as symbols (they are continuation bytes of common CJK mojibake).
+const LETTER = /[^\P{L}ªºµ]/u;
 
 function continuationCount(lead: number): number {
   if (lead < 0xe0) return 1;
