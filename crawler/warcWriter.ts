@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { gzipRecord } from './recordCompressor.js';
 import type { FetchResponse } from './fetcher.js';
 
@@ -49,7 +49,8 @@ export function base32(bytes: Uint8Array): string {
 }
 
 function sha1(data: Uint8Array): string {
-  return `sha1:${base32(createHash('sha1').update(data).digest())}`;
+  // One-shot crypto.hash (Node >= 20.12): no Hash object per record.
+  return `sha1:${base32(hash('sha1', data, 'buffer') as unknown as Buffer)}`;
 }
 
 /** One WARC/1.1 record, uncompressed (gzipRecord / RecordCompressor make it its own gzip member). */
