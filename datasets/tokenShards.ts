@@ -7,7 +7,7 @@
  * Every file is written to a temp name, fsynced and renamed, so a listed file is always complete.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
@@ -87,11 +87,13 @@ export function encodeMegatronIndex(lengths: ArrayLike<number>, dtype: TokenDtyp
 
 /**
  * Streams tokens.bin (document tokens + EOT each) and, on finish, writes tokens.idx. Memory: 4 bytes per
- * document for the lengths; tokens go straight to disk.
+ * document for the lengths; tokens go straight to disk. The lengths are also appended to a sidecar file so an
+ * interrupted run can resume from a checkpoint (`open(resume)`).
  */
 export class TokenBinWriter {
   private fh?: FileHandle;
-  private readonly hash: Hash = createHash('sha256');
+  private lengthsFh?: FileHandle;
+  private hash: Hash = createHash('sha256');
   private bytes = 0;
   private lengths: number[] = [];
   totalTokens = 0;
@@ -103,14 +105,37 @@ export class TokenBinWriter {
     readonly eotId: number,
   ) {}
 
-  async open(): Promise<void> {
-    this.fh = await open(`${this.binPath}.tmp`, 'w');
+  private get lengthsPath(): string {
+    return `${this.binPath}.lengths.tmp`;
+  }
+
+  /** Opens for writing; with `resume`, keeps the first `documents` documents of an earlier run's temp files. */
+  async open(resume?: { documents: number; binBytes: number }): Promise<void> {
+    if (!resume) {
+      this.fh = await open(`${this.binPath}.tmp`, 'w');
+      this.lengthsFh = await open(this.lengthsPath, 'w');
+      return;
+    }
+    const lens = await readFile(this.lengthsPath);
+    if (lens.length < resume.documents * 4) throw new Error(`${this.lengthsPath} is shorter than its checkpoint`);
+    for (let i = 0; i < resume.documents; i++) this.lengths.push(lens.readInt32LE(4 * i));
+    this.fh = await open(`${this.binPath}.tmp`, 'r+');
+    await this.fh.truncate(resume.binBytes);
+    this.lengthsFh = await open(this.lengthsPath, 'r+');
+    await this.lengthsFh.truncate(resume.documents * 4);
+    // Re-hash the kept prefix so the manifest's sha256 covers the whole file.
+    for await (const chunk of this.fh.createReadStream({ start: 0, end: Math.max(0, resume.binBytes - 1), autoClose: false })) {
+      if (resume.binBytes > 0) this.hash.update(chunk as Buffer);
+    }
+    this.bytes = resume.binBytes;
+    this.totalTokens = resume.binBytes / bytesPerToken(this.dtype);
   }
 
   /** Appends documents given as a flat id array plus per-document lengths (EOT is added here). */
   async append(flat: ArrayLike<number>, docLengths: ArrayLike<number>): Promise<void> {
     const total = flat.length + docLengths.length;
     const out = this.dtype === 'uint16' ? new Uint16Array(total) : new Uint32Array(total);
+    const lens = new Int32Array(docLengths.length);
     let src = 0;
     let dst = 0;
     for (let d = 0; d < docLengths.length; d++) {
@@ -118,28 +143,53 @@ export class TokenBinWriter {
       for (let i = 0; i < len; i++) out[dst++] = flat[src++]!;
       out[dst++] = this.eotId;
       this.lengths.push(len + 1);
+      lens[d] = len + 1;
     }
     // Typed arrays are host-endian; every platform Node supports in practice is little-endian, checked here.
     if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('big-endian hosts are not supported');
     const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     this.hash.update(bytes);
+    // Explicit positions: a handle reopened for resume starts at offset 0, not at the end.
+    await this.fh!.write(bytes, 0, bytes.length, this.bytes);
+    const lengthsAt = (this.lengths.length - docLengths.length) * 4;
+    await this.lengthsFh!.write(new Uint8Array(lens.buffer), 0, lens.byteLength, lengthsAt);
     this.bytes += bytes.length;
     this.totalTokens += total;
-    await this.fh!.write(bytes);
   }
 
   get documents(): number {
     return this.lengths.length;
   }
 
+  /** Bytes of tokens.bin taken by the first `documents` documents. */
+  bytesFor(documents: number): number {
+    let tokens = 0;
+    for (let i = 0; i < documents; i++) tokens += this.lengths[i]!;
+    return tokens * bytesPerToken(this.dtype);
+  }
+
+  /** fsyncs the temp files, so a checkpoint recorded after this survives a crash. */
+  async sync(): Promise<void> {
+    await this.fh!.sync();
+    await this.lengthsFh!.sync();
+  }
+
   /** fsyncs and renames tokens.bin, then writes tokens.idx; returns both files' info. */
   async finish(): Promise<[TokenFileInfo, TokenFileInfo]> {
     await this.fh!.sync();
     await this.fh!.close();
+    await this.lengthsFh!.close();
     await rename(`${this.binPath}.tmp`, this.binPath);
     const bin: TokenFileInfo = { file: basename(this.binPath), bytes: this.bytes, sha256: this.hash.digest('hex') };
     const idx = await writeAtomic(this.idxPath, encodeMegatronIndex(this.lengths, this.dtype));
+    await rm(this.lengthsPath, { force: true });
     return [bin, idx];
+  }
+
+  /** Closes the files without finishing (after a failure; the temp files stay for a resume). */
+  async abandon(): Promise<void> {
+    await this.fh?.close().catch(() => undefined);
+    await this.lengthsFh?.close().catch(() => undefined);
   }
 }
 

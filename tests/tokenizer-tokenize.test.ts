@@ -112,9 +112,6 @@ test('output is byte-identical with 0 and 2 workers; bad input gives one error l
   for (const f of ['tokens.bin', 'tokens.idx', 'tokens-00000.parquet', 'manifest.json']) {
     assert.ok((await readFile(join(a, f))).equals(await readFile(join(b, f))), f);
   }
-  const again = await runCli(['tokenize', '-i', join(dir, 'docs.jsonl'), '-t', tokPath, '-o', a]);
-  assert.equal(again.code, 2);
-  assert.match(again.stderr, /^error: .*already holds token files/);
   const noEot = await runCli(['tokenize', '-i', join(dir, 'docs.jsonl'), '-t', tokPath, '-o', join(dir, 'c'), '--eot', '<|nope|>']);
   assert.equal(noEot.code, 2);
   assert.equal(noEot.stderr.trim().split('\n').length, 1);
@@ -163,4 +160,39 @@ test('--rank/--world-size split input files; each rank writes its own -rR files'
   const bad = await runCli(['tokenize', '-i', join(dir, 'in-*.jsonl'), '-t', tokPath, '-o', out, '--rank', '2', '--world-size', '2']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^error: --rank must be in/);
+});
+
+test('--resume after an interruption gives the same files as an uninterrupted run', async () => {
+  const { dir, tokPath } = await setup();
+  const input = [join(dir, 'docs.jsonl')];
+  const clean = join(dir, 'clean');
+  await tokenizeInputs(input, {}, { tokenizerPath: tokPath, outDir: clean, workers: 0, shardDocs: 7, batchChars: 20_000 });
+  // Interrupt: the reader fails after 30 documents (a crash mid-run leaves temp files and a journal).
+  const cut = join(dir, 'cut');
+  const { readDocuments } = await import('../datasets/readers.js');
+  const { tokenizeDocuments } = await import('../tokenizer/tokenizeCorpus.js');
+  const { expandInputs } = await import('../datasets/inputs.js');
+  const inputsKey = JSON.stringify((await expandInputs(input)).map((f) => [f.path, f.bytes]));
+  async function* failing() {
+    let n = 0;
+    for await (const d of readDocuments(input)) {
+      if (n++ === 30) throw new Error('simulated crash');
+      yield d;
+    }
+  }
+  await assert.rejects(
+    tokenizeDocuments(failing(), { tokenizerPath: tokPath, outDir: cut, workers: 0, shardDocs: 7, batchChars: 20_000, inputsKey }),
+    /simulated crash/,
+  );
+  const left = await readdir(cut);
+  assert.ok(left.includes('tokens.journal.jsonl') && !left.includes('manifest.json'));
+  await assert.rejects(tokenizeInputs(input, {}, { tokenizerPath: tokPath, outDir: cut }), /already holds token files/);
+  const m = await tokenizeInputs(input, {}, { tokenizerPath: tokPath, outDir: cut, workers: 2, shardDocs: 7, resume: true });
+  const files = (await readdir(clean)).sort();
+  assert.deepEqual((await readdir(cut)).sort(), files);
+  for (const f of files) assert.ok((await readFile(join(cut, f))).equals(await readFile(join(clean, f))), f);
+  assert.equal(m.documents, 62);
+  // Resuming a finished run changes nothing.
+  await tokenizeInputs(input, {}, { tokenizerPath: tokPath, outDir: cut, resume: true });
+  assert.ok((await readFile(join(cut, 'manifest.json'))).equals(await readFile(join(clean, 'manifest.json'))));
 });

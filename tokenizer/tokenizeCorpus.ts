@@ -3,7 +3,7 @@
  * in input order, so the output is identical whatever the worker timing or count. Files appear only when
  * complete (temp + rename) and manifest.json, written last, lists only finished files.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { Document } from '../pipelines/document.js';
@@ -19,6 +19,7 @@ import {
 } from '../datasets/tokenShards.js';
 import { loadTokenizerFile } from './tokenizerFile.js';
 import { encodeBatch, type TokenizeResult, type TokenizeTask } from './tokenizeWorker.js';
+import { appendJournal, readJournal, sameSettings, type JournalHeader } from './tokenizeJournal.js';
 
 export interface TokenizeOptions {
   tokenizerPath: string;
@@ -34,6 +35,10 @@ export interface TokenizeOptions {
   /** In a split run (world size > 1) every file name carries `-r<rank>` so ranks never collide. */
   rank?: number;
   worldSize?: number;
+  /** Continue an interrupted run in outDir from its last checkpoint (a finished run is returned as is). */
+  resume?: boolean;
+  /** Identifies the inputs (paths and sizes); a resume with different inputs is refused. */
+  inputsKey?: string;
   onProgress?(documents: number, tokens: number): void;
 }
 
@@ -49,6 +54,7 @@ export function tokenFileNames(rank = 0, worldSize = 1) {
     bin: `tokens${sfx}.bin`,
     idx: `tokens${sfx}.idx`,
     manifest: `manifest${sfx}.json`,
+    journal: `tokens${sfx}.journal.jsonl`,
     /** Names this rank owns, to refuse overwriting an earlier run. */
     owns: (f: string): boolean => f === `manifest${sfx}.json` || f.startsWith(`tokens${sfx}.`) || f.startsWith(`tokens${sfx}-`),
   };
@@ -62,6 +68,7 @@ export async function tokenizeInputs(inputs: string[], readOptions: ReadOptions,
     throw new TokenizeError(`--rank must be in [0, --world-size); got rank ${rank}, world size ${worldSize}`);
   }
   const files = (await expandInputs(inputs)).filter((_, i) => i % worldSize === rank);
+  opts = { ...opts, inputsKey: JSON.stringify(files.map((f) => [f.path, f.bytes])) };
   async function* docs(): AsyncGenerator<Document> {
     for (const f of files) yield* readInputFile(f, readOptions);
   }
@@ -74,27 +81,61 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
   const eotId = tokenizer.specialId(eotToken);
   if (eotId === undefined) throw new TokenizeError(`the tokenizer has no special token '${eotToken}' (choose one with --eot)`);
   const names = tokenFileNames(opts.rank, opts.worldSize);
+  const at = (f: string): string => join(opts.outDir, f);
   await mkdir(opts.outDir, { recursive: true });
   const existing = (await readdir(opts.outDir)).filter(names.owns);
-  if (existing.length) throw new TokenizeError(`${opts.outDir} already holds token files (${existing[0]}); use a new folder`);
+  const shardDocs = opts.shardDocs ?? 100_000;
+  const header: JournalHeader = {
+    kind: 'header', version: 1, tokenizer_sha256: sha256, inputs: opts.inputsKey ?? '', shard_docs: shardDocs, eot_id: eotId,
+  };
+  const files: TokenFileInfo[] = [];
+  let skip = 0;
+  let resumeFrom: { documents: number; binBytes: number } | undefined;
+  if (!opts.resume && existing.length) {
+    throw new TokenizeError(`${opts.outDir} already holds token files (${existing[0]}); use a new folder or --resume`);
+  }
+  if (opts.resume && existing.includes(names.manifest)) {
+    return JSON.parse(await readFile(at(names.manifest), 'utf8')) as TokensManifest;
+  }
+  const journal = opts.resume ? await readJournal(at(names.journal)) : undefined;
+  if (journal && !sameSettings(journal.header, header)) {
+    throw new TokenizeError(`${opts.outDir}: the inputs, tokenizer or settings changed since the interrupted run; use a new folder`);
+  }
+  const last = journal?.checkpoints.at(-1);
+  if (last) {
+    files.push(...journal!.checkpoints.map((c) => c.shard));
+    skip = last.documents;
+    resumeFrom = { documents: last.documents, binBytes: last.bin_bytes };
+  }
+  // Whatever this rank left that no checkpoint lists is an unfinished write: remove it.
+  const keep = new Set([...files.map((f) => f.file), names.journal, ...(resumeFrom ? [`${names.bin}.tmp`, `${names.bin}.lengths.tmp`] : [])]);
+  for (const f of existing) if (!keep.has(f)) await rm(at(f), { force: true });
+  for (const f of await readdir(opts.outDir)) if (f.endsWith('.tmp') && names.owns(f) && !keep.has(f)) await rm(at(f), { force: true });
+  if (!journal?.checkpoints.length) {
+    await rm(at(names.journal), { force: true });
+    await appendJournal(at(names.journal), header);
+  }
 
   const vocabSize = tokenizer.vocabSize;
   const dtype = dtypeForVocab(vocabSize);
-  const bin = new TokenBinWriter(join(opts.outDir, names.bin), join(opts.outDir, names.idx), dtype, eotId);
-  await bin.open();
-  const shardDocs = opts.shardDocs ?? 100_000;
-  const files: TokenFileInfo[] = [];
+  const bin = new TokenBinWriter(at(names.bin), at(names.idx), dtype, eotId);
+  await bin.open(resumeFrom);
+  const skippedShards = files.length;
   let shard = { ids: [] as string[], parts: [] as Int32Array[], lengths: [] as number[] };
   const flushShard = async (): Promise<void> => {
     if (shard.ids.length === 0) return;
     const total = shard.parts.reduce((n, p) => n + p.length, 0);
     const flat = new Int32Array(total);
-    let at = 0;
+    let offset = 0;
     for (const p of shard.parts) {
-      flat.set(p, at);
-      at += p.length;
+      flat.set(p, offset);
+      offset += p.length;
     }
-    files.push(await writeTokenParquet(join(opts.outDir, names.shard(files.length)), shard.ids, flat, shard.lengths));
+    const info = await writeTokenParquet(at(names.shard(files.length)), shard.ids, flat, shard.lengths);
+    files.push(info);
+    const documents = skip + files.slice(skippedShards).reduce((n, f) => n + (f.rows ?? 0), 0);
+    await bin.sync();
+    await appendJournal(at(names.journal), { kind: 'checkpoint', documents, bin_bytes: bin.bytesFor(documents), shard: info });
     shard = { ids: [], parts: [], lengths: [] };
   };
   const consume = async (ids: string[], r: TokenizeResult): Promise<void> => {
@@ -140,7 +181,9 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     let ids: string[] = [];
     let texts: string[] = [];
     let chars = 0;
+    let seen = 0;
     for await (const doc of docs) {
+      if (seen++ < skip) continue; // written before the interruption
       ids.push(doc.id);
       texts.push(doc.text);
       chars += doc.text.length;
@@ -155,6 +198,9 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     if (ids.length) submit(ids, texts);
     while (inflight.length) await drainOne();
     await flushShard();
+  } catch (e) {
+    await bin.abandon();
+    throw e;
   } finally {
     await pool?.destroy();
   }
@@ -171,6 +217,7 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     files,
     tokenizer_sha256: sha256,
   };
-  await writeTokensManifest(join(opts.outDir, names.manifest), manifest);
+  await writeTokensManifest(at(names.manifest), manifest);
+  await rm(at(names.journal), { force: true });
   return manifest;
 }

@@ -13,6 +13,7 @@ const FLAGS = {
   eot: { type: 'string' },
   'shard-docs': { type: 'string' },
   'text-field': { type: 'string' },
+  resume: { type: 'boolean' },
   rank: { type: 'string' },
   'world-size': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -33,7 +34,9 @@ Encodes every document (curated Parquet shards, JSONL, text; in input order) and
 options:
   -i, --input PATH      input file, folder or glob (repeatable)
   -t, --tokenizer FILE  tokenizer.json (from 'corpusforge tokenizer train' or any byte-level BPE one)
-  -o, --out DIR         output folder (new or empty)
+  -o, --out DIR         output folder (new or empty, unless --resume)
+      --resume          continue an interrupted run in DIR from its last finished shard (same inputs
+                        and tokenizer required); a finished DIR is left as it is
   -w, --workers N       encoding threads (default: cores; 0 = main thread)
       --eot TOKEN       special token appended after each document (default <|endoftext|>)
       --shard-docs N    documents per Parquet shard (default 100000)
@@ -57,6 +60,7 @@ options:
       const m = await tokenizeInputs(inputs, readOpts, {
         rank,
         worldSize,
+        resume: values.resume === true,
         tokenizerPath: values.tokenizer,
         outDir: values.out,
         workers: intFlag('workers', values.workers, availableParallelism(), 0),
