@@ -23,4 +23,15 @@ export { trainBpe, type TrainOptions, type TrainedBpe } from './trainer.js';
 export { trainFromTexts, type TrainFromTextsOptions, type TrainReport } from './trainPipeline.js';
 export { WordCounter, countWords, type PruneReport } from './wordCounts.js';
 export { loadTokenizerFile, saveTokenizerFile, type LoadedTokenizer } from './tokenizerFile.js';
-export { tokenizeDocuments, TokenizeError, type TokenizeOptions } from './tokenizeCorpus.js';
+export { tokenizeDocuments, tokenizeInputs, tokenFileNames, TokenizeError, type TokenizeOptions } from './tokenizeCorpus.js';
+export {
+  readTokenBin,
+  readTokensManifest,
+  splitDocuments,
+  encodeMegatronIndex,
+  dtypeForVocab,
+  MEGATRON_DTYPE_CODE,
+  type TokensManifest,
+  type TokenFileInfo,
+  type TokenDtype,
+} from '../datasets/tokenShards.js';
