@@ -8,3 +8,4 @@ export * from './tokenizer/index.js';
 export { BiasReport, formatBiasReport, DEFAULT_IDENTITY_GROUPS, type BiasReportData, type BiasReportOptions } from './filters/biasReport.js';
 export * from './trainer/index.js';
 export * from './crawler/index.js';
+export { extractMainText, type ExtractOptions, type ExtractedText } from './filters/extract.js';
