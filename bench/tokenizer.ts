@@ -199,7 +199,7 @@ async function main(): Promise<void> {
   // the Rust trainer reads line by line.
   const dir = await mkdtemp(join(tmpdir(), 'cf-tokbench-'));
   try {
-    const trainText = QUICK ? nm.slice(0, 1_000_000) + '\n' + udhrAll.slice(0, 1_000_000) : nm + '\n' + udhrAll;
+    const trainText = QUICK ? nm.slice(0, 600_000) + '\n' + udhrAll.slice(0, 600_000) : nm + '\n' + udhrAll;
     const file = join(dir, 'corpus.txt');
     await writeFile(file, trainText);
     const rust = await runChild(['rust', file, '30000', join(dir, 'rust.json')]);
@@ -219,8 +219,8 @@ async function main(): Promise<void> {
     }
     console.log(`\n## Train on ${mb(trainText).toFixed(1)} MB (child processes; time includes reading + word counts, one thread)\n`);
     console.log(table(['trainer', 'vocab', 'seconds', 'peak RSS MB', 'merges', 'time vs Rust', 'merge agreement'], rows));
-    console.log(`\n## corpusforge tokenize, gpt2 vocab, ${mb(nm).toFixed(1)} MB (pool startup included)\n`);
-    console.log(await tokenizeScaling(dir, nm));
+    console.log(`\n## corpusforge tokenize, gpt2 vocab, ${mb(QUICK ? nm.slice(0, 500_000) : nm).toFixed(1)} MB (pool startup included)\n`);
+    console.log(await tokenizeScaling(dir, QUICK ? nm.slice(0, 500_000) : nm));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
