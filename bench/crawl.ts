@@ -139,7 +139,7 @@ function runChild<T>(which: string, arg: string): T {
 }
 
 async function main(): Promise<void> {
-  const pages = quick ? 2000 : 20000;
+  const pages = quick ? 1000 : 20000;
   const server = spawn(process.execPath, [...loader, join(here, bundled ? '_crawlServer.mjs' : '_crawlServer.ts'), String(pages)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve) => server.stdout!.once('data', (b: Buffer) => resolve(b.toString().trim())));
   const origin = `http://127.0.0.1:${port}`;

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { intFlag, parseCommandArgs } from '../args.js';
 import { UserError } from '../../pipelines/errors.js';
@@ -76,6 +77,8 @@ export const command: Command = {
       throw new UserError('crawl: --curate cannot be combined with --resume (a resumed crawl hands on only the pages it fetches now); curate the WARC files instead: corpusforge curate --input OUT');
     }
     const pipeline = values.config ? await loadPipelineFile(values.config) : undefined;
+    const outStat = await stat(values.out).catch(() => null);
+    if (outStat && !outStat.isDirectory()) throw new UserError(`--out ${values.out} exists and is not a directory`);
     const { seeds, problems } = await readSeedFile(values.seeds);
     for (const p of problems) console.error(`warning: ${p} (skipped)`);
     if (seeds.length === 0) throw new UserError(`${values.seeds}: no valid seed URL`);
