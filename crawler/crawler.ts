@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../pipelines/errors.js';
 import { hostIsRefused } from './addressGuard.js';
@@ -69,6 +69,7 @@ export class Crawler implements Discovery {
     mkdirSync(o.outDir, { recursive: true });
     const hasState = existsSync(join(o.outDir, 'state', 'journal.log')) || listWarcFiles(o.outDir).length > 0;
     if (hasState && !o.resume) throw new UserError(`${o.outDir} already holds a crawl; pass --resume to continue it, or choose another --out`);
+    this.restoreScope(seeds);
 
     this.state = new CrawlState(o.outDir, {
       resume: o.resume, maxWarcBytes: o.maxWarcBytes, gzipLevel: o.gzipLevel,
@@ -100,6 +101,24 @@ export class Crawler implements Discovery {
       o.signal?.removeEventListener('abort', onAbort);
       await this.fetcher.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * The scope is defined by the seeds of the first run too: a resumed crawl keeps following the hosts the
+   * original seeds defined even if it is given other seeds, and must keep the same --scope mode.
+   */
+  private restoreScope(seeds: string[]): void {
+    const path = join(this.opts.outDir, 'state', 'scope.json');
+    let stored: { mode: string; seeds: string[] } | null = null;
+    if (this.opts.resume && existsSync(path)) stored = JSON.parse(readFileSync(path, 'utf8')) as { mode: string; seeds: string[] };
+    if (stored && stored.mode !== this.opts.scope) {
+      throw new UserError(`the crawl in ${this.opts.outDir} used --scope ${stored.mode}; resume it with the same --scope`);
+    }
+    const all = [...new Set([...(stored?.seeds ?? []), ...seeds])];
+    for (const s of stored?.seeds ?? []) this.scope.addSeedHost(hostnameOf(s));
+    mkdirSync(join(this.opts.outDir, 'state'), { recursive: true });
+    writeFileSync(`${path}.tmp`, JSON.stringify({ mode: this.opts.scope, seeds: all }));
+    renameSync(`${path}.tmp`, path);
   }
 
   /** Called by the document consumer when it has room again. */

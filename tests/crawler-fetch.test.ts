@@ -358,10 +358,14 @@ test('--max-pages stops the crawl; a resumed crawl with a higher limit continues
     const stop = new AbortController();
     const third = new Crawler({ ...base, resume: true, signal: stop.signal, onDocument: () => stop.abort() }).run();
     assert.equal((await third).stoppedBy, 'signal');
-    const last = await new Crawler({ ...base, resume: true }).run();
+    await assert.rejects(new Crawler({ ...base, resume: true, scope: 'any' }).run(), /used --scope host; resume it with the same --scope/);
+    // Resumed with another seed: the original seed's host stays in scope.
+    const last = await new Crawler({ ...base, seeds: [`http://localhost:${srv.port}/leaf`], resume: true }).run();
     assert.equal(last.stoppedBy, 'done');
-    const uris = (await readWarcResponses(t.dir)).map((r) => r.uri);
-    assert.equal(uris.length, 30);
+    const all = (await readWarcResponses(t.dir)).map((r) => r.uri);
+    assert.ok(all.includes(`http://localhost:${srv.port}/leaf`), 'the new seed was crawled');
+    const uris = all.filter((u) => u.startsWith(srv.origin));
+    assert.equal(uris.length, 30, 'the original seed host stayed in scope');
     assert.equal(new Set(uris).size, 30);
     for (let n = 0; n < 30; n++) assert.equal(srv.hits.get(`/n/${n}`), 1, `/n/${n} requested once`);
   } finally {
