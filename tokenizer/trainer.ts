@@ -6,6 +6,7 @@
  * with the current count, as HF does (including its quirk of never decrementing the merged pair itself).
  */
 import { BYTE_TO_CHAR } from './byteLevel.js';
+import { PairCounts } from './pairCounts.js';
 
 export interface TrainOptions {
   /** Target vocabulary size, counting special tokens, the byte alphabet and merges. */
@@ -128,14 +129,14 @@ export function trainBpe(wordCounts: Iterable<readonly [string, number]>, option
   const syms: Int32Array[] = words.map((w) => Int32Array.from(w, (b) => byteId[b]!));
   const lens = Int32Array.from(syms, (s) => s.length);
 
-  const pairCounts = new Map<number, number>();
+  const pairCounts = new PairCounts(1 << 16);
   const initialPos = new Map<number, number[]>();
   for (let i = 0; i < syms.length; i++) {
     const s = syms[i]!;
     const c = counts[i]!;
     for (let j = 0; j + 1 < s.length; j++) {
       const k = key(s[j]!, s[j + 1]!);
-      pairCounts.set(k, (pairCounts.get(k) ?? 0) + c);
+      pairCounts.add(s[j]!, s[j + 1]!, c);
       const pos = initialPos.get(k);
       if (pos === undefined) initialPos.set(k, [i]);
       else if (pos[pos.length - 1] !== i) pos.push(i);
@@ -143,7 +144,7 @@ export function trainBpe(wordCounts: Iterable<readonly [string, number]>, option
   }
   const queue = new MergeQueue();
   for (const [k, pos] of initialPos) {
-    const c = pairCounts.get(k)!;
+    const c = countOf(pairCounts, k);
     if (c > 0) queue.push({ key: k, count: c, pos });
   }
   initialPos.clear();
@@ -154,7 +155,7 @@ export function trainBpe(wordCounts: Iterable<readonly [string, number]>, option
 
   while (tokenBytes.length < vocabSize && queue.size > 0) {
     const top = queue.pop()!;
-    const current = pairCounts.get(top.key)!;
+    const current = countOf(pairCounts, top.key);
     if (top.count !== current) {
       top.count = current;
       queue.push(top);
@@ -182,7 +183,7 @@ export function trainBpe(wordCounts: Iterable<readonly [string, number]>, option
       mergeWord(syms[iw]!, lens, iw, a, b, newId, counts[iw]!, pairCounts, whereToUpdate);
     }
     for (const [k, pos] of whereToUpdate) {
-      const c = pairCounts.get(k)!;
+      const c = countOf(pairCounts, k);
       if (c > 0) queue.push({ key: k, count: c, pos });
     }
     whereToUpdate.clear();
@@ -204,33 +205,41 @@ function mergeWord(
   b: number,
   newId: number,
   count: number,
-  pairCounts: Map<number, number>,
+  pairCounts: PairCounts,
   whereToUpdate: Map<number, number[]>,
 ): void {
   let n = lens[iw]!;
-  const change = (k: number, delta: number): void => {
-    pairCounts.set(k, (pairCounts.get(k) ?? 0) + delta * count);
-    if (delta > 0) {
-      const pos = whereToUpdate.get(k);
-      if (pos === undefined) whereToUpdate.set(k, [iw]);
-      else if (pos[pos.length - 1] !== iw) pos.push(iw);
-    }
-  };
   for (let i = 0; i < n; i++) {
     if (s[i] !== a || i + 1 >= n || s[i + 1] !== b) continue;
     if (i > 0) {
-      change(key(s[i - 1]!, a), -1);
-      change(key(s[i - 1]!, newId), 1);
+      const prev = s[i - 1]!;
+      pairCounts.add(prev, a, -count);
+      pairCounts.add(prev, newId, count);
+      noteWord(whereToUpdate, key(prev, newId), iw);
     }
     s[i] = newId;
     s.copyWithin(i + 1, i + 2, n);
     n--;
     if (i < n - 1) {
-      change(key(b, s[i + 1]!), -1);
-      change(key(newId, s[i + 1]!), 1);
+      const next = s[i + 1]!;
+      pairCounts.add(b, next, -count);
+      pairCounts.add(newId, next, count);
+      noteWord(whereToUpdate, key(newId, next), iw);
     }
   }
   lens[iw] = n;
+}
+
+/** Records that word iw gained pair k (once per word: a word's pairs are noted consecutively). */
+function noteWord(whereToUpdate: Map<number, number[]>, k: number, iw: number): void {
+  const pos = whereToUpdate.get(k);
+  if (pos === undefined) whereToUpdate.set(k, [iw]);
+  else if (pos[pos.length - 1] !== iw) pos.push(iw);
+}
+
+function countOf(pairCounts: PairCounts, k: number): number {
+  const a = Math.floor(k / SHIFT);
+  return pairCounts.get(a, k - a * SHIFT);
 }
 
 /** A pair merged twice (HF re-runs a pair whose count never drops) keeps its last rank, as HF saves it. */
