@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
+import { segmentWordLike } from './minhash/segmenter.js';
 
 const UNSPACED = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 
@@ -47,7 +48,7 @@ function isWordAt(s: string, i: number): number {
 export function wordTokens(text: string): string[] {
   const nonAscii = NON_ASCII.test(text);
   const s = nonAscii ? text.normalize('NFKC').toLowerCase() : text.toLowerCase();
-  if (nonAscii && UNSPACED.test(s)) return segmentedWords(s);
+  if (nonAscii && UNSPACED.test(s)) return segmentWordLike(s);
   const out: string[] = [];
   const n = s.length;
   let i = 0;
@@ -72,16 +73,6 @@ export function wordTokens(text: string): string[] {
     }
     out.push(s.slice(start, i));
   }
-  return out;
-}
-
-let segmenter: Intl.Segmenter | undefined;
-
-/** Word-like segments by Intl.Segmenter's dictionary word breaking (CJK, Thai, ...). */
-function segmentedWords(s: string): string[] {
-  segmenter ??= new Intl.Segmenter('und', { granularity: 'word' });
-  const out: string[] = [];
-  for (const seg of segmenter.segment(s)) if (seg.isWordLike) out.push(seg.segment);
   return out;
 }
 

@@ -4,6 +4,7 @@ import { FingerprintTable } from '../filters/minhash/fingerprintTable.js';
 import { PartitionedKeyTable } from '../filters/minhash/partitionedKeyTable.js';
 import { IdStore } from '../filters/minhash/idStore.js';
 import { seededWords } from '../filters/minhash/hash.js';
+import { segmentWordLike } from '../filters/minhash/segmenter.js';
 
 for (const [name, make] of [
   ['FingerprintTable', () => new FingerprintTable(16)],
@@ -42,4 +43,15 @@ test('IdStore round-trips ids of any script and grows', () => {
   assert.equal(s.size, ids.length);
   for (const i of [0, 1, 2, 9999, 19_999]) assert.equal(s.get(i), ids[i]);
   assert.throws(() => s.get(20_000), RangeError);
+});
+
+test('chunked Intl.Segmenter gives the same words as one pass when text has breaks, and surrogate pairs survive', () => {
+  const unit = '人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。𠀀𠀁 ';
+  const text = unit.repeat(120); // ~6,000 code units: several pieces
+  const whole = [...new Intl.Segmenter('und', { granularity: 'word' }).segment(text)].filter((s) => s.isWordLike).map((s) => s.segment);
+  assert.deepEqual(segmentWordLike(text), whole);
+  const run = '中'.repeat(4000); // no break at all: cut every 1,500 units, nothing lost
+  assert.equal(segmentWordLike(run).join(''), run);
+  const astral = '𠀀'.repeat(2000);
+  assert.equal(segmentWordLike(astral).join(''), astral);
 });

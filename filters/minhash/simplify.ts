@@ -9,6 +9,7 @@
  * is per character, so Greek word-final sigma folds like any sigma (harmless for hashing).
  */
 import { fmix32 } from './hash.js';
+import { segmentWordLike } from './segmenter.js';
 
 const UNKNOWN = 0;
 const DELETE = 1; // punctuation, symbols, controls, format chars, combining marks
@@ -108,20 +109,28 @@ function walk(text: string, unit: (c: number) => void, boundary: () => void): bo
 
 /** datatrove's simplify_text as a string (used by exact dedup's `simplify` mode and for CJK). */
 export function simplifyText(text: string): string {
-  const parts: string[] = [];
-  let word: number[] = [];
+  const words: string[] = [];
+  let chunks: string[] = [];
+  let units: number[] = [];
   walk(
     text,
-    (c) => word.push(c),
+    (c) => {
+      units.push(c);
+      // Bounded spreads: a CJK paragraph is one "word" here and may be 100k+ code units.
+      if (units.length === 4096) {
+        chunks.push(String.fromCharCode(...units));
+        units = [];
+      }
+    },
     () => {
-      parts.push(String.fromCharCode(...word));
-      word = [];
+      chunks.push(String.fromCharCode(...units));
+      words.push(chunks.join(''));
+      chunks = [];
+      units = [];
     },
   );
-  return parts.join(' ');
+  return words.join(' ');
 }
-
-let segmenter: Intl.Segmenter | undefined;
 
 function hashWord(s: string): number {
   let h = 0x811c9dc5;
@@ -149,8 +158,5 @@ export function simplifiedWordHashes(text: string, buf: Uint32Array): Uint32Arra
     },
   );
   if (!unspaced) return buf.subarray(0, count);
-  segmenter ??= new Intl.Segmenter('und', { granularity: 'word' });
-  const words: number[] = [];
-  for (const seg of segmenter.segment(simplifyText(text))) if (seg.isWordLike) words.push(hashWord(seg.segment));
-  return Uint32Array.from(words);
+  return Uint32Array.from(segmentWordLike(simplifyText(text)), hashWord);
 }
