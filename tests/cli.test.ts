@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { runCli } from './helpers/cli.js';
+import { main } from '../cli/main.js';
 import { pipelineReferenceMarkdown } from '../pipelines/pipelineReference.js';
 
 const commands = readdirSync(new URL('../cli/commands/', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
@@ -17,11 +18,14 @@ test('--version, --help and an unknown command', async () => {
   assert.match(u.stderr, /^error: unknown command 'crawll'; commands: /);
 });
 
-test('every command answers --help with its usage', async () => {
+test('every command answers --help with its usage', async (t) => {
+  // In-process (one process start for all commands): main() returns the exit code, console carries the text.
+  const printed: string[] = [];
+  t.mock.method(console, 'log', (s: unknown) => printed.push(String(s)));
   for (const c of commands) {
-    const r = await runCli([c, '--help']);
-    assert.equal(r.code, 0, `${c}: ${r.stderr}`);
-    assert.match(r.stdout, /usage: corpusforge /, c);
+    printed.length = 0;
+    assert.equal(await main([c, '--help']), 0, c);
+    assert.match(printed.join('\n'), /usage: corpusforge /, c);
   }
 });
 
