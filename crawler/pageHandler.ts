@@ -4,7 +4,7 @@ import type { FetchResponse } from './fetcher.js';
 import type { FrontierEntry } from './frontierLog.js';
 import { extractLinks } from './links.js';
 import { parseSitemap } from './sitemap.js';
-import { normaliseUrl } from './url.js';
+import { normaliseLink, normaliseUrl } from './url.js';
 
 /** What page handling needs from the crawl: a way to queue what it finds. */
 export interface Discovery {
@@ -44,7 +44,7 @@ export function handlePage(d: Discovery, e: FrontierEntry, res: FetchResponse, m
     if (!links.nofollow) {
       const base = (links.base !== undefined ? normaliseUrl(links.base, res.url) : null) ?? res.url;
       for (const href of links.hrefs) {
-        const u = normaliseUrl(href, base);
+        const u = normaliseLink(href, base);
         if (u !== null) d.enqueue(u, e.depth + 1, 'page');
       }
     }

@@ -49,6 +49,9 @@ export function normaliseUrl(raw: string, base?: string | URL, maxLength = MAX_U
   return href.length > maxLength ? null : href;
 }
 
+/** `/` then letters, digits, `-`, `_`, `~`, `/` only (no dots: no dot segments; not `//`: that is a host). */
+const SIMPLE_PATH = /^\/(?!\/)[A-Za-z0-9_~\/-]*$/;
+
 function decodeParamName(pair: string): string {
   const eq = pair.indexOf('=');
   const name = eq === -1 ? pair : pair.slice(0, eq);
@@ -57,6 +60,16 @@ function decodeParamName(pair: string): string {
   } catch {
     return name;
   }
+}
+
+/**
+ * normaliseUrl for a link on a page whose URL (or `<base>`) is already normalised, with a fast path for the
+ * commonest link, a root-relative path of plain characters ("/a/b-c_d"): nothing to resolve, encode or
+ * strip, so the answer is the base's origin plus the path, without a URL parse per link.
+ */
+export function normaliseLink(href: string, normalisedBase: string, maxLength = MAX_URL_LENGTH): string | null {
+  if (href.length < maxLength && SIMPLE_PATH.test(href)) return originOf(normalisedBase) + href;
+  return normaliseUrl(href, normalisedBase, maxLength);
 }
 
 /** `scheme://host:port` of a normalised URL: the unit for robots.txt, politeness and connection pools. */

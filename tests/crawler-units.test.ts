@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normaliseUrl, hostnameOf } from '../crawler/url.js';
+import { normaliseUrl, normaliseLink, hostnameOf } from '../crawler/url.js';
 import { Scope } from '../crawler/scope.js';
 import { SeenSet } from '../crawler/seenSet.js';
 import { isPublicAddress } from '../crawler/addressGuard.js';
@@ -29,6 +29,12 @@ test('normaliseUrl: case, default ports, fragments, dot segments, tracking param
   assert.equal(normaliseUrl(`https://example.com/${'a'.repeat(3000)}`), null);
   assert.equal(normaliseUrl('not a url'), null);
   assert.equal(hostnameOf('http://127.0.0.1:8080/x?y'), '127.0.0.1');
+  // The root-relative fast path gives what a full WHATWG parse gives.
+  for (const href of ['/p/1', '/a/b-c_d~e/', '/', '//other.host/x', '/a/../b', '/x?utm_source=y', '/%7Ex', '/a b', '/é']) {
+    const base = 'https://example.com:8443/dir/page?q=1';
+    assert.equal(normaliseLink(href, base), normaliseUrl(href, base), href);
+  }
+  assert.equal(normaliseLink('/p/1', 'http://127.0.0.1:8080/a'), 'http://127.0.0.1:8080/p/1');
   assert.equal(hostnameOf('http://[::1]:8080/x'), '[::1]');
 });
 
