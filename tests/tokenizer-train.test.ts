@@ -118,3 +118,20 @@ test('all-bytes alphabet: any text encodes, even bytes never seen in training', 
   const s = '日本語 👨‍👩‍👧 \u0000';
   assert.equal(tok.decode(tok.encode(s)), s);
 });
+
+test('import: add_prefix_space and ignore_merges behave as in the Rust loader', async () => {
+  const report = await trainFromTexts(DECLS.slice(0, 10).map((d) => d.text), { pattern: PRETOKENIZERS.gpt2, vocabSize: 800 });
+  const base = toHfJson(report.trained, PRETOKENIZERS.gpt2);
+  const variants = [
+    { ...base, pre_tokenizer: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true } },
+    { ...base, model: { ...base.model, ignore_merges: true } },
+  ];
+  for (const json of variants) {
+    const ours = tokenizerFromHfJson(JSON.parse(JSON.stringify(json)));
+    const rust = RustTokenizer.fromString(JSON.stringify(json));
+    for (const s of ['Hello world', ' leading space', 'the rights of everyone', ...DECLS.slice(0, 10).map((d) => d.text.split('\n')[2] ?? '')]) {
+      const r = await rust.encode(s, null, { addSpecialTokens: false });
+      assert.deepEqual(ours.encode(s), r.getIds(), `${JSON.stringify(s)} with ${JSON.stringify(json.pre_tokenizer)}`);
+    }
+  }
+});
