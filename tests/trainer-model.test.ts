@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../trainer/backends.js';
-import { attention, disposeParams, forward, initParams, lossOf, type GptConfig } from '../trainer/model.js';
+import { attention, crossEntropy, disposeParams, forward, initParams, lossOf, type GptConfig } from '../trainer/model.js';
 import { matMulNN, matMulNT } from '../trainer/matmul.js';
 
 before(async () => {
@@ -123,4 +123,14 @@ test('on a backend without OneHot and UnsortedSegmentSum kernels (webgpu) the mo
   normal.grads.forEach((g, i) => assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(g, fallback.grads[i]!))).dataSync()[0]!) < 1e-5, names[i]));
   tf.dispose([normal.value, fallback.value, ...normal.grads, ...fallback.grads, inputs, targets]);
   disposeParams(p);
+});
+
+test('cross-entropy and its gradient match the log-softmax formula differentiated by tfjs', () => {
+  const logits = tf.mul(tf.randomNormal([6, 10], 0, 1, 'float32', 9), 3) as tf.Tensor2D;
+  const targets = tf.tensor1d([1, 2, 3, 9, 0, 5], 'int32');
+  const ours = tf.valueAndGrad((z: tf.Tensor) => crossEntropy(z as tf.Tensor2D, targets, 10))(logits);
+  const ref = tf.valueAndGrad((z: tf.Tensor) => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(z), tf.cast(tf.oneHot(targets, 10), 'float32')), 1))))(logits);
+  assert.ok(Math.abs(ours.value.dataSync()[0]! - ref.value.dataSync()[0]!) < 1e-5, `${ours.value.dataSync()[0]} vs ${ref.value.dataSync()[0]}`);
+  assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(ours.grad, ref.grad))).dataSync()[0]!) < 1e-6);
+  tf.dispose([logits, targets, ours.value, ours.grad, ref.value, ref.grad]);
 });

@@ -42,3 +42,26 @@ export function matMulNN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 export function matMulNT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return ntOp(a, b) as tf.Tensor2D;
 }
+
+/**
+ * x [M, K] x w [K, N] + b [N]. The bias gradient is ones[1, M] x dy (an XNNPACK product) instead of the
+ * broadcast-add gradient's column sum, which the wasm backend computes by transposing dy first.
+ */
+const linearOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.add(tf.matMul(x, w), b) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const d = dy as tf.Tensor2D;
+      const ones = tf.ones([1, d.shape[0]]) as tf.Tensor2D;
+      return [tf.matMul(d, tf.transpose(sw)), tf.matMul(tf.transpose(sx), d), tf.reshape(tf.matMul(ones, d), [d.shape[1]])];
+    },
+  };
+});
+
+/** x [M, K] x w [K, N] + b [N] -> [M, N]. */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {
+  return linearOp(x, w, b) as tf.Tensor2D;
+}
