@@ -155,8 +155,8 @@ export async function runChain(p: PipelineFile, o: ChainOptions): Promise<ChainR
 
   // 4. tokenize
   const tokensDir = (result.dirs.tokens = join(o.out, 'tokens'));
-  await stage('tokenize', tokensDir, p.tokenize ?? {}, hash([corpusHash, await fileHash(tokenizerJson)]), false, async () => {
-    await runCommand('tokenize', ['--input', corpus, '--tokenizer', tokenizerJson, '--out', tokensDir, ...toFlags(p.tokenize ?? {}), ...workers, ...quiet]);
+  await stage('tokenize', tokensDir, p.tokenize ?? {}, hash([corpusHash, await fileHash(tokenizerJson)]), true, async (resume) => {
+    await runCommand('tokenize', ['--input', corpus, '--tokenizer', tokenizerJson, '--out', tokensDir, ...toFlags(p.tokenize ?? {}), ...workers, ...quiet, ...(resume ? ['--resume'] : [])]);
     const m = JSON.parse(await readFile(join(tokensDir, 'manifest.json'), 'utf8')) as { total_tokens: number; documents: number };
     return `${m.total_tokens} tokens in ${m.documents} documents`;
   });

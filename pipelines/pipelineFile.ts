@@ -46,7 +46,7 @@ const TokenizerSettings = z
     vocabSize: z.number().int().min(257).describe('vocabulary size including the 256 byte tokens and special tokens'),
     minFrequency: pos().optional().describe('pairs seen fewer times are not merged'),
     specialTokens: z.array(z.string().min(1)).optional().describe('added special tokens, e.g. <|endoftext|>'),
-    pretokenizer: z.enum(['gpt2', 'gpt4']).optional().describe('split regex: GPT-2 or GPT-4 (cl100k)'),
+    pretokenizer: z.enum(['gpt2', 'gpt4', 'o200k']).optional().describe('split regex: GPT-2, GPT-4 (cl100k) or o200k'),
   })
   .strict();
 
