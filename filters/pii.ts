@@ -33,8 +33,10 @@ const EMAIL = /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@(?:[A-Za-z0-9]
 const CARD = /(?<![\d.,-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -]?)\d{6}\2\d{4,5})(?![\d.,]?\d)/g;
 const IPV4 = /(?<![\w.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\w]|\.\d)/g;
 const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\w:.])/g;
-// +CC then 2-6 groups: "+44 20 7946 0958", "+1 (415) 555-2671", "+33 1 23 45 67 89", "+4930123456".
-const PHONE_INTL = /(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){1,6}(?![\w]|[.-]\d)/g;
+// "+44 20 7946 0958", "+1 (415) 555-2671", "+33 1 23 45 67 89", "+4930123456": one flat character
+// class (no nested quantifiers, so no catastrophic backtracking on long digit runs); the shape is
+// checked by isInternationalPhone.
+const PHONE_INTL = /(?<![\w+])\+\d[\d ().-]{6,24}\d(?![\w]|[.-]\d)/g;
 // North America: "(415) 555-2671", "415-555-2671", "415.555.2671", "1-800-555-0199" (area and
 // exchange start 2-9).
 // Without parentheses both separators must agree, so "pages 200-300 2004" is not a phone.
@@ -108,6 +110,14 @@ function digitsIn(s: string): number {
   return n;
 }
 
+/** E.164 length (8-15 digits), single separators, at most one balanced (area code) group. */
+function isInternationalPhone(s: string): boolean {
+  const n = digitsIn(s);
+  if (n < 8 || n > 15) return false;
+  if (/[ .-]{2}|\([^\d]|[^\d]\)|\(.*\(|\).*\)/.test(s.replace(/\) /g, ')').replace(/ \(/g, '('))) return false;
+  return (s.match(/\(/g)?.length ?? 0) === (s.match(/\)/g)?.length ?? 0);
+}
+
 function isDateLike(s: string): boolean {
   // "2023-01-15", "15/01/2023", "01-02-2023": a year in the first or last group with day/month parts.
   const groups = s.split(/[ .\/-]+/);
@@ -141,10 +151,7 @@ export function redactPii(text: string, options: PiiOptions): { text: string; co
     }
   }
   if (options.phone) {
-    t = t.replace(PHONE_INTL, (m) => {
-      const n = digitsIn(m);
-      return n >= 8 && n <= 15 ? put('phone') : m;
-    });
+    t = t.replace(PHONE_INTL, (m) => (isInternationalPhone(m) ? put('phone') : m));
     t = t.replace(PHONE_NANP, () => put('phone'));
     t = t.replace(PHONE_NATIONAL, (m, offset: number, all: string) => {
       const n = digitsIn(m);

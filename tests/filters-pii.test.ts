@@ -47,6 +47,7 @@ test('look-alikes are left alone: numbers, dates, times, versions, prices, ISBNs
     'Local hosts: 127.0.0.1, 192.168.0.1, 10.0.0.1, ::1, fe80::1, docs 192.0.2.1, 2001:db8::1',
     'Maths: 0.5 0.25 0 100 000 people, pages 200-300 2004, coordinates 40.7128, -74.0060',
     'Not e-mails: @handle, user@localhost, foo@bar, a @ b.com',
+    'Not phones: +12 34, +1--415-555-2671, +1 ((415)) 555 2671, +5.00 points, +20 %, +1234567',
     'Hashes: 3f2504e0-4f89-11d3-9a0c-0305e82c3301 and da39a3ee5e6b4b0d3255bfef95601890afd80709',
   ];
   for (const text of negatives) {
