@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
+import type { PendingRecord } from './warcWriter.js';
 
 /**
  * gzip options sized to the record: zlib's set-up of its default 256 KB state costs more than compressing
@@ -10,17 +11,34 @@ export function gzipRecord(record: Uint8Array, level: number): Buffer {
   return gzipSync(record, { level, windowBits, memLevel: windowBits - 6, chunkSize: record.length <= 4096 ? 2048 : 16384 });
 }
 
-// Plain JS evaluated in the worker (no TypeScript loader needed there). Mirrors gzipRecord.
+// Plain JS evaluated in the worker (no TypeScript loader needed there). Mirrors gzipRecord; fills in the
+// payload digest (sha1, RFC 4648 base32) over the placeholder of records that ask for one.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
-parentPort.on('message', ({ id, buf, lengths, level }) => {
+const crypto = require('node:crypto');
+const MARKER = Buffer.from('WARC-Payload-Digest: sha1:');
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+function base32(bytes) {
+  let out = '', bits = 0, value = 0;
+  for (const b of bytes) { value = (value << 8) | b; bits += 8; while (bits >= 5) { out += B32[(value >>> (bits - 5)) & 31]; bits -= 5; } }
+  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
+  return out;
+}
+parentPort.on('message', ({ id, buf, lengths, payloads, level }) => {
   const data = Buffer.from(buf);
   const outs = [];
   let off = 0;
-  for (const len of lengths) {
+  for (let i = 0; i < lengths.length; i++) {
+    const len = lengths[i];
     const rec = data.subarray(off, off + len);
     off += len;
+    const pl = payloads[i];
+    if (pl >= 0) {
+      const at = rec.indexOf(MARKER);
+      const digest = crypto.createHash('sha1').update(rec.subarray(len - 4 - pl, len - 4)).digest();
+      if (at >= 0) rec.write(base32(digest), at + MARKER.length, 'latin1');
+    }
     const wb = len <= 4096 ? 12 : len <= 16384 ? 14 : 15;
     outs.push(zlib.gzipSync(rec, { level, windowBits: wb, memLevel: wb - 6, chunkSize: len <= 4096 ? 2048 : 16384 }));
   }
@@ -65,8 +83,9 @@ export class RecordCompressor {
     return w;
   }
 
-  /** The gzip members of `records`, concatenated in order. */
-  compress(records: Buffer[]): Promise<Buffer> {
+  /** The gzip members of `records` (payload digests filled in), concatenated in order. */
+  compress(pending: PendingRecord[]): Promise<Buffer> {
+    const records = pending.map((p) => p.record);
     if (this.failure) return Promise.reject(this.failure);
     if (records.length === 0) return Promise.resolve(Buffer.alloc(0));
     this.worker ??= this.start();
@@ -79,7 +98,8 @@ export class RecordCompressor {
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, buf: data.buffer, lengths: records.map((r) => r.length), level: this.level }, [data.buffer]);
+      const payloads = pending.map((p) => p.payloadLength);
+      this.worker!.postMessage({ id, buf: data.buffer, lengths: records.map((r) => r.length), payloads, level: this.level }, [data.buffer]);
     });
   }
 

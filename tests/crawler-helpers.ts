@@ -60,6 +60,7 @@ export interface WarcResponse {
   truncated: string | null;
   body: Uint8Array;
   contentType: string | null;
+  payloadDigest: string | null;
 }
 
 /** Every response record of every WARC in the folder, read with warcio (an independent reader). */
@@ -72,7 +73,7 @@ export async function readWarcResponses(outDir: string): Promise<WarcResponse[]>
       const body = await r.readFully(true);
       out.push({
         uri: r.warcTargetURI ?? '', status: Number(r.httpHeaders?.statusCode), file, truncated: r.warcHeader('WARC-Truncated') ?? null,
-        body, contentType: r.httpHeaders?.headers.get('content-type') ?? null,
+        body, contentType: r.httpHeaders?.headers.get('content-type') ?? null, payloadDigest: r.warcPayloadDigest ?? null,
       });
     }
   }

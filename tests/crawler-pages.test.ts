@@ -8,6 +8,8 @@ import { Crawler } from '../crawler/crawler.js';
 import { crawlDocuments } from '../crawler/crawlDocuments.js';
 import { readWarc } from '../datasets/warcReader.js';
 import type { Document } from '../pipelines/document.js';
+import { createHash } from 'node:crypto';
+import { base32 } from '../crawler/warcWriter.js';
 import { FAST, html, links, readWarcResponses, startServer, tempDir } from './crawler-helpers.js';
 
 const PAGES: Record<string, { type: string; body: Buffer; expect: string }> = {
@@ -55,6 +57,10 @@ test('charsets: pages are decoded right for the documents the crawl hands on (an
     const warc = await readWarcResponses(t.dir);
     const sjis = warc.find((r) => r.uri.endsWith('/sjis'))!;
     assert.deepEqual(Buffer.from(sjis.body), PAGES['/sjis']!.body, 'raw bytes archived, not transcoded');
+    for (const r of warc) {
+      assert.equal(r.payloadDigest, `sha1:${base32(createHash('sha1').update(r.body).digest())}`, `payload digest of ${r.uri}`);
+    }
+    assert.equal(base32(Buffer.from('foobar')), 'MZXW6YTBOI======', 'RFC 4648 test vector');
   } finally {
     await srv.close();
     await t.cleanup();
