@@ -25,6 +25,23 @@ const Options = z.object({
 });
 export type GopherQualityOptions = z.output<typeof Options>;
 
+/** Python's len(): code points, not UTF-16 units. */
+function codePoints(w: string): number {
+  let n = w.length;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+/** Non-overlapping occurrences, as Python's str.count. */
+function occurrences(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
 /** Why a document fails, or undefined when it passes. `counters` collects rules that were skipped. */
 export function gopherQualityReason(
   text: string,
@@ -44,16 +61,16 @@ export function gopherQualityReason(
   // the 3-10 range is a property of alphabetic scripts, so the rule is not applied to such text.
   if (denseScriptShare(content) < 0.5) {
     let total = 0;
-    for (const w of content) total += [...w].length;
+    for (const w of content) total += codePoints(w);
     const avg = total / n;
     if (o.minAvgWordLength !== null && avg < o.minAvgWordLength) return 'avg_word_length_low';
     if (o.maxAvgWordLength !== null && avg > o.maxAvgWordLength) return 'avg_word_length_high';
   } else if (counters) counters['gopher_quality.word_length_skipped_dense_script'] = (counters['gopher_quality.word_length_skipped_dense_script'] ?? 0) + 1;
 
   if (o.maxSymbolWordRatio !== null) {
-    const hashes = text.split('#').length - 1;
+    const hashes = occurrences(text, '#');
     if (hashes / nWords > o.maxSymbolWordRatio) return 'too_many_hashes';
-    const ellipses = text.split('...').length - 1 + (text.split('…').length - 1);
+    const ellipses = occurrences(text, '...') + occurrences(text, '…');
     if (ellipses / nWords > o.maxSymbolWordRatio) return 'too_many_ellipsis';
   }
 

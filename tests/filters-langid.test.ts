@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { langidStep, DEFAULT_MIN_SCORE } from '../filters/langid.js';
+import { sampleForId } from '../filters/langidIdentifiers.js';
 import { expandLanguageCode, iso1To3 } from '../filters/text/langCodes.js';
 import type { Document } from '../pipelines/document.js';
 import { isUserError } from '../pipelines/errors.js';
@@ -121,4 +122,13 @@ test('langid loads its model inside the worker pool and labels documents there',
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('langid judges the body, not a short title line in another language', () => {
+  const german = paragraphs('deu_1996').slice(10, 16).join('\n\n');
+  const step = langidStep.worker!(langidStep.parseOptions({ labelOnly: true }));
+  const doc: Document = { id: 't', text: `Breaking News | The Daily Example Homepage\n\n${german}`, source: 's', metadata: {} };
+  assert.equal(step.run([doc]).kept[0]!.lang, 'deu');
+  assert.equal(sampleForId(`Title\n${'x'.repeat(300)}`), 'x'.repeat(300));
+  assert.equal(sampleForId('Short text only'), 'Short text only');
 });
