@@ -80,9 +80,10 @@ def main():
         p = (s - a.warmup) / max(1, a.steps - a.warmup)
         return min_lr + 0.5 * (1 + math.cos(math.pi * p)) * (a.lr - min_lr)
 
-    times = []
+    times, cpu = [], []
     for step in range(a.steps):
         t0 = time.perf_counter()
+        c0 = time.process_time()  # CPU seconds of all threads: robust to other load on a shared machine
         starts = rng.integers(0, a.val_start - a.context - 1, a.batch)
         w = torch.from_numpy(np.stack([data[s:s + a.context + 1].astype(np.int64) for s in starts]))
         for g in opt.param_groups:
@@ -94,6 +95,7 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     # Validation: the same consecutive windows bench/train.ts evaluates (from the start of the held-out split).
     model.eval()
     losses, pos = [], a.val_start
@@ -108,7 +110,8 @@ def main():
             losses.append(F.cross_entropy(model(x).reshape(-1, a.vocab), y.reshape(-1)).item() * rows)
             pos += rows * a.context
     steady = sorted(times[1:] or times)[len(times[1:] or times) // 2]
-    print(json.dumps({'tokens_per_s': a.batch * a.context / steady, 'val_loss': sum(losses) / max(1, (pos - a.val_start) // a.context),
+    cpu_steady = sorted(cpu[1:] or cpu)[len(cpu[1:] or cpu) // 2]
+    print(json.dumps({'tokens_per_s': a.batch * a.context / steady, 'tokens_per_cpu_s': a.batch * a.context / cpu_steady, 'val_loss': sum(losses) / max(1, (pos - a.val_start) // a.context),
                       'train_loss': loss.item(), 'threads': torch.get_num_threads(), 'torch': torch.__version__}))
 
 
