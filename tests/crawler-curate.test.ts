@@ -51,9 +51,6 @@ test('crawl --curate: every crawled HTML page is extracted and written to Parque
       assert.ok(d.text.includes('The river rose slowly'), d.text);
       assert.ok(!d.text.includes('<p>'), 'extracted text, not HTML');
     }
-    const resumed = await cli(['crawl', '--seeds', seeds, '--out', join(t.dir, 'crawl'), '--allow-private', '--resume', '--curate', join(t.dir, 'curated2')]);
-    assert.equal(resumed.status, 2);
-    assert.match(resumed.stderr, /^error: crawl: --curate cannot be combined with --resume/m);
   } finally {
     await srv.close();
     await t.cleanup();
