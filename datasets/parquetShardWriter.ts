@@ -22,6 +22,18 @@ export interface ShardWriteOptions {
 
 const CODECS = { zstd: pw.Compression.ZSTD, snappy: pw.Compression.SNAPPY, none: pw.Compression.UNCOMPRESSED } as const;
 
+/** Metadata as written: keys starting with `_` are in-flight working state (dedup keys), never output. */
+function metadataJson(meta: Record<string, unknown>): string {
+  let clean = meta;
+  for (const k in meta) {
+    if (k.startsWith('_')) {
+      clean = Object.fromEntries(Object.entries(meta).filter(([key]) => !key.startsWith('_')));
+      break;
+    }
+  }
+  return JSON.stringify(clean);
+}
+
 /** The docs shard schema: id, text, url, lang, lang_score, source, metadata (JSON), [reason]. */
 function toArrow(docs: Document[], reasons?: string[]): arrow.Table {
   const utf8 = (values: (string | null)[]) => arrow.vectorFromArray(values, new arrow.Utf8());
@@ -32,7 +44,7 @@ function toArrow(docs: Document[], reasons?: string[]): arrow.Table {
     lang: utf8(docs.map((d) => d.lang ?? null)),
     lang_score: arrow.vectorFromArray(docs.map((d) => d.langScore ?? null), new arrow.Float64()),
     source: utf8(docs.map((d) => d.source)),
-    metadata: utf8(docs.map((d) => JSON.stringify(d.metadata))),
+    metadata: utf8(docs.map((d) => metadataJson(d.metadata))),
   };
   if (reasons) columns.reason = utf8(reasons);
   return new arrow.Table(columns);
