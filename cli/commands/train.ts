@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
 import { UserError } from '../../pipelines/errors.js';
 import { parseBackendName, probeAllBackends, useBackend } from '../../trainer/backends.js';
-import { train } from '../../trainer/train.js';
+import { train, type TrainOptions } from '../../trainer/train.js';
 
 const FLAGS = {
   data: { type: 'string', short: 'd' },
@@ -81,16 +81,51 @@ options:
     if (!v.data) throw new UserError('train: --data is required');
     if (!v.out) throw new UserError('train: --out is required');
     const backend = parseBackendName(v.backend ?? 'wasm');
-    const statuses = await probeAllBackends();
-    if (!v.quiet) {
-      for (const s of statuses) if (!s.ok) console.error(`note: backend ${s.name} cannot run here: ${s.detail}`);
-    }
-    const active = await useBackend(backend);
     const steps = intFlag('steps', v.steps, 1000, 1);
     const embedding = v.embedding ?? 'gather';
     if (embedding !== 'gather' && embedding !== 'onehot') throw new UserError(`--embedding must be gather or onehot, got '${embedding}'`);
     const threads = intFlag('threads', v.threads, backend === 'wasm' || backend === 'cpu' ? Math.min(4, availableParallelism()) : 1, 1);
     const controller = new AbortController();
+    // Every flag is checked before any backend loads, so a typo fails fast with one line.
+    const options: TrainOptions = {
+      dataDir: v.data,
+      outDir: v.out,
+      tokenizer: v.tokenizer,
+      steps,
+      batchSize: intFlag('batch-size', v['batch-size'], 16, 1),
+      gradAccum: intFlag('grad-accum', v['grad-accum'], 1, 1),
+      context: intFlag('context', v.context, 128, 1),
+      layers: intFlag('layers', v.layers, 2, 1),
+      heads: intFlag('heads', v.heads, 2, 1),
+      dim: intFlag('dim', v.dim, 128, 1),
+      lr: numberFlag('lr', v.lr, 1e-3),
+      minLr: v['min-lr'] === undefined ? undefined : numberFlag('min-lr', v['min-lr'], 0),
+      warmup: intFlag('warmup', v.warmup, Math.min(100, Math.floor(steps / 10)), 0),
+      weightDecay: numberFlag('weight-decay', v['weight-decay'], 0.1),
+      clipNorm: numberFlag('clip', v.clip, 1.0),
+      evalEvery: intFlag('eval-every', v['eval-every'], 100, 0),
+      evalBatches: intFlag('eval-batches', v['eval-batches'], 4, 1),
+      valFraction: numberFlag('val-fraction', v['val-fraction'], 0.05),
+      checkpointEvery: intFlag('checkpoint-every', v['checkpoint-every'], 0, 0),
+      seqLenWarmup: intFlag('seq-len-warmup', v['seq-len-warmup'], 0, 0),
+      embedding,
+      seed: intFlag('seed', v.seed, 1, 0),
+      rank: intFlag('rank', v.rank, 0, 0),
+      worldSize: intFlag('world-size', v['world-size'], 1, 1),
+      threads,
+      resume: v.resume === true,
+      signal: controller.signal,
+      onMetrics: (m) => {
+        if (v.quiet) return;
+        const val = m.val_loss === undefined ? '' : ` val_loss ${m.val_loss.toFixed(4)}`;
+        console.log(`step ${m.step} loss ${m.loss.toFixed(4)}${val} lr ${m.lr.toExponential(2)} tok/s ${m.tokens_per_s} grad_norm ${m.grad_norm.toFixed(3)}`);
+      },
+    };
+    const statuses = await probeAllBackends();
+    if (!v.quiet) {
+      for (const s of statuses) if (!s.ok) console.error(`note: backend ${s.name} cannot run here: ${s.detail}`);
+    }
+    const active = await useBackend(backend);
     const onSigint = () => {
       if (controller.signal.aborted) process.exit(130);
       console.error('stopping after this step (Ctrl-C again to quit without saving)');
@@ -99,40 +134,7 @@ options:
     process.on('SIGINT', onSigint);
     if (!v.quiet) console.log(`backend ${active.name}: ${active.detail}; float16: ${active.float16}; gradient threads: ${threads}`);
     try {
-      const r = await train({
-        dataDir: v.data,
-        outDir: v.out,
-        tokenizer: v.tokenizer,
-        steps,
-        batchSize: intFlag('batch-size', v['batch-size'], 16, 1),
-        gradAccum: intFlag('grad-accum', v['grad-accum'], 1, 1),
-        context: intFlag('context', v.context, 128, 1),
-        layers: intFlag('layers', v.layers, 2, 1),
-        heads: intFlag('heads', v.heads, 2, 1),
-        dim: intFlag('dim', v.dim, 128, 1),
-        lr: numberFlag('lr', v.lr, 1e-3),
-        minLr: v['min-lr'] === undefined ? undefined : numberFlag('min-lr', v['min-lr'], 0),
-        warmup: intFlag('warmup', v.warmup, Math.min(100, Math.floor(steps / 10)), 0),
-        weightDecay: numberFlag('weight-decay', v['weight-decay'], 0.1),
-        clipNorm: numberFlag('clip', v.clip, 1.0),
-        evalEvery: intFlag('eval-every', v['eval-every'], 100, 0),
-        evalBatches: intFlag('eval-batches', v['eval-batches'], 4, 1),
-        valFraction: numberFlag('val-fraction', v['val-fraction'], 0.05),
-        checkpointEvery: intFlag('checkpoint-every', v['checkpoint-every'], 0, 0),
-        seqLenWarmup: intFlag('seq-len-warmup', v['seq-len-warmup'], 0, 0),
-        embedding,
-        seed: intFlag('seed', v.seed, 1, 0),
-        rank: intFlag('rank', v.rank, 0, 0),
-        worldSize: intFlag('world-size', v['world-size'], 1, 1),
-        threads,
-        resume: v.resume === true,
-        signal: controller.signal,
-        onMetrics: (m) => {
-          if (v.quiet) return;
-          const val = m.val_loss === undefined ? '' : ` val_loss ${m.val_loss.toFixed(4)}`;
-          console.log(`step ${m.step} loss ${m.loss.toFixed(4)}${val} lr ${m.lr.toExponential(2)} tok/s ${m.tokens_per_s} grad_norm ${m.grad_norm.toFixed(3)}`);
-        },
-      });
+      const r = await train(options);
       const from = r.resumedFrom !== undefined ? ` (resumed from step ${r.resumedFrom})` : '';
       const val = r.finalValLoss === undefined ? '' : `, val loss ${r.finalValLoss.toFixed(4)}`;
       console.log(`${r.stopped ? 'stopped' : 'trained'} to step ${r.steps}${from}: loss ${r.finalLoss.toFixed(4)}${val}; checkpoint in ${v.out}`);
