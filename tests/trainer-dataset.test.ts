@@ -125,3 +125,19 @@ test('token ids outside the vocabulary are reported with their position', () => 
     f.cleanup();
   }
 });
+
+test('uint32 token files (vocabulary above 65536) are read as uint32', () => {
+  const f = fixture({ vocabSize: 70_000, documents: 6, docLength: 20 });
+  try {
+    const ds = TokenDataset.open(f.data, { valFraction: 0.2 });
+    assert.equal(ds.manifest.dtype, 'uint32');
+    const buf = readFileSync(path.join(f.data, 'tokens.bin'));
+    const flat = Array.from(new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4));
+    assert.ok(flat.some((t) => t >= 65536), 'fixture holds ids above 65535');
+    assert.deepEqual(Array.from(ds.read(5, 10)), flat.slice(5, 15));
+    assert.equal(flat[ds.val.start - 1], f.eotId);
+    ds.close();
+  } finally {
+    f.cleanup();
+  }
+});
