@@ -72,8 +72,8 @@ function load<T>(pkg: string, subpath = '.'): T {
 }
 
 /**
- * Characters given to eld (it reads at most 1000 itself): 600 cost 40% less, and held-out accuracy
- * at 500 characters is already 99.9-100% (docs/decisions.md).
+ * Characters given to eld (it reads at most 1000 itself; its work grows with the sample): held-out
+ * accuracy at 500 characters is already 99.9-100% (docs/decisions.md).
  */
 const SAMPLE_CHARS = 600;
 
