@@ -133,11 +133,11 @@ export async function runChain(p: PipelineFile, o: ChainOptions): Promise<ChainR
 
   // 2. curate
   const corpus = result.dirs.corpus;
-  await stage('curate', corpus, { steps: p.steps, curate: p.curate }, corpusInputsHash, true, async (resume) => {
+  await stage('curate', corpus, { steps: p.steps, curate: p.curate, bias: p.bias }, corpusInputsHash, true, async (resume) => {
     const c = p.curate ?? {};
     const flags = ['--out', corpus, ...corpusInputs.flatMap((i) => ['--input', i]), ...toFlags(c), ...workers, ...quiet, ...(resume ? ['--resume'] : [])];
     const configPath = join(o.out, 'pipeline.resolved.json');
-    await writeJsonAtomic(configPath, { steps: p.steps });
+    await writeJsonAtomic(configPath, { steps: p.steps, ...(p.bias !== undefined ? { bias: p.bias } : {}) });
     await runCommand('curate', [...flags, '--config', configPath]);
     const m = JSON.parse(await readFile(join(corpus, 'manifest.json'), 'utf8')) as { totals: { rows: number; shards: number } };
     return `${m.totals.rows} docs in ${m.totals.shards} shards`;

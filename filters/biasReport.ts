@@ -141,22 +141,49 @@ export class BiasReport {
     this.droppedWith = this.names.map(() => 0);
   }
 
+  /** Indices (into the sorted group names) of the groups a document mentions. Pure: safe in workers. */
+  groupHits(doc: Document): number[] {
+    this.index.scan(doc.text, this.hits);
+    const out: number[] = [];
+    this.hits.forEach((h, i) => h && out.push(i));
+    return out;
+  }
+
   /** Counts one document: kept by the run, or dropped with the given reason. */
   observe(doc: Document, kept: boolean, reason?: string): void {
-    const hits = this.hits;
-    this.index.scan(doc.text, hits);
+    this.observeHits(this.groupHits(doc), kept, reason);
+  }
+
+  /** Counts one document from its groupHits (computed in a worker, counted on the coordinator). */
+  observeHits(hits: readonly number[], kept: boolean, reason?: string): void {
     if (kept) {
       this.kept++;
-      hits.forEach((h, i) => h && this.keptWith[i]!++);
+      for (const i of hits) this.keptWith[i]!++;
       return;
     }
     this.dropped++;
-    hits.forEach((h, i) => h && this.droppedWith[i]!++);
+    for (const i of hits) this.droppedWith[i]!++;
     const r = reason ?? 'unknown';
     this.reasonDocs.set(r, (this.reasonDocs.get(r) ?? 0) + 1);
     let w = this.reasonWith.get(r);
     if (!w) this.reasonWith.set(r, (w = this.names.map(() => 0)));
-    hits.forEach((h, i) => h && w![i]!++);
+    for (const i of hits) w[i]!++;
+  }
+
+  /** Continues counting from a report() taken earlier with the same groups (resume). */
+  restore(data: BiasReportData): void {
+    this.kept = data.kept;
+    this.dropped = data.dropped;
+    this.names.forEach((name, i) => {
+      const g = data.groups[name];
+      if (!g) return;
+      this.keptWith[i] = g.kept_docs;
+      this.droppedWith[i] = g.dropped_docs;
+    });
+    for (const [r, n] of Object.entries(data.dropped_by_reason)) {
+      this.reasonDocs.set(r, n);
+      this.reasonWith.set(r, this.names.map((name) => data.groups[name]?.by_reason[r]?.with_group ?? 0));
+    }
   }
 
   report(): BiasReportData {

@@ -2,7 +2,8 @@ import { Piscina } from 'piscina';
 import type { Document } from './document.js';
 import type { StepSpec } from './step.js';
 import { buildWorkerSteps } from './recipe.js';
-import { runSteps, type BatchResult } from './batchProcessor.js';
+import { processBatch, type BatchResult } from './batchProcessor.js';
+import { BiasReport, type BiasReportOptions } from '../filters/biasReport.js';
 import { writeDocumentShard, type ShardWriteOptions } from '../datasets/parquetShardWriter.js';
 import type { WorkerTask } from './batchWorker.js';
 
@@ -15,6 +16,7 @@ type WriteResult = Awaited<ReturnType<typeof writeDocumentShard>>;
 export class BatchRunner {
   private readonly pool?: Piscina;
   private inlineSteps?: { key: string; steps: ReturnType<typeof buildWorkerSteps> };
+  private inlineBias?: BiasReport;
 
   constructor(readonly threads: number) {
     if (threads > 0) {
@@ -28,12 +30,13 @@ export class BatchRunner {
     }
   }
 
-  process(recipe: StepSpec[], docs: Document[], keepRejected: boolean): Promise<BatchResult> {
-    if (this.pool) return this.pool.run({ kind: 'batch', recipe, docs, keepRejected } satisfies WorkerTask) as Promise<BatchResult>;
+  process(recipe: StepSpec[], docs: Document[], keepRejected: boolean, bias: BiasReportOptions | null): Promise<BatchResult> {
+    if (this.pool) return this.pool.run({ kind: 'batch', recipe, docs, keepRejected, bias } satisfies WorkerTask) as Promise<BatchResult>;
     const key = JSON.stringify(recipe);
     if (this.inlineSteps?.key !== key) this.inlineSteps = { key, steps: buildWorkerSteps(recipe) };
+    if (bias && !this.inlineBias) this.inlineBias = new BiasReport(bias);
     try {
-      return Promise.resolve(runSteps(this.inlineSteps.steps, docs, keepRejected));
+      return Promise.resolve(processBatch(this.inlineSteps.steps, docs, keepRejected, bias ? this.inlineBias : undefined));
     } catch (e) {
       return Promise.reject(e);
     }

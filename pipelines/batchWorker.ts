@@ -3,15 +3,24 @@
 import type { Document } from './document.js';
 import type { StepSpec, Step } from './step.js';
 import { buildWorkerSteps } from './recipe.js';
-import { runSteps, type BatchResult } from './batchProcessor.js';
+import { processBatch, type BatchResult } from './batchProcessor.js';
+import { BiasReport, type BiasReportOptions } from '../filters/biasReport.js';
 import { writeDocumentShard, type ShardWriteOptions } from '../datasets/parquetShardWriter.js';
 
 export type WorkerTask =
-  | { kind: 'batch'; recipe: StepSpec[]; docs: Document[]; keepRejected: boolean }
+  | { kind: 'batch'; recipe: StepSpec[]; docs: Document[]; keepRejected: boolean; bias: BiasReportOptions | null }
   | { kind: 'write'; path: string; docs: Document[]; options: ShardWriteOptions };
 
 let cachedKey = '';
 let cachedSteps: Step[] = [];
+let cachedBias: { key: string; report: BiasReport } | undefined;
+
+function biasFor(options: BiasReportOptions | null): BiasReport | undefined {
+  if (!options) return undefined;
+  const key = JSON.stringify(options);
+  if (cachedBias?.key !== key) cachedBias = { key, report: new BiasReport(options) };
+  return cachedBias.report;
+}
 
 function stepsFor(recipe: StepSpec[]): Step[] {
   const key = JSON.stringify(recipe);
@@ -23,6 +32,6 @@ function stepsFor(recipe: StepSpec[]): Step[] {
 }
 
 export default async function run(task: WorkerTask): Promise<BatchResult | Awaited<ReturnType<typeof writeDocumentShard>>> {
-  if (task.kind === 'batch') return runSteps(stepsFor(task.recipe), task.docs, task.keepRejected);
+  if (task.kind === 'batch') return processBatch(stepsFor(task.recipe), task.docs, task.keepRejected, biasFor(task.bias));
   return writeDocumentShard(task.path, task.docs, task.options);
 }

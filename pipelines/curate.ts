@@ -5,7 +5,8 @@ import type { Document, Rejected } from './document.js';
 import type { StepSpec } from './step.js';
 import { UserError } from './errors.js';
 import { validateRecipe, buildCoordinatorSteps, lateWorkerSteps } from './recipe.js';
-import { runSteps } from './batchProcessor.js';
+import { runSteps, BIAS_KEY } from './batchProcessor.js';
+import { BiasReport, type BiasReportData, type BiasReportOptions } from '../filters/biasReport.js';
 import { emptyRunStats, addRunStepStats, type RunStats } from './stats.js';
 import { profileDocs } from './corpusProfile.js';
 import { readJournal, appendJournal, type JournalEntry } from './journal.js';
@@ -38,6 +39,8 @@ export interface CurateOptions {
   strict?: boolean;
   onWarning?: (message: string) => void;
   onProgress?: (progress: CurateProgress) => void;
+  /** Identity-term groups for the bias report (default groups when omitted); false turns it off. */
+  bias?: BiasReportOptions | false;
 }
 
 export interface CurateProgress {
@@ -86,7 +89,8 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   } else {
     files = (await expandInputs(options.inputs ?? [])).filter((_, i) => i % worldSize === rank);
   }
-  const optionsHash = sha256Hex(JSON.stringify({ steps, shardDocs, shardBytes, batchSize, keepRejected, textField: options.textField ?? 'text', worldSize }));
+  const biasOptions = options.bias === false ? null : (options.bias ?? {});
+  const optionsHash = sha256Hex(JSON.stringify({ steps, shardDocs, shardBytes, batchSize, keepRejected, textField: options.textField ?? 'text', worldSize, bias: biasOptions }));
   const inHash = inputsHash(files);
   const layout = new OutputLayout(options.out, rank, worldSize);
   await layout.ensure();
@@ -119,6 +123,9 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   const committedOut = { ...stats.output };
   const entries: JournalEntry[] = [...previous];
   const skip = last?.cursor ?? 0;
+  const bias = biasOptions ? new BiasReport(biasOptions) : undefined;
+  if (bias && last?.stats.reports.bias) bias.restore(last.stats.reports.bias as BiasReportData);
+  const hitsOf = (d: Document) => (d.metadata[BIAS_KEY] as number[] | undefined) ?? [];
 
   const runner = new BatchRunner(workers);
   const t0 = performance.now();
@@ -151,6 +158,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
       const r = coordinator[i]!.report?.();
       if (r) snapshot.reports[coordinator[i]!.name] = r;
     }
+    if (bias) snapshot.reports.bias = bias.report();
     const cursor = handled;
     pending = [];
     pendingBytes = 0;
@@ -200,7 +208,9 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
       pendingRejected.length + result.rejected.length > rejectedLimit ||
       handled - lastFlushCursor >= 4 * shardDocs;
     if ((pending.length > 0 || pendingRejected.length > 0 || handled > lastFlushCursor) && over) await flush();
-    const decided = runSteps(coordinator, result.kept, keepRejected);
+    if (bias) for (const d of result.biasDropped ?? []) bias.observeHits(d.hits, false, d.reason);
+    const decided = runSteps(coordinator, result.kept, keepRejected, bias ? (r) => bias.observeHits(hitsOf(r.doc), false, r.reason) : undefined);
+    if (bias) for (const d of decided.kept) bias.observeHits(hitsOf(d), true);
     for (let i = 0; i < coordinator.length; i++) {
       const delta = coordinator[i]!.checkpointDelta?.();
       if (delta && delta.length > 0) pendingFrames.push({ step: i, delta });
@@ -235,7 +245,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   try {
     const source = documentBatches({ files, source: options.source, skip, batchSize, textField: options.textField, strict: options.strict, onWarning: options.onWarning });
     for await (const batch of source) {
-      const result = runner.process(steps, batch.docs, keepRejected);
+      const result = runner.process(steps, batch.docs, keepRejected, biasOptions);
       result.catch(() => undefined); // awaited in order below
       queue.push({ batch, result });
       while (queue.length >= maxInFlight) {
@@ -260,6 +270,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     const r = coordinator[i]!.report?.();
     if (r) stats.reports[coordinator[i]!.name] = r;
   }
+  if (bias) stats.reports.bias = bias.report();
   stats.output = { ...committedOut };
   const manifest = buildManifest(entries, { ...manifestMeta, complete: true });
   await writeJsonAtomic(layout.stats, stats);

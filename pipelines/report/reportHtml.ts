@@ -47,12 +47,21 @@ function table(head: string[], rows: (string | number)[][]): string {
     .join('')}</tbody></table>`;
 }
 
+interface BiasGroup { kept_rate?: number; dropped_rate?: number; ratio?: number | null; by_reason?: Record<string, { ratio: number | null; docs: number }> }
+
 function biasSection(bias: unknown): string {
-  const groups = (bias as { groups?: Record<string, { kept_rate?: number; dropped_rate?: number; ratio?: number | null }> } | undefined)?.groups;
-  if (!groups || Object.keys(groups).length === 0) return '<p class="empty">no bias report in this run (add the bias report to the pipeline)</p>';
-  const rows = Object.entries(groups).map(([g, v]) => [g, (v.kept_rate ?? 0).toFixed(4), (v.dropped_rate ?? 0).toFixed(4), v.ratio == null ? '-' : v.ratio.toFixed(2)]);
-  return table(['identity-term group', 'docs mentioning, kept', 'docs mentioning, dropped', 'dropped / kept'], rows) +
-    '<p class="note">A ratio well above 1 means the filters remove this group\'s text more than others\'.</p>';
+  const data = bias as { groups?: Record<string, BiasGroup>; dropped_by_reason?: Record<string, number> } | undefined;
+  const groups = data?.groups;
+  if (!groups || Object.keys(groups).length === 0) return '<p class="empty">no bias report in this run</p>';
+  // The reasons that dropped the most documents, each with its own ratio column.
+  const reasons = Object.entries(data?.dropped_by_reason ?? {}).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([r]) => r);
+  const ratio = (x: number | null | undefined) => (x == null ? '-' : x.toFixed(2));
+  const rows = Object.entries(groups).map(([g, v]) => [
+    g, (v.kept_rate ?? 0).toFixed(4), (v.dropped_rate ?? 0).toFixed(4), ratio(v.ratio),
+    ...reasons.map((r) => ratio(v.by_reason?.[r]?.ratio)),
+  ]);
+  return table(['identity-term group', 'rate among kept', 'rate among dropped', 'dropped / kept', ...reasons.map((r) => `ratio: ${r}`)], rows) +
+    '<p class="note">Share of documents mentioning each group. A ratio well above 1 means the filters (or one filter, per column) remove text mentioning this group more than the text they keep.</p>';
 }
 
 export function renderReportHtml(r: RunReport): string {
