@@ -89,6 +89,7 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
     shardDocs: intFlag('shard-docs', values['shard-docs'], fixed.shardDocs ?? 100_000, 1),
     shardBytes: intFlag('shard-bytes', values['shard-bytes'], fixed.shardBytes ?? 256 * 2 ** 20, 1),
     batchSize: intFlag('batch-size', values['batch-size'], fixed.batchSize ?? 256, 1),
+    bias: pipeline?.bias,
     rank: intFlag('rank', values.rank, 0),
     worldSize: intFlag('world-size', values['world-size'], 1, 1),
     onWarning: (m) => {
