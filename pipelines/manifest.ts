@@ -31,6 +31,16 @@ export function inputsHash(files: InputFile[]): string {
   return sha256Hex(JSON.stringify(files.map((f) => [f.path, f.bytes])));
 }
 
+/** Manifest totals over the listed shards. */
+export function manifestTotals(shards: ShardInfo[], rejected: ShardInfo[]): Manifest['totals'] {
+  return {
+    rows: shards.reduce((n, s) => n + s.rows, 0),
+    bytes: shards.reduce((n, s) => n + s.bytes, 0),
+    shards: shards.length,
+    rejected_rows: rejected.reduce((n, s) => n + s.rows, 0),
+  };
+}
+
 export function buildManifest(
   entries: JournalEntry[],
   meta: { tool: string; optionsHash: string; inputsHash: string; rank: number; worldSize: number; complete: boolean },
@@ -49,12 +59,7 @@ export function buildManifest(
     world_size: meta.worldSize,
     shards,
     rejected,
-    totals: {
-      rows: shards.reduce((n, s) => n + s.rows, 0),
-      bytes: shards.reduce((n, s) => n + s.bytes, 0),
-      shards: shards.length,
-      rejected_rows: rejected.reduce((n, s) => n + s.rows, 0),
-    },
+    totals: manifestTotals(shards, rejected),
   };
 }
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
-import { readManifest, type Manifest } from './manifest.js';
+import { manifestTotals, readManifest, type Manifest } from './manifest.js';
 import { mergeRunStats, type RunStats } from './stats.js';
 import { writeJsonAtomic } from '../datasets/atomicFile.js';
 
@@ -36,12 +36,7 @@ export async function mergeManifests(dir: string): Promise<Manifest> {
     inputs_hash: manifests.map((m) => m.inputs_hash).join(','),
     shards,
     rejected,
-    totals: {
-      rows: shards.reduce((n, s) => n + s.rows, 0),
-      bytes: shards.reduce((n, s) => n + s.bytes, 0),
-      shards: shards.length,
-      rejected_rows: rejected.reduce((n, s) => n + s.rows, 0),
-    },
+    totals: manifestTotals(shards, rejected),
   };
   const stats: RunStats[] = [];
   for (const m of manifests) {
