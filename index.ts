@@ -2,6 +2,13 @@
 export type { Document, Rejected } from './pipelines/document.js';
 export type { Step, StepOutput, CoordinatorStep, StepDefinition, StepSpec } from './pipelines/step.js';
 export { UserError } from './pipelines/errors.js';
+export * from './pipelines/index.js';
+export * from './pipelines/report/index.js';
+export { readDocuments, readFile as readInputFile, type ReadOptions } from './datasets/readers.js';
+export { expandInputs, type InputFile, type InputFormat } from './datasets/inputs.js';
+export { writeDocumentShard, type ShardInfo, type ShardWriteOptions } from './datasets/parquetShardWriter.js';
+export { readParquetDocuments } from './datasets/parquetReader.js';
+export { readWarc } from './datasets/warcReader.js';
 export { stepRegistry, getStepDefinition } from './filters/registry.js';
 export { normaliseText } from './filters/normalise.js';
 export * from './tokenizer/index.js';
