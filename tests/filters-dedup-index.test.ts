@@ -4,7 +4,7 @@ import { FingerprintTable } from '../filters/minhash/fingerprintTable.js';
 import { PartitionedKeyTable } from '../filters/minhash/partitionedKeyTable.js';
 import { IdStore } from '../filters/minhash/idStore.js';
 import { seededWords } from '../filters/minhash/hash.js';
-import { segmentWordLike } from '../filters/minhash/segmenter.js';
+import { segmentWordLike } from '../filters/text/segmenter.js';
 
 for (const [name, make] of [
   ['FingerprintTable', () => new FingerprintTable(16)],

@@ -9,7 +9,7 @@
  * is per character, so Greek word-final sigma folds like any sigma (harmless for hashing).
  */
 import { fmix32 } from './hash.js';
-import { segmentWordLike } from './segmenter.js';
+import { segmentWordLike } from '../text/segmenter.js';
 
 const UNKNOWN = 0;
 const DELETE = 1; // punctuation, symbols, controls, format chars, combining marks

@@ -8,6 +8,8 @@
  * than one giant "word" that would fail every word-count and word-length rule.
  */
 
+import { segmentChunked } from './segmenter.js';
+
 const UNSPACED_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 // A word: letters/marks/digits, with inner apostrophes, hyphens or number separators ("don't",
 // "well-known", "3.14", "1,000"); "..." stays one token as in NLTK; any other non-space char is
@@ -19,8 +21,6 @@ const NOT_SYMBOL = /[^\p{P}\p{S}]/u;
 const DENSE_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}\p{sc=Yi}]/u;
 const LETTER = /\p{L}/u;
 
-let segmenter: Intl.Segmenter | undefined;
-
 /** True when the text contains characters of a script that is written without spaces. */
 export function hasUnspacedScript(text: string): boolean {
   return UNSPACED_CHAR.test(text);
@@ -29,9 +29,8 @@ export function hasUnspacedScript(text: string): boolean {
 /** Splits text into word and punctuation tokens (see module comment). */
 export function tokenize(text: string): string[] {
   if (!UNSPACED_CHAR.test(text)) return text.match(TOKEN) ?? [];
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
   const out: string[] = [];
-  for (const s of segmenter.segment(text)) {
+  for (const s of segmentChunked(text)) {
     if (s.isWordLike) out.push(s.segment);
     else if (s.segment.trim() !== '') {
       // Non-word segments may hold several punctuation marks ("」。"); split them like the regex path.

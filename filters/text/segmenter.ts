@@ -22,10 +22,9 @@ function isBreak(c: number): boolean {
   );
 }
 
-/** The word-like segments of `text`, in order. */
-export function segmentWordLike(text: string): string[] {
+/** Intl.Segmenter word segments of `text`, in order, computed piece by piece (see above). */
+export function* segmentChunked(text: string): Generator<Intl.SegmentData> {
   segmenter ??= new Intl.Segmenter('und', { granularity: 'word' });
-  const out: string[] = [];
   let start = 0;
   while (start < text.length) {
     let end = Math.min(text.length, start + PIECE);
@@ -36,8 +35,14 @@ export function segmentWordLike(text: string): string[] {
       if (cut < text.length && text.charCodeAt(cut) >= 0xdc00 && text.charCodeAt(cut) <= 0xdfff) cut++;
       end = cut;
     }
-    for (const seg of segmenter.segment(text.slice(start, end))) if (seg.isWordLike) out.push(seg.segment);
+    yield* segmenter.segment(text.slice(start, end));
     start = end;
   }
+}
+
+/** The word-like segments of `text`, in order. */
+export function segmentWordLike(text: string): string[] {
+  const out: string[] = [];
+  for (const seg of segmentChunked(text)) if (seg.isWordLike) out.push(seg.segment);
   return out;
 }
