@@ -177,7 +177,7 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     await consume(next.ids, await next.result);
   };
   try {
-    const batchChars = opts.batchChars ?? 1_000_000;
+    const batchChars = opts.batchChars ?? 256_000;
     let ids: string[] = [];
     let texts: string[] = [];
     let chars = 0;
