@@ -135,3 +135,16 @@ test('import: add_prefix_space and ignore_merges behave as in the Rust loader', 
     }
   }
 });
+
+test('import: an NFC normalizer (Qwen-style) is applied as the Rust loader applies it', async () => {
+  const report = await trainFromTexts(DECLS.slice(0, 10).map((d) => d.text), { pattern: PRETOKENIZERS.cl100k, vocabSize: 600 });
+  const json = { ...toHfJson(report.trained, PRETOKENIZERS.cl100k), normalizer: { type: 'NFC' } };
+  const ours = tokenizerFromHfJson(JSON.parse(JSON.stringify(json)));
+  const rust = RustTokenizer.fromString(JSON.stringify(json));
+  for (const s of ['e\u0301te\u0301', 'Å Ä\u0308 ﬁ', 'plain']) {
+    const r = await rust.encode(s, null, { addSpecialTokens: false });
+    assert.deepEqual(ours.encode(s), r.getIds(), JSON.stringify(s));
+  }
+  assert.deepEqual(ours.encode('e\u0301'), ours.encode('\u00e9'));
+  assert.throws(() => tokenizerFromHfJson({ ...json, normalizer: { type: 'Lowercase' } }), /unsupported normalizer/);
+});

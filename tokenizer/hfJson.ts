@@ -147,9 +147,7 @@ export function tokenizerFromHfJson(json: unknown): Tokenizer {
   if (model.byte_fallback === true || model.continuing_subword_prefix || model.end_of_word_suffix) {
     throw new TokenizerJsonError('only byte-level BPE is supported (no byte_fallback, prefixes or suffixes)');
   }
-  if (json.normalizer !== null && json.normalizer !== undefined) {
-    throw new TokenizerJsonError('tokenizer.json with a normalizer is not supported');
-  }
+  const normalize = readNormalizer(json.normalizer);
   const { pattern, addPrefixSpace } = readPreTokenizer(json.pre_tokenizer);
   if (!isObject(model.vocab) || !Array.isArray(model.merges)) throw new TokenizerJsonError('model.vocab / model.merges missing');
 
@@ -183,7 +181,21 @@ export function tokenizerFromHfJson(json: unknown): Tokenizer {
     pattern,
     specialTokens: addedIds,
     addPrefixSpace,
+    ...(normalize ? { normalize } : {}),
   });
+}
+
+const UNICODE_FORMS = new Set(['NFC', 'NFKC', 'NFD', 'NFKD']);
+
+/** null, a Unicode normalizer, or a Sequence holding one; anything else is refused. */
+function readNormalizer(n: unknown): 'NFC' | 'NFKC' | 'NFD' | 'NFKD' | undefined {
+  if (n === null || n === undefined) return undefined;
+  if (isObject(n) && typeof n.type === 'string' && UNICODE_FORMS.has(n.type)) return n.type as 'NFC';
+  if (isObject(n) && n.type === 'Sequence' && Array.isArray(n.normalizers)) {
+    if (n.normalizers.length === 0) return undefined;
+    if (n.normalizers.length === 1) return readNormalizer(n.normalizers[0]);
+  }
+  throw new TokenizerJsonError(`unsupported normalizer ${JSON.stringify(n).slice(0, 120)} (only NFC/NFKC/NFD/NFKD)`);
 }
 
 function splitMerge(m: string): [string, string] {

@@ -15,6 +15,8 @@ export interface TokenizerParts {
   cacheSize?: number;
   /** Prepend a space to text that does not start with one (HF ByteLevel add_prefix_space). */
   addPrefixSpace?: boolean;
+  /** Unicode normalization applied before pre-tokenizing (HF NFC/NFKC/NFD/NFKD normalizers). */
+  normalize?: 'NFC' | 'NFKC' | 'NFD' | 'NFKD';
 }
 
 const textEncoder = new TextEncoder();
@@ -38,6 +40,7 @@ export class Tokenizer {
   private older = new Map<string, number | number[]>();
   private readonly cacheSize: number;
   private readonly addPrefixSpace: boolean;
+  private readonly normalizeForm?: 'NFC' | 'NFKC' | 'NFD' | 'NFKD';
   private scratch = new Uint8Array(1024);
   private readonly specialRegexes = new Map<string, RegExp>();
 
@@ -49,6 +52,7 @@ export class Tokenizer {
     this.regex = compilePattern(parts.pattern);
     this.cacheSize = parts.cacheSize ?? 100_000;
     this.addPrefixSpace = parts.addPrefixSpace ?? false;
+    this.normalizeForm = parts.normalize;
   }
 
   /** Number of ids: model tokens and special tokens. */
@@ -91,6 +95,7 @@ export class Tokenizer {
 
   /** Appends the ids of `text` to `out`. The hot loop: regex split, then cache or BPE per word. */
   encodeOrdinaryInto(text: string, out: number[]): void {
+    if (this.normalizeForm) text = text.normalize(this.normalizeForm);
     if (this.addPrefixSpace && text.length > 0 && text[0] !== ' ') text = ' ' + text;
     const words = text.match(this.regex);
     if (words === null) return;
