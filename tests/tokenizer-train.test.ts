@@ -10,7 +10,7 @@ import { Tokenizer as JsHfTokenizer } from '@huggingface/tokenizers';
 import { trainBpe } from '../tokenizer/trainer.js';
 import { trainFromTexts } from '../tokenizer/trainPipeline.js';
 import { toHfJson, tokenizerFromHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
-import { PRETOKENIZERS, pretokenize } from '../tokenizer/pretokenize.js';
+import { PRETOKENIZERS, pretokenize, patternFromSource, translateRustRegex } from '../tokenizer/pretokenize.js';
 import { bytesToByteLevel } from '../tokenizer/byteLevel.js';
 import { udhrDeclarations, EDGE_CASES } from './tokenizer-corpus.js';
 
@@ -147,4 +147,20 @@ test('import: an NFC normalizer (Qwen-style) is applied as the Rust loader appli
   }
   assert.deepEqual(ours.encode('e\u0301'), ours.encode('\u00e9'));
   assert.throws(() => tokenizerFromHfJson({ ...json, normalizer: { type: 'Lowercase' } }), /unsupported normalizer/);
+});
+
+test('import: other split regexes (Qwen2-style, single digits) are translated and match the Rust loader', async () => {
+  const qwen = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+  for (const p of Object.values(PRETOKENIZERS)) assert.equal(translateRustRegex(p.source), p.js);
+  const pattern = patternFromSource(qwen);
+  assert.equal(pattern.name, 'custom');
+  const report = await trainFromTexts(DECLS.slice(0, 10).map((d) => d.text), { pattern, vocabSize: 600 });
+  const json = toHfJson(report.trained, pattern);
+  const ours = tokenizerFromHfJson(JSON.parse(JSON.stringify(json)));
+  const rust = RustTokenizer.fromString(JSON.stringify(json));
+  for (const s of [...EDGE_CASES.filter((e) => e.length < 400), ...DECLS.slice(0, 20).map((d) => d.text.split('\n')[3] ?? '')]) {
+    const r = await rust.encode(s, null, { addSpecialTokens: false });
+    assert.deepEqual(ours.encode(s), r.getIds(), JSON.stringify(s.slice(0, 60)));
+  }
+  assert.throws(() => patternFromSource('(?i:abc)'), /not supported/);
 });

@@ -34,7 +34,7 @@ export const PRETOKENIZERS: Readonly<Record<PretokenizerName, PretokenizerPatter
     source:
       "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
     js:
-      `${CONTRACTIONS_I}|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^${WS}\\p{L}\\p{N}]+[\\r\\n]*` +
+      `(?:${CONTRACTIONS_I})|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^${WS}\\p{L}\\p{N}]+[\\r\\n]*` +
       `|${S}*[\\r\\n]+|${S}+(?!${NOT_S})|${S}+`,
   },
   o200k: {
@@ -80,8 +80,41 @@ export function patternFromSource(source: string): PretokenizerPattern {
     "(?i:'s|'t|'re|'ve|'m|'ll|'d)",
   );
   for (const p of Object.values(PRETOKENIZERS)) if (p.source === unfolded) return p;
-  new RegExp(source, 'gu'); // throws SyntaxError for patterns JavaScript cannot run
-  return { name: 'custom', source, js: source };
+  const js = translateRustRegex(unfolded);
+  new RegExp(js, 'gu'); // throws SyntaxError for patterns JavaScript cannot run
+  return { name: 'custom', source, js };
+}
+
+/**
+ * Rust/Oniguruma -> JavaScript for the constructs split regexes use: `\s`/`\S` as Unicode White_Space (also
+ * inside classes), and the case-insensitive contraction group. Other inline flags are refused.
+ */
+export function translateRustRegex(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const n = source[i + 1] ?? '';
+      i++;
+      if (n === 's') out += inClass ? WS : S;
+      else if (n === 'S') {
+        if (inClass) throw new SyntaxError('\\S inside a character class is not supported');
+        out += NOT_S;
+      } else out += c + n;
+      continue;
+    }
+    if (!inClass && source.startsWith("(?i:'s|'t|'re|'ve|'m|'ll|'d)", i)) {
+      out += `(?:${CONTRACTIONS_I})`;
+      i += "(?i:'s|'t|'re|'ve|'m|'ll|'d)".length - 1;
+      continue;
+    }
+    if (!inClass && source.startsWith('(?i', i)) throw new SyntaxError('inline case-insensitive groups are not supported');
+    if (c === '[' && !inClass) inClass = true;
+    else if (c === ']' && inClass) inClass = false;
+    out += c;
+  }
+  return out;
 }
 
 /** Compiles a pattern to a fresh global RegExp (each has its own lastIndex state). */
