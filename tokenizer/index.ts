@@ -6,6 +6,7 @@ export {
   pretokenize,
   pretokenizerByName,
   patternFromSource,
+  translateRustRegex,
   type PretokenizerName,
   type PretokenizerPattern,
 } from './pretokenize.js';
