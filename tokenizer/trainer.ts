@@ -100,18 +100,24 @@ export function trainBpe(wordCounts: Iterable<readonly [string, number]>, option
     tokenBytes.push(undefined);
   }
 
-  // Words as byte arrays, with counts; note which bytes occur.
-  const words: Uint8Array[] = [];
+  // All words' bytes in one buffer (no object per word: memory follows the text of the distinct words).
+  let allBytes = new Uint8Array(1 << 20);
+  let used = 0;
+  const startList: number[] = [];
   const counts: number[] = [];
   const seen = new Uint8Array(256);
   for (const [word, count] of wordCounts) {
-    if (count <= 0) continue;
-    const bytes = encoder.encode(word);
-    if (bytes.length === 0) continue;
-    for (const b of bytes) seen[b] = 1;
-    words.push(bytes);
+    if (count <= 0 || word.length === 0) continue;
+    if (allBytes.length - used < word.length * 3) {
+      const bigger = new Uint8Array(Math.max(allBytes.length * 2, used + word.length * 3));
+      bigger.set(allBytes.subarray(0, used));
+      allBytes = bigger;
+    }
+    startList.push(used);
+    used += encoder.encodeInto(word, allBytes.subarray(used)).written;
     counts.push(count);
   }
+  for (let i = 0; i < used; i++) seen[allBytes[i]!] = 1;
 
   // The alphabet, sorted by the byte-level character's code point (HF sorts its alphabet by char).
   const alphabet = [...Array(256).keys()]
@@ -125,14 +131,18 @@ export function trainBpe(wordCounts: Iterable<readonly [string, number]>, option
     tokenBytes.push(bytes);
   }
 
-  // Symbols of every word; lens[i] is the live length of syms[i].
-  const syms: Int32Array[] = words.map((w) => Int32Array.from(w, (b) => byteId[b]!));
-  const lens = Int32Array.from(syms, (s) => s.length);
+  // Symbols of every word in one flat array: word i lives at starts[i], with lens[i] live symbols.
+  const flat = new Int32Array(used);
+  for (let i = 0; i < used; i++) flat[i] = byteId[allBytes[i]!]!;
+  const starts = Int32Array.from(startList);
+  const lens = new Int32Array(starts.length);
+  for (let i = 0; i < starts.length; i++) lens[i] = (i + 1 < starts.length ? starts[i + 1]! : used) - starts[i]!;
+  allBytes = new Uint8Array(0);
 
   const pairCounts = new PairCounts(1 << 16);
   const initialPos = new Map<number, number[]>();
-  for (let i = 0; i < syms.length; i++) {
-    const s = syms[i]!;
+  for (let i = 0; i < starts.length; i++) {
+    const s = flat.subarray(starts[i]!, starts[i]! + lens[i]!);
     const c = counts[i]!;
     for (let j = 0; j + 1 < s.length; j++) {
       const k = key(s[j]!, s[j + 1]!);
@@ -180,7 +190,7 @@ export function trainBpe(wordCounts: Iterable<readonly [string, number]>, option
     rawMerges.push([a, b, newId]);
 
     for (const iw of top.pos) {
-      mergeWord(syms[iw]!, lens, iw, a, b, newId, counts[iw]!, pairCounts, whereToUpdate);
+      mergeWord(flat, starts[iw]!, lens, iw, a, b, newId, counts[iw]!, pairCounts, whereToUpdate);
     }
     for (const [k, pos] of whereToUpdate) {
       const c = countOf(pairCounts, k);
@@ -198,7 +208,8 @@ export function trainBpe(wordCounts: Iterable<readonly [string, number]>, option
  * -1 for the pairs destroyed on each side, +1 for the pairs created (and the word joins their update list).
  */
 function mergeWord(
-  s: Int32Array,
+  flat: Int32Array,
+  start: number,
   lens: Int32Array,
   iw: number,
   a: number,
@@ -208,26 +219,27 @@ function mergeWord(
   pairCounts: PairCounts,
   whereToUpdate: Map<number, number[]>,
 ): void {
-  let n = lens[iw]!;
-  for (let i = 0; i < n; i++) {
-    if (s[i] !== a || i + 1 >= n || s[i + 1] !== b) continue;
-    if (i > 0) {
-      const prev = s[i - 1]!;
+  // Absolute indices into the flat symbol array: this word is flat[start .. end).
+  let end = start + lens[iw]!;
+  for (let i = start; i < end; i++) {
+    if (flat[i] !== a || i + 1 >= end || flat[i + 1] !== b) continue;
+    if (i > start) {
+      const prev = flat[i - 1]!;
       pairCounts.add(prev, a, -count);
       pairCounts.add(prev, newId, count);
       noteWord(whereToUpdate, key(prev, newId), iw);
     }
-    s[i] = newId;
-    s.copyWithin(i + 1, i + 2, n);
-    n--;
-    if (i < n - 1) {
-      const next = s[i + 1]!;
+    flat[i] = newId;
+    flat.copyWithin(i + 1, i + 2, end);
+    end--;
+    if (i < end - 1) {
+      const next = flat[i + 1]!;
       pairCounts.add(b, next, -count);
       pairCounts.add(newId, next, count);
       noteWord(whereToUpdate, key(newId, next), iw);
     }
   }
-  lens[iw] = n;
+  lens[iw] = end - start;
 }
 
 /** Records that word iw gained pair k (once per word: a word's pairs are noted consecutively). */
