@@ -16,6 +16,8 @@ const { values } = parseArgs({
   options: { quick: { type: 'boolean' }, backend: { type: 'string' }, steps: { type: 'string' }, embedding: { type: 'string' } },
 });
 const quick = values.quick === true;
+// Set when this script was bundled with esbuild to run on a machine without node_modules (see docs/benchmarks.md).
+const bundled = process.env.CF_BENCH_BUNDLED === '1';
 const model = { vocab: 2048, context: 128, layers: 2, heads: 2, dim: 128, batch: 16 };
 const steps = Number(values.steps ?? (quick ? 6 : 24));
 const warmup = 2;
@@ -60,8 +62,9 @@ for (const backend of requested) {
   // The cpu backend is ~20x slower than wasm: time its second step at batch 4 and report no loss for it.
   const slow = backend === 'cpu';
   const embeddings = (values.embedding ? [values.embedding] : backend === 'wasm' && !quick ? ['gather', 'onehot'] : ['gather']) as Array<'gather' | 'onehot'>;
-  // wasm runs one thread per backend in Node; the trainer's gradient threads (one backend each) are timed too.
-  const threadCounts = backend === 'wasm' && os.availableParallelism() > 1 ? [1, Math.min(4, os.availableParallelism())] : [1];
+  // wasm runs one thread per backend in Node; the trainer's gradient threads (one backend each) are timed too,
+  // except in an esbuild bundle (docs/benchmarks.md), where the worker threads cannot load tsx.
+  const threadCounts = backend === 'wasm' && !bundled && os.availableParallelism() > 1 ? [1, Math.min(4, os.availableParallelism())] : [1];
   const variants = embeddings.flatMap((embedding) => threadCounts.map((threads) => ({ embedding, threads }))).filter((v) => v.embedding === 'gather' || v.threads === 1);
   for (const { embedding, threads } of variants) {
     const metrics: MetricsRecord[] = [];

@@ -99,7 +99,12 @@ export async function probeBackend(name: BackendName): Promise<BackendStatus> {
         return { name, ok: false, detail: '@tensorflow/tfjs-backend-webgpu is not installed', float16 };
       try {
         const adapter = await webgpuAdapterName();
-        if (!adapter) return { name, ok: false, detail: 'no WebGPU adapter (needs libvulkan1 and a Vulkan ICD from the GPU driver)', float16 };
+        if (!adapter) {
+          // Seen on a headless NVIDIA container: the driver's GLX-based ICD yields no instance, its EGL one works.
+          const detail = 'no WebGPU adapter (needs libvulkan1 and a Vulkan ICD from the GPU driver; headless NVIDIA: ' +
+            'set VK_ICD_FILENAMES to a JSON whose ICD library_path is libEGL_nvidia.so.0, see docs/benchmarks.md)';
+          return { name, ok: false, detail, float16 };
+        }
         return { name, ok: true, detail: adapter, float16 };
       } catch (e) {
         return { name, ok: false, detail: `Dawn failed to start: ${(e as Error).message.split('\n')[0]}`, float16 };
@@ -143,12 +148,52 @@ export async function useBackend(name: BackendName): Promise<BackendStatus> {
     await import(name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu' as string);
   } else if (name === 'webgpu') {
     await import('@tensorflow/tfjs-backend-webgpu' as string);
+    chunkWebgpuAddN();
   }
   if (name === 'wasm' || name === 'cpu') registerSegmentSumKernels();
   const ok = await tf.setBackend(backendRegistryName(name));
   if (!ok) throw new UserError(`backend '${name}' failed to initialise`);
   await tf.ready();
   return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
+}
+
+interface WebgpuLimits {
+  device: { limits: { maxStorageBuffersPerShaderStage: number } };
+  disposeData(dataId: object): void;
+}
+
+/**
+ * tfjs-backend-webgpu 4.22 binds every AddN input as its own storage buffer, and the device it creates keeps
+ * WebGPU's default of 8 per shader stage, so AddN over more tensors (the trainer's global gradient norm sums
+ * one per parameter, 28 for 2 layers) fails pipeline validation and reads back garbage. Sum in chunks instead.
+ */
+function chunkWebgpuAddN(): void {
+  const original = tf.getKernel('AddN', 'webgpu');
+  if (!original || (original as { chunked?: boolean }).chunked) return;
+  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const b = backend as unknown as WebgpuLimits;
+    const perCall = Math.max(2, b.device.limits.maxStorageBuffersPerShaderStage - 1);
+    let terms = inputs as unknown as tf.TensorInfo[];
+    const partials: tf.TensorInfo[] = [];
+    while (terms.length > perCall) {
+      const next: tf.TensorInfo[] = [];
+      for (let i = 0; i < terms.length; i += perCall) {
+        const chunk = terms.slice(i, i + perCall);
+        if (chunk.length === 1) next.push(chunk[0]!);
+        else {
+          const sum = original.kernelFunc({ inputs: chunk as unknown as tf.NamedTensorInfoMap, backend, attrs }) as tf.TensorInfo;
+          partials.push(sum);
+          next.push(sum);
+        }
+      }
+      terms = next;
+    }
+    const out = original.kernelFunc({ inputs: terms as unknown as tf.NamedTensorInfoMap, backend, attrs }) as tf.TensorInfo;
+    for (const t of partials) b.disposeData(t.dataId);
+    return out;
+  };
+  tf.unregisterKernel('AddN', 'webgpu');
+  tf.registerKernel({ kernelName: 'AddN', backendName: 'webgpu', kernelFunc, chunked: true } as tf.KernelConfig);
 }
 
 function backendRegistryName(name: BackendName): string {
