@@ -1,7 +1,7 @@
 // bench/curate-io: the spine's overhead. Synthetic ~2 KB documents go JSONL -> reader -> normalise ->
 // Parquet shards through `curate` with 1 and 2 workers, against the reference: the same rows written
 // straight to Parquet shards with parquet-wasm alone (rows already in memory). Each run is a separate
-// child process so its peak RSS is its own. Usage: node --import tsx bench/curate-io.ts [--quick]
+// child process so its peak RSS is its own. The bias report (on by default in curate) is measured as its own row. Usage: node --import tsx bench/curate-io.ts [--quick]
 import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -28,7 +28,7 @@ function docText(i: number): string {
   return out.join(' ');
 }
 
-async function child(mode: string, n: number, workers: number, dir: string, shardDocs: number): Promise<void> {
+async function child(mode: string, n: number, workers: number, dir: string, shardDocs: number, bias: boolean): Promise<void> {
   const t0 = performance.now();
   let bytes = 0;
   if (mode === 'raw') {
@@ -44,7 +44,7 @@ async function child(mode: string, n: number, workers: number, dir: string, shar
     }
   } else {
     const { curate } = await import('../pipelines/curate.js');
-    const r = await curate({ inputs: [join(dir, `in-${n}.jsonl`)], out: join(dir, `out-${workers}-${n}-${shardDocs}`), steps: [{ step: 'normalise' }], workers, shardDocs });
+    const r = await curate({ inputs: [join(dir, `in-${n}.jsonl`)], out: join(dir, `out-${workers}-${n}-${shardDocs}-${bias}`), steps: [{ step: 'normalise' }], workers, shardDocs, bias: bias ? {} : false });
     bytes = r.stats.input.bytes;
   }
   const ms = performance.now() - t0;
@@ -60,15 +60,15 @@ async function makeInput(path: string, n: number): Promise<void> {
   await once(ws, 'finish');
 }
 
-function measure(mode: string, n: number, workers: number, dir: string, shardDocs = SHARD_DOCS): { ms: number; bytes: number; rssMB: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', mode, String(n), String(workers), dir, String(shardDocs)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+function measure(mode: string, n: number, workers: number, dir: string, shardDocs = SHARD_DOCS, bias = false): { ms: number; bytes: number; rssMB: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', mode, String(n), String(workers), dir, String(shardDocs), String(bias)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${mode} run failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') return child(args[1]!, Number(args[2]), Number(args[3]), args[4]!, Number(args[5]));
+  if (args[0] === '--child') return child(args[1]!, Number(args[2]), Number(args[3]), args[4]!, Number(args[5]), args[6] === 'true');
   const quick = args.includes('--quick');
   const n = quick ? 20_000 : 200_000;
   const dir = await mkdtemp(join(tmpdir(), 'cf-bench-io-'));
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     };
     row('raw parquet-wasm writer (reference)', raw, n);
     for (const w of [1, 2]) row(`curate normalise, ${w} worker${w > 1 ? 's' : ''}`, measure('ours', n, w, dir), n);
+    row('curate normalise + bias report, 2 workers', measure('ours', n, 2, dir, SHARD_DOCS, true), n);
     // Memory is bounded by shard size and batches in flight, not input size: 1x vs 10x input, small shards.
     const memShard = n / 40;
     row(`memory: 2 workers, ${memShard}-doc shards, 1/10 input`, measure('ours', n / 10, 2, dir, memShard), n / 10);

@@ -5,7 +5,8 @@ import { buildWorkerSteps } from './recipe.js';
 import { processBatch, type BatchResult } from './batchProcessor.js';
 import { BiasReport, type BiasReportOptions } from '../filters/biasReport.js';
 import { writeDocumentShard, type ShardWriteOptions } from '../datasets/parquetShardWriter.js';
-import type { WorkerTask } from './batchWorker.js';
+import type { BatchTask } from './batchWorker.js';
+import type { WriteTask } from './shardWriterWorker.js';
 
 type WriteResult = Awaited<ReturnType<typeof writeDocumentShard>>;
 
@@ -15,23 +16,21 @@ type WriteResult = Awaited<ReturnType<typeof writeDocumentShard>>;
  */
 export class BatchRunner {
   private readonly pool?: Piscina;
+  /** Shard encoding gets its own thread, so batches keep flowing while a shard is compressed. */
+  private readonly writer?: Piscina;
   private inlineSteps?: { key: string; steps: ReturnType<typeof buildWorkerSteps> };
   private inlineBias?: BiasReport;
 
   constructor(readonly threads: number) {
     if (threads > 0) {
-      this.pool = new Piscina({
-        filename: new URL('./batchWorker.ts', import.meta.url).href,
-        minThreads: threads,
-        maxThreads: threads,
-        idleTimeout: 60_000,
-        execArgv: ['--import', import.meta.resolve('tsx')],
-      });
+      const options = { idleTimeout: 60_000, execArgv: ['--import', import.meta.resolve('tsx')] };
+      this.pool = new Piscina({ ...options, filename: new URL('./batchWorker.ts', import.meta.url).href, minThreads: threads, maxThreads: threads });
+      this.writer = new Piscina({ ...options, filename: new URL('./shardWriterWorker.ts', import.meta.url).href, minThreads: 1, maxThreads: 1 });
     }
   }
 
   process(recipe: StepSpec[], docs: Document[], keepRejected: boolean, bias: BiasReportOptions | null): Promise<BatchResult> {
-    if (this.pool) return this.pool.run({ kind: 'batch', recipe, docs, keepRejected, bias } satisfies WorkerTask) as Promise<BatchResult>;
+    if (this.pool) return this.pool.run({ recipe, docs, keepRejected, bias } satisfies BatchTask) as Promise<BatchResult>;
     const key = JSON.stringify(recipe);
     if (this.inlineSteps?.key !== key) this.inlineSteps = { key, steps: buildWorkerSteps(recipe) };
     if (bias && !this.inlineBias) this.inlineBias = new BiasReport(bias);
@@ -43,11 +42,11 @@ export class BatchRunner {
   }
 
   write(path: string, docs: Document[], options: ShardWriteOptions): Promise<WriteResult> {
-    if (this.pool) return this.pool.run({ kind: 'write', path, docs, options } satisfies WorkerTask) as Promise<WriteResult>;
+    if (this.writer) return this.writer.run({ path, docs, options } satisfies WriteTask) as Promise<WriteResult>;
     return writeDocumentShard(path, docs, options);
   }
 
   async close(): Promise<void> {
-    await this.pool?.destroy();
+    await Promise.all([this.pool?.destroy(), this.writer?.destroy()]);
   }
 }

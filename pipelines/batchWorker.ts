@@ -1,15 +1,17 @@
-// Piscina worker: rebuilds steps from the recipe (tasks carry data, not closures) and runs
-// either a batch through the worker steps or a shard write.
+// Piscina worker: rebuilds steps from the recipe (tasks carry data, not closures) and runs a batch
+// through the worker steps.
 import type { Document } from './document.js';
 import type { StepSpec, Step } from './step.js';
 import { buildWorkerSteps } from './recipe.js';
 import { processBatch, type BatchResult } from './batchProcessor.js';
 import { BiasReport, type BiasReportOptions } from '../filters/biasReport.js';
-import { writeDocumentShard, type ShardWriteOptions } from '../datasets/parquetShardWriter.js';
 
-export type WorkerTask =
-  | { kind: 'batch'; recipe: StepSpec[]; docs: Document[]; keepRejected: boolean; bias: BiasReportOptions | null }
-  | { kind: 'write'; path: string; docs: Document[]; options: ShardWriteOptions };
+export interface BatchTask {
+  recipe: StepSpec[];
+  docs: Document[];
+  keepRejected: boolean;
+  bias: BiasReportOptions | null;
+}
 
 let cachedKey = '';
 let cachedSteps: Step[] = [];
@@ -31,7 +33,6 @@ function stepsFor(recipe: StepSpec[]): Step[] {
   return cachedSteps;
 }
 
-export default async function run(task: WorkerTask): Promise<BatchResult | Awaited<ReturnType<typeof writeDocumentShard>>> {
-  if (task.kind === 'batch') return processBatch(stepsFor(task.recipe), task.docs, task.keepRejected, biasFor(task.bias));
-  return writeDocumentShard(task.path, task.docs, task.options);
+export default function run(task: BatchTask): BatchResult {
+  return processBatch(stepsFor(task.recipe), task.docs, task.keepRejected, biasFor(task.bias));
 }

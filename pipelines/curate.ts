@@ -202,9 +202,10 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
 
   const handle = async (batch: InputBatch, result: Awaited<ReturnType<BatchRunner['process']>>) => {
     const rejectedLimit = keepRejected ? shardDocs : Infinity;
+    const keptBytes = textBytes(result.kept);
     const over =
       pending.length + result.kept.length > shardDocs ||
-      pendingBytes + textBytes(result.kept) > shardBytes ||
+      pendingBytes + keptBytes > shardBytes ||
       pendingRejected.length + result.rejected.length > rejectedLimit ||
       handled - lastFlushCursor >= 4 * shardDocs;
     if ((pending.length > 0 || pendingRejected.length > 0 || handled > lastFlushCursor) && over) await flush();
@@ -235,7 +236,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     handled += batch.docs.length;
     profileDocs(stats.profile, decided.kept);
     for (const d of decided.kept) pending.push(d);
-    pendingBytes += textBytes(decided.kept);
+    pendingBytes += decided.kept.length === result.kept.length ? keptBytes : textBytes(decided.kept);
     if (keepRejected) pendingRejected.push(...result.rejected, ...decided.rejected);
     progress();
   };
