@@ -51,41 +51,91 @@ function toArrow(docs: Document[], reasons?: string[]): arrow.Table {
 }
 
 /**
- * Writes documents to `path` as Parquet (zstd, row groups of `rowGroupRows`), streaming one row group
- * at a time through parquet-wasm so memory stays near one group's size, fsyncs, and returns size and
- * sha256. The caller owns the path's name: write to a temp name and rename to commit.
+ * A shard written while its documents arrive: each append() becomes one or more row groups, encoded
+ * and compressed by parquet-wasm as a stream, so memory holds about one row group whatever the shard
+ * size. close() fsyncs and returns size and sha256. The caller owns the path's name: write to a temp
+ * name and rename to commit.
  */
-export async function writeDocumentShard(path: string, docs: Document[], opts: ShardWriteOptions = {}): Promise<Omit<ShardInfo, 'file'>> {
-  const groupRows = opts.rowGroupRows ?? 10_000;
-  const props = new pw.WriterPropertiesBuilder()
-    .setCompression(CODECS[opts.compression ?? 'zstd'])
-    .setMaxRowGroupSize(groupRows)
-    .setCreatedBy('corpusforge')
-    .build();
-  let next = 0;
-  const batches = new ReadableStream<pw.RecordBatch>({
-    pull(controller) {
-      if (next >= docs.length) return controller.close();
-      const end = Math.min(docs.length, next + groupRows);
-      const slice = docs.slice(next, end);
-      const table = pw.Table.fromIPCStream(arrow.tableToIPC(toArrow(slice, opts.reasons?.slice(next, end)), 'stream'));
-      for (const rb of table.recordBatches()) controller.enqueue(rb);
-      next = end;
-    },
-  });
-  const out = (await pw.transformParquetStream(batches, props)) as ReadableStream<Uint8Array>;
-  const hash = createHash('sha256');
-  const fh = await open(path, 'w');
-  let bytes = 0;
-  try {
-    for await (const chunk of out) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      await fh.write(chunk);
-    }
-    await fh.sync();
-  } finally {
-    await fh.close();
+export class StreamingShardWriter {
+  private readonly queue: pw.RecordBatch[] = [];
+  private wake?: () => void;
+  private drainWaiters: (() => void)[] = [];
+  private closed = false;
+  private rows = 0;
+  private readonly done: Promise<Omit<ShardInfo, 'file'>>;
+  private readonly groupRows: number;
+
+  constructor(
+    readonly path: string,
+    opts: ShardWriteOptions = {},
+  ) {
+    this.groupRows = opts.rowGroupRows ?? 10_000;
+    const props = new pw.WriterPropertiesBuilder()
+      .setCompression(CODECS[opts.compression ?? 'zstd'])
+      .setMaxRowGroupSize(this.groupRows)
+      .setCreatedBy('corpusforge')
+      .build();
+    const batches = new ReadableStream<pw.RecordBatch>({
+      pull: async (controller) => {
+        while (this.queue.length === 0 && !this.closed) await new Promise<void>((r) => (this.wake = r));
+        const next = this.queue.shift();
+        if (this.queue.length === 0) for (const w of this.drainWaiters.splice(0)) w();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    }, { highWaterMark: 0 });
+    this.done = this.drain(batches, props);
+    this.done.catch(() => undefined); // surfaced by close()
   }
-  return { rows: docs.length, bytes, sha256: hash.digest('hex') };
+
+  private async drain(batches: ReadableStream<pw.RecordBatch>, props: pw.WriterProperties): Promise<Omit<ShardInfo, 'file'>> {
+    const out = (await pw.transformParquetStream(batches, props)) as ReadableStream<Uint8Array>;
+    const hash = createHash('sha256');
+    const fh = await open(this.path, 'w');
+    let bytes = 0;
+    try {
+      for await (const chunk of out) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        await fh.write(chunk);
+      }
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    return { rows: this.rows, bytes, sha256: hash.digest('hex') };
+  }
+
+  /** Adds documents (and, for exclusion shards, their drop reasons) as row groups. */
+  append(docs: Document[], reasons?: string[]): void {
+    for (let i = 0; i < docs.length; i += this.groupRows) {
+      const end = Math.min(docs.length, i + this.groupRows);
+      const table = pw.Table.fromIPCStream(arrow.tableToIPC(toArrow(docs.slice(i, end), reasons?.slice(i, end)), 'stream'));
+      for (const rb of table.recordBatches()) this.queue.push(rb);
+    }
+    this.rows += docs.length;
+    this.wake?.();
+  }
+
+  /** Waits until the encoder has taken everything appended so far (backpressure for the producer). */
+  async drained(): Promise<void> {
+    if (this.queue.length > 0) await new Promise<void>((r) => this.drainWaiters.push(r));
+  }
+
+  async close(): Promise<Omit<ShardInfo, 'file'>> {
+    this.closed = true;
+    this.wake?.();
+    return this.done;
+  }
+}
+
+/** Writes documents to `path` as one Parquet shard (zstd, row groups of `rowGroupRows`). */
+export async function writeDocumentShard(path: string, docs: Document[], opts: ShardWriteOptions = {}): Promise<Omit<ShardInfo, 'file'>> {
+  const w = new StreamingShardWriter(path, opts);
+  const groupRows = opts.rowGroupRows ?? 10_000;
+  for (let i = 0; i < docs.length; i += groupRows) {
+    w.append(docs.slice(i, i + groupRows), opts.reasons?.slice(i, i + groupRows));
+    await w.drained();
+  }
+  return w.close();
 }

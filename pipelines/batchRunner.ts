@@ -4,11 +4,17 @@ import type { StepSpec } from './step.js';
 import { buildWorkerSteps } from './recipe.js';
 import { processBatch, type BatchResult } from './batchProcessor.js';
 import { BiasReport, type BiasReportOptions } from '../filters/biasReport.js';
-import { writeDocumentShard, type ShardWriteOptions } from '../datasets/parquetShardWriter.js';
+import { StreamingShardWriter, type ShardInfo, type ShardWriteOptions } from '../datasets/parquetShardWriter.js';
 import type { BatchTask } from './batchWorker.js';
 import type { WriteTask } from './shardWriterWorker.js';
 
-type WriteResult = Awaited<ReturnType<typeof writeDocumentShard>>;
+type WriteResult = Omit<ShardInfo, 'file'>;
+
+/** A shard being written; appends resolve once the encoder has taken the rows (backpressure). */
+export interface ShardHandle {
+  append(docs: Document[], reasons?: string[]): Promise<void>;
+  close(): Promise<WriteResult>;
+}
 
 /**
  * Runs batches and shard writes on a piscina pool, or inline when threads is 0.
@@ -41,9 +47,30 @@ export class BatchRunner {
     }
   }
 
-  write(path: string, docs: Document[], options: ShardWriteOptions): Promise<WriteResult> {
-    if (this.writer) return this.writer.run({ path, docs, options } satisfies WriteTask) as Promise<WriteResult>;
-    return writeDocumentShard(path, docs, options);
+  openShard(path: string, options: ShardWriteOptions): ShardHandle {
+    const writer = this.writer;
+    if (writer) {
+      // piscina does not promise to start tasks in submission order, and row order matters:
+      // each operation on a shard is sent only after the previous one finished.
+      let last: Promise<unknown> = writer.run({ op: 'open', path, options } satisfies WriteTask);
+      const then = <T>(task: WriteTask) => {
+        const next = last.then(() => writer.run(task) as Promise<T>);
+        last = next.catch(() => undefined);
+        return next;
+      };
+      return {
+        append: (docs, reasons) => then<void>({ op: 'append', path, docs, reasons }),
+        close: () => then<WriteResult>({ op: 'close', path }),
+      };
+    }
+    const local = new StreamingShardWriter(path, options);
+    return {
+      append: async (docs, reasons) => {
+        local.append(docs, reasons);
+        await local.drained();
+      },
+      close: () => local.close(),
+    };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { rename, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Document, Rejected } from './document.js';
+import type { Document } from './document.js';
 import type { StepSpec } from './step.js';
 import { UserError } from './errors.js';
 import { validateRecipe, buildCoordinatorSteps, lateWorkerSteps } from './recipe.js';
@@ -16,8 +16,8 @@ import { encodeStateFrames, restoreStateFile } from './stateFile.js';
 import { BatchRunner } from './batchRunner.js';
 import { documentBatches, type InputBatch } from './documentBatches.js';
 import { expandInputs, type InputFile } from '../datasets/inputs.js';
-import { writeFileAtomic, writeJsonAtomic, tempPathFor } from '../datasets/atomicFile.js';
-import type { ShardInfo } from '../datasets/parquetShardWriter.js';
+import { writeFileAtomic, writeJsonAtomic } from '../datasets/atomicFile.js';
+import { ShardSink } from './shardSink.js';
 
 export interface CurateOptions {
   /** Input paths, folders or globs (sorted; this rank takes files i % worldSize == rank). */
@@ -131,11 +131,11 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   const t0 = performance.now();
   let handled = skip; // input docs decided (kept or dropped)
   let lastFlushCursor = skip;
-  let pending: Document[] = [];
-  let pendingBytes = 0;
-  let pendingRejected: Rejected[] = [];
-  let pendingFrames: { step: number; delta: Uint8Array }[] = [];
   let nextShard = entries.length;
+  const sinks = (n: number) => ({ docs: new ShardSink(runner, options.out, layout.docsShard(n), false), rejected: new ShardSink(runner, options.out, layout.rejectedShard(n), true) });
+  let pending = sinks(nextShard);
+  let pendingBytes = 0;
+  let pendingFrames: { step: number; delta: Uint8Array }[] = [];
   let commitChain: Promise<void> = Promise.resolve();
   let writesInFlight = 0;
   const totalBytes = options.source ? undefined : files.reduce((n, f) => n + f.bytes, 0);
@@ -145,14 +145,14 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
       docsRead: stats.input.docs,
       bytesRead: stats.input.bytes,
       totalBytes,
-      kept: committedOut.docs + pending.length,
-      dropped: stats.input.docs - committedOut.docs - pending.length,
+      kept: committedOut.docs + pending.docs.rows,
+      dropped: stats.input.docs - committedOut.docs - pending.docs.rows,
       elapsedMs: performance.now() - t0,
     });
 
   const flush = async (): Promise<void> => {
     const shard = nextShard++;
-    const docs = pending, rejected = pendingRejected, frames = pendingFrames;
+    const sink = pending, frames = pendingFrames;
     const snapshot: RunStats = structuredClone(stats);
     for (let i = 0; i < coordinator.length; i++) {
       const r = coordinator[i]!.report?.();
@@ -160,26 +160,16 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     }
     if (bias) snapshot.reports.bias = bias.report();
     const cursor = handled;
-    pending = [];
+    pending = sinks(nextShard);
     pendingBytes = 0;
-    pendingRejected = [];
     pendingFrames = [];
     lastFlushCursor = cursor;
-    const write = async (file: string, rows: Document[], reasons?: string[]): Promise<ShardInfo | null> => {
-      if (rows.length === 0) return null;
-      const path = join(options.out, file);
-      const info = await runner.write(tempPathFor(path), rows, { reasons });
-      return { file, ...info };
-    };
-    const written = Promise.all([
-      write(layout.docsShard(shard), docs),
-      write(layout.rejectedShard(shard), rejected.map((r) => r.doc), rejected.map((r) => r.reason)),
-    ]);
+    const written = Promise.all([sink.docs.finish(), sink.rejected.finish()]);
     written.catch(() => undefined); // surfaced through commitChain
     writesInFlight++;
     commitChain = commitChain.then(async () => {
       const [d, r] = await written;
-      for (const info of [d, r]) if (info) await rename(tempPathFor(join(options.out, info.file)), join(options.out, info.file));
+      for (const [info, s] of [[d, sink.docs], [r, sink.rejected]] as const) if (info) await rename(s.tempPath, join(options.out, info.file));
       let state: string | null = null;
       if (frames.length > 0) {
         state = layout.stateFile(shard);
@@ -204,11 +194,11 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     const rejectedLimit = keepRejected ? shardDocs : Infinity;
     const keptBytes = textBytes(result.kept);
     const over =
-      pending.length + result.kept.length > shardDocs ||
+      pending.docs.rows + result.kept.length > shardDocs ||
       pendingBytes + keptBytes > shardBytes ||
-      pendingRejected.length + result.rejected.length > rejectedLimit ||
+      pending.rejected.rows + result.rejected.length > rejectedLimit ||
       handled - lastFlushCursor >= 4 * shardDocs;
-    if ((pending.length > 0 || pendingRejected.length > 0 || handled > lastFlushCursor) && over) await flush();
+    if ((pending.docs.rows > 0 || pending.rejected.rows > 0 || handled > lastFlushCursor) && over) await flush();
     if (bias) for (const d of result.biasDropped ?? []) bias.observeHits(d.hits, false, d.reason);
     const decided = runSteps(coordinator, result.kept, keepRejected, bias ? (r) => bias.observeHits(hitsOf(r.doc), false, r.reason) : undefined);
     if (bias) for (const d of decided.kept) bias.observeHits(hitsOf(d), true);
@@ -235,9 +225,12 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     addRunStepStats(stats, decided.stats);
     handled += batch.docs.length;
     profileDocs(stats.profile, decided.kept);
-    for (const d of decided.kept) pending.push(d);
     pendingBytes += decided.kept.length === result.kept.length ? keptBytes : textBytes(decided.kept);
-    if (keepRejected) pendingRejected.push(...result.rejected, ...decided.rejected);
+    await pending.docs.add(decided.kept);
+    if (keepRejected) {
+      const rejected = [...result.rejected, ...decided.rejected];
+      await pending.rejected.add(rejected.map((r) => r.doc), rejected.map((r) => r.reason));
+    }
     progress();
   };
 
@@ -258,7 +251,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
       const head = queue.shift()!;
       await handle(head.batch, await head.result);
     }
-    if (pending.length > 0 || pendingRejected.length > 0 || handled > lastFlushCursor || entries.length === 0) await flush();
+    if (pending.docs.rows > 0 || pending.rejected.rows > 0 || handled > lastFlushCursor || entries.length === 0) await flush();
     await commitChain;
   } catch (e) {
     await commitChain.catch(() => undefined);
