@@ -50,6 +50,30 @@ function toArrow(docs: Document[], reasons?: string[]): arrow.Table {
   return new arrow.Table(columns);
 }
 
+/** zstd (or the given codec) with fixed row groups and our created_by: every Parquet file we write. */
+export function parquetWriterProperties(compression: ShardWriteOptions['compression'] = 'zstd', rowGroupRows = 10_000): pw.WriterProperties {
+  return new pw.WriterPropertiesBuilder().setCompression(CODECS[compression]).setMaxRowGroupSize(rowGroupRows).setCreatedBy('corpusforge').build();
+}
+
+/** Encodes a stream of record batches into a Parquet file at `path` (fsynced); returns its size and sha256. */
+export async function writeParquetStream(path: string, batches: ReadableStream<pw.RecordBatch>, props: pw.WriterProperties): Promise<{ bytes: number; sha256: string }> {
+  const out = (await pw.transformParquetStream(batches, props)) as ReadableStream<Uint8Array>;
+  const hash = createHash('sha256');
+  const fh = await open(path, 'w');
+  let bytes = 0;
+  try {
+    for await (const chunk of out) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      await fh.write(chunk);
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
 /**
  * A shard written while its documents arrive: each append() becomes one or more row groups, encoded
  * and compressed by parquet-wasm as a stream, so memory holds about one row group whatever the shard
@@ -70,11 +94,7 @@ export class StreamingShardWriter {
     opts: ShardWriteOptions = {},
   ) {
     this.groupRows = opts.rowGroupRows ?? 10_000;
-    const props = new pw.WriterPropertiesBuilder()
-      .setCompression(CODECS[opts.compression ?? 'zstd'])
-      .setMaxRowGroupSize(this.groupRows)
-      .setCreatedBy('corpusforge')
-      .build();
+    const props = parquetWriterProperties(opts.compression, this.groupRows);
     const batches = new ReadableStream<pw.RecordBatch>({
       pull: async (controller) => {
         while (this.queue.length === 0 && !this.closed) await new Promise<void>((r) => (this.wake = r));
@@ -89,21 +109,8 @@ export class StreamingShardWriter {
   }
 
   private async drain(batches: ReadableStream<pw.RecordBatch>, props: pw.WriterProperties): Promise<Omit<ShardInfo, 'file'>> {
-    const out = (await pw.transformParquetStream(batches, props)) as ReadableStream<Uint8Array>;
-    const hash = createHash('sha256');
-    const fh = await open(this.path, 'w');
-    let bytes = 0;
-    try {
-      for await (const chunk of out) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        await fh.write(chunk);
-      }
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    return { rows: this.rows, bytes, sha256: hash.digest('hex') };
+    const { bytes, sha256 } = await writeParquetStream(this.path, batches, props);
+    return { rows: this.rows, bytes, sha256 };
   }
 
   /** Adds documents (and, for exclusion shards, their drop reasons) as row groups. */

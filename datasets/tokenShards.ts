@@ -10,6 +10,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as arrow from 'apache-arrow';
+import { parquetWriterProperties, writeParquetStream } from './parquetShardWriter.js';
+import { writeFileAtomic, writeJsonAtomic } from './atomicFile.js';
 import * as pw from 'parquet-wasm/node';
 
 export type TokenDtype = 'uint16' | 'uint32';
@@ -50,15 +52,7 @@ export function dtypeForVocab(vocabSize: number): TokenDtype {
 export const bytesPerToken = (d: TokenDtype): number => (d === 'uint16' ? 2 : 4);
 
 async function writeAtomic(path: string, data: Uint8Array): Promise<TokenFileInfo> {
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.write(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
+  await writeFileAtomic(path, data);
   return { file: basename(path), bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
 }
 
@@ -204,11 +198,7 @@ export async function writeTokenParquet(
   const n = ids.length;
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + lengths[i]!;
-  const props = new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression.ZSTD)
-    .setMaxRowGroupSize(rowGroupRows)
-    .setCreatedBy('corpusforge')
-    .build();
+  const props = parquetWriterProperties('zstd', rowGroupRows);
   const listType = new arrow.List(new arrow.Field('item', new arrow.Int32(), false));
   let next = 0;
   const batches = new ReadableStream<pw.RecordBatch>({
@@ -227,30 +217,15 @@ export async function writeTokenParquet(
       next = end;
     },
   });
-  const out = (await pw.transformParquetStream(batches, props)) as ReadableStream<Uint8Array>;
-  const tmp = `${path}.tmp`;
-  const hash = createHash('sha256');
-  const fh = await open(tmp, 'w');
-  let bytes = 0;
-  try {
-    for await (const chunk of out) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      await fh.write(chunk);
-    }
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  const tmp = `${path}.tmp`; // resume removes tokens-*.tmp leftovers
+  const { bytes, sha256 } = await writeParquetStream(tmp, batches, props);
   await rename(tmp, path);
-  return { file: basename(path), bytes, sha256: hash.digest('hex'), rows: n };
+  return { file: basename(path), bytes, sha256, rows: n };
 }
 
 /** Writes manifest.json atomically. */
-export async function writeTokensManifest(path: string, manifest: TokensManifest): Promise<void> {
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n');
-  await rename(tmp, path);
+export function writeTokensManifest(path: string, manifest: TokensManifest): Promise<void> {
+  return writeJsonAtomic(path, manifest);
 }
 
 /** Reads tokens.bin as ids (a view when aligned). */
