@@ -33,7 +33,7 @@ tokenize -> train a tiny GPT on the wasm backend -> sample. Writes DIR (default 
 each run) with the pipeline file it ran, every stage's output and report.html.
 
   --languages N     languages on the site (default 60)
-  --train-steps N   training steps (default 150, about a minute on 2 cores)`,
+  --train-steps N   training steps (default 800, about a minute on 2 idle cores)`,
   async run(argv) {
     const { values } = parseCommandArgs('demo', argv, {
       out: { type: 'string', short: 'o' },
@@ -44,7 +44,7 @@ each run) with the pipeline file it ran, every stage's output and report.html.
     });
     const out = resolve(values.out ?? 'demo-out');
     const codes = demoLanguages(intFlag('languages', values.languages, 60, 2));
-    const steps = intFlag('train-steps', values['train-steps'], 150, 1);
+    const steps = intFlag('train-steps', values['train-steps'], 800, 1);
     await rm(out, { recursive: true, force: true });
     await mkdir(out, { recursive: true });
     const site = await startUdhrSite(codes);
