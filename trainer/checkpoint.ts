@@ -57,11 +57,13 @@ export function writeFileAtomic(file: string, chunks: Iterable<Uint8Array | stri
   fsyncDir(path.dirname(file));
 }
 
-function* tensorBytes(tensors: tf.Tensor[]): Generator<Uint8Array> {
+async function tensorBytes(tensors: tf.Tensor[]): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
   for (const t of tensors) {
-    const v = t.dataSync() as Float32Array;
-    yield new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    const v = (await t.data()) as Float32Array;
+    out.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   }
+  return out;
 }
 
 /**
@@ -69,11 +71,11 @@ function* tensorBytes(tensors: tf.Tensor[]): Generator<Uint8Array> {
  * checkpoint.json is replaced atomically and only then are older weight files removed, so a crash at any
  * point leaves a complete, loadable checkpoint.
  */
-export function saveCheckpoint(dir: string, meta: Omit<CheckpointMeta, 'version' | 'weights' | 'tensors'>, params: GptParams, adam: AdamWState): void {
+export async function saveCheckpoint(dir: string, meta: Omit<CheckpointMeta, 'version' | 'weights' | 'tensors'>, params: GptParams, adam: AdamWState): Promise<void> {
   const names = [...params.keys()];
   const tensors = [...names.map((n) => params.get(n)!), ...names.map((n) => adam.m.get(n)!), ...names.map((n) => adam.v.get(n)!)];
   const weights = `weights-${String(meta.step).padStart(8, '0')}.bin`;
-  writeFileAtomic(path.join(dir, weights), tensorBytes(tensors));
+  writeFileAtomic(path.join(dir, weights), await tensorBytes(tensors));
   const full: CheckpointMeta = {
     version: 1,
     ...meta,

@@ -9,15 +9,17 @@ export interface EvalResult {
 }
 
 /** Mean next-token loss over the first `maxBatches` validation batches (the same windows on every call). */
-export function evaluate(config: GptConfig, params: GptParams, ds: TokenDataset, batchSize: number, seqLen: number, maxBatches: number): EvalResult {
+export async function evaluate(config: GptConfig, params: GptParams, ds: TokenDataset, batchSize: number, seqLen: number, maxBatches: number): Promise<EvalResult> {
   let sum = 0;
   let tokens = 0;
   for (const b of ds.valBatches(batchSize, Math.min(seqLen, config.context), maxBatches)) {
-    const loss = tf.tidy(() => {
+    const lossT = tf.tidy(() => {
       const inputs = tf.tensor2d(b.inputs, [b.batchSize, b.seqLen], 'int32');
       const targets = tf.tensor2d(b.targets, [b.batchSize, b.seqLen], 'int32');
-      return lossOf(config, params, inputs, targets).dataSync()[0]!;
+      return lossOf(config, params, inputs, targets);
     });
+    const loss = (await lossT.data())[0]!;
+    lossT.dispose();
     const n = b.batchSize * b.seqLen;
     sum += loss * n;
     tokens += n;

@@ -60,7 +60,7 @@ export class GradientWorkers {
   async compute(
     params: GptParams,
     batch: TokenBatch,
-    local: (share: TokenBatch) => { loss: number; grads: Map<string, tf.Tensor> },
+    local: (share: TokenBatch) => Promise<{ loss: number; grads: Map<string, tf.Tensor> }>,
   ): Promise<{ loss: number; grads: Map<string, tf.Tensor> }> {
     const parts = this.workers.length + 1;
     const rowsOf = (i: number) => Math.floor((batch.batchSize * (i + 1)) / parts) - Math.floor((batch.batchSize * i) / parts);
@@ -82,7 +82,7 @@ export class GradientWorkers {
       const copy = flat.slice();
       return this.request(w, { kind: 'grads', params: copy, inputs: s.inputs, targets: s.targets, rows: s.batchSize, seqLen: s.seqLen }, [copy.buffer]);
     });
-    const mine = local(share(0));
+    const mine = await local(share(0));
     const replies = await Promise.all(pending);
     let loss = (mine.loss * rowsOf(0)) / batch.batchSize;
     const grads = new Map<string, tf.Tensor>();

@@ -45,11 +45,11 @@ export function learningRate(step: number, maxLr: number, warmup: number, total:
 }
 
 /** Global L2 norm of the gradients (one scalar read back). */
-export function globalNorm(grads: Map<string, tf.Tensor>): number {
-  return tf.tidy(() => {
-    const sq = [...grads.values()].map((g) => tf.sum(tf.square(g)));
-    return Math.sqrt(tf.addN(sq).dataSync()[0]!);
-  });
+export async function globalNorm(grads: Map<string, tf.Tensor>): Promise<number> {
+  const total = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))));
+  const v = (await total.data())[0]!;
+  total.dispose();
+  return Math.sqrt(v);
 }
 
 /**

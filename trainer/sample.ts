@@ -47,7 +47,7 @@ export function pickToken(logits: Float32Array, temperature: number, topK: numbe
 }
 
 /** Continues `prompt` (token ids) autoregressively; the model sees at most its context of recent tokens. */
-export function generate(config: GptConfig, params: GptParams, prompt: number[], o: SampleOptions): number[] {
+export async function generate(config: GptConfig, params: GptParams, prompt: number[], o: SampleOptions): Promise<number[]> {
   if (prompt.length === 0) throw new UserError('the prompt encodes to no tokens');
   for (const id of prompt) if (id < 0 || id >= config.vocabSize) throw new UserError(`prompt token ${id} is outside the model vocabulary (${config.vocabSize})`);
   const rand = mulberry32(o.seed);
@@ -55,10 +55,10 @@ export function generate(config: GptConfig, params: GptParams, prompt: number[],
   const out: number[] = [];
   for (let n = 0; n < o.tokens; n++) {
     const window = ids.slice(-config.context);
-    const last = tf.tidy(() => {
-      const logits = forward(config, params, tf.tensor2d(window, [1, window.length], 'int32'));
-      return tf.slice(logits, [window.length - 1, 0], [1, config.vocabSize]).dataSync() as Float32Array;
-    });
+    // Async read: tfjs-backend-webgpu cannot read synchronously in Node.
+    const row = tf.tidy(() => tf.slice(forward(config, params, tf.tensor2d(window, [1, window.length], 'int32')), [window.length - 1, 0], [1, config.vocabSize]));
+    const last = (await row.data()) as Float32Array;
+    row.dispose();
     const next = pickToken(last, o.temperature, o.topK, rand);
     out.push(next);
     ids.push(next);

@@ -87,7 +87,7 @@ function toTensors(b: TokenBatch): [tf.Tensor2D, tf.Tensor2D] {
 }
 
 /** Gradient of the mean loss on one micro-batch, with the loss value. */
-function microStep(config: GptConfig, params: GptParams, batch: TokenBatch): { loss: number; grads: Map<string, tf.Tensor> } {
+async function microStep(config: GptConfig, params: GptParams, batch: TokenBatch): Promise<{ loss: number; grads: Map<string, tf.Tensor> }> {
   const names = [...params.keys()];
   const [inputs, targets] = toTensors(batch);
   const out = tf.tidy(() => {
@@ -100,7 +100,7 @@ function microStep(config: GptConfig, params: GptParams, batch: TokenBatch): { l
   inputs.dispose();
   targets.dispose();
   const [value, ...grads] = out;
-  const loss = value!.dataSync()[0]!;
+  const loss = (await value!.data())[0]!;
   value!.dispose();
   return { loss, grads: new Map(names.map((n, i) => [n, grads[i]!])) };
 }
@@ -196,7 +196,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         const batch = ds.trainBatch(cursor, opts.batchSize, seqLen, opts.seed, opts.rank ?? 0);
         cursor += opts.batchSize;
         const p = params;
-        const { loss, grads } = workers ? await workers.compute(p, batch, (share) => microStep(config, p, share)) : microStep(config, p, batch);
+        const { loss, grads } = workers ? await workers.compute(p, batch, (share) => microStep(config, p, share)) : await microStep(config, p, batch);
         if (!Number.isFinite(loss)) throw new UserError(`loss became ${loss} at step ${step}: lower --lr`);
         lossSum += loss;
         if (!acc) acc = grads;
@@ -209,7 +209,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           }
         }
       }
-      const rawNorm = globalNorm(acc!) / opts.gradAccum;
+      const rawNorm = (await globalNorm(acc!)) / opts.gradAccum;
       const clip = adamCfg.clipNorm > 0 && rawNorm > adamCfg.clipNorm ? adamCfg.clipNorm / rawNorm : 1;
       const lr = learningRate(step, opts.lr, opts.warmup, opts.steps, minLr);
       adamWStep(params, acc!, adam, adamCfg, lr, clip / opts.gradAccum);
@@ -222,14 +222,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       };
       const evalNow = canEval && (step % opts.evalEvery === 0 || step === opts.steps);
       if (evalNow) {
-        lastVal = evaluate(config, params, ds, opts.batchSize, opts.context, evalBatches).loss;
+        lastVal = (await evaluate(config, params, ds, opts.batchSize, opts.context, evalBatches)).loss;
         record.val_loss = lastVal;
       }
       appendFileSync(metricsFile, JSON.stringify(record) + '\n');
       metrics.push(record);
       opts.onMetrics?.(record);
       const stopping = opts.signal?.aborted === true;
-      if (stopping || evalNow || step === opts.steps || (opts.checkpointEvery && step % opts.checkpointEvery === 0)) save();
+      if (stopping || evalNow || step === opts.steps || (opts.checkpointEvery && step % opts.checkpointEvery === 0)) await save();
       if (stopping) break;
     }
     return { steps: step, stopped: step < opts.steps, finalLoss: lastLoss, finalValLoss: lastVal, resumedFrom, metrics };

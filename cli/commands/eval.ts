@@ -48,7 +48,7 @@ options:
         if (meta.config.vocabSize !== ds.manifest.vocab_size) {
           throw new UserError(`vocabulary mismatch: the model has ${meta.config.vocabSize} tokens, ${v.data} was tokenized with ${ds.manifest.vocab_size}`);
         }
-        const r = evaluate(meta.config, params, ds, intFlag('batch-size', v['batch-size'], 16, 1), meta.config.context, intFlag('batches', v.batches, Number.MAX_SAFE_INTEGER, 1));
+        const r = await evaluate(meta.config, params, ds, intFlag('batch-size', v['batch-size'], 16, 1), meta.config.context, intFlag('batches', v.batches, Number.MAX_SAFE_INTEGER, 1));
         if (v.json) console.log(JSON.stringify(r));
         else console.log(`loss ${r.loss.toFixed(4)}  perplexity ${r.perplexity.toFixed(2)}  (${r.tokens} held-out tokens, step ${meta.step})`);
         return 0;

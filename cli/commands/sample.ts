@@ -60,7 +60,7 @@ options:
     try {
       // The data's end-of-text id (recorded at training time), else the tokenizer's <|endoftext|>.
       const eot = typeof meta.options['eotId'] === 'number' ? meta.options['eotId'] : tokenizer.specialTokens.get('<|endoftext|>');
-      const ids = generate(meta.config, params, tokenizer.encode(v.prompt), {
+      const ids = await generate(meta.config, params, tokenizer.encode(v.prompt), {
         tokens: intFlag('tokens', v.tokens, 100, 1),
         temperature,
         topK: intFlag('top-k', v['top-k'], 40, 0),
