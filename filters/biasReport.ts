@@ -10,7 +10,7 @@
  * pass your own `groups`.
  */
 import type { Document } from '../pipelines/document.js';
-import { wordTokens } from './toxicity.js';
+import { wordTokens, wordTokensCached } from './toxicity.js';
 
 /** Default identity-term groups, `category.group` -> terms (whole-word, case-insensitive). */
 export const DEFAULT_IDENTITY_GROUPS: Readonly<Record<string, readonly string[]>> = {
@@ -104,7 +104,7 @@ class GroupTermIndex {
   /** Sets hits[g] = 1 for every group with a term in the text. */
   scan(text: string, hits: Uint8Array): void {
     hits.fill(0);
-    const tokens = wordTokens(text);
+    const tokens = wordTokensCached(text);
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       const gs = this.words.get(t);

@@ -45,6 +45,22 @@ function isWordAt(s: string, i: number): number {
  * Lower-cased NFKC word tokens (NFKC folds full-width letters such as "ｓｅｘ"): runs of letters,
  * marks and digits, joined across inner apostrophes ("don't").
  */
+// The toxicity step and the bias report tokenise the same, usually unchanged, text of a batch: a
+// bounded cache keyed by the text saves the second pass (cleared past about four batches).
+const TOKEN_CACHE_LIMIT = 1024;
+const tokenCache = new Map<string, readonly string[]>();
+
+/** wordTokens() with a small per-thread cache; the returned array must not be modified. */
+export function wordTokensCached(text: string): readonly string[] {
+  let tokens = tokenCache.get(text);
+  if (!tokens) {
+    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
+    tokens = wordTokens(text);
+    tokenCache.set(text, tokens);
+  }
+  return tokens;
+}
+
 export function wordTokens(text: string): string[] {
   const nonAscii = NON_ASCII.test(text);
   const s = nonAscii ? text.normalize('NFKC').toLowerCase() : text.toLowerCase();
@@ -200,7 +216,7 @@ export function createToxicityFilter(options: ToxicityOptions): Step {
           kept.push(doc);
           continue;
         }
-        const tokens = wordTokens(doc.text);
+        const tokens = wordTokensCached(doc.text);
         const { matches } = m.count(tokens);
         if (matches === 0) {
           kept.push(doc);
