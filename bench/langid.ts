@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { getIdentifier, type IdentifierName } from '../filters/langidIdentifiers.js';
 import { expandLanguageCode } from '../filters/text/langCodes.js';
+import { mulberry32 } from '../datasets/seededRandom.js';
 
 const quick = process.argv.includes('--quick');
 const perLangArg = process.argv.indexOf('--per-lang');
@@ -26,14 +27,6 @@ const LANGS: Array<[string, string]> = [
   ['zh_CN', 'cmn'], ['ko', 'kor'], ['vi', 'vie'], ['ar', 'arb'], ['fi', 'fin'], ['hu', 'hun'],
 ];
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** msgid/msgstr pairs of a GNU .mo file (first plural form only). */
 function readMo(file: string): Array<[string, string]> {
@@ -95,7 +88,7 @@ function udhrText(iso: string): string[] {
 /** Deterministic snippets of about `len` characters built from shuffled messages. */
 function snippets(messages: string[], len: number, count: number, seed: number): string[] {
   if (messages.length === 0) return [];
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const out: string[] = [];
   for (let k = 0; k < count; k++) {
     let s = '';

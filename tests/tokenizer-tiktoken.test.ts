@@ -7,16 +7,7 @@ import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import o200k from 'js-tiktoken/ranks/o200k_base';
 import { tokenizerFromTiktokenData, type TiktokenBpeData } from '../tokenizer/tiktokenRanks.js';
 import { udhrDeclarations, EDGE_CASES } from './tokenizer-corpus.js';
-
-/** Deterministic PRNG (mulberry32) so random strings are the same on every run. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../datasets/seededRandom.js';
 
 // Code point pools that stress the split rules: ASCII, spaces of every kind, marks, digits, scripts, emoji.
 const POOLS: readonly (readonly [number, number])[] = [
@@ -27,7 +18,7 @@ const POOLS: readonly (readonly [number, number])[] = [
 ];
 
 function randomStrings(count: number, seed: number): string[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const len = 1 + Math.floor(r() * 40);
@@ -103,7 +94,7 @@ test('special tokens are plain text unless asked for, then match tiktoken', () =
 
 test('decode round-trips random valid Unicode exactly', () => {
   const ours = tokenizerFromTiktokenData(gpt2);
-  const r = rng(7);
+  const r = mulberry32(7);
   for (let i = 0; i < 500; i++) {
     let s = '';
     const len = Math.floor(r() * 60);

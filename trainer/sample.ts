@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../pipelines/errors.js';
 import { forward, type GptConfig, type GptParams } from './model.js';
+import { mulberry32 } from '../datasets/seededRandom.js';
 
 export interface SampleOptions {
   /** New tokens to generate. */
@@ -14,16 +15,6 @@ export interface SampleOptions {
   stopId?: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Picks the next id from logits with temperature and top-k; deterministic given `rand`. */
 export function pickToken(logits: Float32Array, temperature: number, topK: number, rand: () => number): number {
