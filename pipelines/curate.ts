@@ -115,7 +115,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   }
   await writeJsonAtomic(layout.runInfo, { options_hash: optionsHash, inputs_hash: inHash, complete: false, steps });
 
-  const coordinator = buildCoordinatorSteps(steps);
+  const coordinator = buildCoordinatorSteps(steps, { stateDir: join(options.out, 'state', `dedup-index${layout.suffix}`) });
   const late = lateWorkerSteps(steps);
   for (const e of previous) if (e.state) await restoreStateFile(join(options.out, e.state), coordinator);
   const last = previous.at(-1);
@@ -256,6 +256,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   } catch (e) {
     await commitChain.catch(() => undefined);
     await runner.close();
+    for (const c of coordinator) c.close?.();
     await layout.removeUncommitted(new Set(entries.flatMap((x) => [x.docs?.file, x.rejected?.file, x.state].filter((f): f is string => !!f))));
     throw e;
   }
@@ -263,6 +264,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   for (let i = 0; i < coordinator.length; i++) {
     const r = coordinator[i]!.report?.();
     if (r) stats.reports[coordinator[i]!.name] = r;
+    coordinator[i]!.close?.();
   }
   if (bias) stats.reports.bias = bias.report();
   stats.output = { ...committedOut };

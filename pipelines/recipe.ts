@@ -1,6 +1,6 @@
 import { getStepDefinition } from '../filters/registry.js';
 import { UserError } from './errors.js';
-import type { CoordinatorStep, Step, StepSpec } from './step.js';
+import type { CoordinatorContext, CoordinatorStep, Step, StepSpec } from './step.js';
 
 /** A declarative pipeline: the steps to run, in order, with their options. */
 export interface Recipe {
@@ -50,12 +50,12 @@ export function lateWorkerSteps(steps: StepSpec[]): string[] {
   return steps.slice(firstGlobal + 1).filter((s) => !getStepDefinition(s.step).coordinator).map((s) => s.step);
 }
 
-function build<T>(specs: StepSpec[], pick: 'worker' | 'coordinator'): T[] {
+function build<T>(specs: StepSpec[], pick: 'worker' | 'coordinator', context?: CoordinatorContext): T[] {
   const out: T[] = [];
   for (const { step, ...options } of specs) {
     const def = getStepDefinition(step);
-    const make = def[pick] as ((o: unknown) => T) | undefined;
-    if (make) out.push(make(def.parseOptions(options)));
+    const make = def[pick] as ((o: unknown, c?: CoordinatorContext) => T) | undefined;
+    if (make) out.push(make(def.parseOptions(options), context));
   }
   return out;
 }
@@ -63,4 +63,4 @@ function build<T>(specs: StepSpec[], pick: 'worker' | 'coordinator'): T[] {
 /** The worker halves, in recipe order. */
 export const buildWorkerSteps = (specs: StepSpec[]): Step[] => build<Step>(specs, 'worker');
 /** The coordinator halves (global decisions), in recipe order. */
-export const buildCoordinatorSteps = (specs: StepSpec[]): CoordinatorStep[] => build<CoordinatorStep>(specs, 'coordinator');
+export const buildCoordinatorSteps = (specs: StepSpec[], context?: CoordinatorContext): CoordinatorStep[] => build<CoordinatorStep>(specs, 'coordinator', context);

@@ -36,6 +36,14 @@ export interface CoordinatorStep {
   restoreDelta?(delta: Uint8Array): void;
   /** Numbers for stats.json beyond in/out/dropped (e.g. duplicate cluster sizes). */
   report?(): Record<string, unknown>;
+  /** Releases what the step holds outside memory (a disk-backed index's files) when the run ends. */
+  close?(): void;
+}
+
+/** What the executor tells a coordinator half about the run. */
+export interface CoordinatorContext {
+  /** A directory this run (and rank) owns for derived state, e.g. disk-backed dedup indexes. */
+  stateDir?: string;
 }
 
 /**
@@ -49,7 +57,7 @@ export interface StepDefinition<O = Record<string, unknown>> {
   /** Validates and fills defaults for the options given in a pipeline file. Throws UserError on bad options. */
   parseOptions(raw: Record<string, unknown>): O;
   worker?(options: O): Step;
-  coordinator?(options: O): CoordinatorStep;
+  coordinator?(options: O, context?: CoordinatorContext): CoordinatorStep;
 }
 
 /** One step as written in a pipeline file: `{ "step": "normalise", ...options }`. */
