@@ -37,10 +37,29 @@ export interface TokenBatch {
   seqLen: number;
 }
 
+/**
+ * What the trainer and `eval` read: tokens.bin (TokenDataset) or the Parquet input_ids shards
+ * (ParquetTokenDataset). Both expose the same token stream (each document's ids followed by the end-of-text
+ * id), so the same seed and cursor give the same windows from either form.
+ */
+export interface TokenSource {
+  readonly format: 'bin' | 'parquet';
+  readonly dir: string;
+  readonly manifest: TokenManifest;
+  readonly train: TokenRange;
+  readonly val: TokenRange;
+  requireWindow(range: TokenRange, seqLen: number, what: string): void;
+  trainBatch(cursor: number, batchSize: number, seqLen: number, seed: number, rank?: number): TokenBatch | Promise<TokenBatch>;
+  valBatches(batchSize: number, seqLen: number, maxBatches: number): Iterable<TokenBatch> | AsyncIterable<TokenBatch>;
+  close(): void;
+}
+
 const IDX_MAGIC = Buffer.from('MMIDIDX\0\0', 'latin1');
 const IDX_DTYPE: Record<number, TokenManifest['dtype']> = { 8: 'uint16', 4: 'uint32' };
 
-function readManifest(dir: string): TokenManifest {
+/** Reads and checks a token folder's manifest.json. */
+export function readTokenManifest(dir: string): TokenManifest {
+  if (!existsSync(dir)) throw new UserError(`token data directory ${dir} does not exist`);
   const file = path.join(dir, 'manifest.json');
   if (!existsSync(file)) throw new UserError(`${dir} is not a token dataset: manifest.json is missing (run 'corpusforge tokenize' first)`);
   let m: Partial<TokenManifest>;
@@ -93,12 +112,88 @@ function uniform(seed: number, rank: number, index: number): number {
   return ((hi >>> 5) * 67108864 + (lo >>> 6)) / 9007199254740992;
 }
 
+/** Names of the manifest's files; a UserError naming any that are listed but absent (and `needed`). */
+export function listedFiles(dir: string, manifest: TokenManifest, needed: (name: string) => boolean = () => true): string[] {
+  const names = manifest.files.map((f) => (typeof f === 'string' ? f : f.file));
+  if (names.some((f) => typeof f !== 'string')) throw new UserError(`${dir}/manifest.json: every "files" entry needs a file name`);
+  const missing = names.filter((f) => needed(f) && !existsSync(path.join(dir, f)));
+  if (missing.length) throw new UserError(`${dir}: missing shard(s) listed in manifest.json: ${missing.join(', ')}`);
+  return names;
+}
+
+/** The validation fraction as a checked number (default 5%). */
+export function checkedValFraction(opts: TokenDatasetOptions): number {
+  const valFraction = opts.valFraction ?? 0.05;
+  if (!(valFraction >= 0 && valFraction < 1)) throw new UserError(`validation fraction must be in [0, 1), got ${valFraction}`);
+  return valFraction;
+}
+
+/** Token position from which the validation split is searched (it starts at the next document start). */
+export function splitSearchStart(total: number, valFraction: number): number {
+  return Math.floor(total * (1 - valFraction));
+}
+
+/** This rank's training range and the validation range, given where the validation split starts. */
+export function splitRanges(total: number, split: number, opts: TokenDatasetOptions): { train: TokenRange; val: TokenRange } {
+  const world = opts.worldSize ?? 1;
+  const rank = opts.rank ?? 0;
+  if (!Number.isInteger(world) || world < 1 || !Number.isInteger(rank) || rank < 0 || rank >= world) {
+    throw new UserError(`rank must be in [0, world size), got rank ${rank}, world size ${world}`);
+  }
+  return { train: { start: Math.floor((split * rank) / world), end: Math.floor((split * (rank + 1)) / world) }, val: { start: split, end: total } };
+}
+
+/** Checks a split can hold one window of seqLen + 1 tokens; names the numbers when it cannot. */
+export function requireWindowIn(manifest: TokenManifest, range: TokenRange, seqLen: number, what: string): void {
+  const have = range.end - range.start;
+  if (have < seqLen + 1) {
+    throw new UserError(
+      `context ${seqLen} needs at least ${seqLen + 1} tokens in the ${what} split, but it has ${have} ` +
+        `(${manifest.total_tokens} tokens in ${manifest.documents} documents): use a smaller --context or more data`,
+    );
+  }
+}
+
+/** Start of training window `index`: a pure function of (seed, rank, index), uniform over the range. */
+export function trainWindowStart(train: TokenRange, seqLen: number, seed: number, rank: number, index: number): number {
+  return train.start + Math.floor(uniform(seed, rank, index) * (train.end - train.start - seqLen));
+}
+
+/** Copies window `w` (seqLen + 1 tokens) into row `row` of a batch: inputs w[0..T), targets w[1..T]. */
+export function putWindow(batch: TokenBatch, row: number, w: Int32Array): void {
+  batch.inputs.set(w.subarray(0, batch.seqLen), row * batch.seqLen);
+  batch.targets.set(w.subarray(1, batch.seqLen + 1), row * batch.seqLen);
+}
+
+export function emptyBatch(batchSize: number, seqLen: number): TokenBatch {
+  return { inputs: new Int32Array(batchSize * seqLen), targets: new Int32Array(batchSize * seqLen), batchSize, seqLen };
+}
+
+/** Consecutive validation windows: batch n covers `rows` windows of seqLen tokens from `pos` (+1 target). */
+export function* valWindowPlan(val: TokenRange, batchSize: number, seqLen: number, maxBatches: number): Generator<{ pos: number; rows: number }> {
+  let pos = val.start;
+  for (let n = 0; n < maxBatches; n++) {
+    const rows = Math.min(batchSize, Math.floor((val.end - pos - 1) / seqLen));
+    if (rows <= 0) return;
+    yield { pos, rows };
+    pos += rows * seqLen;
+  }
+}
+
+/** Cuts `rows` consecutive windows out of w (rows * seqLen + 1 tokens read from the plan's position). */
+export function valBatchFrom(w: Int32Array, rows: number, seqLen: number): TokenBatch {
+  const b = emptyBatch(rows, seqLen);
+  for (let r = 0; r < rows; r++) putWindow(b, r, w.subarray(r * seqLen, (r + 1) * seqLen + 1));
+  return b;
+}
+
 /**
  * Random-access view of a token directory's tokens.bin, read with positional reads (never loaded whole).
  * Training windows are drawn at positions derived from (seed, rank, sample index), so the sample index is the
  * whole data cursor: a resumed run continues with exactly the windows an uninterrupted run would have seen.
  */
-export class TokenDataset {
+export class TokenDataset implements TokenSource {
+  readonly format = 'bin';
   readonly manifest: TokenManifest;
   readonly dir: string;
   readonly train: TokenRange;
@@ -116,44 +211,28 @@ export class TokenDataset {
   }
 
   static open(dir: string, opts: TokenDatasetOptions = {}): TokenDataset {
-    if (!existsSync(dir)) throw new UserError(`token data directory ${dir} does not exist`);
-    const manifest = readManifest(dir);
-    const names = manifest.files.map((f) => (typeof f === 'string' ? f : f.file));
-    if (names.some((f) => typeof f !== 'string')) throw new UserError(`${dir}/manifest.json: every "files" entry needs a file name`);
-    const missing = names.filter((f) => !existsSync(path.join(dir, f)));
-    if (missing.length) throw new UserError(`${dir}: missing shard(s) listed in manifest.json: ${missing.join(', ')}`);
+    const manifest = readTokenManifest(dir);
+    listedFiles(dir, manifest);
     const bin = path.join(dir, 'tokens.bin');
-    if (!existsSync(bin)) throw new UserError(`${dir}: tokens.bin is missing (the trainer reads tokens.bin; re-run 'corpusforge tokenize')`);
+    if (!existsSync(bin)) throw new UserError(`${dir}: tokens.bin is missing (re-run 'corpusforge tokenize', or train on the Parquet shards with --data-format parquet)`);
     const idx = path.join(dir, 'tokens.idx');
     if (existsSync(idx)) checkIndex(idx, manifest);
+    const valFraction = checkedValFraction(opts);
     const fd = openSync(bin, 'r');
-    const bytesPerToken = manifest.dtype === 'uint16' ? 2 : 4;
-    const size = fstatSync(fd).size;
-    if (size !== manifest.total_tokens * bytesPerToken) {
-      closeSync(fd);
-      throw new UserError(`${bin}: ${size} bytes, but manifest says ${manifest.total_tokens} ${manifest.dtype} tokens (${manifest.total_tokens * bytesPerToken} bytes): file truncated or from another run`);
-    }
-    const valFraction = opts.valFraction ?? 0.05;
-    if (!(valFraction >= 0 && valFraction < 1)) {
-      closeSync(fd);
-      throw new UserError(`validation fraction must be in [0, 1), got ${valFraction}`);
-    }
-    const probe = new TokenDataset(dir, manifest, fd, { start: 0, end: 0 }, { start: 0, end: 0 });
-    let split: number;
     try {
-      split = valFraction > 0 ? probe.documentStartAtOrAfter(Math.floor(manifest.total_tokens * (1 - valFraction))) : manifest.total_tokens;
+      const bytesPerToken = manifest.dtype === 'uint16' ? 2 : 4;
+      const size = fstatSync(fd).size;
+      if (size !== manifest.total_tokens * bytesPerToken) {
+        throw new UserError(`${bin}: ${size} bytes, but manifest says ${manifest.total_tokens} ${manifest.dtype} tokens (${manifest.total_tokens * bytesPerToken} bytes): file truncated or from another run`);
+      }
+      const probe = new TokenDataset(dir, manifest, fd, { start: 0, end: 0 }, { start: 0, end: 0 });
+      const split = valFraction > 0 ? probe.documentStartAtOrAfter(splitSearchStart(manifest.total_tokens, valFraction)) : manifest.total_tokens;
+      const { train, val } = splitRanges(manifest.total_tokens, split, opts);
+      return new TokenDataset(dir, manifest, fd, train, val);
     } catch (e) {
       closeSync(fd);
       throw e;
     }
-    const world = opts.worldSize ?? 1;
-    const rank = opts.rank ?? 0;
-    if (!Number.isInteger(world) || world < 1 || !Number.isInteger(rank) || rank < 0 || rank >= world) {
-      closeSync(fd);
-      throw new UserError(`rank must be in [0, world size), got rank ${rank}, world size ${world}`);
-    }
-    const train = { start: Math.floor((split * rank) / world), end: Math.floor((split * (rank + 1)) / world) };
-    return new TokenDataset(dir, manifest, fd, train, { start: split, end: manifest.total_tokens });
   }
 
   close(): void {
@@ -198,48 +277,21 @@ export class TokenDataset {
     return total;
   }
 
-  /** Checks a split can hold one window of seqLen + 1 tokens; names the numbers when it cannot. */
   requireWindow(range: TokenRange, seqLen: number, what: string): void {
-    const have = range.end - range.start;
-    if (have < seqLen + 1) {
-      throw new UserError(
-        `context ${seqLen} needs at least ${seqLen + 1} tokens in the ${what} split, but it has ${have} ` +
-          `(${this.manifest.total_tokens} tokens in ${this.manifest.documents} documents): use a smaller --context or more data`,
-      );
-    }
+    requireWindowIn(this.manifest, range, seqLen, what);
   }
 
   /** B random training windows for sample indices [cursor, cursor + B); deterministic from seed, rank, cursor. */
   trainBatch(cursor: number, batchSize: number, seqLen: number, seed: number, rank = 0): TokenBatch {
     this.requireWindow(this.train, seqLen, 'training');
-    const span = this.train.end - this.train.start - seqLen; // number of valid window starts
-    const inputs = new Int32Array(batchSize * seqLen);
-    const targets = new Int32Array(batchSize * seqLen);
-    for (let b = 0; b < batchSize; b++) {
-      const start = this.train.start + Math.floor(uniform(seed, rank, cursor + b) * span);
-      const w = this.read(start, seqLen + 1);
-      inputs.set(w.subarray(0, seqLen), b * seqLen);
-      targets.set(w.subarray(1), b * seqLen);
-    }
-    return { inputs, targets, batchSize, seqLen };
+    const batch = emptyBatch(batchSize, seqLen);
+    for (let b = 0; b < batchSize; b++) putWindow(batch, b, this.read(trainWindowStart(this.train, seqLen, seed, rank, cursor + b), seqLen + 1));
+    return batch;
   }
 
   /** Consecutive non-overlapping validation windows, the same on every call (so evaluations compare). */
   *valBatches(batchSize: number, seqLen: number, maxBatches: number): Generator<TokenBatch> {
     this.requireWindow(this.val, seqLen, 'validation');
-    let pos = this.val.start;
-    for (let n = 0; n < maxBatches; n++) {
-      const rows = Math.min(batchSize, Math.floor((this.val.end - pos - 1) / seqLen));
-      if (rows <= 0) return;
-      const w = this.read(pos, rows * seqLen + 1);
-      const inputs = new Int32Array(rows * seqLen);
-      const targets = new Int32Array(rows * seqLen);
-      for (let r = 0; r < rows; r++) {
-        inputs.set(w.subarray(r * seqLen, (r + 1) * seqLen), r * seqLen);
-        targets.set(w.subarray(r * seqLen + 1, (r + 1) * seqLen + 1), r * seqLen);
-      }
-      yield { inputs, targets, batchSize: rows, seqLen };
-      pos += rows * seqLen;
-    }
+    for (const { pos, rows } of valWindowPlan(this.val, batchSize, seqLen, maxBatches)) yield valBatchFrom(this.read(pos, rows * seqLen + 1), rows, seqLen);
   }
 }

@@ -60,6 +60,10 @@ test('train, sample and eval run on the output of tokenize', async () => {
     const ev = JSON.parse(r.stdout) as { loss: number; perplexity: number; tokens: number };
     assert.ok(ev.tokens > 0 && ev.loss > 0 && Math.abs(ev.perplexity - Math.exp(ev.loss)) < 1e-6 * ev.perplexity);
     assert.ok(ev.loss < Math.log(300), `held-out loss ${ev.loss} is no better than uniform`);
+    // The Parquet input_ids shards that tokenize wrote hold the same stream: the same held-out loss.
+    r = cli('eval', '--checkpoint', out, '--data', tokens, '--data-format', 'parquet', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), ev);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -73,6 +77,9 @@ test('bad input gives one error line and exit code 2', () => {
     assert.match(r.stderr, /^(note: .*\n)*error: backend 'tensorflow' cannot run here: @tensorflow\/tfjs-node is not installed; .*npm install @tensorflow\/tfjs-node@4\.22\.0/);
     assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('error:')).length, 1);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    const f = cli('train', '--data', dir, '--out', path.join(dir, 'o'), '--data-format', 'csv');
+    assert.equal(f.status, 2);
+    assert.equal(f.stderr.trim(), "error: --data-format must be one of auto, bin, parquet, got 'csv'");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

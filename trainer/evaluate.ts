@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TokenDataset } from '../datasets/tokenDataset.js';
+import type { TokenSource } from '../datasets/tokenDataset.js';
 import { lossOf, type GptConfig, type GptParams } from './model.js';
 
 export interface EvalResult {
@@ -9,10 +9,10 @@ export interface EvalResult {
 }
 
 /** Mean next-token loss over the first `maxBatches` validation batches (the same windows on every call). */
-export async function evaluate(config: GptConfig, params: GptParams, ds: TokenDataset, batchSize: number, seqLen: number, maxBatches: number): Promise<EvalResult> {
+export async function evaluate(config: GptConfig, params: GptParams, ds: TokenSource, batchSize: number, seqLen: number, maxBatches: number): Promise<EvalResult> {
   let sum = 0;
   let tokens = 0;
-  for (const b of ds.valBatches(batchSize, Math.min(seqLen, config.context), maxBatches)) {
+  for await (const b of ds.valBatches(batchSize, Math.min(seqLen, config.context), maxBatches)) {
     const lossT = tf.tidy(() => {
       const inputs = tf.tensor2d(b.inputs, [b.batchSize, b.seqLen], 'int32');
       const targets = tf.tensor2d(b.targets, [b.batchSize, b.seqLen], 'int32');

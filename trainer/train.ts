@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { TokenDataset, type TokenBatch } from '../datasets/tokenDataset.js';
+import { openTokenData, type TokenDataFormat } from '../datasets/tokenData.js';
+import type { TokenBatch } from '../datasets/tokenDataset.js';
 import { UserError } from '../pipelines/errors.js';
 import { useBackend, type BackendName } from './backends.js';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
@@ -13,6 +14,8 @@ import { tokenizerVocabSize } from './tokenizerFile.js';
 
 export interface TrainOptions {
   dataDir: string;
+  /** tokens.bin, the Parquet input_ids shards, or auto (tokens.bin when present); the same token stream. */
+  dataFormat?: TokenDataFormat;
   outDir: string;
   /** tokenizer.json; its vocabulary must match the data's, and it is copied next to the checkpoint for `sample`. */
   tokenizer?: string;
@@ -119,7 +122,7 @@ function keepOnlyMetricsUpTo(file: string, step: number): MetricsRecord[] {
 /** Trains (or resumes training) a GPT on a token directory; writes checkpoint + metrics.jsonl into outDir. */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (opts.backend) await useBackend(opts.backend);
-  const ds = TokenDataset.open(opts.dataDir, { valFraction: opts.valFraction ?? 0.05, rank: opts.rank, worldSize: opts.worldSize });
+  const ds = await openTokenData(opts.dataDir, { valFraction: opts.valFraction ?? 0.05, rank: opts.rank, worldSize: opts.worldSize, format: opts.dataFormat });
   let params: GptParams | undefined;
   let adam: AdamWState | undefined;
   let workers: GradientWorkers | undefined;
@@ -193,7 +196,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       let acc: Map<string, tf.Tensor> | undefined;
       let lossSum = 0;
       for (let a = 0; a < opts.gradAccum; a++) {
-        const batch = ds.trainBatch(cursor, opts.batchSize, seqLen, opts.seed, opts.rank ?? 0);
+        const batch = await ds.trainBatch(cursor, opts.batchSize, seqLen, opts.seed, opts.rank ?? 0);
         cursor += opts.batchSize;
         const p = params;
         const { loss, grads } = workers ? await workers.compute(p, batch, (share) => microStep(config, p, share)) : await microStep(config, p, batch);

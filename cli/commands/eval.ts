@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
 import { UserError } from '../../pipelines/errors.js';
-import { TokenDataset } from '../../datasets/tokenDataset.js';
+import { openTokenData, parseTokenDataFormat } from '../../datasets/tokenData.js';
 import { parseBackendName, useBackend } from '../../trainer/backends.js';
 import { loadCheckpoint } from '../../trainer/checkpoint.js';
 import { evaluate } from '../../trainer/evaluate.js';
@@ -10,6 +10,7 @@ import { disposeParams } from '../../trainer/model.js';
 const FLAGS = {
   checkpoint: { type: 'string', short: 'c' },
   data: { type: 'string', short: 'd' },
+  'data-format': { type: 'string' },
   'val-fraction': { type: 'string' },
   'batch-size': { type: 'string' },
   batches: { type: 'string' },
@@ -23,12 +24,14 @@ export const command: Command = {
   help: `usage: corpusforge eval --checkpoint DIR --data DIR [options]
 
 Computes the mean next-token loss and perplexity of the model in --checkpoint on the held-out split of
---data (the tail of tokens.bin from a document boundary, as 'train' holds it out), over consecutive
+--data (the tail of the token stream from a document boundary, as 'train' holds it out), over consecutive
 context-length windows.
 
 options:
   -c, --checkpoint DIR   checkpoint folder from 'corpusforge train'
-  -d, --data DIR         token folder (manifest.json, tokens.bin); its vocabulary must match the model's
+  -d, --data DIR         token folder from 'corpusforge tokenize'; its vocabulary must match the model's
+      --data-format F    auto (default: tokens.bin when present, else the tokens-NNNNN.parquet shards),
+                         bin or parquet; both hold the same token stream
       --val-fraction X   held-out tail (default 0.05; 1 > X > 0); use the training run's value to match it
       --batch-size N     windows per batch (default 16)
       --batches N        batches to evaluate (default: all held-out windows)
@@ -40,7 +43,7 @@ options:
     if (!v.data) throw new UserError('eval: --data is required');
     const valFraction = numberFlag('val-fraction', v['val-fraction'], 0.05);
     if (!(valFraction > 0 && valFraction < 1)) throw new UserError(`--val-fraction must be in (0, 1), got ${valFraction}`);
-    const ds = TokenDataset.open(v.data, { valFraction });
+    const ds = await openTokenData(v.data, { valFraction, format: parseTokenDataFormat(v['data-format'] ?? 'auto') });
     try {
       await useBackend(parseBackendName(v.backend ?? 'wasm'));
       const { meta, params } = loadCheckpoint(v.checkpoint, false);

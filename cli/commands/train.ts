@@ -4,9 +4,11 @@ import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
 import { UserError } from '../../pipelines/errors.js';
 import { parseBackendName, probeAllBackends, useBackend } from '../../trainer/backends.js';
 import { train, type TrainOptions } from '../../trainer/train.js';
+import { parseTokenDataFormat } from '../../datasets/tokenData.js';
 
 const FLAGS = {
   data: { type: 'string', short: 'd' },
+  'data-format': { type: 'string' },
   tokenizer: { type: 'string', short: 't' },
   out: { type: 'string', short: 'o' },
   backend: { type: 'string', short: 'b' },
@@ -43,12 +45,14 @@ export const command: Command = {
 
 Trains a GPT-2-shaped decoder (token + position embeddings, pre-LayerNorm blocks with causal multi-head
 attention and a GELU MLP, tied output embedding) with AdamW, warmup + cosine schedule and gradient clipping
-on random windows of DIR/tokens.bin. Writes to --out: checkpoint.json + weights-*.bin (atomic; weights,
+on random windows of DIR's token stream (tokens.bin, or the tokens-NNNNN.parquet shards). Writes to --out: checkpoint.json + weights-*.bin (atomic; weights,
 AdamW state, step, sampler seed and data cursor), tokenizer.json and metrics.jsonl (step, loss, val_loss,
 lr, tokens_per_s, grad_norm, seq_len). Ctrl-C stops after the current step and saves a checkpoint.
 
 options:
-  -d, --data DIR            token folder (manifest.json, tokens.bin, tokens.idx)
+  -d, --data DIR            token folder from 'corpusforge tokenize' (manifest.json + tokens.bin or Parquet shards)
+      --data-format F       auto (default: tokens.bin when present, else the tokens-NNNNN.parquet shards),
+                            bin or parquet; both hold the same token stream, so runs match window for window
   -t, --tokenizer FILE      tokenizer.json used for the data (vocabulary sizes must match)
   -o, --out DIR             checkpoint folder
   -b, --backend NAME        wasm (default), cpu, tensorflow, tensorflow-gpu or webgpu
@@ -66,7 +70,7 @@ options:
       --clip X              clip the global gradient norm (default 1.0; 0 = off)
       --eval-every N        validation loss every N steps (default 100; 0 = never)
       --eval-batches N      validation batches per evaluation (default 4)
-      --val-fraction X      tail of tokens.bin held out for validation (default 0.05)
+      --val-fraction X      tail of the token stream held out for validation (default 0.05)
       --checkpoint-every N  also checkpoint every N steps (default: at evaluations and the end)
       --seq-len-warmup N    curriculum: grow the window from 8 tokens to --context over N steps
       --embedding KIND      gather (default) or onehot token embedding
@@ -89,6 +93,7 @@ options:
     // Every flag is checked before any backend loads, so a typo fails fast with one line.
     const options: TrainOptions = {
       dataDir: v.data,
+      dataFormat: parseTokenDataFormat(v['data-format'] ?? 'auto'),
       outDir: v.out,
       tokenizer: v.tokenizer,
       steps,
