@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Document } from '../pipelines/document.js';
-import type { StepDefinition, Step, CoordinatorStep } from '../pipelines/step.js';
+import type { StepDefinition, Step, CoordinatorStep, CoordinatorContext } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
 import { hashString64 } from './minhash/hash.js';
 import { simplifyText } from './minhash/signature.js';
@@ -18,6 +18,12 @@ const Options = z.object({
    * accents and digits); `none` compares the text byte for byte.
    */
   normalise: z.enum(['none', 'whitespace', 'lowercase', 'simplify']).default('whitespace'),
+  /**
+   * Disk-backed index: MiB for its in-memory key table (32 bytes per key); the rest of the index
+   * goes to sorted run files under the run's state/ directory. Leave unset for the all-in-memory
+   * index (faster; ~60 bytes per kept document); set it when the run has far more than ~50M documents.
+   */
+  memoryMb: z.number().min(0.01).max(1_048_576).optional(),
 });
 export type ExactDedupOptions = z.output<typeof Options>;
 
@@ -49,6 +55,7 @@ function spec(options: ExactDedupOptions): KeepFirstSpec {
       return keys;
     },
     unkeyedCounter: 'unkeyed',
+    memoryMb: options.memoryMb,
   };
 }
 
@@ -57,8 +64,8 @@ export function createExactHashStep(options: ExactDedupOptions): Step {
   return { name: 'exact_dedup', kind: 'annotate', run: (batch) => annotateKeys(s, batch) };
 }
 
-export function createExactDedupCoordinator(options: ExactDedupOptions): CoordinatorStep {
-  return createKeepFirstCoordinator(spec(options));
+export function createExactDedupCoordinator(options: ExactDedupOptions, context?: CoordinatorContext): CoordinatorStep {
+  return createKeepFirstCoordinator(spec(options), context);
 }
 
 export const exactDedupStep: StepDefinition<ExactDedupOptions> = {

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import type { Document } from '../pipelines/document.js';
-import type { StepDefinition, Step, CoordinatorStep } from '../pipelines/step.js';
+import type { StepDefinition, Step, CoordinatorStep, CoordinatorContext } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
 import { MinHasher, DEFAULT_MINHASH_CONFIG } from './minhash/signature.js';
 import { annotateKeys, createKeepFirstCoordinator, type KeepFirstSpec } from './minhash/keepFirstStep.js';
@@ -25,6 +25,12 @@ const Options = z.object({
   hashesPerBucket: z.number().int().min(1).max(64).default(DEFAULT_MINHASH_CONFIG.hashesPerBucket),
   /** Seed of the hash permutations; fixed so runs (and workers) agree. */
   seed: z.number().int().min(0).max(0xffffffff).default(DEFAULT_MINHASH_CONFIG.seed),
+  /**
+   * Disk-backed index: MiB for its in-memory key table (32 bytes per key); the rest of the index
+   * goes to sorted run files under the run's state/ directory. Leave unset for the all-in-memory
+   * index (faster; ~280 bytes per kept document); set it when the run has more than ~10M documents or the machine is short of memory (at 10M documents the in-memory index needs ~2.8 GB, the disk index ~250 MB with memoryMb 64).
+   */
+  memoryMb: z.number().min(0.01).max(1_048_576).optional(),
 });
 export type MinhashDedupOptions = z.output<typeof Options>;
 
@@ -41,6 +47,7 @@ function spec(options: MinhashDedupOptions): KeepFirstSpec {
     // Fewer words than one shingle: no signature, never removed here (exact dedup still applies).
     unkeyedCounter: 'too_short',
     compactIndex: true,
+    memoryMb: options.memoryMb,
   };
 }
 
@@ -49,8 +56,8 @@ export function createMinhashSignatureStep(options: MinhashDedupOptions): Step {
   return { name: 'minhash_dedup', kind: 'annotate', run: (batch) => annotateKeys(s, batch) };
 }
 
-export function createMinhashCoordinator(options: MinhashDedupOptions): CoordinatorStep {
-  return createKeepFirstCoordinator(spec(options));
+export function createMinhashCoordinator(options: MinhashDedupOptions, context?: CoordinatorContext): CoordinatorStep {
+  return createKeepFirstCoordinator(spec(options), context);
 }
 
 export const minhashDedupStep: StepDefinition<MinhashDedupOptions> = {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Document } from '../pipelines/document.js';
-import type { StepDefinition, Step, CoordinatorStep } from '../pipelines/step.js';
+import type { StepDefinition, Step, CoordinatorStep, CoordinatorContext } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
 import { hashString64 } from './minhash/hash.js';
 import { annotateKeys, createKeepFirstCoordinator, type KeepFirstSpec } from './minhash/keepFirstStep.js';
@@ -19,6 +19,12 @@ const Options = z.object({
   stripTracking: z.boolean().default(true),
   /** Ignore the whole query string (for sites whose query only carries session state). */
   ignoreQuery: z.boolean().default(false),
+  /**
+   * Disk-backed index: MiB for its in-memory key table (32 bytes per key); the rest of the index
+   * goes to sorted run files under the run's state/ directory. Leave unset for the all-in-memory
+   * index (faster; ~60 bytes per kept document); set it when the run has far more than ~50M documents.
+   */
+  memoryMb: z.number().min(0.01).max(1_048_576).optional(),
 });
 export type UrlDedupOptions = z.output<typeof Options>;
 
@@ -64,6 +70,7 @@ function spec(options: UrlDedupOptions): KeepFirstSpec {
       return keys;
     },
     unkeyedCounter: 'no_url',
+    memoryMb: options.memoryMb,
   };
 }
 
@@ -72,8 +79,8 @@ export function createUrlKeyStep(options: UrlDedupOptions): Step {
   return { name: 'url_dedup', kind: 'annotate', run: (batch) => annotateKeys(s, batch) };
 }
 
-export function createUrlDedupCoordinator(options: UrlDedupOptions): CoordinatorStep {
-  return createKeepFirstCoordinator(spec(options));
+export function createUrlDedupCoordinator(options: UrlDedupOptions, context?: CoordinatorContext): CoordinatorStep {
+  return createKeepFirstCoordinator(spec(options), context);
 }
 
 export const urlDedupStep: StepDefinition<UrlDedupOptions> = {

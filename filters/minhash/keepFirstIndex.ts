@@ -3,15 +3,26 @@
  * kept documents, each indexed under `numKeys` 64-bit keys (1 for exact/URL, one per LSH band).
  * A document is a duplicate iff one of its keys was indexed by an earlier kept document.
  *
- * Per kept document it holds numKeys table entries (12 or 8 bytes / load factor each), its id
- * (UTF-8 + 8 bytes) and a 4-byte duplicate count for the cluster-size histogram. Every change
- * is also appended to a delta log that checkpointDelta() hands to the executor with each
- * committed shard, so restoreDelta() can rebuild exactly the committed state after a crash.
+ * Two storage modes make the same decisions:
+ * - in memory (default): per kept document numKeys table entries (12 or 8 bytes / load factor
+ *   each), its id (UTF-8 + 8 bytes) and a 1-byte duplicate count;
+ * - disk-backed (`disk`): keys in an LSM store under a memory budget (diskKeyStore.ts), ids in an
+ *   append-only file (spilledIdStore.ts); in memory stay the budget, ~1.3 bytes per key of Bloom
+ *   filters and the 1-byte duplicate counts. Its files are derived state: the directory is wiped
+ *   when the index is created, and a resumed run rebuilds it from the deltas.
+ * Every change is also appended to a delta log that checkpointDelta() hands to the executor with
+ * each committed shard, so restoreDelta() can rebuild exactly the committed state after a crash.
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UserError } from '../../pipelines/errors.js';
 import { FingerprintTable } from './fingerprintTable.js';
 import { PartitionedKeyTable } from './partitionedKeyTable.js';
 import { IdStore } from './idStore.js';
+import { SpilledIdStore } from './spilledIdStore.js';
+import { DiskKeyStore } from './diskKeyStore.js';
+import { ClusterCounts } from './clusterCounts.js';
 
 const MAGIC = 0x3149464b; // "KFI1" little-endian
 const TAG_INSERT = 1;
@@ -61,39 +72,32 @@ interface KeyTable {
   setIfAbsent(hi: number, lo: number, ordinal: number): number;
 }
 
-export class KeepFirstIndex {
-  readonly numKeys: number;
-  private readonly tables: KeyTable[];
-  private readonly ids = new IdStore();
-  private dupCounts = new Uint32Array(1024);
-  private readonly log = new ByteLog();
-  private logged = 0;
+/** Band keys -> smallest kept ordinal: in memory (one table per band) or on disk. */
+interface KeyIndex {
+  readonly memoryBytes: number;
+  find(keys: Uint32Array): number;
+  add(keys: Uint32Array, ordinal: number): void;
+}
 
-  /**
-   * `compact`: 8-byte partitioned tables (44 effective key bits, for LSH bands whose own false
-   * candidates dwarf a 2^-44 chance); otherwise exact 64-bit keys in 12-byte slots (exact, URL).
-   */
-  constructor(numKeys: number, compact = false) {
-    this.numKeys = numKeys;
+/** Ids of kept documents by ordinal. */
+interface IdList {
+  readonly size: number;
+  readonly byteLength: number;
+  add(id: string): number;
+  get(ordinal: number): string;
+}
+
+class MemoryKeyIndex implements KeyIndex {
+  private readonly tables: KeyTable[];
+  constructor(private readonly numKeys: number, compact: boolean) {
     this.tables = Array.from({ length: numKeys }, () => (compact ? new PartitionedKeyTable() : new FingerprintTable()));
   }
-
-  /** Number of kept (indexed) documents. */
-  get size(): number {
-    return this.ids.size;
-  }
-
-  /** Bytes of typed storage held (tables + ids + counts), excluding the pending delta log. */
-  get bytes(): number {
-    let b = this.ids.byteLength + this.dupCounts.byteLength;
+  get memoryBytes(): number {
+    let b = 0;
     for (const t of this.tables) b += t.bytes;
     return b;
   }
-
-  /**
-   * The ordinal of the earliest kept document sharing a key with `keys` (2 words per key), or
-   * -1 when there is none. Taking the smallest ordinal keeps the answer independent of band order.
-   */
+  // The smallest ordinal over bands keeps the answer independent of band order.
   find(keys: Uint32Array): number {
     let best = -1;
     for (let k = 0; k < this.numKeys; k++) {
@@ -101,6 +105,80 @@ export class KeepFirstIndex {
       if (o >= 0 && (best < 0 || o < best)) best = o;
     }
     return best;
+  }
+  add(keys: Uint32Array, ordinal: number): void {
+    for (let k = 0; k < this.numKeys; k++) this.tables[k]!.setIfAbsent(keys[2 * k]!, keys[2 * k + 1]!, ordinal);
+  }
+}
+
+export interface KeepFirstIndexOptions {
+  /**
+   * In memory: 8-byte partitioned tables (44 effective key bits, for LSH bands whose own false
+   * candidates dwarf a 2^-44 chance); otherwise exact 64-bit keys in 12-byte slots (exact, URL).
+   * The disk mode always compares 64-bit keys.
+   */
+  compact?: boolean;
+  /** Disk-backed mode: `memoryBytes` for the in-memory key table, files under `dir` (wiped first;
+   * a fresh temporary directory when omitted). */
+  disk?: { memoryBytes: number; dir?: string };
+}
+
+export class KeepFirstIndex {
+  readonly numKeys: number;
+  private readonly keys: KeyIndex;
+  private readonly ids: IdList;
+  private readonly counts = new ClusterCounts();
+  private readonly log = new ByteLog();
+  private logged = 0;
+  private readonly diskDir: string | undefined;
+
+  constructor(numKeys: number, options: KeepFirstIndexOptions = {}) {
+    this.numKeys = numKeys;
+    if (options.disk) {
+      const dir = options.disk.dir ?? mkdtempSync(join(tmpdir(), 'corpusforge-dedup-'));
+      // Leftovers of a crashed run describe a state the journal may not: start empty, resume
+      // replays the committed deltas into fresh files.
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      this.diskDir = dir;
+      this.keys = new DiskKeyStore(numKeys, { dir, memoryBytes: options.disk.memoryBytes });
+      this.ids = new SpilledIdStore(dir);
+    } else {
+      this.keys = new MemoryKeyIndex(numKeys, options.compact ?? false);
+      this.ids = new IdStore();
+    }
+  }
+
+  /** Number of kept (indexed) documents. */
+  get size(): number {
+    return this.ids.size;
+  }
+
+  /** Bytes of typed storage held in memory (tables or budget + filters, ids, counts), excluding the pending delta log. */
+  get bytes(): number {
+    return this.keys.memoryBytes + this.ids.byteLength + this.counts.byteLength;
+  }
+
+  /** Disk-mode numbers for the report (undefined in memory mode). */
+  get diskStats(): { runs: number; spills: number; compactions: number; file_bytes: number } | undefined {
+    if (!(this.keys instanceof DiskKeyStore)) return undefined;
+    const k = this.keys;
+    return { runs: k.runCount, spills: k.spills, compactions: k.compactions, file_bytes: k.fileBytes };
+  }
+
+  /**
+   * The ordinal of the earliest kept document sharing a key with `keys` (2 words per key), or
+   * -1 when there is none.
+   */
+  find(keys: Uint32Array): number {
+    return this.keys.find(keys);
+  }
+
+  /** Deletes the disk mode's files (the index is unusable afterwards); no-op in memory mode. */
+  close(): void {
+    if (this.keys instanceof DiskKeyStore) this.keys.destroy();
+    if (this.ids instanceof SpilledIdStore) this.ids.destroy();
+    if (this.diskDir) rmSync(this.diskDir, { recursive: true, force: true });
   }
 
   /** Indexes a kept document under its keys; returns its ordinal. */
@@ -119,7 +197,7 @@ export class KeepFirstIndex {
 
   /** Records one more duplicate of the kept document `ordinal`; returns that document's id. */
   addDuplicate(ordinal: number): string {
-    this.dupCounts[ordinal]!++;
+    this.counts.increment(ordinal);
     this.log.u8(TAG_DUPLICATE);
     this.log.u32(ordinal);
     this.logged++;
@@ -163,7 +241,7 @@ export class KeepFirstIndex {
           const ordinal = view.getUint32(p, true);
           p += 4;
           if (ordinal >= this.ids.size) throw new RangeError('unknown ordinal');
-          this.dupCounts[ordinal]!++;
+          this.counts.increment(ordinal);
         } else {
           throw new RangeError(`bad record tag ${tag}`);
         }
@@ -180,7 +258,7 @@ export class KeepFirstIndex {
     let clusters = 0;
     let duplicates = 0;
     for (let o = 0; o < this.ids.size; o++) {
-      const d = this.dupCounts[o]!;
+      const d = this.counts.get(o);
       if (d === 0) continue;
       clusters++;
       duplicates += d;
@@ -193,12 +271,8 @@ export class KeepFirstIndex {
 
   private apply(id: string, keys: Uint32Array): number {
     const ordinal = this.ids.add(id);
-    if (ordinal >= this.dupCounts.length) {
-      const next = new Uint32Array(this.dupCounts.length * 2);
-      next.set(this.dupCounts);
-      this.dupCounts = next;
-    }
-    for (let k = 0; k < this.numKeys; k++) this.tables[k]!.setIfAbsent(keys[2 * k]!, keys[2 * k + 1]!, ordinal);
+    this.counts.push();
+    this.keys.add(keys, ordinal);
     return ordinal;
   }
 }

@@ -6,7 +6,8 @@
  * on the spot, so the coordinator alone is still correct.
  */
 import type { Document, Rejected } from '../../pipelines/document.js';
-import type { CoordinatorStep, StepOutput } from '../../pipelines/step.js';
+import { join } from 'node:path';
+import type { CoordinatorContext, CoordinatorStep, StepOutput } from '../../pipelines/step.js';
 import { KeepFirstIndex } from './keepFirstIndex.js';
 
 export interface KeepFirstSpec {
@@ -24,6 +25,11 @@ export interface KeepFirstSpec {
   unkeyedCounter: string;
   /** Use the 8-byte partitioned key tables (44-bit keys) instead of exact 64-bit ones. */
   compactIndex?: boolean;
+  /**
+   * Disk-backed index with this many MiB for its in-memory key table (see keepFirstIndex.ts);
+   * undefined: the whole index in memory.
+   */
+  memoryMb?: number;
 }
 
 const HEX = '0123456789abcdef';
@@ -72,8 +78,12 @@ function withoutKey(doc: Document, key: string, extra?: Record<string, unknown>)
   return { ...doc, metadata };
 }
 
-export function createKeepFirstCoordinator(spec: KeepFirstSpec): CoordinatorStep {
-  const index = new KeepFirstIndex(spec.numKeys, spec.compactIndex ?? false);
+export function createKeepFirstCoordinator(spec: KeepFirstSpec, context?: CoordinatorContext): CoordinatorStep {
+  const disk =
+    spec.memoryMb === undefined
+      ? undefined
+      : { memoryBytes: spec.memoryMb * 2 ** 20, dir: context?.stateDir ? join(context.stateDir, spec.name) : undefined };
+  const index = new KeepFirstIndex(spec.numKeys, { compact: spec.compactIndex ?? false, disk });
   const scratch = new Uint32Array(spec.numKeys * 2);
   return {
     name: spec.name,
@@ -108,6 +118,10 @@ export function createKeepFirstCoordinator(spec: KeepFirstSpec): CoordinatorStep
     checkpointDelta: () => index.checkpointDelta(),
     restoreDelta: (delta) => index.restoreDelta(delta),
     // Everything reported is rebuilt by restoreDelta, so a resumed run reports the same numbers.
-    report: () => ({ ...index.clusterReport(), indexed: index.size, index_bytes: index.bytes }),
+    report: () => {
+      const disk = index.diskStats;
+      return { ...index.clusterReport(), indexed: index.size, index_bytes: index.bytes, ...(disk ? { disk } : {}) };
+    },
+    close: () => index.close(),
   };
 }
