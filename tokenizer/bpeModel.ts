@@ -1,10 +1,20 @@
 import { bytesKey } from './byteLevel.js';
-import { PairTable } from './pairTable.js';
+import { PairTable, type PairTableArrays } from './pairTable.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Rules pack (rank, merged id) into one number; ids and ranks must stay below 2^21. */
 const ID_LIMIT = 1 << 21;
+
+/** A built model as typed arrays over SharedArrayBuffers: what worker threads receive instead of tokenizer.json. */
+export interface SharedBpeModel {
+  /** All tokens' bytes, concatenated in id order. */
+  bytes: Uint8Array;
+  /** Token id i spans bytes[starts[i], starts[i + 1]); a hole (no bytes) is marked by a negative start. */
+  starts: Int32Array;
+  rules: PairTableArrays;
+  ignoreMerges: boolean;
+}
 
 /**
  * A byte-level BPE model: token id -> bytes, and merge rules (left id, right id) -> (rank, new id).
@@ -76,6 +86,38 @@ export class BpeModel {
     const model = new BpeModel(tokenBytes, [], true);
     model.rules = new PairTable(rules.length);
     for (const [a, b, id] of rules) model.rules.setIfAbsent(a, b, id * ID_LIMIT + id);
+    return model;
+  }
+
+  /** The model as shared typed arrays (built once; every thread then adopts them, see `fromShared`). */
+  toShared(): SharedBpeModel {
+    const n = this.tokenBytes.length;
+    let total = 0;
+    for (const b of this.tokenBytes) total += b?.length ?? 0;
+    const bytes = new Uint8Array(new SharedArrayBuffer(total));
+    const starts = new Int32Array(new SharedArrayBuffer((n + 1) * 4));
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const b = this.tokenBytes[i];
+      starts[i] = b ? at : -1 - at;
+      if (b) bytes.set(b, at);
+      at += b?.length ?? 0;
+    }
+    starts[n] = at;
+    return { bytes, starts, rules: this.rules.toShared(), ignoreMerges: this.ignoreMerges };
+  }
+
+  /** Rebuilds a model from `toShared`'s arrays without re-deriving the merge rules. */
+  static fromShared(s: SharedBpeModel): BpeModel {
+    const n = s.starts.length - 1;
+    const tokenBytes: (Uint8Array | undefined)[] = new Array(n);
+    const start = (i: number): number => (s.starts[i]! < 0 ? -1 - s.starts[i]! : s.starts[i]!);
+    for (let i = 0; i < n; i++) {
+      // A copy, not a view: the model is read in the hot loop and decode() hands these bytes out.
+      if (s.starts[i]! >= 0) tokenBytes[i] = s.bytes.slice(start(i), start(i + 1));
+    }
+    const model = new BpeModel(tokenBytes, [], s.ignoreMerges);
+    model.rules = new PairTable(0, s.rules);
     return model;
   }
 

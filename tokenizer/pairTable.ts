@@ -2,6 +2,13 @@
  * Open-addressing hash table (linear probing) from a pair of token ids to a number. Replaces Map<number, number>
  * in the BPE inner loop: Map keys above 2^31 are heap numbers there, and the lookup was ~20% of encode time.
  */
+export interface PairTableArrays {
+  left: Int32Array;
+  right: Int32Array;
+  values: Float64Array;
+  size: number;
+}
+
 export class PairTable {
   private readonly left: Int32Array;
   private readonly right: Int32Array;
@@ -9,13 +16,33 @@ export class PairTable {
   private readonly mask: number;
   size = 0;
 
-  constructor(expected: number) {
+  constructor(expected: number, arrays?: PairTableArrays) {
+    if (arrays) {
+      // Adopted as is (possibly views of a SharedArrayBuffer another thread built): no rehashing.
+      ({ left: this.left, right: this.right, values: this.values } = arrays);
+      this.mask = this.left.length - 1;
+      this.size = arrays.size;
+      return;
+    }
     let cap = 16;
     while (cap < expected * 2) cap *= 2;
     this.left = new Int32Array(cap).fill(-1);
     this.right = new Int32Array(cap);
     this.values = new Float64Array(cap);
     this.mask = cap - 1;
+  }
+
+  /** The table's arrays, copied into one SharedArrayBuffer (threads adopt them with `new PairTable(0, arrays)`). */
+  toShared(): PairTableArrays {
+    const cap = this.left.length;
+    const sab = new SharedArrayBuffer(cap * 16);
+    const values = new Float64Array(sab, 0, cap);
+    const left = new Int32Array(sab, cap * 8, cap);
+    const right = new Int32Array(sab, cap * 12, cap);
+    values.set(this.values);
+    left.set(this.left);
+    right.set(this.right);
+    return { left, right, values, size: this.size };
   }
 
   private slot(a: number, b: number): number {

@@ -11,14 +11,14 @@ import { expandInputs } from '../datasets/inputs.js';
 import { readFile as readInputFile, type ReadOptions } from '../datasets/readers.js';
 import {
   TokenBinWriter,
+  TokenParquetWriter,
   dtypeForVocab,
-  writeTokenParquet,
   writeTokensManifest,
   type TokenFileInfo,
   type TokensManifest,
 } from '../datasets/tokenShards.js';
 import { loadTokenizerFile } from './tokenizerFile.js';
-import { encodeBatch, type TokenizeResult, type TokenizeTask } from './tokenizeWorker.js';
+import { encodeBatch, type TokenizeResult, type TokenizeTask, type TokenizeWorkerData } from './tokenizeWorker.js';
 import { appendJournal, readJournal, sameSettings, type JournalHeader } from './tokenizeJournal.js';
 
 export interface TokenizeOptions {
@@ -121,33 +121,33 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
   const bin = new TokenBinWriter(at(names.bin), at(names.idx), dtype, eotId);
   await bin.open(resumeFrom);
   const skippedShards = files.length;
-  let shard = { ids: [] as string[], parts: [] as Int32Array[], lengths: [] as number[] };
-  const flushShard = async (): Promise<void> => {
-    if (shard.ids.length === 0) return;
-    const total = shard.parts.reduce((n, p) => n + p.length, 0);
-    const flat = new Int32Array(total);
-    let offset = 0;
-    for (const p of shard.parts) {
-      flat.set(p, offset);
-      offset += p.length;
-    }
-    const info = await writeTokenParquet(at(names.shard(files.length)), shard.ids, flat, shard.lengths);
+  // The current Parquet shard streams row groups as batches arrive, so its encoding overlaps the workers'.
+  let parquet: TokenParquetWriter | undefined;
+  let shardRows = 0;
+  const finishShard = async (): Promise<void> => {
+    if (!parquet) return;
+    const info = await parquet.finish();
+    parquet = undefined;
+    shardRows = 0;
     files.push(info);
     const documents = skip + files.slice(skippedShards).reduce((n, f) => n + (f.rows ?? 0), 0);
     await bin.sync();
     await appendJournal(at(names.journal), { kind: 'checkpoint', documents, bin_bytes: bin.bytesFor(documents), shard: info });
-    shard = { ids: [], parts: [], lengths: [] };
   };
   const consume = async (ids: string[], r: TokenizeResult): Promise<void> => {
     await bin.append(r.flat, r.lengths);
+    let doc = 0;
     let off = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const len = r.lengths[i]!;
-      shard.ids.push(ids[i]!);
-      shard.parts.push(r.flat.subarray(off, off + len));
-      shard.lengths.push(len);
-      off += len;
-      if (shard.ids.length >= shardDocs) await flushShard();
+    while (doc < ids.length) {
+      const take = Math.min(ids.length - doc, shardDocs - shardRows);
+      let span = 0;
+      for (let i = doc; i < doc + take; i++) span += r.lengths[i]!;
+      parquet ??= new TokenParquetWriter(at(names.shard(files.length)));
+      await parquet.append(ids.slice(doc, doc + take), r.flat.subarray(off, off + span), r.lengths.subarray(doc, doc + take));
+      shardRows += take;
+      doc += take;
+      off += span;
+      if (shardRows === shardDocs) await finishShard();
     }
     opts.onProgress?.(bin.documents, bin.totalTokens);
   };
@@ -159,13 +159,15 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
         minThreads: workers,
         maxThreads: workers,
         execArgv: ['--import', import.meta.resolve('tsx')],
+        // Built once here; workers adopt the shared arrays instead of parsing tokenizer.json each.
+        workerData: { tokenizer: tokenizer.toShared() } satisfies TokenizeWorkerData,
       })
     : undefined;
   const inflight: { ids: string[]; result: Promise<TokenizeResult> }[] = [];
   const submit = (ids: string[], texts: string[]): void => {
     let result: Promise<TokenizeResult>;
     if (pool) {
-      result = pool.run({ tokenizerPath: opts.tokenizerPath, texts } satisfies TokenizeTask) as Promise<TokenizeResult>;
+      result = pool.run({ texts } satisfies TokenizeTask) as Promise<TokenizeResult>;
       result.catch(() => undefined); // awaited in order below
     } else {
       result = Promise.resolve(encodeBatch(tokenizer, texts));
@@ -197,8 +199,9 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     }
     if (ids.length) submit(ids, texts);
     while (inflight.length) await drainOne();
-    await flushShard();
+    await finishShard();
   } catch (e) {
+    await parquet?.abandon();
     await bin.abandon();
     throw e;
   } finally {

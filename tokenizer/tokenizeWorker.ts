@@ -1,10 +1,14 @@
-// Piscina worker: encodes a batch of documents with a tokenizer.json (loaded once per worker).
-import { loadTokenizerFile } from './tokenizerFile.js';
-import type { Tokenizer } from './tokenizer.js';
+// Piscina worker: encodes a batch of documents. The tokenizer arrives once per worker as `workerData` (a model
+// the main thread built, in shared typed arrays), so no worker parses tokenizer.json or rebuilds merge tables.
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
+import { Tokenizer, type SharedTokenizer } from './tokenizer.js';
 
 export interface TokenizeTask {
-  tokenizerPath: string;
   texts: string[];
+}
+
+export interface TokenizeWorkerData {
+  tokenizer: SharedTokenizer;
 }
 
 export interface TokenizeResult {
@@ -14,24 +18,26 @@ export interface TokenizeResult {
   lengths: Int32Array;
 }
 
-let loaded: { path: string; tokenizer: Promise<Tokenizer> } | undefined;
+let tokenizer: Tokenizer | undefined;
 
 /** Encodes texts; ids of all documents are returned flat, plus each document's length. */
-export function encodeBatch(tokenizer: Tokenizer, texts: readonly string[]): TokenizeResult {
+export function encodeBatch(tok: Tokenizer, texts: readonly string[]): TokenizeResult {
   const ids: number[] = [];
   const lengths = new Int32Array(texts.length);
   for (let i = 0; i < texts.length; i++) {
     const before = ids.length;
-    tokenizer.encodeOrdinaryInto(texts[i]!, ids);
+    tok.encodeOrdinaryInto(texts[i]!, ids);
     lengths[i] = ids.length - before;
   }
   return { flat: Int32Array.from(ids), lengths };
 }
 
-export default async function tokenizeBatch(task: TokenizeTask): Promise<TokenizeResult> {
-  if (loaded?.path !== task.tokenizerPath) {
-    loaded = { path: task.tokenizerPath, tokenizer: loadTokenizerFile(task.tokenizerPath).then((l) => l.tokenizer) };
-  }
-  // Returned by structured clone: copying the ids costs far less than computing them.
-  return encodeBatch(await loaded.tokenizer, task.texts);
+export default function tokenizeBatch(task: TokenizeTask): unknown {
+  tokenizer ??= Tokenizer.fromShared((workerData as TokenizeWorkerData).tokenizer);
+  const result = encodeBatch(tokenizer, task.texts);
+  // Transferred, not copied: the buffers move to the main thread.
+  return move({
+    [transferableSymbol]: [result.flat.buffer, result.lengths.buffer],
+    [valueSymbol]: result,
+  });
 }

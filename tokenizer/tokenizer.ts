@@ -1,4 +1,4 @@
-import { BpeModel } from './bpeModel.js';
+import { BpeModel, type SharedBpeModel } from './bpeModel.js';
 import { compilePattern, type PretokenizerPattern } from './pretokenize.js';
 
 export interface EncodeOptions {
@@ -16,6 +16,16 @@ export interface TokenizerParts {
   /** Prepend a space to text that does not start with one (HF ByteLevel add_prefix_space). */
   addPrefixSpace?: boolean;
   /** Unicode normalization applied before pre-tokenizing (HF NFC/NFKC/NFD/NFKD normalizers). */
+  normalize?: 'NFC' | 'NFKC' | 'NFD' | 'NFKD';
+}
+
+/** A tokenizer as plain data plus shared typed arrays: sent to worker threads once (structured clone shares the memory). */
+export interface SharedTokenizer {
+  model: SharedBpeModel;
+  pattern: PretokenizerPattern;
+  specialTokens: [string, number][];
+  cacheSize: number;
+  addPrefixSpace: boolean;
   normalize?: 'NFC' | 'NFKC' | 'NFD' | 'NFKD';
 }
 
@@ -53,6 +63,29 @@ export class Tokenizer {
     this.cacheSize = parts.cacheSize ?? 100_000;
     this.addPrefixSpace = parts.addPrefixSpace ?? false;
     this.normalizeForm = parts.normalize;
+  }
+
+  /** This tokenizer for other threads: built once here, adopted there by `fromShared` without re-parsing tokenizer.json. */
+  toShared(): SharedTokenizer {
+    return {
+      model: this.model.toShared(),
+      pattern: { ...this.pattern },
+      specialTokens: [...this.specialTokens],
+      cacheSize: this.cacheSize,
+      addPrefixSpace: this.addPrefixSpace,
+      ...(this.normalizeForm ? { normalize: this.normalizeForm } : {}),
+    };
+  }
+
+  static fromShared(s: SharedTokenizer): Tokenizer {
+    return new Tokenizer({
+      model: BpeModel.fromShared(s.model),
+      pattern: s.pattern,
+      specialTokens: new Map(s.specialTokens),
+      cacheSize: s.cacheSize,
+      addPrefixSpace: s.addPrefixSpace,
+      ...(s.normalize ? { normalize: s.normalize } : {}),
+    });
   }
 
   /** Number of ids: model tokens and special tokens. */
