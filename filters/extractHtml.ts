@@ -5,6 +5,7 @@
  * inside links. Deciding which blocks are content is extractClassify.ts's job.
  */
 import { Parser } from 'htmlparser2';
+import { FastTokenizer } from './htmlTokenizer.js';
 
 export interface TextBlock {
   /** Whitespace-collapsed text; `<br>` inside the block survives as "\n". */
@@ -177,7 +178,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
         }
       },
     },
-    { decodeEntities: true },
+    { decodeEntities: true, Tokenizer: FastTokenizer },
   );
   parser.end(html);
   flush();

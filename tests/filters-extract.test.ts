@@ -5,6 +5,8 @@ import { normaliseStep, normaliseText } from '../filters/normalise.js';
 import { fixMojibake } from '../filters/text/mojibake.js';
 import type { Document } from '../pipelines/document.js';
 import { isUserError } from '../pipelines/errors.js';
+import { Parser, Tokenizer } from 'htmlparser2';
+import { FastTokenizer, FAST_TOKENIZER_ACTIVE } from '../filters/htmlTokenizer.js';
 
 const ARTICLE_1 =
   'The Danube is the second-longest river in Europe, after the Volga in Russia. It flows through much of Central and Southeastern Europe, from the Black Forest into the Black Sea, and has been a trade route for centuries.';
@@ -141,4 +143,40 @@ test('normalise: mojibake, zero-width characters, NFC, whitespace; option to kee
   assert.equal(out.counters?.['normalise.mojibake_repaired'], 1);
   const keep = normaliseStep.worker!(normaliseStep.parseOptions({ fixMojibake: false }));
   assert.equal(keep.run([{ id: '1', text: 'cafÃ©', source: 's', metadata: {} }]).kept[0]!.text, 'cafÃ©');
+});
+
+/** Every parser event, in order, as text (so two tokenizers can be compared event for event). */
+function parseEvents(html: string, tokenizer: typeof Tokenizer): string[] {
+  const ev: string[] = [];
+  const parser = new Parser(
+    {
+      onopentag: (n, a) => ev.push(`open ${n} ${JSON.stringify(a)}`),
+      onclosetag: (n, implied) => ev.push(`close ${n} ${implied}`),
+      ontext: (t) => ev.push(`text ${t}`),
+      oncomment: (t) => ev.push(`comment ${t}`),
+      onprocessinginstruction: (n, d) => ev.push(`pi ${n} ${d}`),
+      oncdatastart: () => ev.push('cdata'),
+    },
+    { decodeEntities: true, Tokenizer: tokenizer },
+  );
+  parser.end(html);
+  return ev;
+}
+
+test('extract: the fast tokenizer emits exactly the stock htmlparser2 events', () => {
+  assert.ok(FAST_TOKENIZER_ACTIVE, 'htmlparser2 internals changed: the fast paths are off');
+  const cases = [
+    page(`<article><p>${ARTICLE_1}</p><p>${ARTICLE_2}</p></article>`),
+    '<p>Fish &amp; chips &lt;3 &copy &notanentity; &#x41;&#66; a < b && c > d</p>',
+    '<title>A &amp; B</title><textarea>x &lt; y</textarea><p>tail',
+    '<script>if (a<b && c</d) { x = "</scr" + "ipt>"; } // </SCRIPT></script><p>after</p>',
+    '<style>a > b { c: "<" }</style><!-- comment <p> & --><![CDATA[ x ]]><?xml y?>',
+    `<div class="a &amp; b" data-x='1 "2" &lt;' id=plain title="t&quot;">v</div><img alt="&">`,
+    '<p>unterminated &amp',
+    '<script>never closed < < <',
+    'plain text only & more',
+    '<a href="x',
+    '',
+  ];
+  for (const html of cases) assert.deepEqual(parseEvents(html, FastTokenizer), parseEvents(html, Tokenizer), html);
 });
