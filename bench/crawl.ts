@@ -1,15 +1,19 @@
 // bench/crawl: pages/s of our crawler (politeness off, WARC on) vs Crawlee's CheerioCrawler vs a bare undici
 // Pool.request loop (the limit), on the same local site served by another process; plus seen-set memory.
-// Usage: node --import tsx bench/crawl.ts [--quick]. Each contender runs in its own child process (peak RSS
-// is per process). The machine is shared and has 2 cores (the server takes one): rely on the ratios.
+// Usage: node --import tsx bench/crawl.ts [--quick] [--pairs N] [--skip-crawlee]. Each run is its own child process
+// (peak RSS and CPU are per process). Bare loop and ours run as N alternating pairs (bare first, then ours first, ...)
+// so that load from other processes hits both alike; the table gives every pair's ratio and the median. The machine
+// is shared and has 2 cores (the server takes one): rely on the ratios, and read the load average printed with them.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const quick = process.argv.includes('--quick');
 const skipCrawlee = process.argv.includes('--skip-crawlee');
+const pairsArg = process.argv.indexOf('--pairs');
+const PAIRS = pairsArg > 0 ? Number(process.argv[pairsArg + 1]) : quick ? 3 : 5;
 // Set when this script was bundled with esbuild to run on a machine without node_modules (see docs/benchmarks.md).
 const bundled = process.env.CF_BENCH_BUNDLED === '1';
 const loader = bundled ? [] : ['--import', 'tsx'];
@@ -22,14 +26,19 @@ interface RunResult {
   pages: number;
   seconds: number;
   peakRssMb: number;
+  /** CPU seconds of the whole process (all threads) during the run. */
+  cpuSeconds: number;
 }
 
-function trackPeakRss(): () => number {
+/** Samples RSS while a contender runs; the returned function stops it and gives peak RSS (MB) and CPU seconds. */
+function trackPeakRss(): () => { peakRssMb: number; cpuSeconds: number } {
   let peak = process.memoryUsage.rss();
+  const cpu0 = process.cpuUsage();
   const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
   return () => {
     clearInterval(t);
-    return Math.max(peak, process.memoryUsage.rss()) / 1e6;
+    const cpu = process.cpuUsage(cpu0);
+    return { peakRssMb: Math.max(peak, process.memoryUsage.rss()) / 1e6, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   };
 }
 
@@ -43,12 +52,12 @@ async function runOurs(origin: string): Promise<RunResult> {
     perHostConcurrency: CONCURRENCY, maxDepth: 1000, sitemaps: false, progressIntervalMs: 1000,
   }).run();
   const seconds = (performance.now() - t0) / 1000;
-  const rss = peak();
+  const usage = peak();
   rmSync(out, { recursive: true, force: true });
-  return { name: 'corpusforge crawl (WARC on)', pages: s.pagesFetched, seconds, peakRssMb: rss };
+  return { name: 'corpusforge crawl (WARC on)', pages: s.pagesFetched, seconds, ...usage };
 }
 
-async function runCrawlee(origin: string): Promise<RunResult> {
+async function runCrawlee(origin: string, crawleePages: number): Promise<RunResult> {
   process.env.CRAWLEE_PERSIST_STORAGE = 'false';
   const { CheerioCrawler, Configuration, log } = await import('crawlee');
   log.setLevel(log.LEVELS.ERROR);
@@ -57,7 +66,7 @@ async function runCrawlee(origin: string): Promise<RunResult> {
   const t0 = performance.now();
   const crawler = new CheerioCrawler(
     {
-      minConcurrency: CONCURRENCY, maxConcurrency: CONCURRENCY, maxRequestRetries: 0,
+      minConcurrency: CONCURRENCY, maxConcurrency: CONCURRENCY, maxRequestRetries: 0, maxRequestsPerCrawl: crawleePages,
       async requestHandler({ enqueueLinks }) {
         pages++;
         await enqueueLinks({ strategy: 'same-hostname' });
@@ -66,7 +75,8 @@ async function runCrawlee(origin: string): Promise<RunResult> {
     new Configuration({ persistStorage: false }),
   );
   await crawler.run([`${origin}/p/0`]);
-  return { name: 'Crawlee 3.18 CheerioCrawler', pages, seconds: (performance.now() - t0) / 1000, peakRssMb: peak() };
+  const seconds = (performance.now() - t0) / 1000;
+  return { name: 'Crawlee 3.18 CheerioCrawler', pages, seconds, ...peak() };
 }
 
 async function runBare(origin: string): Promise<RunResult> {
@@ -96,8 +106,9 @@ async function runBare(origin: string): Promise<RunResult> {
     next();
   });
   const seconds = (performance.now() - t0) / 1000;
+  const usage = peak();
   await pool.close();
-  return { name: 'bare undici Pool.request loop', pages, seconds, peakRssMb: peak() };
+  return { name: 'bare undici Pool.request loop', pages, seconds, ...usage };
 }
 
 /** Seen-set memory and insert rate at n URLs, against a JS Set of the same strings (at 1M only). */
@@ -121,43 +132,68 @@ async function seenSetMemory(n: number): Promise<{ n: number; seenMb: number; se
 }
 
 async function child(): Promise<void> {
-  const [, , , which, arg] = process.argv;
+  const [, , , which, arg, arg2] = process.argv;
   let out: unknown;
   if (which === 'ours') out = await runOurs(arg!);
-  else if (which === 'crawlee') out = await runCrawlee(arg!);
+  else if (which === 'crawlee') out = await runCrawlee(arg!, Number(arg2));
   else if (which === 'bare') out = await runBare(arg!);
   else if (which === 'seen') out = await seenSetMemory(Number(arg));
   process.stdout.write(`\nRESULT ${JSON.stringify(out)}\n`);
   process.exit(0);
 }
 
-function runChild<T>(which: string, arg: string): T {
-  const r = spawnSync(process.execPath, ['--expose-gc', ...loader, self, '--child', which, arg], { encoding: 'utf8', maxBuffer: 64 << 20 });
+function runChild<T>(which: string, ...args: string[]): T {
+  const r = spawnSync(process.execPath, ['--expose-gc', ...loader, self, '--child', which, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`${which} failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(line.slice(7)) as T;
 }
 
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const rate = (r: RunResult): number => r.pages / r.seconds;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
 async function main(): Promise<void> {
-  const pages = quick ? 1000 : 20000;
+  const pages = quick ? 10000 : 20000;
+  // Crawlee is ~100x slower than the others: --quick stops it after 1,000 pages (its rate hardly depends on the site size).
+  const crawleePages = quick ? 1000 : pages;
   const server = spawn(process.execPath, [...loader, join(here, bundled ? '_crawlServer.mjs' : '_crawlServer.ts'), String(pages)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve) => server.stdout!.once('data', (b: Buffer) => resolve(b.toString().trim())));
   const origin = `http://127.0.0.1:${port}`;
   try {
     console.log(`site: ${pages} pages of ~2 KB, 5 links each, server in its own process; concurrency ${CONCURRENCY}; node ${process.version}`);
+    console.log(`load average at start: ${load()}; ${PAIRS} alternating pairs, each run a fresh child process`);
     runChild<RunResult>('bare', origin); // warm the server's page cache so every contender sees the same server
-    const results = ['bare', 'ours', ...(skipCrawlee ? [] : ['crawlee'])].map((w) => runChild<RunResult>(w, origin));
-    const bare = results[0]!;
-    const rate = (r: RunResult) => r.pages / r.seconds;
-    console.log('\n| contender | pages | seconds | pages/s | vs bare loop | peak RSS MB |');
-    console.log('|---|---:|---:|---:|---:|---:|');
-    for (const r of results) {
-      console.log(`| ${r.name} | ${r.pages} | ${r.seconds.toFixed(2)} | ${rate(r).toFixed(0)} | ${(rate(r) / rate(bare)).toFixed(2)}x | ${r.peakRssMb.toFixed(0)} |`);
+    const pairs: { bare: RunResult; ours: RunResult; load: string }[] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      const order = i % 2 === 0 ? ['bare', 'ours'] : ['ours', 'bare'];
+      const [a, b] = order.map((w) => runChild<RunResult>(w, origin));
+      pairs.push({ bare: order[0] === 'bare' ? a! : b!, ours: order[0] === 'bare' ? b! : a!, load: load() });
     }
-    const ours = results[1]!;
-    const crawlee = results[2];
-    if (crawlee) console.log(`\nours / Crawlee: ${(rate(ours) / rate(crawlee)).toFixed(1)}x`);
-    console.log(`ours / bare loop: ${(rate(ours) / rate(bare)).toFixed(2)}x (goal >= 0.5x)`);
+    console.log('\n| pair | order | bare pages/s | ours pages/s | ours / bare | bare CPU ms/page | ours CPU ms/page | ours peak RSS MB | load avg after |');
+    console.log('|---:|---|---:|---:|---:|---:|---:|---:|---|');
+    pairs.forEach((p, i) => {
+      const cpu = (r: RunResult): string => ((1000 * r.cpuSeconds) / r.pages).toFixed(3);
+      console.log(`| ${i + 1} | ${i % 2 === 0 ? 'bare, ours' : 'ours, bare'} | ${rate(p.bare).toFixed(0)} | ${rate(p.ours).toFixed(0)} | ${(rate(p.ours) / rate(p.bare)).toFixed(2)}x | ${cpu(p.bare)} | ${cpu(p.ours)} | ${p.ours.peakRssMb.toFixed(0)} | ${p.load} |`);
+      if (p.ours.pages !== pages || p.bare.pages !== pages) console.log(`  (pair ${i + 1}: bare ${p.bare.pages} pages, ours ${p.ours.pages}: expected ${pages})`);
+    });
+    const ratios = pairs.map((p) => rate(p.ours) / rate(p.bare));
+    const medOurs = median(pairs.map((p) => rate(p.ours)));
+    console.log(`\nours / bare loop: median ${median(ratios).toFixed(2)}x (pairs ${ratios.map((r) => r.toFixed(2)).join(', ')}; goal >= 0.5x)`);
+    console.log(`median pages/s: bare ${median(pairs.map((p) => rate(p.bare))).toFixed(0)}, ours ${medOurs.toFixed(0)}; ` +
+      `CPU per page (all threads): bare ${median(pairs.map((p) => (1000 * p.bare.cpuSeconds) / p.bare.pages)).toFixed(3)} ms, ` +
+      `ours ${median(pairs.map((p) => (1000 * p.ours.cpuSeconds) / p.ours.pages)).toFixed(3)} ms`);
+    if (!skipCrawlee) {
+      const c = runChild<RunResult>('crawlee', origin, String(crawleePages));
+      console.log(`\n| contender | pages | seconds | pages/s | peak RSS MB |`);
+      console.log('|---|---:|---:|---:|---:|');
+      console.log(`| ${c.name} | ${c.pages} | ${c.seconds.toFixed(2)} | ${rate(c).toFixed(0)} | ${c.peakRssMb.toFixed(0)} |`);
+      console.log(`ours (median) / Crawlee: ${(medOurs / rate(c)).toFixed(1)}x`);
+    }
+    console.log(`load average at end: ${load()}`);
   } finally {
     server.kill();
   }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
-import type { PendingRecord } from './warcWriter.js';
+import type { RecordBatch } from './recordBatch.js';
 
 /**
  * gzip options sized to the record: zlib's set-up of its default 256 KB state costs more than compressing
@@ -11,13 +11,15 @@ export function gzipRecord(record: Uint8Array, level: number): Buffer {
   return gzipSync(record, { level, windowBits, memLevel: windowBits - 6, chunkSize: record.length <= 4096 ? 2048 : 16384 });
 }
 
-// Plain JS evaluated in the worker (no TypeScript loader needed there). Mirrors gzipRecord; fills in the
-// payload digest (sha1, RFC 4648 base32) over the placeholder of records that ask for one.
+// Plain JS evaluated in the worker (no TypeScript loader needed there). Fills in payload digests (sha1,
+// RFC 4648 base32) at the offsets the batch names, then makes each record its own gzip member.
+// gzipSync builds and tears down a zlib stream per call, a third of the cost of a 2 KB record; the worker
+// keeps one deflate state and resets it between records instead. That uses the stream's native handle
+// (zlib's own sync path does the same), so it is checked against gunzip at start and gzipSync is the fallback.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
 const crypto = require('node:crypto');
-const MARKER = Buffer.from('WARC-Payload-Digest: sha1:');
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 function base32(bytes) {
   let out = '', bits = 0, value = 0;
@@ -25,24 +27,59 @@ function base32(bytes) {
   if (bits > 0) out += B32[(value << (5 - bits)) & 31];
   return out;
 }
-parentPort.on('message', ({ id, buf, lengths, payloads, level }) => {
-  const data = Buffer.from(buf);
-  const outs = [];
-  let off = 0;
-  for (let i = 0; i < lengths.length; i++) {
-    const len = lengths[i];
-    const rec = data.subarray(off, off + len);
-    off += len;
-    const pl = payloads[i];
-    if (pl >= 0) {
-      const at = rec.indexOf(MARKER);
-      const digest = crypto.createHash('sha1').update(rec.subarray(len - 4 - pl, len - 4)).digest();
-      if (at >= 0) rec.write(base32(digest), at + MARKER.length, 'latin1');
+function oneShot(rec, level) {
+  const wb = rec.length <= 4096 ? 12 : rec.length <= 16384 ? 14 : 15;
+  return zlib.gzipSync(rec, { level, windowBits: wb, memLevel: wb - 6, chunkSize: rec.length <= 4096 ? 2048 : 16384 });
+}
+let reused = null;
+function reusable(level) {
+  if (reused && reused.level === level) return reused.fn;
+  let fn = null;
+  try {
+    const z = zlib.createGzip({ level, windowBits: 15, memLevel: 8 });
+    const h = z._handle, st = z._writeState;
+    if (h && typeof h.writeSync === 'function' && typeof h.reset === 'function' && st instanceof Uint32Array) {
+      let out = Buffer.allocUnsafe(1 << 16);
+      const gz = (rec) => {
+        let inOff = 0, inLeft = rec.length, outOff = 0;
+        for (;;) {
+          h.writeSync(zlib.constants.Z_FINISH, rec, inOff, inLeft, out, outOff, out.length - outOff);
+          if (z.destroyed || !z._handle) throw new Error('zlib stream failed');
+          const availOut = st[0], availIn = st[1];
+          inOff += inLeft - availIn; inLeft = availIn;
+          outOff = out.length - availOut;
+          if (availOut !== 0) break; // Z_FINISH with room left: the member is complete
+          const grown = Buffer.allocUnsafe(out.length * 2); out.copy(grown, 0, 0, outOff); out = grown;
+        }
+        h.reset();
+        return Buffer.from(out.subarray(0, outOff));
+      };
+      const probe = Buffer.from('WARC/1.1 probe '.repeat(5000) + crypto.randomBytes(3000).toString('hex'));
+      if (zlib.gunzipSync(gz(probe)).equals(probe) && zlib.gunzipSync(gz(probe.subarray(0, 100))).equals(probe.subarray(0, 100))) fn = gz;
     }
-    const wb = len <= 4096 ? 12 : len <= 16384 ? 14 : 15;
-    outs.push(zlib.gzipSync(rec, { level, windowBits: wb, memLevel: wb - 6, chunkSize: len <= 4096 ? 2048 : 16384 }));
+  } catch { fn = null; }
+  reused = { level, fn };
+  return fn;
+}
+parentPort.on('message', ({ id, buf, len, meta, level }) => {
+  const data = Buffer.from(buf, 0, len);
+  const m = new Int32Array(meta);
+  const gz = reusable(level);
+  const outs = [];
+  let total = 0, off = 0;
+  for (let i = 0; i < m.length; i += 3) {
+    const rlen = m[i], digestAt = m[i + 1], pl = m[i + 2];
+    const rec = data.subarray(off, off + rlen);
+    off += rlen;
+    if (digestAt >= 0) {
+      const digest = crypto.createHash('sha1').update(rec.subarray(rlen - 4 - pl, rlen - 4)).digest();
+      rec.write(base32(digest), digestAt, 'latin1');
+    }
+    let z;
+    try { z = gz ? gz(rec) : oneShot(rec, level); } catch { reused = { level, fn: null }; z = oneShot(rec, level); }
+    outs.push(z);
+    total += z.length;
   }
-  const total = outs.reduce((n, b) => n + b.length, 0);
   const out = Buffer.allocUnsafeSlow(total);
   let o = 0;
   for (const b of outs) { b.copy(out, o); o += b.length; }
@@ -83,23 +120,19 @@ export class RecordCompressor {
     return w;
   }
 
-  /** The gzip members of `records` (payload digests filled in), concatenated in order. */
-  compress(pending: PendingRecord[]): Promise<Buffer> {
-    const records = pending.map((p) => p.record);
+  /** The gzip members of the batch's records (payload digests filled in), concatenated in order. */
+  compress(batch: RecordBatch): Promise<Buffer> {
     if (this.failure) return Promise.reject(this.failure);
-    if (records.length === 0) return Promise.resolve(Buffer.alloc(0));
+    if (batch.count === 0) return Promise.resolve(Buffer.alloc(0));
     this.worker ??= this.start();
-    // Copy into one fresh ArrayBuffer: small Buffers share Node's pool, which must not be transferred.
-    let total = 0;
-    for (const r of records) total += r.length;
-    const data = Buffer.allocUnsafeSlow(total);
-    let off = 0;
-    for (const r of records) off += r.copy(data, off);
+    const { data, meta } = batch.take();
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      const payloads = pending.map((p) => p.payloadLength);
-      this.worker!.postMessage({ id, buf: data.buffer, lengths: records.map((r) => r.length), payloads, level: this.level }, [data.buffer]);
+      // The batch buffer is its own ArrayBuffer (RecordBatch allocates it so): transferred, not copied.
+      const buf = data.buffer as ArrayBuffer;
+      const metaBuf = meta.buffer as ArrayBuffer;
+      this.worker!.postMessage({ id, buf, len: data.length, meta: metaBuf, level: this.level }, [buf, metaBuf]);
     });
   }
 

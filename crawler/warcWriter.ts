@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { gzipRecord } from './recordCompressor.js';
 import type { FetchResponse } from './fetcher.js';
+import { RecordBatch } from './recordBatch.js';
 
 /** Where committed WARC data ends: file number and byte length. Recorded in the crawl journal. */
 export interface WarcPosition {
@@ -48,18 +49,6 @@ export function base32(bytes: Uint8Array): string {
   return out;
 }
 
-/**
- * Stands in for a response's payload digest until the compression worker computes it (sha1 over the
- * payload: ~7% of main-thread time at 2 KB pages) and writes it over these 32 bytes.
- */
-export const DIGEST_PLACEHOLDER = 'sha1:' + '0'.repeat(32);
-
-/** A record on its way to the compressor: `payloadLength` >= 0 asks for the payload digest to be filled in. */
-export interface PendingRecord {
-  record: Buffer;
-  payloadLength: number;
-}
-
 /** One WARC/1.1 record, uncompressed (gzipRecord / RecordCompressor make it its own gzip member). */
 export function serialiseRecord(headers: [string, string][], block: Buffer): Buffer {
   let head = 'WARC/1.1\r\n';
@@ -68,18 +57,26 @@ export function serialiseRecord(headers: [string, string][], block: Buffer): Buf
   return Buffer.concat([Buffer.from(head, 'utf8'), block, CRLF2]);
 }
 
+/** Placeholder for the payload digest, overwritten by the compression worker (sha1 there, off the main thread). */
+const DIGEST_PLACEHOLDER = '0'.repeat(32);
+
 // Content-Encoding is renamed when the payload is stored decoded, Transfer-Encoding always (undici de-chunks),
 // Content-Length always (the stored length may differ); this is what Common Crawl does (X-Crawler-*).
-function httpResponseBlock(r: FetchResponse): Buffer {
+function httpResponseHead(r: FetchResponse): string {
   let head = `HTTP/1.1 ${r.status} ${r.statusText}`.trimEnd() + '\r\n';
-  for (const [name, value] of r.headerLines) {
-    const lower = name.toLowerCase();
-    if (lower === 'transfer-encoding' || lower === 'content-length' || (lower === 'content-encoding' && r.decoded)) {
-      head += `X-Crawler-${name}: ${value}\r\n`;
-    } else head += `${name}: ${value}\r\n`;
+  const lines = r.headerLines;
+  for (let i = 0; i < lines.length; i++) {
+    const [name, value] = lines[i]!;
+    const c = name.charCodeAt(0) | 0x20;
+    // Only names starting with c or t can need renaming; skips toLowerCase for the rest.
+    if ((c === 99 || c === 116) && renamed(name.toLowerCase(), r.decoded)) head += `X-Crawler-${name}: ${value}\r\n`;
+    else head += `${name}: ${value}\r\n`;
   }
-  head += `Content-Length: ${r.body.length}\r\n\r\n`;
-  return Buffer.concat([Buffer.from(head, 'latin1'), r.body]);
+  return head + `Content-Length: ${r.body.length}\r\n\r\n`;
+}
+
+function renamed(lower: string, decoded: boolean): boolean {
+  return lower === 'transfer-encoding' || lower === 'content-length' || (lower === 'content-encoding' && decoded);
 }
 
 export interface WarcWriterOptions {
@@ -97,7 +94,7 @@ export interface WarcWriterOptions {
  * record that the journal does not know about (no page twice, none half-written).
  */
 export class WarcWriter {
-  private pending: PendingRecord[] = [];
+  private pending = new RecordBatch();
   private fd: number | null = null;
   private index: number;
   private offset: number;
@@ -133,20 +130,31 @@ export class WarcWriter {
   addExchange(r: FetchResponse, targetUri: string): string {
     const date = r.fetchedAt.toISOString();
     const responseId = `<urn:uuid:${randomUUID()}>`;
-    const requestId = `<urn:uuid:${randomUUID()}>`;
-    const reqBlock = Buffer.from(r.requestHead, 'latin1');
-    this.pending.push({ record: serialiseRecord([
-      ['WARC-Type', 'request'], ['WARC-Record-ID', requestId], ['WARC-Date', date], ['WARC-Target-URI', targetUri],
-      ['WARC-Concurrent-To', responseId], ['Content-Type', 'application/http;msgtype=request'],
-    ], reqBlock), payloadLength: -1 });
-    const block = httpResponseBlock(r);
-    const headers: [string, string][] = [
-      ['WARC-Type', 'response'], ['WARC-Record-ID', responseId], ['WARC-Date', date], ['WARC-Target-URI', targetUri],
-      // Payload digest only (what dedup and CDX tools use); a block digest would double the hashing.
-      ['WARC-Payload-Digest', DIGEST_PLACEHOLDER], ['Content-Type', 'application/http;msgtype=response'],
-    ];
-    if (r.truncated) headers.push(['WARC-Truncated', 'length']);
-    this.pending.push({ record: serialiseRecord(headers, block), payloadLength: r.body.length });
+    const b = this.pending;
+    b.utf8(
+      `WARC/1.1\r\nWARC-Type: request\r\nWARC-Record-ID: <urn:uuid:${randomUUID()}>\r\nWARC-Date: ${date}\r\n` +
+        `WARC-Target-URI: ${targetUri}\r\nWARC-Concurrent-To: ${responseId}\r\nContent-Type: application/http;msgtype=request\r\n` +
+        `Content-Length: ${r.requestHead.length}\r\n\r\n`,
+    );
+    b.latin1(r.requestHead);
+    b.latin1('\r\n\r\n');
+    b.endRecord();
+    const http = httpResponseHead(r);
+    // Payload digest only (what dedup and CDX tools use); a block digest would double the hashing.
+    b.utf8(
+      `WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: ${responseId}\r\nWARC-Date: ${date}\r\n` +
+        `WARC-Target-URI: ${targetUri}\r\nWARC-Payload-Digest: sha1:`,
+    );
+    const digestAt = b.offsetInRecord;
+    b.latin1(
+      `${DIGEST_PLACEHOLDER}\r\nContent-Type: application/http;msgtype=response\r\n` +
+        `${r.truncated ? 'WARC-Truncated: length\r\n' : ''}Content-Length: ${http.length + r.body.length}\r\n\r\n`,
+    );
+    // The HTTP head is one byte per character (header bytes were read as latin1), so its length is its byte count.
+    b.latin1(http);
+    b.bytes(r.body);
+    b.latin1('\r\n\r\n');
+    b.endRecord(digestAt, r.body.length);
     return responseId;
   }
 
@@ -160,9 +168,10 @@ export class WarcWriter {
   }
 
   /** Hands over the records added since the last call (uncompressed), for compression. */
-  takePending(): PendingRecord[] {
+  takePending(): RecordBatch {
     const p = this.pending;
-    this.pending = [];
+    // Sized like the last batch, so steady state needs no growing.
+    this.pending = new RecordBatch(Math.max(1 << 16, p.byteLength + (p.byteLength >> 2)));
     return p;
   }
 
