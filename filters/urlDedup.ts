@@ -22,9 +22,9 @@ const Options = z.object({
   /**
    * Disk-backed index: MiB for its in-memory key table (32 bytes per key); the rest of the index
    * goes to sorted run files under the run's state/ directory. Leave unset for the all-in-memory
-   * index (faster; ~60 bytes per kept document); set it when the run has far more than ~50M documents.
+   * index (null, the default: faster, ~60 bytes per kept document); set it when the run has far more than ~50M documents.
    */
-  memoryMb: z.number().min(0.01).max(1_048_576).optional(),
+  memoryMb: z.number().min(0.01).max(1_048_576).nullable().default(null),
 });
 export type UrlDedupOptions = z.output<typeof Options>;
 
@@ -70,7 +70,7 @@ function spec(options: UrlDedupOptions): KeepFirstSpec {
       return keys;
     },
     unkeyedCounter: 'no_url',
-    memoryMb: options.memoryMb,
+    memoryMb: options.memoryMb ?? undefined,
   };
 }
 

@@ -91,13 +91,17 @@ export class DiskKeyStore {
     return best;
   }
 
-  /** Stores `ordinal` under each band key not stored yet (the first document wins). */
+  /**
+   * Stores `ordinal` under the keys of a document that find() just reported as new. Only the
+   * in-memory table is checked again (so a run never holds a key twice); probing every run would
+   * double the cost of an insert for keys the caller already knows are absent.
+   */
   add(keys: Uint32Array, ordinal: number): void {
     if (this.mem.size + this.numKeys > this.mem.capacity) this.flush();
     for (let k = 0; k < this.numKeys; k++) {
       const hi = (keys[2 * k]! ^ this.saltHi[k]!) >>> 0;
       const lo = (keys[2 * k + 1]! ^ this.saltLo[k]!) >>> 0;
-      if (this.get(hi, lo) < 0) this.mem.add(hi, lo, ordinal);
+      if (this.mem.get(hi, lo) < 0) this.mem.add(hi, lo, ordinal);
     }
   }
 

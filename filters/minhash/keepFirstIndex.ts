@@ -76,6 +76,7 @@ interface KeyTable {
 interface KeyIndex {
   readonly memoryBytes: number;
   find(keys: Uint32Array): number;
+  /** Only for a document whose find() was -1 (insert, and the replay of inserts, guarantee it). */
   add(keys: Uint32Array, ordinal: number): void;
 }
 
