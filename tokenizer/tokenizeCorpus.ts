@@ -95,7 +95,11 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     throw new TokenizeError(`${opts.outDir} already holds token files (${existing[0]}); use a new folder or --resume`);
   }
   if (opts.resume && existing.includes(names.manifest)) {
-    return JSON.parse(await readFile(at(names.manifest), 'utf8')) as TokensManifest;
+    const done = JSON.parse(await readFile(at(names.manifest), 'utf8')) as TokensManifest;
+    if (done.tokenizer_sha256 !== sha256) {
+      throw new TokenizeError(`${opts.outDir} was finished with another tokenizer (sha256 ${done.tokenizer_sha256.slice(0, 12)}...); use a new folder`);
+    }
+    return done;
   }
   const journal = opts.resume ? await readJournal(at(names.journal)) : undefined;
   if (journal && !sameSettings(journal.header, header)) {
@@ -219,6 +223,7 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     documents: bin.documents,
     files,
     tokenizer_sha256: sha256,
+    ...((opts.worldSize ?? 1) > 1 ? { rank: opts.rank ?? 0, world_size: opts.worldSize } : {}),
   };
   await writeTokensManifest(at(names.manifest), manifest);
   await rm(at(names.journal), { force: true });

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { intFlag, parseCommandArgs } from '../args.js';
 import { UserError } from '../../pipelines/errors.js';
-import { tokenizeInputs, TokenizeError } from '../../tokenizer/tokenizeCorpus.js';
+import { tokenFileNames, tokenizeInputs, TokenizeError } from '../../tokenizer/tokenizeCorpus.js';
 import { TokenizerJsonError } from '../../tokenizer/hfJson.js';
 
 const FLAGS = {
@@ -56,6 +58,8 @@ options:
     const worldSize = intFlag('world-size', values['world-size'], 1, 1);
     const rank = intFlag('rank', values.rank, 0, 0);
     const started = performance.now();
+    const manifestPath = join(values.out, tokenFileNames(rank, worldSize).manifest);
+    const finishedBefore = values.resume === true && existsSync(manifestPath);
     try {
       const m = await tokenizeInputs(inputs, readOpts, {
         rank,
@@ -67,7 +71,9 @@ options:
         eotToken: values.eot ?? '<|endoftext|>',
         shardDocs: intFlag('shard-docs', values['shard-docs'], 100_000, 1),
       });
-      if (!values.quiet) {
+      if (finishedBefore && !values.quiet) {
+        console.log(`tokenize: ${manifestPath} is already complete (${m.documents} documents, ${m.total_tokens} tokens); nothing to do`);
+      } else if (!values.quiet) {
         const s = (performance.now() - started) / 1000;
         console.log(
           `tokenized ${m.documents} documents into ${m.total_tokens} tokens (${m.dtype}, vocab ${m.vocab_size}, eot ${m.eot_id}) ` +
