@@ -13,6 +13,7 @@ import { urlDedupStep } from './urlDedup.js';
 import { toxicityStep } from './toxicity.js';
 import { urlBlocklistStep } from './urlBlocklist.js';
 import { piiStep } from './pii.js';
+import { boilerplateLinesStep } from './boilerplateLines.js';
 
 /** Every step a pipeline file may name. Add one line per step module. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,6 +31,7 @@ const definitions: StepDefinition<any>[] = [
   toxicityStep,
   urlBlocklistStep,
   piiStep,
+  boilerplateLinesStep,
 ];
 
 export const stepRegistry: ReadonlyMap<string, StepDefinition<any>> = new Map(definitions.map((d) => [d.name, d]));
