@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../pipelines/errors.js';
-import { useBackend } from '../trainer/backends.js';
+import { useBackend, wasmThreadCount } from '../trainer/backends.js';
 import { loadCheckpoint } from '../trainer/checkpoint.js';
 import { writeSyntheticTokenDir } from '../trainer/syntheticTokens.js';
 import { train, type MetricsRecord, type TrainOptions } from '../trainer/train.js';
@@ -122,6 +122,24 @@ test('two gradient threads train the same model as one (wasm, data parallel)', a
       assert.ok(Math.abs(m.grad_norm - two.metrics[i]!.grad_norm) < 1e-4 * Math.max(1, m.grad_norm));
     });
   } finally {
+    f.cleanup();
+  }
+});
+
+test('threaded wasm build: XNNPACK runs 2 threads and training gives the 1-thread losses exactly', async () => {
+  const f = fixture();
+  try {
+    const opts = { steps: 4, evalEvery: 2, batchSize: 8, backend: 'wasm' as const };
+    const one = await train(tiny(f.data, path.join(f.dir, 'one'), { ...opts, wasmThreads: 1 }));
+    const status = await useBackend('wasm', { wasmThreads: 2 });
+    assert.equal(wasmThreadCount(), 2, 'XNNPACK pthreadpool size');
+    assert.match(status.detail, /2 threads \(threaded build\)/);
+    const two = await train(tiny(f.data, path.join(f.dir, 'two'), { ...opts, wasmThreads: 2 }));
+    const curve = (r: typeof one) => r.metrics.map(({ loss, grad_norm, val_loss }) => ({ loss, grad_norm, val_loss }));
+    assert.deepEqual(curve(two), curve(one));
+  } finally {
+    await useBackend('wasm', { wasmThreads: 1 });
+    assert.equal(wasmThreadCount(), 1);
     f.cleanup();
   }
 });

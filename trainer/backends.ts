@@ -128,8 +128,9 @@ async function wasmSimdSupported(): Promise<boolean> {
  * Makes `name` the active tfjs backend, loading optional packages only now.
  * Throws a UserError that says how to install a missing backend.
  */
-export async function useBackend(name: BackendName): Promise<BackendStatus> {
-  if (tf.engine().backendName === backendRegistryName(name)) {
+export async function useBackend(name: BackendName, opts: { wasmThreads?: number } = {}): Promise<BackendStatus> {
+  const wasmThreads = name === 'wasm' ? Math.max(1, opts.wasmThreads ?? 1) : 1;
+  if (tf.engine().backendName === backendRegistryName(name) && (name !== 'wasm' || wasmThreads === activeWasmThreads)) {
     return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
   }
   // Production mode skips debug-only checks and tfjs's "install tfjs-node" banner on the cpu backend.
@@ -143,7 +144,9 @@ export async function useBackend(name: BackendName): Promise<BackendStatus> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
     // In Node the emscripten loader reads the .wasm with fs, so a plain folder path (with the slash) works.
-    wasm.setWasmPaths(dist + path.sep);
+    if (!wasmPathsSet) wasm.setWasmPaths(dist + path.sep);
+    wasmPathsSet = true;
+    await registerWasm(wasmThreads);
   } else if (name === 'tensorflow' || name === 'tensorflow-gpu') {
     await import(name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu' as string);
   } else if (name === 'webgpu') {
@@ -155,6 +158,33 @@ export async function useBackend(name: BackendName): Promise<BackendStatus> {
   if (!ok) throw new UserError(`backend '${name}' failed to initialise`);
   await tf.ready();
   return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
+}
+
+let wasmPathsSet = false;
+/** XNNPACK threads of the registered `wasm` backend (1: tfjs's own single-threaded registration). */
+let activeWasmThreads = 1;
+let singleThreadedWasm: unknown;
+let reportedWasmThreads: (() => number) | undefined;
+
+/** XNNPACK's own thread count for the active wasm backend (what its pthreadpool reports), or 1. */
+export function wasmThreadCount(): number {
+  return tf.getBackend() === 'wasm' && reportedWasmThreads ? reportedWasmThreads() : 1;
+}
+
+/** Registers the wasm backend with `threads` XNNPACK threads (the threaded build, trainer/wasmThreads.ts) or tfjs's own. */
+async function registerWasm(threads: number): Promise<void> {
+  const registry = (tf.engine() as unknown as { registryFactory: Record<string, unknown> }).registryFactory;
+  singleThreadedWasm ??= registry.wasm;
+  if (threads === activeWasmThreads) return;
+  if (registry.wasm) tf.removeBackend('wasm');
+  if (threads > 1) {
+    const { registerThreadedWasm } = await import('./wasmThreads.js');
+    reportedWasmThreads = await registerThreadedWasm(threads);
+  } else {
+    registry.wasm = singleThreadedWasm;
+    reportedWasmThreads = undefined;
+  }
+  activeWasmThreads = threads;
 }
 
 interface WebgpuLimits {
@@ -202,8 +232,10 @@ function backendRegistryName(name: BackendName): string {
 }
 
 function describeActive(name: BackendName): string {
-  // Threads stay off: tfjs disables them in Node and its threaded build gets no pthreadpool here (decisions.md).
-  if (name === 'wasm') return 'WebAssembly SIMD + XNNPACK, 1 thread';
+  if (name === 'wasm') {
+    const n = wasmThreadCount();
+    return `WebAssembly SIMD + XNNPACK, ${n} thread${activeWasmThreads > 1 ? 's (threaded build)' : ''}`;
+  }
   if (name === 'cpu') return 'pure JavaScript kernels';
   return name;
 }

@@ -80,17 +80,20 @@ export function countParameters(c: GptConfig): number {
   return parameterShapes(c).reduce((n, [, s]) => n + s.reduce((a, b) => a * b, 1), 0);
 }
 
-const maskCache = new Map<string, tf.Tensor>();
+/** Causal masks by backend instance (a backend re-created under the same name gets its own) and length. */
+const maskCache = new WeakMap<object, Map<number, tf.Tensor>>();
 
 /** Additive causal mask [T, T]: 0 on and below the diagonal, -1e9 above. Cached per backend and length. */
 function causalMask(t: number): tf.Tensor {
-  const key = `${tf.getBackend()}:${t}`;
-  let m = maskCache.get(key);
+  const backend = tf.backend();
+  let byLength = maskCache.get(backend);
+  if (!byLength) maskCache.set(backend, (byLength = new Map()));
+  let m = byLength.get(t);
   if (!m || m.isDisposed) {
     const v = new Float32Array(t * t);
     for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) v[i * t + j] = -1e9;
     m = tf.keep(tf.tensor2d(v, [t, t]));
-    maskCache.set(key, m);
+    byLength.set(t, m);
   }
   return m;
 }

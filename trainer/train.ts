@@ -51,6 +51,11 @@ export interface TrainOptions {
    * in a worker). Default 1. Results match the single-thread run up to float summation order.
    */
   threads?: number;
+  /**
+   * XNNPACK threads inside the wasm backend (its threaded build, trainer/wasmThreads.ts); default 1. Products
+   * and softmax are split across threads with unchanged per-element arithmetic: losses equal the 1-thread run.
+   */
+  wasmThreads?: number;
   /** Called with every metrics record (the CLI prints them). */
   onMetrics?(m: MetricsRecord): void;
   /** When aborted, training stops after the current step and saves a checkpoint (Ctrl-C in the CLI). */
@@ -121,7 +126,7 @@ function keepOnlyMetricsUpTo(file: string, step: number): MetricsRecord[] {
 
 /** Trains (or resumes training) a GPT on a token directory; writes checkpoint + metrics.jsonl into outDir. */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
-  if (opts.backend) await useBackend(opts.backend);
+  if (opts.backend) await useBackend(opts.backend, { wasmThreads: opts.wasmThreads });
   const ds = await openTokenData(opts.dataDir, { valFraction: opts.valFraction ?? 0.05, rank: opts.rank, worldSize: opts.worldSize, format: opts.dataFormat });
   let params: GptParams | undefined;
   let adam: AdamWState | undefined;

@@ -34,6 +34,7 @@ const FLAGS = {
   rank: { type: 'string' },
   'world-size': { type: 'string' },
   threads: { type: 'string' },
+  'wasm-threads': { type: 'string' },
   resume: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
@@ -77,6 +78,8 @@ options:
       --seed N              initialisation and window-sampling seed (default 1)
       --threads N           threads computing gradients, each with its own backend (data parallel; default:
                             cores, at most 4, for wasm/cpu; 1 for GPU backends)
+      --wasm-threads N      XNNPACK threads inside the wasm backend (its threaded build; default 1); matrix
+                            products and softmax run on N threads, results equal the 1-thread run
       --rank R --world-size W   data-parallel slice of the training split (default 0 of 1)
       --resume              continue the checkpoint in --out (same model flags)
   -q, --quiet               print only the summary`,
@@ -89,6 +92,8 @@ options:
     const embedding = v.embedding ?? 'gather';
     if (embedding !== 'gather' && embedding !== 'onehot') throw new UserError(`--embedding must be gather or onehot, got '${embedding}'`);
     const threads = intFlag('threads', v.threads, backend === 'wasm' || backend === 'cpu' ? Math.min(4, availableParallelism()) : 1, 1);
+    const wasmThreads = intFlag('wasm-threads', v['wasm-threads'], 1, 1);
+    if (wasmThreads > 1 && backend !== 'wasm') throw new UserError(`--wasm-threads applies to the wasm backend only (backend: ${backend})`);
     const controller = new AbortController();
     // Every flag is checked before any backend loads, so a typo fails fast with one line.
     const options: TrainOptions = {
@@ -118,6 +123,7 @@ options:
       rank: intFlag('rank', v.rank, 0, 0),
       worldSize: intFlag('world-size', v['world-size'], 1, 1),
       threads,
+      wasmThreads,
       resume: v.resume === true,
       signal: controller.signal,
       onMetrics: (m) => {
@@ -130,7 +136,7 @@ options:
     if (!v.quiet) {
       for (const s of statuses) if (!s.ok) console.error(`note: backend ${s.name} cannot run here: ${s.detail}`);
     }
-    const active = await useBackend(backend);
+    const active = await useBackend(backend, { wasmThreads });
     const onSigint = () => {
       if (controller.signal.aborted) process.exit(130);
       console.error('stopping after this step (Ctrl-C again to quit without saving)');
