@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { iso1To3 } from './text/langCodes.js';
+import { EldScorer, type EldNgramData } from './eldScorer.js';
 
 export type IdentifierName = 'eld' | 'franc' | 'franc-all';
 
@@ -30,14 +31,6 @@ export interface LanguageIdentifier {
   identify(text: string): LanguageGuess;
 }
 
-interface EldResult {
-  language: string;
-  getScores(): Record<string, number>;
-}
-interface EldInstance {
-  detect(text: string): EldResult;
-  enableTextCleanup(flag: boolean): void;
-}
 type FrancAll = (value: string, options?: { minLength?: number }) => Array<[string, number]>;
 
 const require = createRequire(import.meta.url);
@@ -92,25 +85,44 @@ const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)\S+|[^\s@]+@[^\s@]+\.[a-z]{2,}/gi;
 /** eld's medium database: the accuracy/memory trade-off measured in docs/decisions.md. */
 export const ELD_DATABASE = './medium';
 
+/** eld's source folder (<eld>/src), found from the medium database's entry. */
+function eldSource(): string {
+  return path.dirname(path.dirname(packageEntry('eld', ELD_DATABASE))); // <eld>/src/entries/static.medium.js
+}
+
+let scorer: EldScorer | undefined;
+
+/**
+ * eld's medium model behind EldScorer: eld's own detect() gives the same answers 2.5-3x slower
+ * (see eldScorer.ts); its database, byte dictionary and separator regex are used as they are.
+ */
+export function eldMediumScorer(): EldScorer {
+  if (!scorer) {
+    const src = eldSource();
+    const { ngramsData } = require(path.join(src, 'ngrams', 'medium.js')) as { ngramsData: EldNgramData };
+    const { dictionary } = require(path.join(src, 'dictionary.js')) as { dictionary: string[] };
+    const { separators } = require(path.join(src, 'regexPatterns.js')) as { separators: RegExp };
+    scorer = new EldScorer(ngramsData, separators, dictionary);
+  }
+  return scorer;
+}
+
 function eldIdentifier(): LanguageIdentifier {
-  const { eld } = load<{ eld: EldInstance }>('eld', ELD_DATABASE);
-  const entry = packageEntry('eld', ELD_DATABASE); // <eld>/src/entries/static.medium.js
-  const { avgScore } = require(path.join(path.dirname(path.dirname(entry)), 'avgScore.js')) as { avgScore: Record<string, number> };
-  // eld's own cleanup (URLs, e-mails, numbers) uses a backtracking domain regex that cost a third of
-  // its time; numbers are dropped by its tokenizer anyway, so strip URLs and e-mails cheaply here.
-  eld.enableTextCleanup(false);
+  const { avgScore } = require(path.join(eldSource(), 'avgScore.js')) as { avgScore: Record<string, number> };
+  const scorer = eldMediumScorer();
+  // eld's optional text cleanup (URLs, e-mails, numbers) is not used: it runs a backtracking domain
+  // regex; numbers are dropped as separators anyway, so URLs and e-mails are stripped cheaply here.
   return {
     name: 'eld',
     identify(text) {
       let sample = sampleForId(text);
       if (sample.includes('@') || sample.includes('http') || sample.includes('www.')) sample = sample.replace(URL_OR_EMAIL, ' ');
-      const r = eld.detect(sample);
-      if (!r.language) return UND;
-      const lang = iso1To3(r.language);
+      const r = scorer.detect(sample);
+      if (!r) return UND;
+      const lang = iso1To3(r.lang);
       if (!lang) return UND;
-      const best = r.getScores()[r.language] ?? 0;
-      const typical = avgScore[r.language];
-      return { lang, score: typical ? Math.min(1, best / typical) : 0 };
+      const typical = avgScore[r.lang];
+      return { lang, score: typical ? Math.min(1, r.score / typical) : 0 };
     },
   };
 }

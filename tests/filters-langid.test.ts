@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { langidStep, DEFAULT_MIN_SCORE } from '../filters/langid.js';
-import { sampleForId } from '../filters/langidIdentifiers.js';
+import { sampleForId, eldMediumScorer } from '../filters/langidIdentifiers.js';
 import { expandLanguageCode, iso1To3 } from '../filters/text/langCodes.js';
 import type { Document } from '../pipelines/document.js';
 import { isUserError } from '../pipelines/errors.js';
@@ -131,4 +131,34 @@ test('langid judges the body, not a short title line in another language', () =>
   assert.equal(step.run([doc]).kept[0]!.lang, 'deu');
   assert.equal(sampleForId(`Title\n${'x'.repeat(300)}`), 'x'.repeat(300));
   assert.equal(sampleForId('Short text only'), 'Short text only');
+});
+
+test('eld scorer: the same language and score as eld 2.1 detect() on every UDHR language and generated text', async () => {
+  const { eld } = (await import('eld/medium')) as unknown as { eld: { detect(t: string): { language: string; getScores(): Record<string, number> }; enableTextCleanup(b: boolean): void } };
+  eld.enableTextCleanup(false);
+  const scorer = eldMediumScorer();
+  const texts: string[] = [];
+  for (const f of fs.readdirSync(UDHR_DIR).filter((x) => x.endsWith('.html')).sort()) {
+    const ps = paragraphs(f.slice(0, -5)).filter((p) => p.length > 0);
+    // A short, a medium and a long sample per language: cut points fall inside and past eld's byte limit.
+    if (ps.length > 0) texts.push(ps[0]!.slice(0, 40), ps.slice(0, 3).join(' ').slice(0, 300), ps.join('\n\n').slice(0, 1200));
+  }
+  // Generated strings: apostrophes at run edges, digits, punctuation, astral characters, lone surrogates.
+  const pieces = ["don't", "'", '`', '’', ' ', '  ', '.', '-', '1984', 'Straße', 'ÉTÉ', 'дом', '東京', 'ไทย', '😀', '𝔘𝔫', '\ud800', 'x', 'the', "l'été", '\n', '\u00a0'];
+  let seed = 7;
+  for (let k = 0; k < 400; k++) {
+    let s = '';
+    for (let n = 0; n < 1 + (k % 60); n++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      s += pieces[seed % pieces.length];
+    }
+    texts.push(s);
+  }
+  texts.push('', '1234 5678', "''' ```");
+  assert.ok(texts.length > 1000, `${texts.length} texts`);
+  for (const t of texts) {
+    const r = eld.detect(t);
+    const want = r.language ? { lang: r.language, score: r.getScores()[r.language] } : undefined;
+    assert.deepEqual(scorer.detect(t), want, JSON.stringify(t));
+  }
 });
