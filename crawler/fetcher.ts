@@ -143,8 +143,9 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   /** The whole-request deadline passed (checked by the fetcher's sweep). */
   expire(totalMs: number): void {
-    this.abort?.(new DeadlineSignal('total timeout'));
+    // Settle first: abort() reports its signal through onError synchronously, which must not win.
     this.fail(new FetchError('timeout', `no complete response within ${totalMs} ms`));
+    this.abort?.(new DeadlineSignal('total timeout'));
   }
 
   private take(chunk: Buffer): void {

@@ -8,10 +8,36 @@ export interface PageLinks {
   nofollow: boolean;
 }
 
-const LINK_ATTR: Record<string, string> = { a: 'href', area: 'href', frame: 'src', iframe: 'src' };
-const WANTED = new Set(['a', 'area', 'frame', 'iframe', 'base', 'meta']);
-/** Elements whose content is not markup (a `<a href>` inside a script is not a link). */
-const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes']);
+// Tags the scanner cares about, by a small id: link tags, <base>, <meta>, and raw-text elements (whose
+// content is not markup: a `<a href>` inside a script is not a link).
+const TAGS = ['a', 'area', 'frame', 'iframe', 'base', 'meta', 'script', 'style', 'textarea', 'title', 'xmp', 'noembed', 'noframes'] as const;
+const LINK_ATTR: (string | undefined)[] = ['href', 'href', 'src', 'src'];
+const BASE = 4;
+const META = 5;
+/** Ids of tags whose content is raw text (iframe's too, as htmlparser2 treats it). */
+const RAW_TEXT = new Set([3, 6, 7, 8, 9, 10, 11, 12]);
+/** Candidate tag ids by name length, so an unwanted tag costs a couple of comparisons and no allocation. */
+const BY_LENGTH: number[][] = [];
+TAGS.forEach((t, id) => (BY_LENGTH[t.length] ??= []).push(id));
+
+/** True when html[start, end) is `name` (lower-case letters) in any case. */
+function nameIs(html: string, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false;
+  for (let k = 0; k < name.length; k++) if ((html.charCodeAt(start + k) | 0x20) !== name.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The id of the tag named html[start, end) (any case), or -1. */
+function tagId(html: string, start: number, end: number): number {
+  const ids = BY_LENGTH[end - start];
+  if (ids === undefined) return -1;
+  outer: for (const id of ids) {
+    const t = TAGS[id]!;
+    for (let k = 0; k < t.length; k++) if ((html.charCodeAt(start + k) | 0x20) !== t.charCodeAt(k)) continue outer;
+    return id;
+  }
+  return -1;
+}
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
@@ -71,9 +97,13 @@ export function extractLinks(html: string): PageLinks {
       if (isSpace(d) || d === 47 /* / */ || d === 62 /* > */) break;
       j++;
     }
-    const name = html.slice(lt + 1, j).toLowerCase();
-    const wanted = WANTED.has(name);
-    let attrs: Record<string, string> | null = wanted ? {} : null;
+    const id = tagId(html, lt + 1, j);
+    // Only link tags, <base> and <meta> need attribute values, and only one or two named ones each.
+    const keep = id >= 0 && id <= META;
+    const want1 = keep ? (id === META ? 'name' : (LINK_ATTR[id] ?? 'href')) : '';
+    const want2 = id === META ? 'content' : '';
+    let v1: string | undefined;
+    let v2: string | undefined;
     // Attributes, up to the tag's closing `>` (which may not sit inside a quoted value).
     while (j < n) {
       let d = html.charCodeAt(j);
@@ -86,7 +116,8 @@ export function extractLinks(html: string): PageLinks {
         j++;
       }
       if (j === nameStart) j++; // a lone character htmlparser2 would treat as an attribute name
-      const attrName = attrs ? html.slice(nameStart, j).toLowerCase() : '';
+      // The first occurrence of an attribute wins, as in htmlparser2.
+      const slot = !keep ? 0 : v1 === undefined && nameIs(html, nameStart, j, want1) ? 1 : v2 === undefined && want2 !== '' && nameIs(html, nameStart, j, want2) ? 2 : 0;
       while (j < n && isSpace(html.charCodeAt(j))) j++;
       let value = '';
       if (html.charCodeAt(j) === 61) {
@@ -96,32 +127,33 @@ export function extractLinks(html: string): PageLinks {
         if (q === 34 || q === 39) {
           const end = html.indexOf(q === 34 ? '"' : "'", j + 1);
           const stop = end === -1 ? n : end;
-          if (attrs) value = html.slice(j + 1, stop);
+          if (slot) value = html.slice(j + 1, stop);
           j = stop + 1;
         } else {
           const start = j;
           while (j < n && !isSpace(html.charCodeAt(j)) && html.charCodeAt(j) !== 62) j++;
-          if (attrs) value = html.slice(start, j);
+          if (slot) value = html.slice(start, j);
         }
       }
-      if (attrs && attrName && !(attrName in attrs)) attrs[attrName] = value.indexOf('&') === -1 ? value : decodeEntities(value);
+      if (slot !== 0) {
+        if (value.indexOf('&') !== -1) value = decodeEntities(value);
+        if (slot === 1) v1 = value;
+        else v2 = value;
+      }
     }
     i = j + 1;
-    if (attrs) {
-      const attr = LINK_ATTR[name];
-      if (attr !== undefined) {
-        const v = attrs[attr];
-        if (v) out.hrefs.push(v);
-      } else if (name === 'base') {
-        if (out.base === undefined && attrs.href) out.base = attrs.href;
-      } else if (name === 'meta') {
-        const m = attrs.name?.toLowerCase();
-        if ((m === 'robots' || m === 'corpusforge') && attrs.content && /\b(nofollow|none)\b/i.test(attrs.content)) out.nofollow = true;
+    if (keep) {
+      if (id < BASE) {
+        if (v1) out.hrefs.push(v1);
+      } else if (id === BASE) {
+        if (out.base === undefined && v1) out.base = v1;
+      } else {
+        const m = v1?.toLowerCase();
+        if ((m === 'robots' || m === 'corpusforge') && v2 && /\b(nofollow|none)\b/i.test(v2)) out.nofollow = true;
       }
-      attrs = null;
     }
-    if (RAW_TEXT.has(name)) {
-      const end = findEndTag(html, name, i);
+    if (id >= 0 && RAW_TEXT.has(id)) {
+      const end = findEndTag(html, TAGS[id]!, i);
       i = end === -1 ? n : end;
     }
   }

@@ -165,6 +165,24 @@ test('a page that never answers times out while the other pages of the host are 
   }
 });
 
+test('a server that drips bytes within the idle timeout is cut off at the whole-request deadline', async () => {
+  const timers: NodeJS.Timeout[] = [];
+  const srv = await startServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const t = setInterval(() => res.write('x'), 50); // well inside the 300 ms idle timeout, never ends
+    timers.push(t);
+    req.socket.on('close', () => clearInterval(t));
+  });
+  const f = new Fetcher({ userAgent: 'test', timeoutMs: 300, totalTimeoutMs: 600, maxBytes: 1 << 20, allowPrivate: true, connectionsPerOrigin: 1 });
+  try {
+    await assert.rejects(f.fetch(`${srv.origin}/drip`), (e: Error & { kind?: string }) => e.kind === 'timeout' && /600 ms/.test(e.message));
+  } finally {
+    for (const t of timers) clearInterval(t);
+    await f.destroy();
+    await srv.close();
+  }
+});
+
 test('--max-bytes cuts a 50 MB page and a gzip bomb (counted after decompression) and stops reading them', async () => {
   const MB = 1024 * 1024;
   let bigSent = 0;

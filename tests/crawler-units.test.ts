@@ -125,6 +125,9 @@ test('links: the hand-written scanner agrees with htmlparser2 on tricky markup',
     '<!DOCTYPE html><base href="https://cdn.example/"><base href="/second"><img src="/not-a-link.png"><iframe src="/frame"></iframe>',
     '<meta name="robots" content="NOINDEX, NOFOLLOW"><a href="">empty</a><a>no href</a><a href="/dup" href="/dup2">',
     '<p>a < b and c<d <a href="/after-lt">x</a> <br/><a/href="/slash-attr">',
+    '<meta content="nofollow" NAME="Robots"><a hrefx="/no" xhref="/no2" HREF=/yes href="/second">',
+    '<base HREF=""><base href="/real-base"><FRAME SRC="/f"><frameset><iframe href="/not-src" src="/iframe-src"></iframe><area href="/ar">',
+    '<meta name="description" content="none"><ab href="/ab"><abbr href="/abbr"><a href="/last">',
   ];
   for (const html of samples) assert.deepEqual(extractLinks(html), referenceLinks(html), html);
 });
