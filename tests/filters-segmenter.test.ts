@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenize } from '../filters/text/words.js';
+import { tokenize, hasUnspacedScript, hasDenseScript, DENSE_SCRIPTS_START, UNSPACED_CHAR, DENSE_CHAR } from '../filters/text/words.js';
 import { segmentWordLike } from '../filters/text/segmenter.js';
 import { udhrDeclaration, udhrSections } from '../datasets/udhrSample.js';
 
@@ -16,4 +16,13 @@ test('long texts in scripts without spaces segment exactly as their lines do', a
   const long = lines.join('\n');
   assert.deepEqual(tokenize(long), lines.flatMap((l) => tokenize(l)));
   assert.deepEqual(segmentWordLike(long), lines.flatMap((l) => segmentWordLike(l)));
+});
+
+test('no character below U+0E00 belongs to a script without spaces or a dense script (fast-path bound)', () => {
+  for (let c = 0; c < DENSE_SCRIPTS_START; c++) {
+    const ch = String.fromCharCode(c);
+    assert.ok(!UNSPACED_CHAR.test(ch) && !DENSE_CHAR.test(ch), `U+${c.toString(16)}`);
+  }
+  assert.ok(hasUnspacedScript('abc 東京') && hasUnspacedScript('ไทย') && !hasUnspacedScript('한국어 Straße'));
+  assert.ok(hasDenseScript('한국어') && hasDenseScript('x 😀 ꀀ') && !hasDenseScript('Ελληνικά русский عربي'));
 });

@@ -10,7 +10,7 @@
 
 import { segmentChunked } from './segmenter.js';
 
-const UNSPACED_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
+export const UNSPACED_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 // A word: letters/marks/digits, with inner apostrophes, hyphens or number separators ("don't",
 // "well-known", "3.14", "1,000"); "..." stays one token as in NLTK; any other non-space char is
 // its own punctuation token.
@@ -18,17 +18,29 @@ const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+|[.,]\p{N}+)*|\.\.
 const NOT_SYMBOL = /[^\p{P}\p{S}]/u;
 // Scripts whose words are short in characters because one character is a syllable or a word:
 // the Latin-derived 3-10 characters mean word length does not apply to them.
-const DENSE_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}\p{sc=Yi}]/u;
+export const DENSE_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}\p{sc=Yi}]/u;
 const LETTER = /\p{L}/u;
+/** Every character of the scripts above is at or past U+0E00 (Thai); the tests check this bound. */
+export const DENSE_SCRIPTS_START = 0x0e00;
+
+/**
+ * `re.test(text)` for the script regexes above, skipping text with no code unit from U+0E00 on:
+ * a charCodeAt loop rejects Latin/Cyrillic/Arabic text several times faster than the Unicode
+ * script classes do.
+ */
+function testPast0E00(re: RegExp, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= DENSE_SCRIPTS_START) return re.test(text);
+  return false;
+}
 
 /** True when the text contains characters of a script that is written without spaces. */
 export function hasUnspacedScript(text: string): boolean {
-  return UNSPACED_CHAR.test(text);
+  return testPast0E00(UNSPACED_CHAR, text);
 }
 
 /** Splits text into word and punctuation tokens (see module comment). */
 export function tokenize(text: string): string[] {
-  if (!UNSPACED_CHAR.test(text)) return text.match(TOKEN) ?? [];
+  if (!testPast0E00(UNSPACED_CHAR, text)) return text.match(TOKEN) ?? [];
   // Line by line: no token spans a newline (ICU breaks around it, the regex never matches it), and
   // the same lines come back from later steps (C4 counts words per line, FineWeb re-tokenises C4's
   // output), so each line is segmented once (Intl.Segmenter is 10-20x slower than the regex).
@@ -100,7 +112,7 @@ export function hasLetter(token: string): boolean {
 
 /** True when the text holds any logographic or syllabic character (Han, Kana, Hangul, Thai...). */
 export function hasDenseScript(text: string): boolean {
-  return DENSE_CHAR.test(text);
+  return testPast0E00(DENSE_CHAR, text);
 }
 
 /**
@@ -108,13 +120,13 @@ export function hasDenseScript(text: string): boolean {
  * Pass the tokens' source text when known: text without such characters answers 0 at once.
  */
 export function denseScriptShare(tokens: readonly string[], text?: string): number {
-  if (text !== undefined && !DENSE_CHAR.test(text)) return 0;
+  if (text !== undefined && !testPast0E00(DENSE_CHAR, text)) return 0;
   let words = 0;
   let dense = 0;
   for (const t of tokens) {
     if (!hasLetter(t)) continue;
     words++;
-    if (DENSE_CHAR.test(t)) dense++;
+    if (testPast0E00(DENSE_CHAR, t)) dense++;
   }
   return words === 0 ? 0 : dense / words;
 }
@@ -127,6 +139,6 @@ const DENSE_GLOBAL = new RegExp(DENSE_CHAR.source, 'gu');
  * tuned on English (short lines, short blocks) do not misjudge Chinese, Japanese or Korean.
  */
 export function weightedLength(text: string): number {
-  if (!DENSE_CHAR.test(text)) return text.length;
+  if (!testPast0E00(DENSE_CHAR, text)) return text.length;
   return text.length + (text.match(DENSE_GLOBAL)?.length ?? 0);
 }
