@@ -4,7 +4,7 @@
 //   minhash (naive)  reference: the same MinHash signatures, LSH index as a JS Map per band from the
 //                    joined band values (string) to the kept doc id, the way it is usually written;
 //   exact (ours)     64-bit text hash + typed index;  exact (naive): Map<sha1 hex, id>.
-//   minhash (disk)   minhash (ours) with the disk-backed index (`memoryMb`, --budget, default 64);
+//   minhash (disk)   minhash (ours) with the disk-backed index (`memoryMb`, --budget, default 64, --quick 4);
 //   index-memory / index-disk: the keep-first index alone over generated band keys (14 per doc,
 //                    no shingling) at --index-docs documents (default 10M, --quick 500k), to show
 //                    peak RSS at a scale the full pipeline bench cannot reach here.
@@ -215,7 +215,7 @@ function main(): void {
   const ii = args.indexOf('--index-docs');
   const indexDocs = ii >= 0 ? Number(args[ii + 1]) : quick ? 500_000 : 10_000_000;
   const bi = args.indexOf('--budget');
-  const budget = bi >= 0 ? Number(args[bi + 1]) : 64;
+  const budget = bi >= 0 ? Number(args[bi + 1]) : quick ? 4 : 64; // quick: small enough to spill and merge
   console.log(`bench/minhash: ${n.toLocaleString('en')} docs (index-only runs: ${indexDocs.toLocaleString('en')}), disk budget ${budget} MB, ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const mi = args.indexOf('--modes');
   const modes = mi >= 0 ? args[mi + 1]!.split(',') : ['minhash-ours', 'minhash-disk', 'minhash-naive', 'exact-ours', 'exact-naive', 'index-memory', 'index-disk'];

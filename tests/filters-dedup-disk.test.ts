@@ -147,13 +147,17 @@ test('SpilledIdStore returns every id whether it is on disk or still buffered', 
 test('MemTable finds what it holds and hands it back sorted by unsigned 64-bit key', () => {
   const t = new MemTable(5000);
   const w = seededWords(9, 10_000);
-  for (let i = 0; i < 5000; i++) t.add(w[2 * i]!, i % 100 === 0 ? w[2 * (i - 1 < 0 ? 0 : i)]! : w[2 * i + 1]!, i);
+  // Every 50th key shares its high word with the previous one: the sort must order by the low word.
+  const hi = (i: number) => w[2 * (i % 50 === 1 ? i - 1 : i)]!;
+  for (let i = 0; i < 5000; i++) t.add(hi(i), w[2 * i + 1]!, i);
   assert.ok(t.full);
-  for (let i = 0; i < 5000; i += 13) assert.equal(t.get(w[2 * i]!, i % 100 === 0 ? w[2 * i]! : w[2 * i + 1]!), i);
+  assert.throws(() => t.add(1, 2, 5000), RangeError);
+  for (let i = 0; i < 5000; i += 7) assert.equal(t.get(hi(i), w[2 * i + 1]!), i);
   assert.equal(t.get(1, 2), -1);
   const { his, los, ords } = t.sortedEntries();
   const key = (j: number) => BigInt(his[j]!) * 2n ** 32n + BigInt(los[j]!);
   for (let j = 1; j < his.length; j++) assert.ok(key(j - 1) < key(j));
+  for (let j = 0; j < his.length; j += 11) assert.equal(los[j], w[2 * ords[j]! + 1]);
   assert.equal(new Set(ords).size, 5000);
 });
 
