@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../pipelines/errors.js';
 import { registerSegmentSumKernels } from './segmentSumKernels.js';
+import { registerWasmSliceKernels } from './wasmSliceKernels.js';
 
 /** The tfjs backends the trainer knows. `tensorflow*` and `webgpu` need optional packages. */
 export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
@@ -154,6 +155,7 @@ export async function useBackend(name: BackendName, opts: { wasmThreads?: number
     chunkWebgpuAddN();
   }
   if (name === 'wasm' || name === 'cpu') registerSegmentSumKernels();
+  if (name === 'wasm') registerWasmSliceKernels();
   const ok = await tf.setBackend(backendRegistryName(name));
   if (!ok) throw new UserError(`backend '${name}' failed to initialise`);
   await tf.ready();
