@@ -140,6 +140,11 @@ export class CrawlState {
     return this.pendingSeqs.length;
   }
 
+  /** Uncompressed bytes of the WARC records waiting for the next commit. */
+  get pendingWarcBytes(): number {
+    return this.warc.pendingBytes;
+  }
+
   /** True while so many commits wait for compression that fetching should pause (memory stays bounded). */
   get backlogged(): boolean {
     return this.commitsQueued >= 4;

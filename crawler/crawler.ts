@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../pipelines/errors.js';
 import { hostIsRefused } from './addressGuard.js';
 import { CrawlState, type CrawlLogLine } from './crawlState.js';
-import { classifyError, FetchError, Fetcher, type FetchResponse } from './fetcher.js';
+import { classifyError, FetchError, Fetcher, fetchedAtIso, type FetchResponse } from './fetcher.js';
 import type { FrontierEntry } from './frontierLog.js';
 import { HostScheduler, type HostState } from './hostScheduler.js';
 import { DEFAULT_CRAWL_OPTIONS, type CrawlOptions, type CrawlProgress, type CrawlSummary } from './options.js';
@@ -48,10 +48,12 @@ export class Crawler implements Discovery {
   private finishResolve!: (s: CrawlSummary) => void;
   private finishReject!: (e: unknown) => void;
   private finished = false;
+  private readonly commitBytes: number;
 
   constructor(options: Partial<CrawlOptions> & Pick<CrawlOptions, 'seeds' | 'outDir'>) {
     this.opts = { ...DEFAULT_CRAWL_OPTIONS, ...options };
     this.agentToken = productToken(this.opts.userAgent);
+    this.commitBytes = Math.min(8 << 20, Math.max(1, Math.floor(this.opts.maxWarcBytes / 8)));
     const seeds = this.opts.seeds.map((s) => normaliseUrl(s));
     this.scope = new Scope(this.opts.scope, seeds.filter((s): s is string => s !== null).map(hostnameOf));
   }
@@ -163,7 +165,9 @@ export class Crawler implements Discovery {
         void this.fetchEntry(work.host, work.entry);
       }
     }
-    if (this.state.pendingCount >= 256) this.state.commit();
+    // Group commit: every 256 entries, or sooner when the batch holds 1/8 of a WARC file (files rotate only
+    // between commits, so this keeps them near --warc-max-bytes), or on the 200 ms timer.
+    if (this.state.pendingCount >= 256 || this.state.pendingWarcBytes >= this.commitBytes) this.state.commit();
     this.armWakeTimer();
     this.maybeFinish();
   }
@@ -290,7 +294,7 @@ export class Crawler implements Discovery {
     }
     this.bytes += res.body.length;
     const contentType = res.headers['content-type'];
-    const fields: Partial<CrawlLogLine> = { status, bytes: res.body.length, fetched_at: res.fetchedAt.toISOString() };
+    const fields: Partial<CrawlLogLine> = { status, bytes: res.body.length, fetched_at: fetchedAtIso(res) };
     if (contentType) fields.content_type = contentType;
     if (res.truncated) fields.truncated = true;
     if (REDIRECT.has(status)) fields.error = this.followRedirect(e, res.headers.location, fields);

@@ -50,6 +50,18 @@ export interface FetcherOptions {
   connectionsPerOrigin: number;
 }
 
+let lastFetchedAt: Date | null = null;
+let lastIso = '';
+
+/** res.fetchedAt as ISO 8601, computed once per response (the log line, the WARC date and the document all use it). */
+export function fetchedAtIso(res: FetchResponse): string {
+  if (res.fetchedAt !== lastFetchedAt) {
+    lastFetchedAt = res.fetchedAt;
+    lastIso = res.fetchedAt.toISOString();
+  }
+  return lastIso;
+}
+
 const ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5';
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 

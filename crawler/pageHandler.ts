@@ -1,6 +1,6 @@
 import type { Document } from '../pipelines/document.js';
 import { decodeHtml } from './charset.js';
-import type { FetchResponse } from './fetcher.js';
+import { fetchedAtIso, type FetchResponse } from './fetcher.js';
 import type { FrontierEntry } from './frontierLog.js';
 import { extractLinks } from './links.js';
 import { parseSitemap } from './sitemap.js';
@@ -58,7 +58,7 @@ export function handlePage(d: Discovery, e: FrontierEntry, res: FetchResponse, m
       source: `crawl:${res.url}`,
       metadata: {
         format: 'html', http_status: res.status, content_type: contentType ?? null, charset: charset.encoding,
-        fetched_at: res.fetchedAt.toISOString(), depth: e.depth, ...(res.truncated ? { truncated: true } : {}),
+        fetched_at: fetchedAtIso(res), depth: e.depth, ...(res.truncated ? { truncated: true } : {}),
       },
     },
   };

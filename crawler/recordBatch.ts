@@ -45,10 +45,9 @@ export class RecordBatch {
     this.len += this.buf.write(s, this.len, 'latin1');
   }
 
-  bytes(b: Uint8Array): void {
+  bytes(b: Buffer): void {
     this.reserve(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
+    this.len += b.copy(this.buf, this.len);
   }
 
   /** Offset of the next byte from the start of the current record. */

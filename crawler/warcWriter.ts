@@ -1,8 +1,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import { gzipRecord } from './recordCompressor.js';
-import type { FetchResponse } from './fetcher.js';
+import { fetchedAtIso, type FetchResponse } from './fetcher.js';
 import { RecordBatch } from './recordBatch.js';
 
 /** Where committed WARC data ends: file number and byte length. Recorded in the crawl journal. */
@@ -55,6 +55,29 @@ export function serialiseRecord(headers: [string, string][], block: Buffer): Buf
   for (const [k, v] of headers) head += `${k}: ${v}\r\n`;
   head += `Content-Length: ${block.length}\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'utf8'), block, CRLF2]);
+}
+
+const uuidPool = Buffer.allocUnsafe(4096);
+let uuidHex = '';
+let uuidPos = uuidPool.length;
+const VARIANT = '89ab';
+
+/**
+ * A random (version 4) UUID, as crypto.randomUUID makes, cut from one hex string of pooled random bytes:
+ * two per fetch, and this is ~4x cheaper than randomUUID's per-call formatting.
+ */
+export function uuid4(): string {
+  if (uuidPos === uuidPool.length) {
+    randomFillSync(uuidPool);
+    uuidHex = uuidPool.toString('hex');
+    uuidPos = 0;
+  }
+  const o = uuidPos * 2;
+  uuidPos += 16;
+  const h = uuidHex;
+  const c = h.charCodeAt(o + 16);
+  const variant = VARIANT[(c <= 57 ? c - 48 : c - 87) & 3];
+  return `${h.slice(o, o + 8)}-${h.slice(o + 8, o + 12)}-4${h.slice(o + 13, o + 16)}-${variant}${h.slice(o + 17, o + 20)}-${h.slice(o + 20, o + 32)}`;
 }
 
 /** Placeholder for the payload digest, overwritten by the compression worker (sha1 there, off the main thread). */
@@ -128,11 +151,11 @@ export class WarcWriter {
 
   /** Adds the request record and the response record of one fetch. Returns the response record's id. */
   addExchange(r: FetchResponse, targetUri: string): string {
-    const date = r.fetchedAt.toISOString();
-    const responseId = `<urn:uuid:${randomUUID()}>`;
+    const date = fetchedAtIso(r);
+    const responseId = `<urn:uuid:${uuid4()}>`;
     const b = this.pending;
     b.utf8(
-      `WARC/1.1\r\nWARC-Type: request\r\nWARC-Record-ID: <urn:uuid:${randomUUID()}>\r\nWARC-Date: ${date}\r\n` +
+      `WARC/1.1\r\nWARC-Type: request\r\nWARC-Record-ID: <urn:uuid:${uuid4()}>\r\nWARC-Date: ${date}\r\n` +
         `WARC-Target-URI: ${targetUri}\r\nWARC-Concurrent-To: ${responseId}\r\nContent-Type: application/http;msgtype=request\r\n` +
         `Content-Length: ${r.requestHead.length}\r\n\r\n`,
     );
@@ -165,6 +188,10 @@ export class WarcWriter {
       ['WARC-Type', 'warcinfo'], ['WARC-Record-ID', `<urn:uuid:${randomUUID()}>`], ['WARC-Date', new Date().toISOString()],
       ['WARC-Filename', name], ['Content-Type', 'application/warc-fields'],
     ], body), this.gzipLevel);
+  }
+
+  get pendingBytes(): number {
+    return this.pending.byteLength;
   }
 
   /** Hands over the records added since the last call (uncompressed), for compression. */

@@ -15,6 +15,7 @@ import { parseSitemap } from '../crawler/sitemap.js';
 import { OriginRobots, robotsVerdict, productToken } from '../crawler/robots.js';
 import { FrontierLog } from '../crawler/frontierLog.js';
 import { FetchError, type FetchResponse } from '../crawler/fetcher.js';
+import { uuid4 } from '../crawler/warcWriter.js';
 import { readSeedFile } from '../crawler/seeds.js';
 
 test('normaliseUrl: case, default ports, fragments, dot segments, tracking parameters, relative links', () => {
@@ -233,4 +234,11 @@ test('frontier log: entries read from memory before a flush keep their sequence 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('WARC record ids: random version-4 UUIDs, all distinct, all four variants', () => {
+  const ids = Array.from({ length: 5000 }, () => uuid4());
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.equal(new Set(ids.map((id) => id[19])).size, 4);
 });
