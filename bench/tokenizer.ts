@@ -1,6 +1,6 @@
 // Tokenizer benchmark: encode speed against tiktoken and other JS tokenizers on the same text and vocabulary,
 // and training time / merge agreement / peak RSS against the Rust trainer (npm `tokenizers`).
-// Run: node --import tsx bench/tokenizer.ts [--quick] [--tokenize-only] [--rss-scale 100,300[,1000]]. Corpus: real text available offline (UDHR in ~500
+// Run: node --import tsx bench/tokenizer.ts [--quick] [--tokenize-only] [--rss-scale 100,300[,1000] [--max-words N]]. Corpus: real text available offline (UDHR in ~500
 // languages from `udhr`, plus the Markdown and .d.ts files shipped in node_modules). Single-threaded encoders;
 // the machine is shared, so rely on the ratios, not the absolute numbers.
 import { spawn } from 'node:child_process';
@@ -278,12 +278,12 @@ async function writeScaledCorpus(path: string, base: string, targetBytes: number
 interface RssResult { ms: number; rssMB: number; documents: number; distinctWords: number; prunedWords: number; prunedCount: number; countMs: number; mergeMs: number }
 
 /** Child process for --rss-scale: what `corpusforge tokenizer train -i FILE --vocab-size 32000 -w 2` runs, streamed. */
-async function rssChild(file: string): Promise<void> {
+async function rssChild(file: string, maxWords: number): Promise<void> {
   const t0 = performance.now();
   async function* texts(): AsyncGenerator<string> {
     for await (const d of readDocuments([file], {})) yield d.text;
   }
-  const r = await trainFromTexts(texts(), { pattern: PRETOKENIZERS.gpt2, vocabSize: 32000, specialTokens: ['<|endoftext|>'], workers: 2 });
+  const r = await trainFromTexts(texts(), { pattern: PRETOKENIZERS.gpt2, vocabSize: 32000, specialTokens: ['<|endoftext|>'], workers: 2, maxWords });
   const out: RssResult = {
     ms: performance.now() - t0, rssMB: process.resourceUsage().maxRSS / 1024, documents: r.documents, distinctWords: r.distinctWords,
     prunedWords: r.pruned.words, prunedCount: r.pruned.maxPrunedCount, countMs: r.countMs, mergeMs: r.mergeMs,
@@ -291,7 +291,7 @@ async function rssChild(file: string): Promise<void> {
   console.log(JSON.stringify(out));
 }
 
-async function rssScale(sizesMB: number[], base: string): Promise<string> {
+async function rssScale(sizesMB: number[], base: string, maxWords: number): Promise<string> {
   const rows: (string | number)[][] = [];
   for (const size of sizesMB) {
     const dir = await mkdtemp(join(tmpdir(), 'cf-tokrss-'));
@@ -299,7 +299,7 @@ async function rssScale(sizesMB: number[], base: string): Promise<string> {
       const file = join(dir, 'corpus.jsonl');
       const bytes = await writeScaledCorpus(file, base, size * 1e6);
       const r = await new Promise<RssResult>((resolve, reject) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', 'rss', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const p = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', 'rss', file, String(maxWords)], { stdio: ['ignore', 'pipe', 'inherit'] });
         let outText = '';
         p.stdout.on('data', (d: Buffer) => (outText += d.toString()));
         p.on('close', (code) => (code === 0 ? resolve(JSON.parse(outText.trim().split('\n').pop()!) as RssResult) : reject(new Error(`rss child failed (${code})`))));
@@ -311,7 +311,7 @@ async function rssScale(sizesMB: number[], base: string): Promise<string> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  return table(['text MB', 'documents', 'seconds', 'count s', 'merges s', 'peak RSS MB', 'distinct words kept', 'pruned (cap 4M)'], rows);
+  return table(['text MB', 'documents', 'seconds', 'count s', 'merges s', 'peak RSS MB', 'distinct words kept', `pruned (cap ${maxWords})`], rows);
 }
 
 function table(headers: string[], rows: (string | number)[][]): string {
@@ -322,7 +322,7 @@ function table(headers: string[], rows: (string | number)[][]): string {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  if (argv[0] === '--child') return argv[1] === 'rss' ? rssChild(argv[2]!) : child(argv[1]!, argv[2]!, argv[3]!, argv[4]!);
+  if (argv[0] === '--child') return argv[1] === 'rss' ? rssChild(argv[2]!, Number(argv[3])) : child(argv[1]!, argv[2]!, argv[3]!, argv[4]!);
   const udhr = udhrDeclarations();
   const udhrAll = udhr.map((d) => d.text).join('\n');
   const nm = await nodeModulesText(QUICK ? 1e6 : 8e6);
@@ -331,8 +331,10 @@ async function main(): Promise<void> {
     // Only the RSS measurement: minutes per size, so it is opt-in.
     const sizes = (argv[rssAt + 1] && !argv[rssAt + 1]!.startsWith('--') ? argv[rssAt + 1]! : '100,300').split(',').map(Number);
     console.log(`# tokenizer train peak RSS ${new Date().toISOString()}; ${cpus()[0]?.model}, Node ${process.version}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    console.log(`\n## Peak RSS of 'tokenizer train --vocab-size 32000 -w 2' (default --max-words 4M), corpus from node_modules docs + UDHR, varied per repetition\n`);
-    console.log(await rssScale(sizes, nm + '\n\n' + udhrAll));
+    const capAt = argv.indexOf('--max-words');
+    const maxWords = capAt >= 0 ? Number(argv[capAt + 1]) : 4_000_000; // the CLI's default cap
+    console.log(`\n## Peak RSS of 'tokenizer train --vocab-size 32000 -w 2 --max-words ${maxWords}', corpus from node_modules docs + UDHR, varied per repetition\n`);
+    console.log(await rssScale(sizes, nm + '\n\n' + udhrAll, maxWords));
     return;
   }
   if (argv.includes('--tokenize-only')) {
