@@ -12,6 +12,7 @@ import { minhashDedupStep } from '../filters/minhashDedup.js';
 import { exactDedupStep } from '../filters/exactDedup.js';
 import { urlDedupStep } from '../filters/urlDedup.js';
 import { MemTable } from '../filters/minhash/memTable.js';
+import { BloomFilter } from '../filters/minhash/bloomFilter.js';
 import { SpilledIdStore } from '../filters/minhash/spilledIdStore.js';
 import { seededWords } from '../filters/minhash/hash.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
@@ -159,6 +160,16 @@ test('MemTable finds what it holds and hands it back sorted by unsigned 64-bit k
   for (let j = 1; j < his.length; j++) assert.ok(key(j - 1) < key(j));
   for (let j = 0; j < his.length; j += 11) assert.equal(los[j], w[2 * ords[j]! + 1]);
   assert.equal(new Set(ords).size, 5000);
+});
+
+test('BloomFilter: never a false negative, about 1% false positives at 10 bits per key', () => {
+  const f = new BloomFilter(20_000, 10);
+  const w = seededWords(5, 80_000);
+  for (let i = 0; i < 20_000; i++) f.add(w[2 * i]!, w[2 * i + 1]!);
+  for (let i = 0; i < 20_000; i++) assert.ok(f.mayContain(w[2 * i]!, w[2 * i + 1]!));
+  let fp = 0;
+  for (let i = 20_000; i < 40_000; i++) if (f.mayContain(w[2 * i]!, w[2 * i + 1]!)) fp++;
+  assert.ok(fp > 0 && fp / 20_000 < 0.02, `false positives: ${fp}`);
 });
 
 test('a bad memoryMb is one clear error, from the API and from the CLI', async () => {
