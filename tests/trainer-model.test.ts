@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../trainer/backends.js';
-import { attention, crossEntropy, disposeParams, forward, initParams, lossOf, type GptConfig } from '../trainer/model.js';
+import { attention, crossEntropy, disposeParams, forward, gelu, initParams, layerNorm, lossOf, type GptConfig } from '../trainer/model.js';
 import { matMulNN, matMulNT } from '../trainer/matmul.js';
 
 before(async () => {
@@ -133,4 +133,26 @@ test('cross-entropy and its gradient match the log-softmax formula differentiate
   assert.ok(Math.abs(ours.value.dataSync()[0]! - ref.value.dataSync()[0]!) < 1e-5, `${ours.value.dataSync()[0]} vs ${ref.value.dataSync()[0]}`);
   assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(ours.grad, ref.grad))).dataSync()[0]!) < 1e-6);
   tf.dispose([logits, targets, ours.value, ours.grad, ref.value, ref.grad]);
+});
+
+test('hand-written LayerNorm and GELU gradients equal autodiff of their textbook formulas', () => {
+  const x = tf.randomNormal([6, 16], 0, 2, 'float32', 11) as tf.Tensor2D;
+  const g = tf.randomNormal([16], 1, 0.3, 'float32', 12);
+  const b = tf.randomNormal([16], 0, 0.3, 'float32', 13);
+  const w = tf.randomNormal([6, 16], 0, 1, 'float32', 14); // a random linear read-out, so dy is not uniform
+  const refLn = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+    const xc = tf.sub(xx, tf.mean(xx, -1, true));
+    return tf.add(tf.mul(tf.div(xc, tf.sqrt(tf.add(tf.mean(tf.square(xc), -1, true), 1e-5))), gg), bb);
+  };
+  const refGelu = (xx: tf.Tensor) => tf.mul(tf.mul(xx, 0.5), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(xx, tf.mul(0.044715, tf.pow(xx, 3)))))));
+  const close = (a: tf.Tensor, e: tf.Tensor, what: string) => {
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, e))).dataSync()[0]!);
+    assert.ok(diff < 2e-5, `${what} differs by ${diff}`);
+  };
+  const ours = tf.grads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(layerNorm(xx as tf.Tensor2D, gg, bb), w)))([x, g, b]);
+  const ref = tf.grads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(refLn(xx, gg, bb), w)))([x, g, b]);
+  ['x', 'gain', 'bias'].forEach((n, i) => close(ours[i]!, ref[i]!, `LayerNorm d${n}`));
+  close(layerNorm(x, g, b), refLn(x, g, b), 'LayerNorm value');
+  close(gelu(x), refGelu(x), 'GELU value');
+  close(tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(gelu(xx), w)))(x), tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(refGelu(xx), w)))(x), 'GELU dx');
 });

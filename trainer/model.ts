@@ -98,11 +98,35 @@ function causalMask(t: number): tf.Tensor {
   return m;
 }
 
-function layerNorm(x: tf.Tensor2D, g: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
-  const mean = tf.mean(x, -1, true);
-  const xc = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(xc), -1, true);
-  return tf.add(tf.mul(tf.mul(xc, tf.rsqrt(tf.add(variance, 1e-5))), g), b) as tf.Tensor2D;
+/**
+ * LayerNorm over the last axis with a hand-written gradient: dx = rstd (dxh - mean(dxh) - xh mean(dxh xh))
+ * with dxh = dy g; the gain and bias gradients are ones[1, N] x (dy xh) and ones x dy, XNNPACK products,
+ * where autodiff summed the broadcast rows with transposes (the wasm backend reduces the last axis only).
+ */
+const layerNormOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, g, b, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+  const xc = tf.sub(x, tf.mean(x, -1, true));
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), 1e-5));
+  const xhat = tf.mul(xc, rstd);
+  save([xhat, rstd, g]);
+  return {
+    value: tf.add(tf.mul(xhat, g), b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sxhat, srstd, sg] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+      const [n, d] = sxhat.shape;
+      const dxhat = tf.mul(dy, sg);
+      const dx = tf.mul(tf.sub(tf.sub(dxhat, tf.mean(dxhat, -1, true)), tf.mul(sxhat, tf.mean(tf.mul(dxhat, sxhat), -1, true))), srstd);
+      const ones = tf.ones([1, n]) as tf.Tensor2D;
+      const dg = tf.reshape(tf.matMul(ones, tf.mul(dy, sxhat) as tf.Tensor2D), [d]);
+      // A copy of dy as the right operand: see addPositionsOp on the XNNPACK operator cache.
+      const db = tf.reshape(tf.matMul(ones, tf.clone(dy) as tf.Tensor2D), [d]);
+      return [dx, dg, db];
+    },
+  };
+});
+
+export function layerNorm(x: tf.Tensor2D, g: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return layerNormOp(x, g, b) as tf.Tensor2D;
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI);
@@ -129,7 +153,7 @@ const geluOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   };
 });
 
-function gelu(x: tf.Tensor): tf.Tensor {
+export function gelu(x: tf.Tensor): tf.Tensor {
   return geluOp(x);
 }
 
