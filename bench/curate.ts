@@ -65,6 +65,11 @@ const stepMs = new Map<string, number>(workerSteps.map((s) => [s.name, 0]));
 // Digest of what the worker steps decided (kept ids, texts, languages, scores; drop reasons): a
 // speed change must leave it unchanged.
 const digest = createHash('sha256');
+// Cross-page boilerplate (not in web.json, see docs/curation.md): its coordinator half timed on the
+// in-thread output, in input order, apart from the worker-step total.
+const boilerDef = stepRegistry.get('boilerplate_lines');
+const boiler = boilerDef?.coordinator?.(boilerDef.parseOptions({}));
+const boilerStats = { ms: 0, in: 0, kept: 0, counters: {} as Record<string, number> };
 let genMs = 0;
 let parseMs = 0;
 let totalBytes = 0;
@@ -89,15 +94,31 @@ for (let first = 0; first < PAGES; first += CHUNK) {
     }
     kept += docs.length;
     for (const d of docs) digest.update(`${d.id}\t${d.lang}\t${d.langScore}\t${d.text}\n`);
+    if (boiler) {
+      const t = performance.now();
+      const out = boiler.decide(docs);
+      boilerStats.ms += performance.now() - t;
+      boilerStats.in += docs.length;
+      boilerStats.kept += out.kept.length;
+      for (const [k, v] of Object.entries(out.counters ?? {})) boilerStats.counters[k] = (boilerStats.counters[k] ?? 0) + v;
+    }
   }
 }
 const refMBs = mb(totalBytes) / (parseMs / 1000);
-console.log(`input: ${mb(totalBytes).toFixed(0)} MB HTML (${(totalBytes / PAGES / 1024).toFixed(1)} KB/page); page generation ${(genMs / 1000).toFixed(1)} s (excluded)`);
-rows.push(['bare htmlparser2 text pass (reference)', '1', (PAGES / (parseMs / 1000)).toFixed(0), refMBs.toFixed(1), '1.00x', '']);
+console.log(`input: ${mb(totalBytes).toFixed(0)} MB HTML (${(totalBytes / PAGES / 1024).toFixed(1)} KB/page); page generation ${((genMs / PAGES) * 1000).toFixed(0)} us/page (excluded here; the executor runs generate pages on the main thread, as a reader would)`);
+rows.push(['bare htmlparser2 text pass (reference)', '1', (PAGES / (parseMs / 1000)).toFixed(0), refMBs.toFixed(1), '1.00x', '1.00x', '']);
 const stepTotal = [...stepMs.values()].reduce((a, b) => a + b, 0);
 const inprocMBs = mb(totalBytes) / (stepTotal / 1000);
 console.log(`worker-step output digest: ${digest.digest('hex').slice(0, 16)} (kept docs, texts, languages, drop reasons)`);
-rows.push(['worker steps in this thread (no pool, no I/O)', '1', (PAGES / (stepTotal / 1000)).toFixed(0), inprocMBs.toFixed(1), `${(inprocMBs / refMBs).toFixed(2)}x`, `kept ${kept} (before dedup)`]);
+rows.push(['worker steps in this thread (no pool, no I/O)', '1', (PAGES / (stepTotal / 1000)).toFixed(0), inprocMBs.toFixed(1), `${(inprocMBs / refMBs).toFixed(2)}x`, `${(inprocMBs / refMBs).toFixed(2)}x`, `kept ${kept} (before dedup)`]);
+if (boiler && boilerStats.in > 0) {
+  const c = boilerStats.counters;
+  console.log(
+    `boilerplate_lines (coordinator, not in web.json) on the ${boilerStats.in} kept docs: ${((boilerStats.ms / boilerStats.in) * 1000).toFixed(0)} us/doc, ` +
+      `${c['boilerplate_lines.units_removed'] ?? 0} lines removed from ${c['boilerplate_lines.docs_changed'] ?? 0} docs ` +
+      `(${(((c['boilerplate_lines.chars_removed'] ?? 0) / 1e6)).toFixed(1)} M chars), ${boilerStats.in - boilerStats.kept} docs left too short`,
+  );
+}
 
 // ---------- (3) the executor ----------
 let curateFn: ((o: { source: AsyncIterable<Document>; out: string; steps: StepSpec[]; workers: number }) => Promise<{ stats: { steps: Record<string, { ms: number; in: number; out: number }>; output: { docs: number } } }>) | undefined;
@@ -127,20 +148,24 @@ if (curateFn) {
     const secs = (performance.now() - t0) / 1000;
     fs.rmSync(out, { recursive: true, force: true });
     const MBs = mb(totalBytes) / secs;
-    rows.push([`curate, web recipe (executor, Parquet out)`, String(workers), (PAGES / secs).toFixed(0), MBs.toFixed(1), `${(MBs / nearRef).toFixed(2)}x`, `kept ${result.stats.output.docs}; ${(MBs / workers / nearRef).toFixed(2)}x per core; reference re-timed: ${nearRef.toFixed(1)} MB/s`]);
+    // Step time inside the workers vs wall time: how busy the workers were (the rest is waiting on
+    // the main thread, startup, or CPU taken by other threads and processes).
+    const workerStepMs = Object.entries(result.stats.steps).reduce((n, [name, v]) => n + (stepMs.has(name) ? v.ms : 0), 0);
+    console.log(`curate ${workers}w: ${secs.toFixed(1)} s, worker step time ${(workerStepMs / 1000).toFixed(1)} s (${((workerStepMs / (secs * 1000 * workers)) * 100).toFixed(0)}% of ${workers} worker(s) x wall; in-thread steps took ${(stepTotal / 1000).toFixed(1)} s)`);
+    rows.push([`curate, web recipe (executor, Parquet out)`, String(workers), (PAGES / secs).toFixed(0), MBs.toFixed(1), `${(MBs / nearRef).toFixed(2)}x`, `${(MBs / workers / nearRef).toFixed(2)}x`, `kept ${result.stats.output.docs}; reference re-timed: ${nearRef.toFixed(1)} MB/s (per core vs the interleaved one: ${(MBs / workers / refMBs).toFixed(2)}x)`]);
     shares.push([`curate ${workers}w`, new Map(Object.entries(result.stats.steps).map(([k, v]) => [k, v.ms]))]);
   }
 }
 
-console.log('\nrun                                              workers   docs/s    MB/s   vs reference  note');
-for (const r of rows) console.log(`${r[0]!.padEnd(48)} ${r[1]!.padStart(7)} ${r[2]!.padStart(8)} ${r[3]!.padStart(7)} ${r[4]!.padStart(13)}  ${r[5]}`);
+console.log('\nrun                                              workers   docs/s    MB/s   vs reference  per core  note');
+for (const r of rows) console.log(`${r[0]!.padEnd(48)} ${r[1]!.padStart(7)} ${r[2]!.padStart(8)} ${r[3]!.padStart(7)} ${r[4]!.padStart(13)} ${r[5]!.padStart(9)}  ${r[6]}`);
 console.log('\nper-step share of step time');
 const names = [...new Set(shares.flatMap(([, m]) => [...m.keys()]))];
-console.log('step'.padEnd(20) + shares.map(([n]) => n.padStart(12)).join(''));
+console.log('step'.padEnd(20) + shares.map(([n]) => n.padStart(12)).join('') + '  in-thread us/page');
 for (const n of names) {
   console.log(n.padEnd(20) + shares.map(([, m]) => {
     const total = [...m.values()].reduce((a, b) => a + b, 0);
     const v = m.get(n);
     return (v === undefined ? '-' : `${((v / total) * 100).toFixed(1)}%`).padStart(12);
-  }).join(''));
+  }).join('') + (stepMs.has(n) ? ((stepMs.get(n)! / PAGES) * 1000).toFixed(0).padStart(19) : ''));
 }
