@@ -31,6 +31,19 @@ function oneShot(rec, level) {
   const wb = rec.length <= 4096 ? 12 : rec.length <= 16384 ? 14 : 15;
   return zlib.gzipSync(rec, { level, windowBits: wb, memLevel: wb - 6, chunkSize: rec.length <= 4096 ? 2048 : 16384 });
 }
+// The output of one batch: gzip members appended in place, grown by doubling; its own ArrayBuffer (transferred).
+class Output {
+  constructor(size) { this.buf = Buffer.allocUnsafeSlow(Math.max(size, 1024)); this.len = 0; }
+  room(n) {
+    if (this.len + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const grown = Buffer.allocUnsafeSlow(cap);
+    this.buf.copy(grown, 0, 0, this.len);
+    this.buf = grown;
+  }
+  append(b) { this.room(b.length); this.len += b.copy(this.buf, this.len); }
+}
 let reused = null;
 function reusable(level) {
   if (reused && reused.level === level) return reused.fn;
@@ -39,23 +52,29 @@ function reusable(level) {
     const z = zlib.createGzip({ level, windowBits: 15, memLevel: 8 });
     const h = z._handle, st = z._writeState;
     if (h && typeof h.writeSync === 'function' && typeof h.reset === 'function' && st instanceof Uint32Array) {
-      let out = Buffer.allocUnsafe(1 << 16);
-      const gz = (rec) => {
-        let inOff = 0, inLeft = rec.length, outOff = 0;
+      // Deflates rec as one gzip member straight into out (no intermediate buffer).
+      const gz = (rec, out) => {
+        const start = out.len;
+        let inOff = 0, inLeft = rec.length;
+        out.room(64 + (rec.length >> 1));
         for (;;) {
-          h.writeSync(zlib.constants.Z_FINISH, rec, inOff, inLeft, out, outOff, out.length - outOff);
-          if (z.destroyed || !z._handle) throw new Error('zlib stream failed');
+          const avail = out.buf.length - out.len;
+          h.writeSync(zlib.constants.Z_FINISH, rec, inOff, inLeft, out.buf, out.len, avail);
+          if (z.destroyed || !z._handle) { out.len = start; throw new Error('zlib stream failed'); }
           const availOut = st[0], availIn = st[1];
           inOff += inLeft - availIn; inLeft = availIn;
-          outOff = out.length - availOut;
+          out.len += avail - availOut;
           if (availOut !== 0) break; // Z_FINISH with room left: the member is complete
-          const grown = Buffer.allocUnsafe(out.length * 2); out.copy(grown, 0, 0, outOff); out = grown;
+          out.room(out.buf.length);
         }
         h.reset();
-        return Buffer.from(out.subarray(0, outOff));
       };
       const probe = Buffer.from('WARC/1.1 probe '.repeat(5000) + crypto.randomBytes(3000).toString('hex'));
-      if (zlib.gunzipSync(gz(probe)).equals(probe) && zlib.gunzipSync(gz(probe.subarray(0, 100))).equals(probe.subarray(0, 100))) fn = gz;
+      const o = new Output(16);
+      gz(probe, o);
+      const first = o.len;
+      gz(probe.subarray(0, 100), o);
+      if (zlib.gunzipSync(o.buf.subarray(0, first)).equals(probe) && zlib.gunzipSync(o.buf.subarray(first, o.len)).equals(probe.subarray(0, 100))) fn = gz;
     }
   } catch { fn = null; }
   reused = { level, fn };
@@ -65,8 +84,8 @@ parentPort.on('message', ({ id, buf, len, meta, level }) => {
   const data = Buffer.from(buf, 0, len);
   const m = new Int32Array(meta);
   const gz = reusable(level);
-  const outs = [];
-  let total = 0, off = 0;
+  const out = new Output(len >> 2);
+  let off = 0;
   for (let i = 0; i < m.length; i += 3) {
     const rlen = m[i], digestAt = m[i + 1], pl = m[i + 2];
     const rec = data.subarray(off, off + rlen);
@@ -75,15 +94,12 @@ parentPort.on('message', ({ id, buf, len, meta, level }) => {
       const digest = crypto.createHash('sha1').update(rec.subarray(rlen - 4 - pl, rlen - 4)).digest();
       rec.write(base32(digest), digestAt, 'latin1');
     }
-    let z;
-    try { z = gz ? gz(rec) : oneShot(rec, level); } catch { reused = { level, fn: null }; z = oneShot(rec, level); }
-    outs.push(z);
-    total += z.length;
+    if (gz) {
+      try { gz(rec, out); continue; } catch { reused = { level, fn: null }; }
+    }
+    out.append(oneShot(rec, level));
   }
-  const out = Buffer.allocUnsafeSlow(total);
-  let o = 0;
-  for (const b of outs) { b.copy(out, o); o += b.length; }
-  parentPort.postMessage({ id, buf: out.buffer }, [out.buffer]);
+  parentPort.postMessage({ id, buf: out.buf.buffer, len: out.len }, [out.buf.buffer]);
 });
 `;
 
@@ -103,10 +119,10 @@ export class RecordCompressor {
   private start(): Worker {
     const w = new Worker(WORKER_SOURCE, { eval: true });
     w.unref();
-    w.on('message', ({ id, buf }: { id: number; buf: ArrayBuffer }) => {
+    w.on('message', ({ id, buf, len }: { id: number; buf: ArrayBuffer; len: number }) => {
       const p = this.waiting.get(id);
       this.waiting.delete(id);
-      p?.resolve(Buffer.from(buf));
+      p?.resolve(Buffer.from(buf, 0, len));
     });
     const fail = (e: Error): void => {
       this.failure = e;
