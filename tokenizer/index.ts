@@ -1,5 +1,5 @@
 // Public, typed API of the tokenizer area.
-export { Tokenizer, type EncodeOptions, type TokenizerParts } from './tokenizer.js';
+export { Tokenizer, type EncodeOptions, type TokenizerParts, type SharedTokenizer } from './tokenizer.js';
 export { BpeModel } from './bpeModel.js';
 export {
   PRETOKENIZERS,
@@ -25,11 +25,13 @@ export { trainFromTexts, type TrainFromTextsOptions, type TrainReport } from './
 export { WordCounter, countWords, type PruneReport } from './wordCounts.js';
 export { loadTokenizerFile, saveTokenizerFile, type LoadedTokenizer } from './tokenizerFile.js';
 export { tokenizeDocuments, tokenizeInputs, tokenFileNames, TokenizeError, type TokenizeOptions } from './tokenizeCorpus.js';
+export { mergeTokenDatasets, MergeTokensError } from './mergeTokens.js';
 export {
   readTokenBin,
   readTokensManifest,
   splitDocuments,
   encodeMegatronIndex,
+  readMegatronIndex,
   dtypeForVocab,
   MEGATRON_DTYPE_CODE,
   type TokensManifest,
