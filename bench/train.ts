@@ -3,11 +3,13 @@
 // PyTorch on CPU (bench/train_torch.py, Debian python3-torch) run by this same script.
 // Usage: node --import tsx bench/train.ts [--quick] [--backend wasm,cpu,...] [--steps N]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TokenDataset } from '../datasets/tokenDataset.js';
+import { ParquetTokenDataset } from '../datasets/parquetTokenDataset.js';
+import { TokenDataset, type TokenBatch } from '../datasets/tokenDataset.js';
+import { writeTokenParquet, type TokensManifest } from '../datasets/tokenShards.js';
 import { BACKEND_NAMES, installHint, parseBackendName, probeAllBackends, type BackendName } from '../trainer/backends.js';
 import { writeSyntheticTokenDir } from '../trainer/syntheticTokens.js';
 import { train, type MetricsRecord } from '../trainer/train.js';
@@ -41,7 +43,41 @@ const dataDir = path.join(tmp, 'data');
 writeSyntheticTokenDir(dataDir, { vocabSize: model.vocab, documents: 600, docLength: 400, seed: 7 });
 const ds = TokenDataset.open(dataDir, { valFraction: 0.05 });
 const val = ds.val;
+await timeParquetWindows(ds);
 ds.close();
+
+/**
+ * The same data as Parquet input_ids shards (2 shards, row groups of 50 documents = 20k tokens): training
+ * windows per second from each form, checked equal. Parquet decodes every row group a window touches.
+ */
+async function timeParquetWindows(bin: TokenDataset): Promise<void> {
+  const flat = bin.read(0, bin.manifest.total_tokens);
+  const docs: number[][] = [[]];
+  for (const t of flat) t === bin.manifest.eot_id ? docs.push([]) : docs.at(-1)!.push(t);
+  docs.pop();
+  const manifest = JSON.parse(readFileSync(path.join(dataDir, 'manifest.json'), 'utf8')) as TokensManifest;
+  for (const [i, part] of [docs.slice(0, 300), docs.slice(300)].entries()) {
+    const name = `tokens-0000${i}.parquet`;
+    const info = await writeTokenParquet(path.join(dataDir, name), part.map((_, k) => `d${i}-${k}`), Int32Array.from(part.flat()), part.map((d) => d.length), 50);
+    manifest.files.push(info);
+  }
+  writeFileSync(path.join(dataDir, 'manifest.json'), JSON.stringify(manifest));
+  const pq = await ParquetTokenDataset.open(dataDir, { valFraction: 0.05 });
+  const batches = quick ? 20 : 100;
+  const time = async (f: (c: number) => TokenBatch | Promise<TokenBatch>) => {
+    const t0 = performance.now();
+    for (let c = 0; c < batches; c++) await f(c * model.batch);
+    return (batches * model.batch) / ((performance.now() - t0) / 1000);
+  };
+  const a = bin.trainBatch(0, model.batch, model.context, 1);
+  const b = await pq.trainBatch(0, model.batch, model.context, 1);
+  const same = a.inputs.every((v, i) => v === b.inputs[i]);
+  const binRate = await time((c) => bin.trainBatch(c, model.batch, model.context, 1));
+  const pqRate = await time((c) => pq.trainBatch(c, model.batch, model.context, 1));
+  console.log(`data: ${binRate.toFixed(0)} windows/s from tokens.bin, ${pqRate.toFixed(0)} from Parquet (${(pqRate / binRate).toFixed(2)}x; ` +
+    `${pq.decodedGroups} row-group decodes for ${batches * model.batch + model.batch} windows; same windows: ${same}); a step uses ${model.batch}`);
+  pq.close();
+}
 
 /** tokensPerCpuS: tokens per CPU-second of all the run's threads; unlike wall time it barely moves with other load. */
 interface Row { name: string; tokensPerS: number; tokensPerCpuS: number; loss: number | undefined; note: string }
@@ -62,19 +98,27 @@ for (const backend of requested) {
   // The cpu backend is ~20x slower than wasm: time its second step at batch 4 and report no loss for it.
   const slow = backend === 'cpu';
   const embeddings = (values.embedding ? [values.embedding] : backend === 'wasm' && !quick ? ['gather', 'onehot'] : ['gather']) as Array<'gather' | 'onehot'>;
-  // wasm runs one thread per backend in Node; the trainer's gradient threads (one backend each) are timed too,
-  // except in an esbuild bundle (docs/benchmarks.md), where the worker threads cannot load tsx.
-  const threadCounts = backend === 'wasm' && !bundled && os.availableParallelism() > 1 ? [1, Math.min(4, os.availableParallelism())] : [1];
-  const variants = embeddings.flatMap((embedding) => threadCounts.map((threads) => ({ embedding, threads }))).filter((v) => v.embedding === 'gather' || v.threads === 1);
-  for (const { embedding, threads } of variants) {
+  // wasm: one XNNPACK thread per backend by default; two ways to use more cores are timed: the trainer's
+  // gradient threads (one backend each, data parallel) and the threaded wasm build (XNNPACK threads inside one
+  // backend). Gradient threads are skipped in an esbuild bundle (docs/benchmarks.md): workers cannot load tsx.
+  const cores = Math.min(4, os.availableParallelism());
+  const multi = backend === 'wasm' && cores > 1;
+  const variants: Array<{ embedding: 'gather' | 'onehot'; threads: number; wasmThreads: number }> = [];
+  for (const embedding of embeddings) {
+    variants.push({ embedding, threads: 1, wasmThreads: 1 });
+    if (embedding !== 'gather' || !multi) continue;
+    if (!bundled) variants.push({ embedding, threads: cores, wasmThreads: 1 });
+    variants.push({ embedding, threads: 1, wasmThreads: cores });
+  }
+  for (const { embedding, threads, wasmThreads } of variants) {
     const metrics: MetricsRecord[] = [];
     const cpuAt: number[] = [];
-    const out = path.join(tmp, `out-${backend}-${embedding}-${threads}`);
+    const out = path.join(tmp, `out-${backend}-${embedding}-${threads}-${wasmThreads}`);
     const n = slow ? 2 : steps;
     const r = await train({
       dataDir, outDir: out, backend, steps: n, batchSize: slow ? 4 : model.batch, gradAccum: 1, context: model.context,
       layers: model.layers, heads: model.heads, dim: model.dim, lr, warmup, evalEvery: slow ? 0 : n, evalBatches: 4,
-      seed: 1, resume: false, embedding, threads,
+      seed: 1, resume: false, embedding, threads, wasmThreads,
       onMetrics: (m) => {
         metrics.push(m);
         const u = process.cpuUsage();
@@ -85,7 +129,8 @@ for (const backend of requested) {
     // CPU time between the end of step 1 and the end of the step before the last (the last one evaluates).
     const last = Math.max(1, cpuAt.length - 2);
     const tpc = last > 0 && cpuAt.length > 2 ? ((last) * (slow ? 4 : model.batch) * model.context) / (cpuAt[last]! - cpuAt[0]!) : NaN;
-    const name = `${backend} (${embedding}, ${threads} thread${threads > 1 ? 's' : ''})`;
+    const how = wasmThreads > 1 ? `${wasmThreads} XNNPACK threads` : threads > 1 ? `${threads} gradient threads` : '1 thread';
+    const name = `${backend} (${embedding}, ${how})`;
     rows.push({ name, tokensPerS: tps, tokensPerCpuS: tpc, loss: slow ? undefined : r.finalValLoss, note: slow ? 'second step at batch 4' : '' });
     console.log(`${name}: ${tps.toFixed(0)} tokens/s, val loss ${r.finalValLoss?.toFixed(3) ?? '-'}`);
   }
@@ -93,7 +138,7 @@ for (const backend of requested) {
 
 const python = '/usr/bin/python3';
 interface TorchResult { tokens_per_s: number; tokens_per_cpu_s: number; val_loss: number; threads: number; torch: string }
-// The reference is PyTorch's best run of the two: on a loaded machine its 2-thread OpenMP run can be far
+// The reference is PyTorch's best run in each column: on a loaded machine its all-cores run can be far
 // slower than one thread (oversubscribed cores), and a ratio against that would flatter tfjs.
 let reference: { tokens_per_s: number; tokens_per_cpu_s: number } | undefined;
 const torchCheck = existsSync(python) ? spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }) : undefined;
@@ -106,9 +151,13 @@ if (!torchCheck || torchCheck.status !== 0) {
     '--steps', String(steps), '--warmup', String(warmup), '--lr', String(lr), '--seed', '1', '--val-start', String(val.start),
     '--val-end', String(val.end), '--eval-batches', '4',
   ];
-  // All cores (the reference users would run), then one thread (like one wasm backend).
-  for (const threads of [os.availableParallelism(), 1]) {
-    const res = spawnSync(python, [...args, '--threads', String(threads)], { encoding: 'utf8' });
+  // Debian's torch calls a pthread OpenBLAS whose own pool ignores torch.set_num_threads: OPENBLAS_NUM_THREADS
+  // sets it. Runs: PyTorch's defaults (all cores for both; what users get), torch 1 + BLAS all cores, all 1.
+  const cores = os.availableParallelism();
+  const configs = [[cores, cores], [1, cores], [1, 1]].filter(([t, b], i, all) => all.findIndex(([t2, b2]) => t2 === t && b2 === b) === i);
+  for (const [threads, blas] of configs) {
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(blas), OMP_NUM_THREADS: String(threads) };
+    const res = spawnSync(python, [...args, '--threads', String(threads)], { encoding: 'utf8', env });
     if (res.status !== 0) {
       console.log(`PyTorch reference failed: ${res.stderr.trim().split('\n').pop()}`);
       continue;
@@ -118,15 +167,14 @@ if (!torchCheck || torchCheck.status !== 0) {
       tokens_per_s: Math.max(reference?.tokens_per_s ?? 0, t.tokens_per_s),
       tokens_per_cpu_s: Math.max(reference?.tokens_per_cpu_s ?? 0, t.tokens_per_cpu_s),
     };
-    rows.push({ name: `pytorch ${t.torch} cpu (${t.threads} thread${t.threads > 1 ? 's' : ''})`, tokensPerS: t.tokens_per_s, tokensPerCpuS: t.tokens_per_cpu_s, loss: t.val_loss, note: '' });
+    rows.push({ name: `pytorch ${t.torch} cpu (${t.threads} torch thread${t.threads > 1 ? 's' : ''}, ${blas} BLAS)`, tokensPerS: t.tokens_per_s, tokensPerCpuS: t.tokens_per_cpu_s, loss: t.val_loss, note: '' });
     console.log(`${rows[rows.length - 1]!.name}: ${t.tokens_per_s.toFixed(0)} tokens/s, val loss ${t.val_loss.toFixed(3)}`);
-    if (threads === 1) break;
   }
 }
 rmSync(tmp, { recursive: true, force: true });
 
 console.log('');
-console.log('Ratios are against the better PyTorch run in each column.');
+console.log('Ratios are against the best PyTorch run in each column.');
 console.log(`| run | tokens/s (wall) | vs PyTorch | tokens per CPU-second | vs PyTorch | val loss after ${steps * tokensPerStep} tokens | note |`);
 console.log('|---|---:|---:|---:|---:|---:|---|');
 const ratio = (x: number, ref: number | undefined) => (ref && Number.isFinite(x) ? `${(x / ref).toFixed(2)}x` : '-');
