@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { getIdentifier, type IdentifierName } from '../filters/langidIdentifiers.js';
+import { getIdentifier, eldMediumScorer, sampleForId, type IdentifierName } from '../filters/langidIdentifiers.js';
 import { expandLanguageCode } from '../filters/text/langCodes.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 
@@ -102,12 +102,15 @@ interface Row { corpus: string; len: number; id: IdentifierName; acc: number; pe
 
 const identifiers: IdentifierName[] = ['eld', 'franc', 'franc-all'];
 const rows: Row[] = [];
+/** Every snippet identified above, for the eld library comparison at the end. */
+const allSnippets: string[] = [];
 for (const corpus of ['held-out', 'udhr'] as const) {
   for (const len of LENGTHS) {
     const samples: Array<[string, string]> = [];
     for (const [loc, iso] of LANGS) {
       const msgs = corpus === 'held-out' ? heldOut(loc) : udhrText(iso);
       for (const s of snippets(msgs, len, PER_LANG, len * 31 + iso.charCodeAt(0))) samples.push([s, iso]);
+      for (const [s] of samples.slice(-PER_LANG)) allSnippets.push(s);
     }
     if (samples.length === 0) continue;
     for (const name of identifiers) {
@@ -168,4 +171,35 @@ for (const name of identifiers) {
   const id = getIdentifier(name);
   const scores = junk.map((j) => id.identify(j)).map((g) => (g.lang === 'und' ? -1 : g.score));
   console.log(`${name.padEnd(10)}  ` + THRESHOLDS[name].map((t) => `>=${t}: ${((scores.filter((s) => s >= t).length / scores.length) * 100).toFixed(0)}%`.padStart(13)).join(''));
+}
+
+// The eld identifier runs eld's algorithm in filters/eldScorer.ts; the library's own detect() on the
+// same inputs (what the step gives eld: URLs stripped, at most 600 characters) is the reference.
+{
+  const { eld } = (await import('eld/medium')) as unknown as { eld: { detect(t: string): { language: string; getScores(): Record<string, number> }; enableTextCleanup(b: boolean): void } };
+  eld.enableTextCleanup(false);
+  const scorer = eldMediumScorer();
+  const inputs = allSnippets.map(sampleForId);
+  let same = 0;
+  for (const t of inputs) {
+    const r = eld.detect(t);
+    const f = scorer.detect(t);
+    if (r.language ? f?.lang === r.language && f.score === r.getScores()[r.language] : f === undefined) same++;
+  }
+  const time = (f: (t: string) => unknown) => {
+    let best = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const t0 = performance.now();
+      for (const t of inputs) f(t);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return inputs.length / (best / 1000);
+  };
+  const lib = time((t) => {
+    const r = eld.detect(t);
+    return r.language ? r.getScores()[r.language] : 0;
+  });
+  const ours = time((t) => scorer.detect(t));
+  console.log(`\neld 2.1 detect() vs EldScorer on the same ${inputs.length} snippets: identical answers ${same}/${inputs.length}; ` +
+    `${lib.toFixed(0)} vs ${ours.toFixed(0)} snippets/s (${(ours / lib).toFixed(2)}x)`);
 }
