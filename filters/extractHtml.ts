@@ -64,6 +64,16 @@ function isBoilerplateToken(re: RegExp, token: string): boolean {
   return v;
 }
 
+interface TagAttributes {
+  hidden: boolean;
+  ariaHidden: string | undefined;
+  ariaModal: string | undefined;
+  role: string | undefined;
+  style: string | undefined;
+  cls: string | undefined;
+  id: string | undefined;
+}
+
 interface Open {
   name: string;
   skip: boolean;
@@ -111,14 +121,19 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
     blockIsHeading = headingDepth > 0;
   };
 
-  const isBoilerplate = (name: string, attrs: Record<string, string>): boolean => {
+  // The attributes the boilerplate test reads, first occurrence of each (as htmlparser2's attribute
+  // object): collected from onattribute into one reused object instead of an object per tag.
+  const attrs: TagAttributes = { hidden: false, ariaHidden: undefined, ariaModal: undefined, role: undefined, style: undefined, cls: undefined, id: undefined };
+  let pendingTag: string | undefined;
+
+  const isBoilerplate = (name: string): boolean => {
     if (SKIP_TAGS.has(name)) return true;
-    if ('hidden' in attrs || attrs['aria-hidden'] === 'true' || attrs['aria-modal'] === 'true') return true;
+    if (attrs.hidden || attrs.ariaHidden === 'true' || attrs.ariaModal === 'true') return true;
     const role = attrs.role;
     if (role !== undefined && SKIP_ROLES.has(role.toLowerCase())) return true;
     const style = attrs.style;
     if (style !== undefined && HIDDEN_STYLE.test(style)) return true;
-    const cls = attrs.class;
+    const cls = attrs.cls;
     if (cls !== undefined && cls !== '') {
       if (WHITESPACE.test(cls)) {
         for (const token of cls.split(WHITESPACE_RUN)) if (token && isBoilerplateToken(boilerplate, token)) return true;
@@ -128,25 +143,65 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
     return id !== undefined && id !== '' && isBoilerplateToken(boilerplate, id);
   };
 
+  /** An open tag is complete once the parser reports anything after its attributes. */
+  const openPendingTag = (): void => {
+    const name = pendingTag;
+    if (name === undefined) return;
+    pendingTag = undefined;
+    const skip = skipping === 0 && name !== 'html' && name !== 'body' && isBoilerplate(name);
+    if (name === 'title' && title === '' && !stack.some((o) => o.name === 'svg')) inTitle = true;
+    stack.push({ name, skip });
+    if (skip) skipping++;
+    if (skipping > 0) return;
+    if (BLOCK_TAGS.has(name)) {
+      flush();
+      if (HEADINGS.has(name)) {
+        headingDepth++;
+        blockIsHeading = true;
+      }
+    } else if (name === 'br') buf += BR;
+    else if (name === 'a') linkDepth++;
+    if (name === 'pre') preDepth++;
+  };
+
   const parser = new Parser(
     {
-      onopentag(name, attrs) {
-        const skip = skipping === 0 && name !== 'html' && name !== 'body' && isBoilerplate(name, attrs);
-        if (name === 'title' && title === '' && !stack.some((o) => o.name === 'svg')) inTitle = true;
-        stack.push({ name, skip });
-        if (skip) skipping++;
-        if (skipping > 0) return;
-        if (BLOCK_TAGS.has(name)) {
-          flush();
-          if (HEADINGS.has(name)) {
-            headingDepth++;
-            blockIsHeading = true;
-          }
-        } else if (name === 'br') buf += BR;
-        else if (name === 'a') linkDepth++;
-        if (name === 'pre') preDepth++;
+      onopentagname(name) {
+        openPendingTag();
+        pendingTag = name;
+        attrs.hidden = false;
+        attrs.ariaHidden = attrs.ariaModal = attrs.role = attrs.style = attrs.cls = attrs.id = undefined;
+      },
+      onattribute(name, value) {
+        // htmlparser2 ignores a <form> inside an open form but still reports its attributes; they
+        // can only land on a tag inside the outer form, which is skipped whatever its attributes.
+        if (pendingTag === undefined) return;
+        switch (name) {
+          case 'hidden':
+            attrs.hidden = true;
+            break;
+          case 'aria-hidden':
+            attrs.ariaHidden ??= value;
+            break;
+          case 'aria-modal':
+            attrs.ariaModal ??= value;
+            break;
+          case 'role':
+            attrs.role ??= value;
+            break;
+          case 'style':
+            attrs.style ??= value;
+            break;
+          case 'class':
+            attrs.cls ??= value;
+            break;
+          case 'id':
+            attrs.id ??= value;
+            break;
+        }
       },
       ontext(text) {
+        openPendingTag();
         if (inTitle) {
           title += text;
           return;
@@ -158,6 +213,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
         if (linkDepth > 0) linkChars += n;
       },
       onclosetag(name) {
+        openPendingTag();
         // htmlparser2 reports implied closes too, so the top of the stack normally matches.
         let i = stack.length - 1;
         while (i >= 0 && stack[i]!.name !== name) i--;
@@ -181,6 +237,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
     { decodeEntities: true, Tokenizer: FastTokenizer },
   );
   parser.end(html);
+  openPendingTag();
   flush();
   const t = title.replace(SPACE_RUN, ' ').trim();
   return t === '' ? { blocks } : { title: t, blocks };

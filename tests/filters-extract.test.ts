@@ -180,3 +180,13 @@ test('extract: the fast tokenizer emits exactly the stock htmlparser2 events', (
   ];
   for (const html of cases) assert.deepEqual(parseEvents(html, FastTokenizer), parseEvents(html, Tokenizer), html);
 });
+
+test('extract: boilerplate attributes as htmlparser2 reads them (first occurrence wins, names in any case)', () => {
+  const o = extractStep.parseOptions({ classify: false }) as Parameters<typeof extractMainText>[1];
+  const text = (body: string) => extractMainText(`<html><body>${body}</body></html>`, o).text;
+  assert.equal(text('<div class="story" class="cookie-banner">kept one</div>'), 'kept one');
+  assert.equal(text('<div class="cookie-banner" class="story">dropped</div><p>kept two</p>'), 'kept two');
+  assert.equal(text('<div ID="promo-box">dropped</div><div ROLE="Navigation">dropped</div><p HIDDEN>dropped</p><p>kept three</p>'), 'kept three');
+  assert.equal(text('<p style="color:red" STYLE="display:none">kept four</p><p aria-hidden="true">dropped</p>'), 'kept four');
+  assert.equal(text('<form id="a"><div>x</div><form class="story"><p>in form</p></form></form><p>kept five</p>'), 'kept five');
+});
