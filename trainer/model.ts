@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../pipelines/errors.js';
+import { attentionCore } from './attention.js';
 import { linear, matMulNN, matMulNT } from './matmul.js';
 
 /** GPT-2-shaped decoder-only transformer hyper-parameters. */
@@ -78,24 +79,6 @@ export function disposeParams(p: GptParams): void {
 
 export function countParameters(c: GptConfig): number {
   return parameterShapes(c).reduce((n, [, s]) => n + s.reduce((a, b) => a * b, 1), 0);
-}
-
-/** Causal masks by backend instance (a backend re-created under the same name gets its own) and length. */
-const maskCache = new WeakMap<object, Map<number, tf.Tensor>>();
-
-/** Additive causal mask [T, T]: 0 on and below the diagonal, -1e9 above. Cached per backend and length. */
-function causalMask(t: number): tf.Tensor {
-  const backend = tf.backend();
-  let byLength = maskCache.get(backend);
-  if (!byLength) maskCache.set(backend, (byLength = new Map()));
-  let m = byLength.get(t);
-  if (!m || m.isDisposed) {
-    const v = new Float32Array(t * t);
-    for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) v[i * t + j] = -1e9;
-    m = tf.keep(tf.tensor2d(v, [t, t]));
-    byLength.set(t, m);
-  }
-  return m;
 }
 
 /**
@@ -181,27 +164,11 @@ function get(p: GptParams, name: string): tf.Tensor {
 }
 
 /**
- * Causal multi-head self-attention on x [B*T, D]; exported for the gradient check. Heads are taken with
- * splits (whose gradient is a concat) and multiplied as 2-D products, which the wasm backend runs in XNNPACK.
+ * Causal multi-head self-attention on x [B*T, D]; exported for the gradient check. The core (per sequence
+ * and head, as 2-D products that the wasm backend runs in XNNPACK) is trainer/attention.ts.
  */
 export function attention(x: tf.Tensor2D, wqkv: tf.Tensor2D, bqkv: tf.Tensor, wo: tf.Tensor2D, bo: tf.Tensor, batch: number, t: number, heads: number): tf.Tensor2D {
-  const d = x.shape[1];
-  const hd = d / heads;
-  const scale = 1 / Math.sqrt(hd);
-  const mask = causalMask(t);
-  const qkv = linear(x, wqkv, bqkv);
-  const rows = batch === 1 ? [qkv] : tf.split(qkv, batch, 0);
-  const outRows = rows.map((row) => {
-    const cols = tf.split(row, 3 * heads, 1) as tf.Tensor2D[];
-    const outs = [];
-    for (let h = 0; h < heads; h++) {
-      const scores = tf.add(tf.mul(matMulNT(cols[h]!, cols[heads + h]!), scale), mask);
-      outs.push(matMulNN(tf.softmax(scores) as tf.Tensor2D, cols[2 * heads + h]!));
-    }
-    return heads === 1 ? outs[0]! : tf.concat(outs, 1);
-  });
-  const merged = (batch === 1 ? outRows[0]! : tf.concat(outRows, 0)) as tf.Tensor2D;
-  return linear(merged, wo, bo);
+  return linear(attentionCore(linear(x, wqkv, bqkv), batch, t, heads), wo, bo);
 }
 
 /**
