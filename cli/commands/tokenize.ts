@@ -45,7 +45,8 @@ options:
       --text-field NAME JSONL field / Parquet column holding the text (default text)
       --rank R          this process's rank in a split run (default 0): takes input files i % W == R
       --world-size W    processes splitting the inputs (default 1); files then carry -rR
-                        (tokens-rR.bin, tokens-rR.idx, tokens-rR-NNNNN.parquet, manifest-rR.json)
+                        (tokens-rR.bin, tokens-rR.idx, tokens-rR-NNNNN.parquet, manifest-rR.json);
+                        'corpusforge merge-tokens -i DIR -o OUT' joins the ranks into one dataset
   -q, --quiet           no summary`,
   async run(argv) {
     const { values } = parseCommandArgs('tokenize', argv, FLAGS);
