@@ -11,8 +11,9 @@
  * Parquet footers: the `input_ids` leaf column's value count is tokens + empty lists, so when the footers'
  * counts plus one EOT per row add up to the manifest's `total_tokens` there are no empty documents and the
  * counts are exact; otherwise (some documents are empty) each row group's list offsets are read once to count.
- * A window then decodes only the row groups it touches (only the `input_ids` column), two of them cached.
- * Memory: one index entry per row group plus two decoded row groups; the whole set is never loaded.
+ * A window then decodes only the row groups it touches (only the `input_ids` column); decoded row groups
+ * stay in an LRU cache of at most `CACHE_TOKENS` tokens (and at least two groups, for windows crossing a
+ * boundary). Memory: one index entry per row group plus that cache; the whole set is never loaded.
  */
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -39,6 +40,9 @@ interface GroupSpan {
   rows: number;
 }
 
+/** Decoded-token budget of the row-group cache: 16M tokens = 64 MB (a small corpus then decodes once). */
+export const CACHE_TOKENS = 16 * 1024 * 1024;
+
 type IdValues = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
 
 /** Checks `input_ids` is a list of integers; one UserError naming the column and type otherwise. */
@@ -58,6 +62,7 @@ export class ParquetTokenDataset implements TokenSource {
   readonly val: TokenRange = { start: 0, end: 0 };
   /** Decoded row groups (stream segments with EOTs), most recently used last. */
   private readonly cache = new Map<number, Int32Array>();
+  private cachedTokens = 0;
   /** Row groups decoded since open (for tests and the bench: how much decoding the sampling costs). */
   decodedGroups = 0;
   /** True when the index came from the footers alone (no empty documents); false when row groups were counted. */
@@ -123,6 +128,7 @@ export class ParquetTokenDataset implements TokenSource {
     for (const f of this.files) f.free();
     this.files.length = 0;
     this.cache.clear();
+    this.cachedTokens = 0;
   }
 
   private where(i: number): string {
@@ -177,8 +183,13 @@ export class ParquetTokenDataset implements TokenSource {
     if (at !== out.length) throw new UserError(`${this.where(i)}: holds ${at} tokens, its footer says ${span.tokens}: the file is inconsistent`);
     this.decodedGroups++;
     this.cache.set(i, out);
-    // Two entries: a window crossing a row-group boundary needs both sides.
-    while (this.cache.size > 2) this.cache.delete(this.cache.keys().next().value!);
+    this.cachedTokens += out.length;
+    // Evict least recently used groups beyond the budget, keeping two (a window may span a boundary).
+    while (this.cache.size > 2 && this.cachedTokens > CACHE_TOKENS) {
+      const [oldest, seg] = this.cache.entries().next().value!;
+      this.cache.delete(oldest);
+      this.cachedTokens -= seg.length;
+    }
     return out;
   }
 
