@@ -9,7 +9,8 @@ import { runCli } from './helpers/cli.js';
 import { duckQuery, lit } from './helpers/duckdb.js';
 import { tempDir } from './helpers/tmp.js';
 import { trainFromTexts } from '../tokenizer/trainPipeline.js';
-import { toHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
+import { toHfJson, tokenizerFromHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
+import { Tokenizer } from '../tokenizer/tokenizer.js';
 import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
 import { saveTokenizerFile } from '../tokenizer/tokenizerFile.js';
 import { TokenBinWriter } from '../datasets/tokenShards.js';
@@ -186,4 +187,22 @@ test('--resume after an interruption gives the same files as an uninterrupted ru
   const other = await runCli(['tokenize', '-i', input[0]!, '-t', join(dir, 'tok2.json'), '-o', cut, '--resume']);
   assert.equal(other.code, 2);
   assert.match(other.stderr, /^error: .*cut was finished with another tokenizer/);
+});
+
+test('a tokenizer adopted from its shared form (what workers get) encodes and decodes exactly like the original', async () => {
+  const json = toHfJson((await trained).trained, PRETOKENIZERS.cl100k) as unknown as Record<string, any>;
+  // Exercise every part the shared form carries: NFC, prefix space, ignore_merges, special tokens.
+  json.normalizer = { type: 'NFC' };
+  json.pre_tokenizer.pretokenizers[1].add_prefix_space = true;
+  json.model.ignore_merges = true;
+  const original = tokenizerFromHfJson(json);
+  const shared = original.toShared();
+  assert.ok(shared.model.bytes.buffer instanceof SharedArrayBuffer && shared.model.rules.left.buffer instanceof SharedArrayBuffer);
+  const adopted = Tokenizer.fromShared(structuredClone(shared));
+  assert.equal(adopted.vocabSize, original.vocabSize);
+  for (const d of [...DOCS, { id: 'special', text: 'Cafe\u0301 <|endoftext|> x' }]) {
+    const ids = original.encode(d.text, { allowedSpecial: 'all' });
+    assert.deepEqual(adopted.encode(d.text, { allowedSpecial: 'all' }), ids, d.id);
+    assert.equal(adopted.decode(ids), original.decode(ids));
+  }
 });
