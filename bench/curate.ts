@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { createHash } from 'node:crypto';
+import { performance as perf } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from 'htmlparser2';
@@ -143,15 +144,22 @@ if (curateFn) {
     }
     const nearRef = mb(sampleBytes) / (sampleMs / 1000);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-bench-curate-'));
+    const cpu0 = process.cpuUsage();
+    const elu0 = perf.eventLoopUtilization();
     const t0 = performance.now();
     const result = await curateFn({ source: pageSource(PAGES), out: path.join(out, 'run'), steps: recipe, workers });
     const secs = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const mainBusy = perf.eventLoopUtilization(elu0).utilization;
     fs.rmSync(out, { recursive: true, force: true });
     const MBs = mb(totalBytes) / secs;
     // Step time inside the workers vs wall time: how busy the workers were (the rest is waiting on
     // the main thread, startup, or CPU taken by other threads and processes).
     const workerStepMs = Object.entries(result.stats.steps).reduce((n, [name, v]) => n + (stepMs.has(name) ? v.ms : 0), 0);
-    console.log(`curate ${workers}w: ${secs.toFixed(1)} s, worker step time ${(workerStepMs / 1000).toFixed(1)} s (${((workerStepMs / (secs * 1000 * workers)) * 100).toFixed(0)}% of ${workers} worker(s) x wall; in-thread steps took ${(stepTotal / 1000).toFixed(1)} s)`);
+    console.log(
+      `curate ${workers}w: ${secs.toFixed(1)} s, worker step time ${(workerStepMs / 1000).toFixed(1)} s (${((workerStepMs / (secs * 1000 * workers)) * 100).toFixed(0)}% of ${workers} worker(s) x wall; ` +
+        `in-thread steps took ${(stepTotal / 1000).toFixed(1)} s); process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (all threads), main thread busy ${(mainBusy * 100).toFixed(0)}% = ${(mainBusy * secs).toFixed(1)} s`,
+    );
     rows.push([`curate, web recipe (executor, Parquet out)`, String(workers), (PAGES / secs).toFixed(0), MBs.toFixed(1), `${(MBs / nearRef).toFixed(2)}x`, `${(MBs / workers / nearRef).toFixed(2)}x`, `kept ${result.stats.output.docs}; reference re-timed: ${nearRef.toFixed(1)} MB/s (per core vs the interleaved one: ${(MBs / workers / refMBs).toFixed(2)}x)`]);
     shares.push([`curate ${workers}w`, new Map(Object.entries(result.stats.steps).map(([k, v]) => [k, v.ms]))]);
   }
