@@ -18,7 +18,7 @@ import {
   type TokensManifest,
 } from '../datasets/tokenShards.js';
 import { loadTokenizerFile } from './tokenizerFile.js';
-import { encodeBatch, type TokenizeResult, type TokenizeTask, type TokenizeWorkerData } from './tokenizeWorker.js';
+import { encodeBatch, type TokenizeResult, type TokenizeTask } from './tokenizeWorker.js';
 import { appendJournal, readJournal, sameSettings, type JournalHeader } from './tokenizeJournal.js';
 
 export interface TokenizeOptions {
@@ -76,6 +76,29 @@ export async function tokenizeInputs(inputs: string[], readOptions: ReadOptions,
 }
 
 export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: TokenizeOptions): Promise<TokensManifest> {
+  const workers = opts.workers ?? 0;
+  // Started first: the threads boot (~0.3 s each through the tsx loader) while this thread loads the tokenizer.
+  const pool = workers > 0
+    ? new Piscina({
+        filename: new URL('./tokenizeWorker.ts', import.meta.url).href,
+        minThreads: workers,
+        maxThreads: workers,
+        // Several tasks posted to each worker's port at once: piscina hands a worker its next task from this
+        // thread's event loop, which is busy for ~0.2 s per Parquet row group; with one task per worker the
+        // workers sat idle ~20% of the time (CPU profile). Tasks still run one at a time per worker.
+        concurrentTasksPerWorker: 8,
+        execArgv: ['--import', import.meta.resolve('tsx')],
+      })
+    : undefined;
+  try {
+    return await tokenizeWith(docs, opts, pool);
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+async function tokenizeWith(docs: AsyncIterable<Document>, opts: TokenizeOptions, pool: Piscina | undefined): Promise<TokensManifest> {
+  const workers = opts.workers ?? 0;
   const { tokenizer, sha256 } = await loadTokenizerFile(opts.tokenizerPath);
   const eotToken = opts.eotToken ?? '<|endoftext|>';
   const eotId = tokenizer.specialId(eotToken);
@@ -156,26 +179,13 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     opts.onProgress?.(bin.documents, bin.totalTokens);
   };
 
-  const workers = opts.workers ?? 0;
-  const pool = workers > 0
-    ? new Piscina({
-        filename: new URL('./tokenizeWorker.ts', import.meta.url).href,
-        minThreads: workers,
-        maxThreads: workers,
-        // Several tasks posted to each worker's port at once: piscina hands a worker its next task from this
-        // thread's event loop, which is busy for ~0.2 s per Parquet row group; with one task per worker the
-        // workers sat idle ~20% of the time (CPU profile). Tasks still run one at a time per worker.
-        concurrentTasksPerWorker: 8,
-        execArgv: ['--import', import.meta.resolve('tsx')],
-        // Built once here; workers adopt the shared arrays instead of parsing tokenizer.json each.
-        workerData: { tokenizer: tokenizer.toShared() } satisfies TokenizeWorkerData,
-      })
-    : undefined;
+  const shared = pool ? tokenizer.toShared() : undefined;
   const inflight: { ids: string[]; result: Promise<TokenizeResult> }[] = [];
   const submit = (ids: string[], texts: string[]): void => {
     let result: Promise<TokenizeResult>;
     if (pool) {
-      result = pool.run({ texts } satisfies TokenizeTask) as Promise<TokenizeResult>;
+      // The shared arrays travel by reference (SharedArrayBuffer); each worker adopts them once per key.
+      result = pool.run({ texts, tokenizer: shared!, tokenizerKey: sha256 } satisfies TokenizeTask) as Promise<TokenizeResult>;
       result.catch(() => undefined); // awaited in order below
     } else {
       result = Promise.resolve(encodeBatch(tokenizer, texts));
@@ -213,8 +223,6 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     await parquet?.abandon();
     await bin.abandon();
     throw e;
-  } finally {
-    await pool?.destroy();
   }
   const [binInfo, idxInfo] = await bin.finish();
   files.push(binInfo, idxInfo);

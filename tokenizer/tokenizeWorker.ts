@@ -1,14 +1,14 @@
-// Piscina worker: encodes a batch of documents. The tokenizer arrives once per worker as `workerData` (a model
-// the main thread built, in shared typed arrays), so no worker parses tokenizer.json or rebuilds merge tables.
-import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
+// Piscina worker: encodes a batch of documents. The tokenizer comes with each task as a model the main thread
+// built, in shared typed arrays (no copy); a worker adopts it once per key, so no worker parses tokenizer.json
+// or rebuilds merge tables.
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { Tokenizer, type SharedTokenizer } from './tokenizer.js';
 
 export interface TokenizeTask {
   texts: string[];
-}
-
-export interface TokenizeWorkerData {
   tokenizer: SharedTokenizer;
+  /** Identifies the tokenizer (its file's sha256): adopted once per worker. */
+  tokenizerKey: string;
 }
 
 export interface TokenizeResult {
@@ -18,7 +18,7 @@ export interface TokenizeResult {
   lengths: Int32Array;
 }
 
-let tokenizer: Tokenizer | undefined;
+let adopted: { key: string; tokenizer: Tokenizer } | undefined;
 
 /** Encodes texts; ids of all documents are returned flat, plus each document's length. */
 export function encodeBatch(tok: Tokenizer, texts: readonly string[]): TokenizeResult {
@@ -33,8 +33,8 @@ export function encodeBatch(tok: Tokenizer, texts: readonly string[]): TokenizeR
 }
 
 export default function tokenizeBatch(task: TokenizeTask): unknown {
-  tokenizer ??= Tokenizer.fromShared((workerData as TokenizeWorkerData).tokenizer);
-  const result = encodeBatch(tokenizer, task.texts);
+  if (adopted?.key !== task.tokenizerKey) adopted = { key: task.tokenizerKey, tokenizer: Tokenizer.fromShared(task.tokenizer) };
+  const result = encodeBatch(adopted.tokenizer, task.texts);
   // Transferred, not copied: the buffers move to the main thread.
   return move({
     [transferableSymbol]: [result.flat.buffer, result.lengths.buffer],
