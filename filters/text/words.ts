@@ -55,14 +55,16 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
-// Bounded: cleared when full, so a worker's memory does not grow with the run.
+// Bounded: cleared when full, and long lines are not kept, so a worker's memory stays small
+// (at most 8,192 lines of up to 4,096 characters and their tokens).
 const LINE_CACHE_LIMIT = 8192;
+const LINE_CACHE_MAX_CHARS = 4096;
 const lineCache = new Map<string, readonly string[]>();
 
 /** Tokens of one line of a text that contains an unspaced script (segmenter path). */
 function segmentedLine(line: string): readonly string[] {
-  let tokens = lineCache.get(line);
-  if (tokens) return tokens;
+  const cached = lineCache.get(line);
+  if (cached) return cached;
   const out: string[] = [];
   for (const s of segmentChunked(line)) {
     if (s.isWordLike) out.push(s.segment);
@@ -72,9 +74,10 @@ function segmentedLine(line: string): readonly string[] {
       if (parts) for (const p of parts) out.push(p);
     }
   }
+  if (line.length > LINE_CACHE_MAX_CHARS) return out;
   if (lineCache.size >= LINE_CACHE_LIMIT) lineCache.clear();
-  lineCache.set(line, (tokens = out));
-  return tokens;
+  lineCache.set(line, out);
+  return out;
 }
 
 // Consecutive steps (gopher_repetition, then gopher_quality) tokenise the same unchanged text of
