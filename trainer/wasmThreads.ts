@@ -8,11 +8,12 @@
  * The result is an ordinary `wasm` backend (the same kernels) whose XNNPACK operators (matmul, softmax,
  * binary ops) run on `threads` threads. Measured in docs/decisions.md ("trainer: parquet data and wasm speed").
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker as NodeWorker } from 'node:worker_threads';
+import { Worker as NodeWorker, threadId } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 
 const require = createRequire(import.meta.url);
@@ -32,16 +33,25 @@ type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
 
 let workerScript: string | undefined;
 
-/** The pthread worker script, written once per process to a temp file (Node workers need a path). */
+/**
+ * The pthread worker script as a file (Node workers need a path): one per script content in the temp folder,
+ * named by its hash, written atomically (temp + rename) by whichever process needs it first.
+ */
 function pthreadWorkerFile(wasmOut: string): string {
   if (workerScript) return workerScript;
   const { wasmWorkerContents } = require(path.join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-wasm-threads-'));
-  workerScript = path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.cjs');
   // The package stores the script in a template literal, so its "\n" escapes arrived as real newlines
   // inside string literals; tfjs re-escapes them the same way before making its Blob.
-  writeFileSync(workerScript, wasmWorkerContents.replace(/\n/g, '\\n'));
-  return workerScript;
+  const text = wasmWorkerContents.replace(/\n/g, '\\n');
+  const file = path.join(os.tmpdir(), `corpusforge-tfjs-wasm-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.worker.cjs`);
+  // Checked, not trusted: a file of that name with other content is replaced.
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
+    const tmp = `${file}.${process.pid}.${threadId}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  }
+  workerScript = file;
+  return file;
 }
 
 /**
