@@ -15,7 +15,7 @@ const skipCrawlee = process.argv.includes('--skip-crawlee');
 const pairsArg = process.argv.indexOf('--pairs');
 const PAIRS = pairsArg > 0 ? Number(process.argv[pairsArg + 1]) : quick ? 2 : 4;
 /** Pages each child crawls untimed before the steady-state run. */
-const WARM = quick ? 3000 : 5000;
+const WARM = quick ? 2000 : 5000;
 // Set when this script was bundled with esbuild to run on a machine without node_modules (see docs/benchmarks.md).
 const bundled = process.env.CF_BENCH_BUNDLED === '1';
 const loader = bundled ? [] : ['--import', 'tsx'];
@@ -203,9 +203,9 @@ function runPairs(origin: string, pages: number, warm: number): Pair[] {
 async function main(): Promise<void> {
   const pages = quick ? 10000 : 20000;
   // Crawlee is ~100x slower than the others (20,000 pages took 337 s here), so it stops after 5,000 pages
-  // (1,000 with --quick). Its rate falls as its queue grows (262 pages/s at 5,000, 59 at 20,000), so the
+  // (500 with --quick). Its rate falls as its queue grows (262 pages/s at 5,000, 59 at 20,000), so the
   // shorter run flatters Crawlee: ours / Crawlee is a lower bound.
-  const crawleePages = quick ? 1000 : 5000;
+  const crawleePages = quick ? 500 : 5000;
   const server = spawn(process.execPath, [...loader, join(here, bundled ? '_crawlServer.mjs' : '_crawlServer.ts'), String(pages)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve) => server.stdout!.once('data', (b: Buffer) => resolve(b.toString().trim())));
   const origin = `http://127.0.0.1:${port}`;
