@@ -6,6 +6,7 @@
  */
 import { Parser } from 'htmlparser2';
 import { FastTokenizer } from './htmlTokenizer.js';
+import { boundedMemo } from './text/boundedMemo.js';
 
 export interface TextBlock {
   /** Whitespace-collapsed text; `<br>` inside the block survives as "\n". */
@@ -51,17 +52,11 @@ const SPACE_RUN = /[ \t\n\r\f\v\u00a0]+/g;
 
 // class/id tokens repeat across a site's pages ("menu-item" x 50 per page): remember the verdict per
 // pattern and token instead of running the pattern's alternation again. Bounded per pattern.
-const verdicts = new WeakMap<RegExp, Map<string, boolean>>();
+const verdicts = new WeakMap<RegExp, (token: string) => boolean>();
 function isBoilerplateToken(re: RegExp, token: string): boolean {
-  let memo = verdicts.get(re);
-  if (!memo) verdicts.set(re, (memo = new Map()));
-  let v = memo.get(token);
-  if (v === undefined) {
-    if (memo.size >= 50_000) memo.clear();
-    v = re.test(token);
-    memo.set(token, v);
-  }
-  return v;
+  let test = verdicts.get(re);
+  if (!test) verdicts.set(re, (test = boundedMemo(50_000, (t) => re.test(t))));
+  return test(token);
 }
 
 interface TagAttributes {

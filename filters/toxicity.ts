@@ -17,6 +17,7 @@ import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
 import { segmentWordLike } from './text/segmenter.js';
+import { boundedMemo } from './text/boundedMemo.js';
 
 const UNSPACED = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 
@@ -47,19 +48,8 @@ function isWordAt(s: string, i: number): number {
  */
 // The toxicity step and the bias report tokenise the same, usually unchanged, text of a batch: a
 // bounded cache keyed by the text saves the second pass (cleared past about four batches).
-const TOKEN_CACHE_LIMIT = 1024;
-const tokenCache = new Map<string, readonly string[]>();
-
 /** wordTokens() with a small per-thread cache; the returned array must not be modified. */
-export function wordTokensCached(text: string): readonly string[] {
-  let tokens = tokenCache.get(text);
-  if (!tokens) {
-    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
-    tokens = wordTokens(text);
-    tokenCache.set(text, tokens);
-  }
-  return tokens;
-}
+export const wordTokensCached: (text: string) => readonly string[] = boundedMemo(1024, (text) => wordTokens(text));
 
 export function wordTokens(text: string): string[] {
   const nonAscii = NON_ASCII.test(text);

@@ -9,6 +9,7 @@
  */
 
 import { segmentChunked } from './segmenter.js';
+import { boundedMemo } from './boundedMemo.js';
 
 export const UNSPACED_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 // A word: letters/marks/digits, with inner apostrophes, hyphens or number separators ("don't",
@@ -57,14 +58,10 @@ export function tokenize(text: string): string[] {
 
 // Bounded: cleared when full, and long lines are not kept, so a worker's memory stays small
 // (at most 8,192 lines of up to 4,096 characters and their tokens).
-const LINE_CACHE_LIMIT = 8192;
-const LINE_CACHE_MAX_CHARS = 4096;
-const lineCache = new Map<string, readonly string[]>();
-
 /** Tokens of one line of a text that contains an unspaced script (segmenter path). */
-function segmentedLine(line: string): readonly string[] {
-  const cached = lineCache.get(line);
-  if (cached) return cached;
+const segmentedLine = boundedMemo(8192, segmentLine, 4096);
+
+function segmentLine(line: string): readonly string[] {
   const out: string[] = [];
   for (const s of segmentChunked(line)) {
     if (s.isWordLike) out.push(s.segment);
@@ -74,28 +71,14 @@ function segmentedLine(line: string): readonly string[] {
       if (parts) for (const p of parts) out.push(p);
     }
   }
-  if (line.length > LINE_CACHE_MAX_CHARS) return out;
-  if (lineCache.size >= LINE_CACHE_LIMIT) lineCache.clear();
-  lineCache.set(line, out);
   return out;
 }
 
 // Consecutive steps (gopher_repetition, then gopher_quality) tokenise the same unchanged text of
 // the same batch; a bounded cache keyed by the text saves the second pass. Bounded so that a
 // worker's memory does not grow with the run: cleared whenever it holds more than a batch or two.
-const CACHE_LIMIT = 1024;
-const cache = new Map<string, readonly string[]>();
-
 /** tokenize() with a small per-process cache; the returned array must not be modified. */
-export function tokenizeCached(text: string): readonly string[] {
-  let tokens = cache.get(text);
-  if (!tokens) {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    tokens = tokenize(text);
-    cache.set(text, tokens);
-  }
-  return tokens;
-}
+export const tokenizeCached: (text: string) => readonly string[] = boundedMemo(1024, (text) => tokenize(text));
 
 /** A token made only of punctuation/symbol characters (datatrove's PUNCTUATION_SET test). */
 export function isSymbolToken(token: string): boolean {
