@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../pipelines/errors.js';
+import { registerWasmGemmKernels, wasmGemmActive } from './gemmKernels.js';
 import { registerSegmentSumKernels } from './segmentSumKernels.js';
 import { registerWasmSliceKernels } from './wasmSliceKernels.js';
 
@@ -155,7 +156,10 @@ export async function useBackend(name: BackendName, opts: { wasmThreads?: number
     chunkWebgpuAddN();
   }
   if (name === 'wasm' || name === 'cpu') registerSegmentSumKernels();
-  if (name === 'wasm') registerWasmSliceKernels();
+  if (name === 'wasm') {
+    registerWasmSliceKernels();
+    registerWasmGemmKernels();
+  }
   const ok = await tf.setBackend(backendRegistryName(name));
   if (!ok) throw new UserError(`backend '${name}' failed to initialise`);
   await tf.ready();
@@ -236,7 +240,8 @@ function backendRegistryName(name: BackendName): string {
 function describeActive(name: BackendName): string {
   if (name === 'wasm') {
     const n = wasmThreadCount();
-    return `WebAssembly SIMD + XNNPACK, ${n} thread${activeWasmThreads > 1 ? 's (threaded build)' : ''}`;
+    const products = wasmGemmActive() ? '; products: relaxed-SIMD FMA GEMM' : '';
+    return `WebAssembly SIMD + XNNPACK, ${n} thread${activeWasmThreads > 1 ? 's (threaded build)' : ''}${products}`;
   }
   if (name === 'cpu') return 'pure JavaScript kernels';
   return name;
