@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { hasLetter, hasUnspacedScript, tokenize } from './text/words.js';
+import { countLetterTokens, hasUnspacedScript } from './text/words.js';
 import { endsWithAny, splitLines, TERMINAL_PUNCTUATION } from './text/lines.js';
 
 // Defaults are datatrove's C4QualityFilter (Raffel et al. 2020 + the TFDS c4_utils code); -1 disables a count.
@@ -38,7 +38,7 @@ export interface C4Result {
 
 function wordCount(line: string, words: string[]): number {
   // Whitespace words, as C4 does, except for scripts written without spaces.
-  return hasUnspacedScript(line) ? tokenize(line).filter(hasLetter).length : words.length;
+  return hasUnspacedScript(line) ? countLetterTokens(line) : words.length;
 }
 
 export function c4Quality(text: string, o: C4QualityOptions): C4Result {

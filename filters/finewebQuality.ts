@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { tokenize, weightedLength } from './text/words.js';
+import { countTokens, weightedLength } from './text/words.js';
 import { endsWithAny, findDuplicates, TERMINAL_PUNCTUATION } from './text/lines.js';
 
 // Defaults are datatrove's FineWebQualityFilter (Penedo et al. 2024).
@@ -39,7 +39,7 @@ export function finewebQualityReason(text: string, o: FinewebQualityOptions): st
   if (short / lines.length >= o.shortLineThr) return 'short_line_ratio';
   const chars = text.length - lines.length + 1; // text without its newlines
   if (chars > 0 && findDuplicates(nonEmpty).chars / chars >= o.charDuplicatesRatio) return 'char_dup_ratio';
-  const words = tokenize(text).length;
+  const words = countTokens(text);
   if (words === 0 || (lines.length - 1) / words > o.newLineRatio) return 'list_ratio';
   return undefined;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { hasLetter, isSymbolToken, tokenizeCached, denseScriptShare } from './text/words.js';
+import { denseShareOf, tokenizeCached, tokenStats } from './text/words.js';
 import { stopWordsFor } from './text/stopwords.js';
 import { splitLines } from './text/lines.js';
 
@@ -25,16 +25,6 @@ const Options = z.object({
 });
 export type GopherQualityOptions = z.output<typeof Options>;
 
-/** Python's len(): code points, not UTF-16 units. */
-function codePoints(w: string): number {
-  let n = w.length;
-  for (let i = 0; i < w.length; i++) {
-    const c = w.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) n--;
-  }
-  return n;
-}
-
 /** Non-overlapping occurrences, as Python's str.count. */
 function occurrences(text: string, needle: string): number {
   let n = 0;
@@ -51,18 +41,18 @@ export function gopherQualityReason(
 ): string | undefined {
   const words = tokenizeCached(text);
   const nWords = words.length;
-  const content = words.filter((w) => !isSymbolToken(w));
-  const n = content.length;
+  // One pass over the tokens' characters gives every count below (shared with gopher_repetition).
+  const stats = tokenStats(words);
+  const n = nWords - stats.symbolTokens; // tokens that are not only punctuation/symbols
   if (o.minDocWords !== null && n < o.minDocWords) return 'too_few_words';
   if (o.maxDocWords !== null && n > o.maxDocWords) return 'too_many_words';
   if (n === 0) return 'too_few_words';
 
   // Words of Chinese/Japanese/Thai (dictionary-segmented) and Korean average 1-3 characters;
   // the 3-10 range is a property of alphabetic scripts, so the rule is not applied to such text.
-  if (denseScriptShare(content, text) < 0.5) {
-    let total = 0;
-    for (const w of content) total += codePoints(w);
-    const avg = total / n;
+  // (Tokens with a letter are never symbol tokens: the share over all tokens is the share over words.)
+  if (denseShareOf(stats) < 0.5) {
+    const avg = stats.contentCodePoints / n;
     if (o.minAvgWordLength !== null && avg < o.minAvgWordLength) return 'avg_word_length_low';
     if (o.maxAvgWordLength !== null && avg > o.maxAvgWordLength) return 'avg_word_length_high';
   } else if (counters) counters['gopher_quality.word_length_skipped_dense_script'] = (counters['gopher_quality.word_length_skipped_dense_script'] ?? 0) + 1;
@@ -95,8 +85,7 @@ export function gopherQualityReason(
   }
 
   if (o.maxNonAlphaWordsRatio !== null) {
-    let alpha = 0;
-    for (const w of words) if (hasLetter(w)) alpha++;
+    const alpha = stats.letterTokens;
     if (alpha / nWords < o.maxNonAlphaWordsRatio) return 'too_few_alpha_words';
   }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { denseScriptShare, tokenizeCached } from './text/words.js';
+import { denseShareOf, hasDenseScript, tokenizeCached, tokenStats } from './text/words.js';
 import { NGramIndex } from './text/ngrams.js';
 import { findDuplicates } from './text/lines.js';
 
@@ -42,7 +42,7 @@ export function gopherRepetitionReason(text: string, o: GopherRepetitionOptions)
   // characters): a Japanese 5-token n-gram is a stock phrase like "を有する。", and the Japanese
   // UDHR trips the 5-gram rule at 0.15-0.2 where other languages score < 0.1. Such text is
   // measured in n-grams of twice the tokens; reasons keep the configured n.
-  const scale = denseScriptShare(words, text) >= 0.5 ? 2 : 1;
+  const scale = hasDenseScript(text) && denseShareOf(tokenStats(words)) >= 0.5 ? 2 : 1;
   const maxN = Math.max(0, ...o.topNGrams.map(([n]) => n), ...o.dupNGrams.map(([n]) => n)) * scale;
   const index = new NGramIndex(words, maxN);
   for (const [n, frac] of o.topNGrams) {

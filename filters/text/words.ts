@@ -10,38 +10,76 @@
 
 import { segmentChunked } from './segmenter.js';
 import { boundedMemo } from './boundedMemo.js';
+import { allOfClass, anyOfClass, classAt, countOfClass, DENSE, LETTER, NUMBER, PAIR, SPACE, SYMBOL, UNSPACED, WORD } from './charClass.js';
 
 export const UNSPACED_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 // A word: letters/marks/digits, with inner apostrophes, hyphens or number separators ("don't",
 // "well-known", "3.14", "1,000"); "..." stays one token as in NLTK; any other non-space char is
-// its own punctuation token.
-const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+|[.,]\p{N}+)*|\.\.\.|[^\s\p{L}\p{M}\p{N}]/gu;
-const NOT_SYMBOL = /[^\p{P}\p{S}]/u;
+// its own punctuation token. scanTokens() implements exactly this regex (the tests compare them).
+export const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+|[.,]\p{N}+)*|\.\.\.|[^\s\p{L}\p{M}\p{N}]/gu;
 // Scripts whose words are short in characters because one character is a syllable or a word:
 // the Latin-derived 3-10 characters mean word length does not apply to them.
 export const DENSE_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}\p{sc=Yi}]/u;
-const LETTER = /\p{L}/u;
 /** Every character of the scripts above is at or past U+0E00 (Thai); the tests check this bound. */
 export const DENSE_SCRIPTS_START = 0x0e00;
 
-/**
- * `re.test(text)` for the script regexes above, skipping text with no code unit from U+0E00 on:
- * a charCodeAt loop rejects Latin/Cyrillic/Arabic text several times faster than the Unicode
- * script classes do.
- */
-function testPast0E00(re: RegExp, text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= DENSE_SCRIPTS_START) return re.test(text);
-  return false;
-}
-
 /** True when the text contains characters of a script that is written without spaces. */
 export function hasUnspacedScript(text: string): boolean {
-  return testPast0E00(UNSPACED_CHAR, text);
+  return anyOfClass(text, UNSPACED);
+}
+
+/** Index past the run of code points with `bits` starting at i. */
+function skipClass(s: string, i: number, bits: number): number {
+  while (i < s.length) {
+    const k = classAt(s, i);
+    if (!(k & bits)) break;
+    i += k & PAIR ? 2 : 1;
+  }
+  return i;
+}
+
+/**
+ * The TOKEN regex's matches in s, as a hand-written scan (the regex's Unicode classes were several %
+ * of a worker's time): each token's [start, end) goes to `emit`.
+ */
+function scanTokens(s: string, emit: (start: number, end: number) => void): void {
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const k = classAt(s, i);
+    const width = k & PAIR ? 2 : 1;
+    if (k & WORD) {
+      // Greedy like the regex: a maximal run, then joiners while a word (or number) follows.
+      const start = i;
+      i = skipClass(s, i + width, WORD);
+      while (i + 1 < n) {
+        const c = s.charCodeAt(i);
+        if ((c === 39 || c === 0x2019 || c === 45) && classAt(s, i + 1) & WORD) i = skipClass(s, i + 1, WORD);
+        else if ((c === 46 || c === 44) && classAt(s, i + 1) & NUMBER) i = skipClass(s, i + 1, NUMBER);
+        else break;
+      }
+      emit(start, i);
+    } else if (k & SPACE) i += width;
+    else if (s.charCodeAt(i) === 46 && s.charCodeAt(i + 1) === 46 && s.charCodeAt(i + 2) === 46) {
+      emit(i, i + 3);
+      i += 3;
+    } else {
+      emit(i, i + width);
+      i += width;
+    }
+  }
+}
+
+/** The TOKEN regex's matches (`text.match(TOKEN) ?? []`). */
+export function regexTokens(text: string): string[] {
+  const out: string[] = [];
+  scanTokens(text, (a, b) => out.push(text.slice(a, b)));
+  return out;
 }
 
 /** Splits text into word and punctuation tokens (see module comment). */
 export function tokenize(text: string): string[] {
-  if (!testPast0E00(UNSPACED_CHAR, text)) return text.match(TOKEN) ?? [];
+  if (!hasUnspacedScript(text)) return regexTokens(text);
   // Line by line: no token spans a newline (ICU breaks around it, the regex never matches it), and
   // the same lines come back from later steps (C4 counts words per line, FineWeb re-tokenises C4's
   // output), so each line is segmented once (Intl.Segmenter is 10-20x slower than the regex).
@@ -56,6 +94,23 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
+/** tokenize(text).length, without building the tokens when the text needs no segmenter. */
+export function countTokens(text: string): number {
+  if (hasUnspacedScript(text)) return tokenize(text).length;
+  let n = 0;
+  scanTokens(text, () => n++);
+  return n;
+}
+
+/** tokenize(text).filter(hasLetter).length */
+export function countLetterTokens(text: string): number {
+  let n = 0;
+  if (hasUnspacedScript(text)) {
+    for (const t of tokenize(text)) if (hasLetter(t)) n++;
+  } else scanTokens(text, (a, b) => void (anyOfClass(text, LETTER, a, b) && n++));
+  return n;
+}
+
 // Bounded: cleared when full, and long lines are not kept, so a worker's memory stays small
 // (at most 8,192 lines of up to 4,096 characters and their tokens).
 /** Tokens of one line of a text that contains an unspaced script (segmenter path). */
@@ -67,8 +122,7 @@ function segmentLine(line: string): readonly string[] {
     if (s.isWordLike) out.push(s.segment);
     else if (s.segment.trim() !== '') {
       // Non-word segments may hold several punctuation marks ("」。"); split them like the regex path.
-      const parts = s.segment.match(TOKEN);
-      if (parts) for (const p of parts) out.push(p);
+      for (const p of regexTokens(s.segment)) out.push(p);
     }
   }
   return out;
@@ -82,23 +136,17 @@ export const tokenizeCached: (text: string) => readonly string[] = boundedMemo(1
 
 /** A token made only of punctuation/symbol characters (datatrove's PUNCTUATION_SET test). */
 export function isSymbolToken(token: string): boolean {
-  return !NOT_SYMBOL.test(token);
+  return allOfClass(token, SYMBOL);
 }
 
 /** Python's `any(c.isalpha() for c in w)`. */
 export function hasLetter(token: string): boolean {
-  // ASCII fast path (most tokens); the Unicode test only for tokens with other characters.
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
-    if (c >= 0x80) return LETTER.test(token);
-    if (((c | 0x20) >= 97 && (c | 0x20) <= 122)) return true;
-  }
-  return false;
+  return anyOfClass(token, LETTER);
 }
 
 /** True when the text holds any logographic or syllabic character (Han, Kana, Hangul, Thai...). */
 export function hasDenseScript(text: string): boolean {
-  return testPast0E00(DENSE_CHAR, text);
+  return anyOfClass(text, DENSE);
 }
 
 /**
@@ -106,18 +154,16 @@ export function hasDenseScript(text: string): boolean {
  * Pass the tokens' source text when known: text without such characters answers 0 at once.
  */
 export function denseScriptShare(tokens: readonly string[], text?: string): number {
-  if (text !== undefined && !testPast0E00(DENSE_CHAR, text)) return 0;
+  if (text !== undefined && !anyOfClass(text, DENSE)) return 0;
   let words = 0;
   let dense = 0;
   for (const t of tokens) {
-    if (!hasLetter(t)) continue;
+    if (!anyOfClass(t, LETTER)) continue;
     words++;
-    if (testPast0E00(DENSE_CHAR, t)) dense++;
+    if (anyOfClass(t, DENSE)) dense++;
   }
   return words === 0 ? 0 : dense / words;
 }
-
-const DENSE_GLOBAL = new RegExp(DENSE_CHAR.source, 'gu');
 
 /**
  * Length with logographic/syllabic characters (Han, Kana, Hangul, Thai...) counted twice: one such
@@ -125,6 +171,58 @@ const DENSE_GLOBAL = new RegExp(DENSE_CHAR.source, 'gu');
  * tuned on English (short lines, short blocks) do not misjudge Chinese, Japanese or Korean.
  */
 export function weightedLength(text: string): number {
-  if (!testPast0E00(DENSE_CHAR, text)) return text.length;
-  return text.length + (text.match(DENSE_GLOBAL)?.length ?? 0);
+  return text.length + countOfClass(text, DENSE);
+}
+
+/** Per-document token counts the Gopher rules need (see tokenStats). */
+export interface TokenStats {
+  /** Tokens made only of punctuation/symbols (isSymbolToken). */
+  symbolTokens: number;
+  /** Tokens with a letter (hasLetter). */
+  letterTokens: number;
+  /** Tokens with a letter and a logographic/syllabic character. */
+  denseLetterTokens: number;
+  /** Python len() summed over the tokens that are not symbol tokens (UTF-16 units minus high surrogates). */
+  contentCodePoints: number;
+}
+
+// Keyed by the token array itself: gopher_repetition and gopher_quality get the same array from
+// tokenizeCached, and an entry goes when its array does.
+const statsMemo = new WeakMap<readonly string[], TokenStats>();
+
+/** Counts over `tokens` in one pass over their characters (memoized per array). */
+export function tokenStats(tokens: readonly string[]): TokenStats {
+  let st = statsMemo.get(tokens);
+  if (st) return st;
+  st = { symbolTokens: 0, letterTokens: 0, denseLetterTokens: 0, contentCodePoints: 0 };
+  for (const t of tokens) {
+    let all = SYMBOL;
+    let any = 0;
+    let highSurrogates = 0;
+    for (let i = 0; i < t.length; i++) {
+      const k = classAt(t, i);
+      all &= k;
+      any |= k;
+      if (k & PAIR) {
+        i++;
+        highSurrogates++;
+      } else {
+        const c = t.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff) highSurrogates++;
+      }
+    }
+    if (all) st.symbolTokens++;
+    else st.contentCodePoints += t.length - highSurrogates;
+    if (any & LETTER) {
+      st.letterTokens++;
+      if (any & DENSE) st.denseLetterTokens++;
+    }
+  }
+  statsMemo.set(tokens, st);
+  return st;
+}
+
+/** denseScriptShare(tokens) from their stats. */
+export function denseShareOf(st: TokenStats): number {
+  return st.letterTokens === 0 ? 0 : st.denseLetterTokens / st.letterTokens;
 }
