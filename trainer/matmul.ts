@@ -1,12 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
+import { wasmGemmActive } from './gemmKernels.js';
 
 /*
  * tfjs-backend-wasm 4.22 sends only untransposed 2-D products (batch 1, no transpose flags) to XNNPACK; a
  * transposed operand or a batch > 1 falls to a naive loop 10-70x slower (measured in bench/train.ts notes and
  * docs/decisions.md). tf.matMul's own gradient uses transposed products, so the model routes every product
  * through these two ops, whose gradients are again untransposed products of explicitly transposed operands,
- * transposing the smaller tensor where there is a choice.
+ * transposing the smaller tensor where there is a choice. Where the wasm backend's products run on the
+ * relaxed-SIMD GEMM (trainer/gemmKernels.ts), which reads a transposed operand in place, the transpose flags
+ * are passed instead and no transposed copy is made.
  */
+
+/** Whether transpose flags cost nothing on the active backend (the heap GEMM reads operands by strides). */
+function flagsInPlace(): boolean {
+  return tf.getBackend() === 'wasm' && wasmGemmActive();
+}
+
+/** op(a) x op(b), as flags where they are free, else on explicitly transposed copies. */
+function product(a: tf.Tensor2D, b: tf.Tensor2D, ta: boolean, tb: boolean): tf.Tensor2D {
+  if (flagsInPlace()) return tf.matMul(a, b, ta, tb);
+  return tf.matMul(ta ? tf.transpose(a) : a, tb ? tf.transpose(b) : b);
+}
 
 const nnOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
@@ -15,7 +29,7 @@ const nnOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     value: tf.matMul(a, b) as tf.Tensor,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
+      return [product(dy as tf.Tensor2D, sb, false, true), product(sa, dy as tf.Tensor2D, true, false)];
     },
   };
 });
@@ -24,11 +38,11 @@ const ntOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([a, b]);
   return {
-    value: tf.matMul(a, tf.transpose(b)) as tf.Tensor,
+    value: product(a, b, false, true) as tf.Tensor,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
       // d(a b^T)/db = dy^T a = (a^T dy)^T: transposes a and the [K, N] result, never the large dy.
-      return [tf.matMul(dy as tf.Tensor2D, sb), tf.transpose(tf.matMul(tf.transpose(sa), dy as tf.Tensor2D))];
+      return [tf.matMul(dy as tf.Tensor2D, sb), tf.transpose(product(sa, dy as tf.Tensor2D, true, false))];
     },
   };
 });
@@ -56,7 +70,7 @@ const linearOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => 
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       const d = dy as tf.Tensor2D;
       const ones = tf.ones([1, d.shape[0]]) as tf.Tensor2D;
-      return [tf.matMul(d, tf.transpose(sw)), tf.matMul(tf.transpose(sx), d), tf.reshape(tf.matMul(ones, d), [d.shape[1]])];
+      return [product(d, sw, false, true), product(sx, d, true, false), tf.reshape(tf.matMul(ones, d), [d.shape[1]])];
     },
   };
 });

@@ -13,7 +13,7 @@
  */
 #include <wasm_simd128.h>
 
-#define MR 4
+#define MR 4 /* a multiple of 4 */
 #define NR 8
 #define KC 256
 #define MC 72
@@ -52,8 +52,14 @@ static void pack_a(const float *a, int sai, int sak, int mc, int kc, float *out)
   for (int i = 0; i < mc; i += MR, out += kc * MR) {
     int h = mc - i < MR ? mc - i : MR;
     const float *src = a + i * sai;
-    for (int r = 0; r < MR; r++)
-      for (int k = 0; k < kc; k++) out[k * MR + r] = r < h ? src[r * sai + k * sak] : 0.0f;
+    if (sai == 1 && h == MR) {
+      /* A read transposed: each column's MR rows are contiguous. */
+      for (int k = 0; k < kc; k++)
+        for (int v = 0; v < MR; v += 4) wasm_v128_store(out + k * MR + v, wasm_v128_load(src + k * sak + v));
+    } else {
+      for (int r = 0; r < MR; r++)
+        for (int k = 0; k < kc; k++) out[k * MR + r] = r < h ? src[r * sai + k * sak] : 0.0f;
+    }
   }
 }
 
