@@ -27,7 +27,8 @@ const Options = z.object({
 });
 export type ExactDedupOptions = z.output<typeof Options>;
 
-const SPACES = /\s+/g;
+// Whitespace runs to fold into one ' ' (a lone ' ' is not matched: no rewrite of ordinary text).
+const SPACES = /\s{2,}|[^\S ]/g;
 
 /** The text exact dedup compares, under the given normalisation. */
 export function exactDedupText(text: string, mode: ExactDedupOptions['normalise']): string {

@@ -48,7 +48,8 @@ const BR = '\uE000';
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 const WHITESPACE = /\s/;
 const WHITESPACE_RUN = /\s+/;
-const SPACE_RUN = /[ \t\n\r\f\v\u00a0]+/g;
+// Runs to fold into one ' '; a lone ' ' is not matched, so a text without runs is not rebuilt.
+const SPACE_RUN = /[ \t\n\r\f\v\u00a0]{2,}|[\t\n\r\f\v\u00a0]/g;
 
 // class/id tokens repeat across a site's pages ("menu-item" x 50 per page): remember the verdict per
 // pattern and token instead of running the pattern's alternation again. Bounded per pattern.

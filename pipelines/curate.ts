@@ -63,6 +63,9 @@ export interface CurateResult {
 
 const TOOL = 'corpusforge curate';
 
+/** What the coordinator keeps of an input batch once its documents are handed to the steps. */
+type BatchCounts = Omit<InputBatch, 'docs'> & { docs: number };
+
 function textBytes(docs: Document[]): number {
   let n = 0;
   for (const d of docs) n += Buffer.byteLength(d.text);
@@ -190,7 +193,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     if (writesInFlight >= 2) await commitChain;
   };
 
-  const handle = async (batch: InputBatch, result: Awaited<ReturnType<BatchRunner['process']>>) => {
+  const handle = async (batch: BatchCounts, result: Awaited<ReturnType<BatchRunner['process']>>) => {
     const rejectedLimit = keepRejected ? shardDocs : Infinity;
     const keptBytes = textBytes(result.kept);
     const over =
@@ -206,7 +209,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
       const delta = coordinator[i]!.checkpointDelta?.();
       if (delta && delta.length > 0) pendingFrames.push({ step: i, delta });
     }
-    stats.input.docs += batch.docs.length;
+    stats.input.docs += batch.docs;
     stats.input.bytes += batch.bytes;
     stats.input.malformed += batch.malformed;
     // A dedup step's worker half (signatures) and coordinator half share a name: count its docs
@@ -223,7 +226,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     }
     addRunStepStats(stats, result.stats);
     addRunStepStats(stats, decided.stats);
-    handled += batch.docs.length;
+    handled += batch.docs;
     profileDocs(stats.profile, decided.kept);
     pendingBytes += decided.kept.length === result.kept.length ? keptBytes : textBytes(decided.kept);
     await pending.docs.add(decided.kept);
@@ -235,13 +238,15 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   };
 
   const maxInFlight = Math.max(2, runner.threads * 2);
-  const queue: { batch: InputBatch; result: ReturnType<BatchRunner['process']> }[] = [];
+  const queue: { batch: BatchCounts; result: ReturnType<BatchRunner['process']> }[] = [];
   try {
     const source = documentBatches({ files, source: options.source, skip, batchSize, textField: options.textField, strict: options.strict, onWarning: options.onWarning });
     for await (const batch of source) {
       const result = runner.process(steps, batch.docs, keepRejected, biasOptions);
       result.catch(() => undefined); // awaited in order below
-      queue.push({ batch, result });
+      // Keep only the counts: the documents went to a worker, and holding their HTML here until the
+      // result comes back would keep megabytes alive across collections on the main thread.
+      queue.push({ batch: { docs: batch.docs.length, bytes: batch.bytes, malformed: batch.malformed }, result });
       while (queue.length >= maxInFlight) {
         const head = queue.shift()!;
         await handle(head.batch, await head.result);
