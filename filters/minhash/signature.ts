@@ -35,6 +35,7 @@ export class MinHasher {
   private readonly multipliers: Uint32Array;
   private readonly mins: Uint32Array;
   private wordBuf = new Uint32Array(4096);
+  private shingleBuf = new Int32Array(1024);
 
   constructor(config: Readonly<MinhashConfig> = DEFAULT_MINHASH_CONFIG) {
     this.config = config;
@@ -60,19 +61,28 @@ export class MinHasher {
     const xs = this.xorSeeds;
     const ms = this.multipliers;
     const H = this.numHashes;
-    mins.fill(0xffffffff);
+    if (this.shingleBuf.length < shingles) this.shingleBuf = new Int32Array(Math.max(shingles, this.shingleBuf.length * 2));
+    const sh = this.shingleBuf;
     for (let s = 0; s < shingles; s++) {
       let h = 0x2545f491;
       for (let j = 0; j < n; j++) h = mixWord(h, words[s + j]!);
-      const x = fmix32(h ^ n);
-      // 112 permutations per shingle: this loop is the hot path of the whole dedup.
-      for (let k = 0; k < H; k++) {
-        let v = Math.imul(x ^ xs[k]!, ms[k]!);
+      sh[s] = fmix32(h ^ n);
+    }
+    // shingles x 112 permutations: the hot path of the whole dedup. One permutation at a time over
+    // all shingles keeps its parameters and running minimum in registers; the minimum is kept as
+    // v ^ 0x80000000 in int32, whose signed order is v's unsigned order.
+    for (let k = 0; k < H; k++) {
+      const xk = xs[k]!;
+      const mk = ms[k]!;
+      let min = 0x7fffffff;
+      for (let s = 0; s < shingles; s++) {
+        let v = Math.imul(sh[s]! ^ xk, mk);
         v ^= v >>> 15;
         v = Math.imul(v, 0x2c1b3c6d);
-        v = (v ^ (v >>> 13)) >>> 0;
-        if (v < mins[k]!) mins[k] = v;
+        v = (v ^ (v >>> 13)) ^ 0x80000000;
+        if (v < min) min = v;
       }
+      mins[k] = min ^ 0x80000000;
     }
     return mins;
   }

@@ -52,16 +52,36 @@ function astral(cp: number): { kind: number; fold: string } {
   return r;
 }
 
+// The simplified words of the last walk(), back to back, and where each ends. Scratch reused by
+// every call of a thread (grown on demand, given back after a huge document).
+let units = new Uint16Array(4096);
+let ends = new Int32Array(1024);
+let wordCount = 0;
+
+function room(size: number): void {
+  if (units.length < size) {
+    const u = new Uint16Array(Math.max(size, units.length * 2));
+    u.set(units);
+    units = u;
+  }
+}
+
 /**
- * Walks `text` as simplify_text would see it, calling `unit(codeUnit)` for every code unit of
- * the simplified text's words and `boundary()` at each word end. Returns true when the text
- * contains a script written without spaces (the caller then needs Intl.Segmenter instead).
+ * Writes the words of simplify_text(text) into `units`/`ends` (`wordCount` of them). Returns true
+ * when the text contains a script written without spaces (the caller then needs Intl.Segmenter).
  */
-function walk(text: string, unit: (c: number) => void, boundary: () => void): boolean {
+function walk(text: string): boolean {
+  const n = text.length;
+  if (units.length > 1 << 22 && units.length > 8 * n) units = new Uint16Array(4096);
+  if (ends.length > 1 << 20 && ends.length > 2 * n) ends = new Int32Array(1024);
+  room(n + 1);
+  if (ends.length < (n >> 1) + 1) ends = new Int32Array((n >> 1) + 1);
+  let u = units;
+  let len = 0;
+  let words = 0;
   let inWord = false;
   let lastDigit = false; // digit runs (even split by deleted punctuation) become one "0"
   let unspaced = false;
-  const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     let kind: number;
@@ -83,52 +103,56 @@ function walk(text: string, unit: (c: number) => void, boundary: () => void): bo
       case DELETE:
         continue;
       case SPACE:
-        if (inWord) boundary();
+        if (inWord) ends[words++] = len;
         inWord = false;
         lastDigit = false;
         continue;
       case DIGIT:
-        if (!lastDigit) unit(48);
+        if (!lastDigit) {
+          if (len === u.length) room(len + 1), (u = units);
+          u[len++] = 48;
+        }
         lastDigit = true;
         inWord = true;
         continue;
       case SINGLE:
-        unit(fold ? fold.charCodeAt(0) : c >= 0xd800 && c <= 0xdfff ? c : FOLD[c]!);
+        if (len === u.length) room(len + 1), (u = units);
+        u[len++] = fold ? fold.charCodeAt(0) : c >= 0xd800 && c <= 0xdfff ? c : FOLD[c]!;
         break;
       default: {
         const f = fold || MULTI_FOLD.get(c)!;
-        for (let j = 0; j < f.length; j++) unit(f.charCodeAt(j));
+        if (len + f.length > u.length) room(len + f.length), (u = units);
+        for (let j = 0; j < f.length; j++) u[len++] = f.charCodeAt(j);
       }
     }
     lastDigit = false;
     inWord = true;
   }
-  if (inWord) boundary();
+  if (inWord) ends[words++] = len;
+  wordCount = words;
   return unspaced;
+}
+
+/** Word w of the last walk() as a string. */
+function wordAt(w: number): string {
+  const start = w === 0 ? 0 : ends[w - 1]!;
+  const end = ends[w]!;
+  // Bounded pieces: a CJK paragraph is one "word" here and may be 100k+ code units.
+  let out = '';
+  for (let p = start; p < end; p += 4096) out += String.fromCharCode(...units.subarray(p, Math.min(end, p + 4096)));
+  return out;
 }
 
 /** datatrove's simplify_text as a string (used by exact dedup's `simplify` mode and for CJK). */
 export function simplifyText(text: string): string {
+  walk(text);
+  return joinedWords();
+}
+
+/** The words of the last walk() joined by spaces. */
+function joinedWords(): string {
   const words: string[] = [];
-  let chunks: string[] = [];
-  let units: number[] = [];
-  walk(
-    text,
-    (c) => {
-      units.push(c);
-      // Bounded spreads: a CJK paragraph is one "word" here and may be 100k+ code units.
-      if (units.length === 4096) {
-        chunks.push(String.fromCharCode(...units));
-        units = [];
-      }
-    },
-    () => {
-      chunks.push(String.fromCharCode(...units));
-      words.push(chunks.join(''));
-      chunks = [];
-      units = [];
-    },
-  );
+  for (let w = 0; w < wordCount; w++) words.push(wordAt(w));
   return words.join(' ');
 }
 
@@ -145,18 +169,15 @@ function hashWord(s: string): number {
  */
 export function simplifiedWordHashes(text: string, buf: Uint32Array): Uint32Array {
   if (buf.length < (text.length >> 1) + 1) buf = new Uint32Array((text.length >> 1) + 1);
-  let count = 0;
-  let h = 0x811c9dc5;
-  const unspaced = walk(
-    text,
-    (c) => {
-      h = Math.imul(h ^ c, 0x01000193);
-    },
-    () => {
-      buf[count++] = fmix32(h);
-      h = 0x811c9dc5;
-    },
-  );
-  if (!unspaced) return buf.subarray(0, count);
-  return Uint32Array.from(segmentWordLike(simplifyText(text)), hashWord);
+  if (walk(text)) return Uint32Array.from(segmentWordLike(joinedWords()), hashWord);
+  const u = units;
+  let start = 0;
+  for (let w = 0; w < wordCount; w++) {
+    const end = ends[w]!;
+    let h = 0x811c9dc5;
+    for (let p = start; p < end; p++) h = Math.imul(h ^ u[p]!, 0x01000193);
+    buf[w] = fmix32(h);
+    start = end;
+  }
+  return buf.subarray(0, wordCount);
 }

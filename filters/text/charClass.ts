@@ -89,6 +89,20 @@ export function anyOfClass(s: string, bits: number, from = 0, to = s.length): bo
   return false;
 }
 
+/** Every UNSPACED or DENSE character is at or past U+0E00 (Thai); the tests check this bound. */
+export const SCRIPTS_START = 0x0e00;
+
+/** anyOfClass for UNSPACED/DENSE bits: characters below U+0E00 are skipped without a lookup. */
+export function anyOfScript(s: string, bits: number): boolean {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) < SCRIPTS_START) continue;
+    const k = classAt(s, i);
+    if (k & bits) return true;
+    if (k & PAIR) i++;
+  }
+  return false;
+}
+
 /** True when every code point of `s` has one of the `bits` (true for ''). */
 export function allOfClass(s: string, bits: number): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -99,10 +113,11 @@ export function allOfClass(s: string, bits: number): boolean {
   return true;
 }
 
-/** Code points of `s` with one of the `bits`. */
-export function countOfClass(s: string, bits: number): number {
+/** Code points of `s` with one of the UNSPACED/DENSE `bits`. */
+export function countOfScript(s: string, bits: number): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) < SCRIPTS_START) continue;
     const k = classAt(s, i);
     if (k & bits) n++;
     if (k & PAIR) i++;

@@ -10,7 +10,7 @@
 
 import { segmentChunked } from './segmenter.js';
 import { boundedMemo } from './boundedMemo.js';
-import { allOfClass, anyOfClass, classAt, countOfClass, DENSE, LETTER, NUMBER, PAIR, SPACE, SYMBOL, UNSPACED, WORD } from './charClass.js';
+import { allOfClass, anyOfClass, anyOfScript, classAt, countOfScript, DENSE, SCRIPTS_START, LETTER, NUMBER, PAIR, SPACE, SYMBOL, UNSPACED, WORD } from './charClass.js';
 
 export const UNSPACED_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 // A word: letters/marks/digits, with inner apostrophes, hyphens or number separators ("don't",
@@ -21,11 +21,11 @@ export const TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+|[.,]\p{N}+
 // the Latin-derived 3-10 characters mean word length does not apply to them.
 export const DENSE_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}\p{sc=Yi}]/u;
 /** Every character of the scripts above is at or past U+0E00 (Thai); the tests check this bound. */
-export const DENSE_SCRIPTS_START = 0x0e00;
+export const DENSE_SCRIPTS_START = SCRIPTS_START;
 
 /** True when the text contains characters of a script that is written without spaces. */
 export function hasUnspacedScript(text: string): boolean {
-  return anyOfClass(text, UNSPACED);
+  return anyOfScript(text, UNSPACED);
 }
 
 /** Index past the run of code points with `bits` starting at i. */
@@ -146,7 +146,7 @@ export function hasLetter(token: string): boolean {
 
 /** True when the text holds any logographic or syllabic character (Han, Kana, Hangul, Thai...). */
 export function hasDenseScript(text: string): boolean {
-  return anyOfClass(text, DENSE);
+  return anyOfScript(text, DENSE);
 }
 
 /**
@@ -154,13 +154,13 @@ export function hasDenseScript(text: string): boolean {
  * Pass the tokens' source text when known: text without such characters answers 0 at once.
  */
 export function denseScriptShare(tokens: readonly string[], text?: string): number {
-  if (text !== undefined && !anyOfClass(text, DENSE)) return 0;
+  if (text !== undefined && !anyOfScript(text, DENSE)) return 0;
   let words = 0;
   let dense = 0;
   for (const t of tokens) {
     if (!anyOfClass(t, LETTER)) continue;
     words++;
-    if (anyOfClass(t, DENSE)) dense++;
+    if (anyOfScript(t, DENSE)) dense++;
   }
   return words === 0 ? 0 : dense / words;
 }
@@ -171,7 +171,7 @@ export function denseScriptShare(tokens: readonly string[], text?: string): numb
  * tuned on English (short lines, short blocks) do not misjudge Chinese, Japanese or Korean.
  */
 export function weightedLength(text: string): number {
-  return text.length + countOfClass(text, DENSE);
+  return text.length + countOfScript(text, DENSE);
 }
 
 /** Per-document token counts the Gopher rules need (see tokenStats). */
