@@ -43,12 +43,18 @@ export interface HeapGemm {
 }
 
 const KERNEL_DIR = new URL('./kernels/', import.meta.url);
-const bytesCache = new Map<string, Uint8Array<ArrayBuffer>>();
+const bytesCache = new Map<string, Uint8Array<ArrayBuffer> | null>();
 
-function kernelBytes(file: string): Uint8Array<ArrayBuffer> {
-  let b = bytesCache.get(file);
-  if (!b) bytesCache.set(file, (b = new Uint8Array(readFileSync(new URL(file, KERNEL_DIR)))));
-  return b;
+/** A built kernel next to this module; undefined where it is missing (e.g. a bundle that left kernels/ behind). */
+function kernelBytes(file: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!bytesCache.has(file)) {
+    try {
+      bytesCache.set(file, new Uint8Array(readFileSync(new URL(file, KERNEL_DIR))));
+    } catch {
+      bytesCache.set(file, null);
+    }
+  }
+  return bytesCache.get(file) ?? undefined;
 }
 
 let relaxedChecked: boolean | undefined;
@@ -60,6 +66,7 @@ let relaxedChecked: boolean | undefined;
 export function relaxedSimdAvailable(): boolean {
   if (relaxedChecked !== undefined) return relaxedChecked;
   const bytes = kernelBytes('sgemm.wasm');
+  if (!bytes) return (relaxedChecked = false);
   if (!WebAssembly.validate(bytes)) {
     try {
       v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -87,7 +94,9 @@ function instantiate(backend: BackendWasm, variant: GemmVariant): HeapGemm | und
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   if (shared && variant === 'nofma') return undefined;
   const file = shared ? 'sgemm-shared.wasm' : variant === 'fma' ? 'sgemm.wasm' : 'sgemm-nofma.wasm';
-  const module = new WebAssembly.Module(kernelBytes(file));
+  const bytes = kernelBytes(file);
+  if (!bytes) return undefined;
+  const module = new WebAssembly.Module(bytes);
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
   // Packing buffers live in the tfjs heap for the backend's lifetime (about 1.4 MB), 16-byte aligned.
   const malloc = (backend.wasm as unknown as { _malloc(bytes: number): number })._malloc;
