@@ -14,7 +14,7 @@
 #include <wasm_simd128.h>
 
 #define MR 4 /* a multiple of 4 */
-#define NR 8
+#define NR 8 /* a multiple of 4 */
 #define KC 256
 #define MC 72
 #define NC 1024
@@ -30,6 +30,17 @@
 
 __attribute__((export_name("gemm_scratch_floats"))) int gemm_scratch_floats(void) { return SCRATCH_FLOATS; }
 
+/* Rows r0..r3 (4 floats each) -> columns: out[q * ld + r] = row r [q], for q = 0..3. */
+static inline void transpose4(const float *r0, const float *r1, const float *r2, const float *r3, float *out, int ld) {
+  v128_t a = wasm_v128_load(r0), b = wasm_v128_load(r1), c = wasm_v128_load(r2), d = wasm_v128_load(r3);
+  v128_t ab01 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), cd01 = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5);
+  v128_t ab23 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7), cd23 = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
+  wasm_v128_store(out, wasm_i32x4_shuffle(ab01, cd01, 0, 1, 4, 5));
+  wasm_v128_store(out + ld, wasm_i32x4_shuffle(ab01, cd01, 2, 3, 6, 7));
+  wasm_v128_store(out + 2 * ld, wasm_i32x4_shuffle(ab23, cd23, 0, 1, 4, 5));
+  wasm_v128_store(out + 3 * ld, wasm_i32x4_shuffle(ab23, cd23, 2, 3, 6, 7));
+}
+
 /* B[k0.., j0..] block kc x nc -> panels of NR columns, each kc rows of NR floats, zero-padded on the right. */
 static void pack_b(const float *b, int sbk, int sbj, int kc, int nc, float *out) {
   for (int j = 0; j < nc; j += NR, out += kc * NR) {
@@ -40,6 +51,14 @@ static void pack_b(const float *b, int sbk, int sbj, int kc, int nc, float *out)
         wasm_v128_store(out + k * NR, wasm_v128_load(src + k * sbk));
         wasm_v128_store(out + k * NR + 4, wasm_v128_load(src + k * sbk + 4));
       }
+    } else if (sbk == 1 && w == NR) {
+      /* B read transposed: each column is contiguous along k; 4 x 4 blocks turned with shuffles. */
+      int k = 0;
+      for (; k + 4 <= kc; k += 4)
+        for (int c = 0; c < NR; c += 4)
+          transpose4(src + c * sbj + k, src + (c + 1) * sbj + k, src + (c + 2) * sbj + k, src + (c + 3) * sbj + k, out + k * NR + c, NR);
+      for (; k < kc; k++)
+        for (int c = 0; c < NR; c++) out[k * NR + c] = src[c * sbj + k];
     } else {
       for (int c = 0; c < NR; c++)
         for (int k = 0; k < kc; k++) out[k * NR + c] = c < w ? src[c * sbj + k * sbk] : 0.0f;
@@ -56,6 +75,14 @@ static void pack_a(const float *a, int sai, int sak, int mc, int kc, float *out)
       /* A read transposed: each column's MR rows are contiguous. */
       for (int k = 0; k < kc; k++)
         for (int v = 0; v < MR; v += 4) wasm_v128_store(out + k * MR + v, wasm_v128_load(src + k * sak + v));
+    } else if (sak == 1 && h == MR) {
+      /* A row-major: 4 x 4 blocks turned with shuffles. */
+      int k = 0;
+      for (; k + 4 <= kc; k += 4)
+        for (int r = 0; r < MR; r += 4)
+          transpose4(src + r * sai + k, src + (r + 1) * sai + k, src + (r + 2) * sai + k, src + (r + 3) * sai + k, out + k * MR + r, MR);
+      for (; k < kc; k++)
+        for (int r = 0; r < MR; r++) out[k * MR + r] = src[r * sai + k];
     } else {
       for (int r = 0; r < MR; r++)
         for (int k = 0; k < kc; k++) out[k * MR + r] = r < h ? src[r * sai + k * sak] : 0.0f;
