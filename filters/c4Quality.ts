@@ -3,6 +3,7 @@ import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
 import { countLetterTokens, hasUnspacedScript } from './text/words.js';
+import { classAt, SPACE } from './text/charClass.js';
 import { endsWithAny, splitLines, TERMINAL_PUNCTUATION } from './text/lines.js';
 
 // Defaults are datatrove's C4QualityFilter (Raffel et al. 2020 + the TFDS c4_utils code); -1 disables a count.
@@ -23,10 +24,49 @@ export type C4QualityOptions = z.output<typeof Options>;
 
 const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/g;
 const POLICY = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
-const WHITESPACE = /\s+/;
 // Sentence ends inside a line: terminal mark followed by space or the line end (NLTK's punkt is
 // smarter about abbreviations; a kept line always counts at least one sentence).
 const SENTENCE_END = /[.!?。！？؟।][)"'”’»」』]*(?=\s|$)/gu;
+// Any of the lowercase phrases the rules look for, in any case. On ASCII this is exactly
+// toLowerCase().includes(); of all other characters only U+0130 (İ -> "i̇") and U+212A (Kelvin
+// sign -> "k") lowercase to ASCII letters, and "i̇" cannot complete any phrase (an "i" in them is
+// never last and never followed by U+0307), so a line without U+212A that fails this test needs
+// no toLowerCase() (tests/curation-speed-lines.test.ts checks the claim over all code points).
+export const PHRASE_PREFILTER = new RegExp(['lorem ipsum', 'javascript', ...POLICY].join('|'), 'i');
+
+/** \s at i (a fast path for ASCII; \s is all in the BMP, so a surrogate unit is never one). */
+function isSpaceAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
+  return (classAt(s, i) & SPACE) !== 0;
+}
+
+/** min(limit, words) where words is line === '' ? 0 : line.split(/\s+/).length, for a trimmed line. */
+function spacedWordsUpTo(line: string, limit: number): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < line.length && count < limit; i++) {
+    if (isSpaceAt(line, i)) inWord = false;
+    else if (!inWord) {
+      inWord = true;
+      count++;
+    }
+  }
+  return count;
+}
+
+/** Whether some whitespace-separated word of the line is longer than `max` code units. */
+function hasWordLongerThan(line: string, max: number): boolean {
+  if (line === '' || line.length <= max) return false;
+  let start = 0;
+  for (let i = 0; i <= line.length; i++) {
+    if (i === line.length || isSpaceAt(line, i)) {
+      if (i - start > max) return true;
+      start = i + 1;
+    }
+  }
+  return false;
+}
 
 export interface C4Result {
   /** Drop reason, or undefined when the document stays (with `text` holding the kept lines). */
@@ -36,11 +76,6 @@ export interface C4Result {
   removed: Record<string, number>;
 }
 
-function wordCount(line: string, words: string[]): number {
-  // Whitespace words, as C4 does, except for scripts written without spaces.
-  return hasUnspacedScript(line) ? countLetterTokens(line) : words.length;
-}
-
 export function c4Quality(text: string, o: C4QualityOptions): C4Result {
   const removed: Record<string, number> = {};
   const drop = (rule: string) => (removed[rule] = (removed[rule] ?? 0) + 1);
@@ -48,18 +83,27 @@ export function c4Quality(text: string, o: C4QualityOptions): C4Result {
   let sentences = 0;
   for (const raw of splitLines(text)) {
     let line = raw.trim();
-    const words = line === '' ? [] : line.split(WHITESPACE);
-    if (o.maxWordLength !== -1 && words.some((w) => w.length > o.maxWordLength)) {
+    if (o.maxWordLength !== -1 && hasWordLongerThan(line, o.maxWordLength)) {
       drop('too_long_word');
       continue;
     }
-    if (o.removeCitations) line = line.replace(CITATION, '');
+    // Words are counted on the line before citations are removed.
+    const original = line;
+    if (o.removeCitations && line.includes('[')) line = line.replace(CITATION, '');
     if (o.filterNoTerminalPunct && (!endsWithAny(line, o.terminalPunctuation) || line.endsWith('...'))) {
       drop('no_terminal_punct');
       continue;
     }
-    if (wordCount(line, words) < o.minWordsPerLine) {
+    // Whitespace words, as C4 does, except for scripts written without spaces.
+    const words = hasUnspacedScript(line) ? countLetterTokens(line) : spacedWordsUpTo(original, Math.max(o.minWordsPerLine, 0));
+    if (words < o.minWordsPerLine) {
       drop('too_few_words');
+      continue;
+    }
+    if (!PHRASE_PREFILTER.test(line) && !line.includes('\u212a')) {
+      if (o.filterCurlyBracket && line.includes('{')) return { reason: 'curly_bracket', text, removed };
+      sentences += Math.max(1, line.match(SENTENCE_END)?.length ?? 0);
+      kept.push(line);
       continue;
     }
     const lower = line.toLowerCase();
