@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { classOf, CLASS_REGEX, DENSE, LETTER, NUMBER, SPACE, SYMBOL, UNSPACED, WORD } from '../filters/text/charClass.js';
 import {
   countLetterTokens, countTokens, DENSE_CHAR, denseScriptShare, hasDenseScript, hasLetter, hasUnspacedScript, isSymbolToken,
-  regexTokens, TOKEN, tokenize, tokenStats, denseShareOf, UNSPACED_CHAR, weightedLength,
+  regexTokens, TOKEN, tokenize, tokenizeCached, tokenStats, denseShareOf, UNSPACED_CHAR, weightedLength,
 } from '../filters/text/words.js';
 
 test('character class table matches the Unicode regexes on every code point', () => {
@@ -80,5 +80,13 @@ test('token stats equal the per-token Gopher counts they replace', () => {
     assert.equal(st.letterTokens, tokens.filter(hasLetter).length);
     assert.equal(st.contentCodePoints, content.reduce((n, w) => n + pyLen(w), 0));
     assert.equal(denseShareOf(st), denseScriptShare(content));
+  }
+});
+
+test('token stats counted during the scan equal the stats of the finished tokens', () => {
+  for (const s of [...PIECES, ...UNSPACED_PIECES, ...randomStrings(3000, true), PIECES.join(''), PIECES.join(' ')]) {
+    const tokens = tokenizeCached(s);
+    assert.deepEqual(tokens, tokenize(s));
+    assert.deepEqual(tokenStats(tokens), tokenStats([...tokens]), JSON.stringify(s));
   }
 });

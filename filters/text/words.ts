@@ -28,58 +28,97 @@ export function hasUnspacedScript(text: string): boolean {
   return anyOfScript(text, UNSPACED);
 }
 
-/** Index past the run of code points with `bits` starting at i. */
+// What the last skipClass() run saw: the OR of its characters' class bits, and its surrogate pairs.
+let runBits = 0;
+let runPairs = 0;
+
+/** Index past the run of code points with `bits` starting at i (see runBits/runPairs). */
 function skipClass(s: string, i: number, bits: number): number {
+  let seen = 0;
+  let pairs = 0;
   while (i < s.length) {
     const k = classAt(s, i);
     if (!(k & bits)) break;
-    i += k & PAIR ? 2 : 1;
+    seen |= k;
+    if (k & PAIR) {
+      i += 2;
+      pairs++;
+    } else i++;
   }
+  runBits = seen;
+  runPairs = pairs;
   return i;
 }
 
 /**
  * The TOKEN regex's matches in s, as a hand-written scan (the regex's Unicode classes were several %
- * of a worker's time): each token's [start, end) goes to `emit`.
+ * of a worker's time). Pushes the tokens to `out` and adds their counts to `stats` when given;
+ * returns the number of tokens.
  */
-function scanTokens(s: string, emit: (start: number, end: number) => void): void {
+function scanTokens(s: string, out?: string[], stats?: TokenStats): number {
   const n = s.length;
+  let count = 0;
   let i = 0;
   while (i < n) {
     const k = classAt(s, i);
     const width = k & PAIR ? 2 : 1;
+    const start = i;
     if (k & WORD) {
       // Greedy like the regex: a maximal run, then joiners while a word (or number) follows.
-      const start = i;
-      i = skipClass(s, i + width, WORD);
+      i = skipClass(s, i, WORD);
+      let bits = runBits;
+      let pairs = runPairs;
       while (i + 1 < n) {
         const c = s.charCodeAt(i);
         if ((c === 39 || c === 0x2019 || c === 45) && classAt(s, i + 1) & WORD) i = skipClass(s, i + 1, WORD);
         else if ((c === 46 || c === 44) && classAt(s, i + 1) & NUMBER) i = skipClass(s, i + 1, NUMBER);
         else break;
+        bits |= runBits;
+        pairs += runPairs;
       }
-      emit(start, i);
-    } else if (k & SPACE) i += width;
-    else if (s.charCodeAt(i) === 46 && s.charCodeAt(i + 1) === 46 && s.charCodeAt(i + 2) === 46) {
-      emit(i, i + 3);
-      i += 3;
-    } else {
-      emit(i, i + width);
+      if (stats) {
+        // Starts with a letter/mark/digit, so never a symbol token; no lone surrogates inside.
+        stats.contentCodePoints += i - start - pairs;
+        if (bits & LETTER) {
+          stats.letterTokens++;
+          if (bits & DENSE) stats.denseLetterTokens++;
+        }
+      }
+    } else if (k & SPACE) {
       i += width;
+      continue;
+    } else if (s.charCodeAt(i) === 46 && s.charCodeAt(i + 1) === 46 && s.charCodeAt(i + 2) === 46) {
+      i += 3;
+      if (stats) stats.symbolTokens++;
+    } else {
+      i += width;
+      if (stats) {
+        // One character that is not a letter: a symbol, or content of len() 1 (0 for a lone high surrogate).
+        const c = s.charCodeAt(start);
+        if (k & SYMBOL) stats.symbolTokens++;
+        else stats.contentCodePoints += width === 2 || (c >= 0xd800 && c <= 0xdbff) ? width - 1 : 1;
+      }
     }
+    if (out) out.push(s.slice(start, i));
+    count++;
   }
+  return count;
 }
 
 /** The TOKEN regex's matches (`text.match(TOKEN) ?? []`). */
 export function regexTokens(text: string): string[] {
   const out: string[] = [];
-  scanTokens(text, (a, b) => out.push(text.slice(a, b)));
+  scanTokens(text, out);
   return out;
 }
 
 /** Splits text into word and punctuation tokens (see module comment). */
 export function tokenize(text: string): string[] {
   if (!hasUnspacedScript(text)) return regexTokens(text);
+  return tokenizeUnspaced(text);
+}
+
+function tokenizeUnspaced(text: string): string[] {
   // Line by line: no token spans a newline (ICU breaks around it, the regex never matches it), and
   // the same lines come back from later steps (C4 counts words per line, FineWeb re-tokenises C4's
   // output), so each line is segmented once (Intl.Segmenter is 10-20x slower than the regex).
@@ -96,18 +135,13 @@ export function tokenize(text: string): string[] {
 
 /** tokenize(text).length, without building the tokens when the text needs no segmenter. */
 export function countTokens(text: string): number {
-  if (hasUnspacedScript(text)) return tokenize(text).length;
-  let n = 0;
-  scanTokens(text, () => n++);
-  return n;
+  return hasUnspacedScript(text) ? tokenizeUnspaced(text).length : scanTokens(text);
 }
 
 /** tokenize(text).filter(hasLetter).length */
 export function countLetterTokens(text: string): number {
   let n = 0;
-  if (hasUnspacedScript(text)) {
-    for (const t of tokenize(text)) if (hasLetter(t)) n++;
-  } else scanTokens(text, (a, b) => void (anyOfClass(text, LETTER, a, b) && n++));
+  for (const t of tokenize(text)) if (hasLetter(t)) n++;
   return n;
 }
 
@@ -132,7 +166,15 @@ function segmentLine(line: string): readonly string[] {
 // the same batch; a bounded cache keyed by the text saves the second pass. Bounded so that a
 // worker's memory does not grow with the run: cleared whenever it holds more than a batch or two.
 /** tokenize() with a small per-process cache; the returned array must not be modified. */
-export const tokenizeCached: (text: string) => readonly string[] = boundedMemo(1024, (text) => tokenize(text));
+export const tokenizeCached: (text: string) => readonly string[] = boundedMemo(1024, (text) => {
+  if (hasUnspacedScript(text)) return tokenizeUnspaced(text);
+  // The scan counts what tokenStats() needs on the way (no second pass over the tokens).
+  const tokens: string[] = [];
+  const stats = newStats();
+  scanTokens(text, tokens, stats);
+  statsMemo.set(tokens, stats);
+  return tokens;
+});
 
 /** A token made only of punctuation/symbol characters (datatrove's PUNCTUATION_SET test). */
 export function isSymbolToken(token: string): boolean {
@@ -190,11 +232,15 @@ export interface TokenStats {
 // tokenizeCached, and an entry goes when its array does.
 const statsMemo = new WeakMap<readonly string[], TokenStats>();
 
+function newStats(): TokenStats {
+  return { symbolTokens: 0, letterTokens: 0, denseLetterTokens: 0, contentCodePoints: 0 };
+}
+
 /** Counts over `tokens` in one pass over their characters (memoized per array). */
 export function tokenStats(tokens: readonly string[]): TokenStats {
   let st = statsMemo.get(tokens);
   if (st) return st;
-  st = { symbolTokens: 0, letterTokens: 0, denseLetterTokens: 0, contentCodePoints: 0 };
+  st = newStats();
   for (const t of tokens) {
     let all = SYMBOL;
     let any = 0;
