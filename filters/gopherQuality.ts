@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { denseShareOf, tokenizeCached, tokenStats } from './text/words.js';
+import { denseShareOf } from './text/words.js';
+import { analyseWords } from './text/wordAnalysis.js';
 import { stopWordsFor } from './text/stopwords.js';
 import { splitLines } from './text/lines.js';
 
@@ -25,6 +26,9 @@ const Options = z.object({
 });
 export type GopherQualityOptions = z.output<typeof Options>;
 
+// Per token: whether its first occurrence is a stop word (grown on demand, written before read).
+let stopScratch = new Uint8Array(1024);
+
 /** Non-overlapping occurrences, as Python's str.count. */
 function occurrences(text: string, needle: string): number {
   let n = 0;
@@ -39,10 +43,10 @@ export function gopherQualityReason(
   o: GopherQualityOptions,
   counters?: Record<string, number>,
 ): string | undefined {
-  const words = tokenizeCached(text);
-  const nWords = words.length;
-  // One pass over the tokens' characters gives every count below (shared with gopher_repetition).
-  const stats = tokenStats(words);
+  // One tokenisation gives every count below (shared with gopher_repetition).
+  const words = analyseWords(text);
+  const nWords = words.count;
+  const stats = words.stats;
   const n = nWords - stats.symbolTokens; // tokens that are not only punctuation/symbols
   if (o.minDocWords !== null && n < o.minDocWords) return 'too_few_words';
   if (o.maxDocWords !== null && n > o.maxDocWords) return 'too_many_words';
@@ -95,8 +99,14 @@ export function gopherQualityReason(
       if (counters) counters['gopher_quality.stop_words_skipped_no_list'] = (counters['gopher_quality.stop_words_skipped_no_list'] ?? 0) + 1;
     } else {
       let found = 0;
-      // Tokens are compared as written, like datatrove ("The" at a sentence start does not count).
-      for (const w of words) if (stop.has(w) && ++found >= o.minStopWords) break;
+      // Tokens are compared as written, like datatrove ("The" at a sentence start does not count);
+      // each distinct token is looked up once, at its first occurrence (ids[t] <= t).
+      const isStop = stopScratch.length >= nWords ? stopScratch : (stopScratch = new Uint8Array(nWords));
+      for (let t = 0; t < nWords; t++) {
+        const id = words.ids[t]!;
+        if (id === t) isStop[t] = stop.has(words.token(t)) ? 1 : 0;
+        if (isStop[id] && ++found >= o.minStopWords) break;
+      }
       if (found < o.minStopWords) return 'too_few_stop_words';
     }
   }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { denseShareOf, hasDenseScript, tokenizeCached, tokenStats } from './text/words.js';
+import { denseShareOf, hasDenseScript } from './text/words.js';
+import { analyseWords } from './text/wordAnalysis.js';
 import { NGramIndex } from './text/ngrams.js';
 import { findDuplicates } from './text/lines.js';
 
@@ -37,16 +38,16 @@ export function gopherRepetitionReason(text: string, o: GopherRepetitionOptions)
   if (o.dupLineCharFrac !== null && line.chars / text.length > o.dupLineCharFrac) return 'dup_line_char_frac';
 
   if (o.topNGrams.length === 0 && o.dupNGrams.length === 0) return undefined;
-  const words = tokenizeCached(text);
+  const words = analyseWords(text);
   // Segmented Chinese/Japanese tokens are about half an English word (particles, single
   // characters): a Japanese 5-token n-gram is a stock phrase like "を有する。", and the Japanese
   // UDHR trips the 5-gram rule at 0.15-0.2 where other languages score < 0.1. Such text is
   // measured in n-grams of twice the tokens; reasons keep the configured n.
-  const scale = hasDenseScript(text) && denseShareOf(tokenStats(words)) >= 0.5 ? 2 : 1;
+  const scale = hasDenseScript(text) && denseShareOf(words.stats) >= 0.5 ? 2 : 1;
   const maxN = Math.max(0, ...o.topNGrams.map(([n]) => n), ...o.dupNGrams.map(([n]) => n)) * scale;
   const index = new NGramIndex(words, maxN);
   for (const [n, frac] of o.topNGrams) {
-    if (words.length < n * scale) continue;
+    if (words.count < n * scale) continue;
     if (index.topNGramChars(n * scale) / text.length > frac) return `top_${n}_gram`;
   }
   for (const [n, frac] of o.dupNGrams) {

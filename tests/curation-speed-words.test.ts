@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { classOf, CLASS_REGEX, DENSE, LETTER, NUMBER, SPACE, SYMBOL, UNSPACED, WORD } from '../filters/text/charClass.js';
 import {
   countLetterTokens, countTokens, DENSE_CHAR, denseScriptShare, hasDenseScript, hasLetter, hasUnspacedScript, isSymbolToken,
-  regexTokens, TOKEN, tokenize, tokenizeCached, tokenStats, denseShareOf, UNSPACED_CHAR, weightedLength,
+  regexTokens, TOKEN, tokenize, tokenStats, denseShareOf, UNSPACED_CHAR, weightedLength,
 } from '../filters/text/words.js';
+import { analyseWords } from '../filters/text/wordAnalysis.js';
+import { wordIdsOf } from '../filters/text/ngrams.js';
 
 test('character class table matches the Unicode regexes on every code point', () => {
   const regexes: Array<[number, RegExp]> = [
@@ -74,7 +76,6 @@ test('token stats equal the per-token Gopher counts they replace', () => {
   const texts = [...PIECES, ...UNSPACED_PIECES, ...randomStrings(2000, true)];
   for (const tokens of [texts, ...texts.map((s) => tokenize(s)), texts.map((s) => s.replace(/ /g, ''))]) {
     const st = tokenStats(tokens);
-    assert.equal(tokenStats(tokens), st, 'memoized per array');
     const content = tokens.filter((t) => !isSymbolToken(t));
     assert.equal(st.symbolTokens, tokens.length - content.length);
     assert.equal(st.letterTokens, tokens.filter(hasLetter).length);
@@ -83,10 +84,16 @@ test('token stats equal the per-token Gopher counts they replace', () => {
   }
 });
 
-test('token stats counted during the scan equal the stats of the finished tokens', () => {
-  for (const s of [...PIECES, ...UNSPACED_PIECES, ...randomStrings(3000, true), PIECES.join(''), PIECES.join(' ')]) {
-    const tokens = tokenizeCached(s);
-    assert.deepEqual(tokens, tokenize(s));
-    assert.deepEqual(tokenStats(tokens), tokenStats([...tokens]), JSON.stringify(s));
+test('word analysis (ids, lengths, stats counted during the scan) equals that of the token strings', () => {
+  const texts = [...PIECES, ...UNSPACED_PIECES, ...randomStrings(3000, true), PIECES.join(''), PIECES.join(' '), PIECES.join(' ').repeat(3)];
+  for (const s of texts) {
+    const tokens = tokenize(s);
+    const a = analyseWords(s);
+    const want = wordIdsOf(tokens);
+    assert.equal(a.count, tokens.length);
+    assert.deepEqual([...a.ids], [...want.ids], JSON.stringify(s));
+    assert.deepEqual([...a.lengths], [...want.lengths]);
+    assert.deepEqual(a.stats, tokenStats(tokens), JSON.stringify(s));
+    assert.deepEqual(Array.from({ length: a.count }, (_, i) => a.token(i)), tokens);
   }
 });

@@ -81,24 +81,31 @@ interface Level {
   bestStart: number;
 }
 
+/** Words as ids: ids[i] is the index of the first word equal to word i; lengths in UTF-16 units. */
+export interface WordIds {
+  readonly count: number;
+  readonly ids: Int32Array;
+  readonly lengths: Int32Array;
+}
+
 export class NGramIndex {
-  private readonly words: readonly string[];
+  private readonly words: WordIds;
   private levels: Level[] = [];
 
-  constructor(words: readonly string[], maxN: number) {
-    this.words = words;
+  /** From word strings, or from word ids (see WordIds: filters/text/wordAnalysis.ts gives them). */
+  constructor(words: readonly string[] | WordIds, maxN: number) {
+    this.words = Array.isArray(words) ? wordIdsOf(words as readonly string[]) : (words as WordIds);
     void maxN; // levels are built on demand, up to the longest n asked for
     this.build();
   }
 
   get length(): number {
-    return this.words.length;
+    return this.words.count;
   }
 
   /** Level 1 into the shared scratch: the class of a word is the position of its first occurrence. */
   private build(): void {
-    const words = this.words;
-    const n = words.length;
+    const { count: n, ids: wordIds, lengths } = this.words;
     owner = this;
     this.levels = [];
     ids = grow(ids, n);
@@ -106,13 +113,10 @@ export class NGramIndex {
     counts = grow(counts, n);
     positions = grow(positions, n);
     classes = grow(classes, n);
-    const idOf = new Map<string, number>();
     for (let i = 0; i < n; i++) {
-      const w = words[i]!;
-      let first = idOf.get(w);
-      if (first === undefined) idOf.set(w, (first = i));
+      const first = wordIds[i]!;
       ids[i] = first;
-      charsBefore[i + 1] = charsBefore[i]! + w.length;
+      charsBefore[i + 1] = charsBefore[i]! + lengths[i]!;
       counts[first]++;
       positions[i] = i;
       classes[i] = first;
@@ -126,7 +130,7 @@ export class NGramIndex {
     while (this.levels.length < n) {
       const m = this.levels.length + 1; // building level m from level m - 1
       const prev = this.levels[m - 2]!;
-      const last = this.words.length - m; // last position with a whole m-gram
+      const last = this.words.count - m; // last position with a whole m-gram
       const start = prev.end;
       positions = grow(positions, start + (prev.end - prev.start));
       classes = grow(classes, start + (prev.end - prev.start));
@@ -158,7 +162,7 @@ export class NGramIndex {
    * find_top_duplicate: Counter.most_common(1), ties go to the n-gram seen first).
    */
   topNGramChars(n: number): number {
-    if (this.words.length < n) return 0;
+    if (this.words.count < n) return 0;
     const { bestCount, bestStart } = this.level(n);
     return (this.chars(bestStart, n) + n - 1) * bestCount;
   }
@@ -168,7 +172,7 @@ export class NGramIndex {
    * each repeat (datatrove find_all_duplicate).
    */
   duplicateNGramChars(n: number): number {
-    if (this.words.length < n) return 0;
+    if (this.words.count < n) return 0;
     const { start, end } = this.level(n);
     // Only repeated n-grams can be duplicates; unique ones are seen once and never looked up again.
     const pos = positions;
@@ -218,4 +222,19 @@ function keepRepeated(start: number, end: number, hasNGrams: boolean): Level {
   }
   for (let k = start; k < kept; k++) cnt[cls[k]!] = 0;
   return { start, end: kept, bestCount, bestStart };
+}
+
+/** Word ids of word strings. */
+export function wordIdsOf(words: readonly string[]): WordIds {
+  const ids = new Int32Array(words.length);
+  const lengths = new Int32Array(words.length);
+  const first = new Map<string, number>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    let f = first.get(w);
+    if (f === undefined) first.set(w, (f = i));
+    ids[i] = f;
+    lengths[i] = w.length;
+  }
+  return { count: words.length, ids, lengths };
 }

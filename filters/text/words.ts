@@ -28,6 +28,27 @@ export function hasUnspacedScript(text: string): boolean {
   return anyOfScript(text, UNSPACED);
 }
 
+/** Token [start, end) offsets in a reusable growable buffer. */
+export class TokenSpans {
+  starts = new Int32Array(1024);
+  ends = new Int32Array(1024);
+  count = 0;
+
+  add(start: number, end: number): void {
+    if (this.count === this.starts.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count++] = end;
+  }
+}
+
 // What the last skipClass() run saw: the OR of its characters' class bits, and its surrogate pairs.
 let runBits = 0;
 let runPairs = 0;
@@ -52,10 +73,10 @@ function skipClass(s: string, i: number, bits: number): number {
 
 /**
  * The TOKEN regex's matches in s, as a hand-written scan (the regex's Unicode classes were several %
- * of a worker's time). Pushes the tokens to `out` and adds their counts to `stats` when given;
- * returns the number of tokens.
+ * of a worker's time). Pushes the tokens to `out`, adds their counts to `stats` and their
+ * [start, end) to `spans` when given; returns the number of tokens.
  */
-function scanTokens(s: string, out?: string[], stats?: TokenStats): number {
+export function scanTokens(s: string, out?: string[], stats?: TokenStats, spans?: TokenSpans): number {
   const n = s.length;
   let count = 0;
   let i = 0;
@@ -100,6 +121,7 @@ function scanTokens(s: string, out?: string[], stats?: TokenStats): number {
       }
     }
     if (out) out.push(s.slice(start, i));
+    if (spans) spans.add(start, i);
     count++;
   }
   return count;
@@ -118,7 +140,8 @@ export function tokenize(text: string): string[] {
   return tokenizeUnspaced(text);
 }
 
-function tokenizeUnspaced(text: string): string[] {
+/** tokenize() for text that contains an unspaced script. */
+export function tokenizeUnspaced(text: string): string[] {
   // Line by line: no token spans a newline (ICU breaks around it, the regex never matches it), and
   // the same lines come back from later steps (C4 counts words per line, FineWeb re-tokenises C4's
   // output), so each line is segmented once (Intl.Segmenter is 10-20x slower than the regex).
@@ -161,20 +184,6 @@ function segmentLine(line: string): readonly string[] {
   }
   return out;
 }
-
-// Consecutive steps (gopher_repetition, then gopher_quality) tokenise the same unchanged text of
-// the same batch; a bounded cache keyed by the text saves the second pass. Bounded so that a
-// worker's memory does not grow with the run: cleared whenever it holds more than a batch or two.
-/** tokenize() with a small per-process cache; the returned array must not be modified. */
-export const tokenizeCached: (text: string) => readonly string[] = boundedMemo(1024, (text) => {
-  if (hasUnspacedScript(text)) return tokenizeUnspaced(text);
-  // The scan counts what tokenStats() needs on the way (no second pass over the tokens).
-  const tokens: string[] = [];
-  const stats = newStats();
-  scanTokens(text, tokens, stats);
-  statsMemo.set(tokens, stats);
-  return tokens;
-});
 
 /** A token made only of punctuation/symbol characters (datatrove's PUNCTUATION_SET test). */
 export function isSymbolToken(token: string): boolean {
@@ -228,19 +237,13 @@ export interface TokenStats {
   contentCodePoints: number;
 }
 
-// Keyed by the token array itself: gopher_repetition and gopher_quality get the same array from
-// tokenizeCached, and an entry goes when its array does.
-const statsMemo = new WeakMap<readonly string[], TokenStats>();
-
-function newStats(): TokenStats {
+export function newStats(): TokenStats {
   return { symbolTokens: 0, letterTokens: 0, denseLetterTokens: 0, contentCodePoints: 0 };
 }
 
-/** Counts over `tokens` in one pass over their characters (memoized per array). */
+/** Counts over `tokens` in one pass over their characters (scanTokens counts the same while scanning). */
 export function tokenStats(tokens: readonly string[]): TokenStats {
-  let st = statsMemo.get(tokens);
-  if (st) return st;
-  st = newStats();
+  const st = newStats();
   for (const t of tokens) {
     let all = SYMBOL;
     let any = 0;
@@ -264,7 +267,6 @@ export function tokenStats(tokens: readonly string[]): TokenStats {
       if (any & DENSE) st.denseLetterTokens++;
     }
   }
-  statsMemo.set(tokens, st);
   return st;
 }
 

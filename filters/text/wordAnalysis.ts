@@ -1,0 +1,81 @@
+/**
+ * One tokenisation of a document shared by gopher_repetition and gopher_quality: per token its
+ * word id (the index of the first equal token) and length, plus the counts of tokenStats().
+ *
+ * For text without unspaced scripts the tokens are never built as strings: the scan records their
+ * spans and equal tokens are found by hashing their characters in the document (a string per token
+ * and a Map<string, number> were ~30% of gopher_repetition's time, much of it in GC). A token's
+ * string is sliced only when asked for (stop words, usually a few tokens into the text).
+ */
+import { boundedMemo } from './boundedMemo.js';
+import { wordIdsOf, type WordIds } from './ngrams.js';
+import { hasUnspacedScript, newStats, scanTokens, TokenSpans, tokenStats, tokenizeUnspaced, type TokenStats } from './words.js';
+
+/** WordIds (count = tokenize(text).length; equal = code unit for code unit) plus token counts. */
+export interface WordAnalysis extends WordIds {
+  readonly stats: TokenStats;
+  /** Token i as a string (tokenize(text)[i]). */
+  token(i: number): string;
+}
+
+const spans = new TokenSpans();
+let slots = new Int32Array(0); // open-addressing table of token indexes, by hash of their characters
+let slotHash = new Int32Array(0);
+
+function analyse(text: string): WordAnalysis {
+  if (hasUnspacedScript(text)) return fromTokens(tokenizeUnspaced(text));
+  spans.count = 0;
+  const stats = newStats();
+  const count = scanTokens(text, undefined, stats, spans);
+  const starts = spans.starts.slice(0, count);
+  const lengths = new Int32Array(count);
+  const ids = new Int32Array(count);
+  let cap = 64;
+  while (cap < 2 * count) cap *= 2;
+  // Grown on demand; a big table left by a huge document is given back.
+  if (slots.length < cap || (slots.length > 1 << 20 && slots.length > 4 * cap)) {
+    slots = new Int32Array(cap);
+    slotHash = new Int32Array(cap);
+  }
+  slots.fill(-1, 0, cap);
+  const mask = cap - 1;
+  for (let t = 0; t < count; t++) {
+    const start = starts[t]!;
+    const len = spans.ends[t]! - start;
+    lengths[t] = len;
+    let h = 0x811c9dc5;
+    for (let i = start; i < start + len; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    let s = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const f = slots[s]!;
+      if (f === -1) {
+        slots[s] = t;
+        slotHash[s] = h;
+        ids[t] = t;
+        break;
+      }
+      if (slotHash[s] === h && lengths[f] === len && sameChars(text, starts[f]!, start, len)) {
+        ids[t] = f;
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+  return { count, ids, lengths, stats, token: (i) => text.slice(starts[i], starts[i]! + lengths[i]!) };
+}
+
+function sameChars(text: string, a: number, b: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+  return true;
+}
+
+/** The analysis of given token strings (the segmenter path). */
+function fromTokens(tokens: readonly string[]): WordAnalysis {
+  return { ...wordIdsOf(tokens), stats: tokenStats(tokens), token: (i) => tokens[i]! };
+}
+
+// Consecutive steps (gopher_repetition, then gopher_quality) look at the same unchanged text of the
+// same batch; a bounded cache keyed by the text saves the second pass. Bounded so that a worker's
+// memory does not grow with the run: cleared whenever it holds more than a batch or two.
+/** The analysis of a text, cached per thread; the returned arrays must not be modified. */
+export const analyseWords: (text: string) => WordAnalysis = boundedMemo(1024, analyse);
