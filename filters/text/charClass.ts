@@ -35,6 +35,8 @@ export const CLASS_REGEX: Readonly<Record<number, RegExp>> = {
 const CLASSES = Object.entries(CLASS_REGEX).map(([bit, re]) => [Number(bit), re] as const);
 
 const BMP = new Uint8Array(0x10000);
+/** Class bits of the ASCII characters (filled at load): loops read it directly for c < 0x80. */
+export const ASCII_CLASS = BMP.subarray(0, 0x80);
 const ASTRAL = new Map<number, number>();
 
 function compute(cp: number): number {
@@ -132,3 +134,6 @@ export function countOfScript(s: string, bits: number): number {
   }
   return n;
 }
+
+// ASCII is read from ASCII_CLASS without the lazy check, so it is filled now.
+for (let c = 0; c < 0x80; c++) classOf(c);

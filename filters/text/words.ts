@@ -10,7 +10,7 @@
 
 import { segmentChunked } from './segmenter.js';
 import { boundedMemo } from './boundedMemo.js';
-import { allOfClass, anyOfClass, anyOfScript, classAt, countOfScript, DENSE, SCRIPTS_START, LETTER, NUMBER, PAIR, SPACE, SYMBOL, UNSPACED, WORD } from './charClass.js';
+import { allOfClass, anyOfClass, anyOfScript, ASCII_CLASS, classAt, countOfScript, DENSE, SCRIPTS_START, LETTER, NUMBER, PAIR, SPACE, SYMBOL, UNSPACED, WORD } from './charClass.js';
 
 export const UNSPACED_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 // A word: letters/marks/digits, with inner apostrophes, hyphens or number separators ("don't",
@@ -58,6 +58,14 @@ function skipClass(s: string, i: number, bits: number): number {
   let seen = 0;
   let pairs = 0;
   while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      const k = ASCII_CLASS[c]!;
+      if (!(k & bits)) break;
+      seen |= k;
+      i++;
+      continue;
+    }
     const k = classAt(s, i);
     if (!(k & bits)) break;
     seen |= k;
@@ -81,7 +89,12 @@ export function scanTokens(s: string, out?: string[], stats?: TokenStats, spans?
   let count = 0;
   let i = 0;
   while (i < n) {
-    const k = classAt(s, i);
+    const c0 = s.charCodeAt(i);
+    if (c0 === 32) {
+      i++; // the commonest character, first
+      continue;
+    }
+    const k = c0 < 0x80 ? ASCII_CLASS[c0]! : classAt(s, i);
     const width = k & PAIR ? 2 : 1;
     const start = i;
     if (k & WORD) {
