@@ -107,7 +107,7 @@ if (!fma || !nofma) {
 
 const minMs = quick ? 40 : 150;
 const rounds = quick ? 3 : 5;
-const header = ['product', 'M x K x N', 'per step', 'tfjs ms', 'ours ms', 'nofma ms', 'tfjs GF/s', 'ours GF/s', 'ours/tfjs', 'max |diff|/max', 'transposed form: tfjs / ours ms'];
+const header = ['product', 'M x K x N', 'per step', 'tfjs ms', 'ours ms', 'nofma ms', 'tfjs GF/s', 'ours GF/s', 'ours/tfjs', 'max abs diff/max', 'transposed form: tfjs / ours ms'];
 const rows: string[][] = [];
 let tfjsStep = 0;
 let oursStep = 0;
