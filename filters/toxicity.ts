@@ -18,8 +18,8 @@ import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
 import { segmentWordLike } from './text/segmenter.js';
 import { boundedMemo } from './text/boundedMemo.js';
+import { anyOfScript, UNSPACED } from './text/charClass.js';
 
-const UNSPACED = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const WORD_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
@@ -54,7 +54,7 @@ export const wordTokensCached: (text: string) => readonly string[] = boundedMemo
 export function wordTokens(text: string): string[] {
   const nonAscii = NON_ASCII.test(text);
   const s = nonAscii ? text.normalize('NFKC').toLowerCase() : text.toLowerCase();
-  if (nonAscii && UNSPACED.test(s)) return segmentWordLike(s);
+  if (nonAscii && anyOfScript(s, UNSPACED)) return segmentWordLike(s);
   const out: string[] = [];
   const n = s.length;
   let i = 0;
@@ -89,6 +89,8 @@ export function wordTokens(text: string): string[] {
 export class WordListMatcher {
   private readonly words = new Set<string>();
   private readonly phrases = new Map<string, string[][]>();
+  /** Every listed word and phrase start, so that a token costs one lookup (most match nothing). */
+  private readonly starts = new Map<string, { word: boolean; phrases?: string[][] }>();
 
   constructor(entries: Iterable<string>) {
     for (const raw of entries) {
@@ -105,6 +107,8 @@ export class WordListMatcher {
       }
     }
     for (const list of this.phrases.values()) list.sort((a, b) => b.length - a.length); // longest phrase wins
+    for (const w of this.words) this.starts.set(w, { word: true });
+    for (const [w, phrases] of this.phrases) this.starts.set(w, { word: this.words.has(w), phrases });
   }
 
   get size(): number {
@@ -117,7 +121,9 @@ export class WordListMatcher {
     const terms = new Set<string>();
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      const cands = this.phrases.get(t);
+      const entry = this.starts.get(t);
+      if (entry === undefined) continue;
+      const cands = entry.phrases;
       let matchedPhrase = false;
       if (cands) {
         for (const p of cands) {
@@ -132,7 +138,7 @@ export class WordListMatcher {
           }
         }
       }
-      if (!matchedPhrase && this.words.has(t)) {
+      if (!matchedPhrase && entry.word) {
         matches++;
         terms.add(t);
       }
