@@ -3,8 +3,7 @@ import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
 import { countLetterTokens, hasUnspacedScript } from './text/words.js';
-import { classAt, SPACE } from './text/charClass.js';
-import { endsWithAny, splitLines, TERMINAL_PUNCTUATION } from './text/lines.js';
+import { endsWithAny, isSpaceAt, splitLines, TERMINAL_PUNCTUATION } from './text/lines.js';
 
 // Defaults are datatrove's C4QualityFilter (Raffel et al. 2020 + the TFDS c4_utils code); -1 disables a count.
 const Options = z.object({
@@ -33,13 +32,6 @@ const SENTENCE_END = /[.!?。！？؟।][)"'”’»」』]*(?=\s|$)/gu;
 // never last and never followed by U+0307), so a line without U+212A that fails this test needs
 // no toLowerCase() (tests/curation-speed-lines.test.ts checks the claim over all code points).
 export const PHRASE_PREFILTER = new RegExp(['lorem ipsum', 'javascript', ...POLICY].join('|'), 'i');
-
-/** \s at i (a fast path for ASCII; \s is all in the BMP, so a surrogate unit is never one). */
-function isSpaceAt(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
-  return (classAt(s, i) & SPACE) !== 0;
-}
 
 /** min(limit, words) where words is line === '' ? 0 : line.split(/\s+/).length, for a trimmed line. */
 function spacedWordsUpTo(line: string, limit: number): number {

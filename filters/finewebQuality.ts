@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { countTokens, weightedLength } from './text/words.js';
-import { endsWithAny, findDuplicates, TERMINAL_PUNCTUATION } from './text/lines.js';
+import { countTokens, TokenSpans, weightedLength } from './text/words.js';
+import { findDuplicateSpans, isSpaceAt, newlineSpans, TERMINAL_PUNCTUATION } from './text/lines.js';
 
 // Defaults are datatrove's FineWebQualityFilter (Penedo et al. 2024).
 const Options = z.object({
@@ -23,24 +23,43 @@ const Options = z.object({
 });
 export type FinewebQualityOptions = z.output<typeof Options>;
 
+// Reused span buffers: lines are looked at in place, never cut out as strings.
+const lineSpans = new TokenSpans();
+const nonEmptySpans = new TokenSpans();
+
+/** line.endsWith(e) for some e, with the line as text[start, end). */
+function endsWithAnyAt(text: string, start: number, end: number, endings: readonly string[]): boolean {
+  for (const e of endings) if (end - start >= e.length && text.endsWith(e, end)) return true;
+  return false;
+}
+
 export function finewebQualityReason(text: string, o: FinewebQualityOptions): string | undefined {
-  const lines = text.split('\n');
+  newlineSpans(text, 0, text.length, 0, lineSpans); // text.split('\n')
+  const lines = lineSpans.count;
   let punct = 0;
   let short = 0;
-  const nonEmpty: string[] = [];
-  for (const line of lines) {
-    if (endsWithAny(line, o.stopChars)) punct++;
-    // Weighted: a 17-character Chinese sentence is not a "short line" (see weightedLength).
-    if (weightedLength(line) <= o.shortLineLength) short++;
-    if (line.trim() !== '') nonEmpty.push(line);
+  nonEmptySpans.count = 0;
+  for (let l = 0; l < lines; l++) {
+    const start = lineSpans.starts[l]!;
+    const end = lineSpans.ends[l]!;
+    if (endsWithAnyAt(text, start, end, o.stopChars)) punct++;
+    // Weighted: a 17-character Chinese sentence is not a "short line" (see weightedLength, which is
+    // never below the length, so only lines that short need it).
+    if (end - start <= o.shortLineLength && weightedLength(text.slice(start, end)) <= o.shortLineLength) short++;
+    for (let i = start; i < end; i++) {
+      if (!isSpaceAt(text, i)) {
+        nonEmptySpans.add(start, end); // line.trim() !== ''
+        break;
+      }
+    }
   }
-  const punctRatio = punct / lines.length;
+  const punctRatio = punct / lines;
   if (punctRatio <= o.linePunctThr && !(punctRatio === 0 && o.linePunctExcludeZero)) return 'line_punct_ratio';
-  if (short / lines.length >= o.shortLineThr) return 'short_line_ratio';
-  const chars = text.length - lines.length + 1; // text without its newlines
-  if (chars > 0 && findDuplicates(nonEmpty).chars / chars >= o.charDuplicatesRatio) return 'char_dup_ratio';
+  if (short / lines >= o.shortLineThr) return 'short_line_ratio';
+  const chars = text.length - lines + 1; // text without its newlines
+  if (chars > 0 && findDuplicateSpans(text, nonEmptySpans).chars / chars >= o.charDuplicatesRatio) return 'char_dup_ratio';
   const words = countTokens(text);
-  if (words === 0 || (lines.length - 1) / words > o.newLineRatio) return 'list_ratio';
+  if (words === 0 || (lines - 1) / words > o.newLineRatio) return 'list_ratio';
   return undefined;
 }
 

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { denseShareOf, hasDenseScript } from './text/words.js';
+import { denseShareOf, hasDenseScript, TokenSpans } from './text/words.js';
 import { analyseWords } from './text/wordAnalysis.js';
 import { NGramIndex } from './text/ngrams.js';
-import { findDuplicates } from './text/lines.js';
+import { findDuplicateSpans, newlineSpans, trimmedRange } from './text/lines.js';
 
 const NGramThreshold = z.tuple([z.number().int().min(1), z.number().min(0).max(1)]);
 
@@ -22,19 +22,23 @@ const Options = z.object({
 });
 export type GopherRepetitionOptions = z.output<typeof Options>;
 
-const PARAGRAPH_BREAK = /\n{2,}/;
-const LINE_BREAK = /\n+/;
+// Reused span buffer: paragraphs and lines are hashed in place, never cut out as strings.
+const pieces = new TokenSpans();
 
 export function gopherRepetitionReason(text: string, o: GopherRepetitionOptions): string | undefined {
   if (text.length === 0) return undefined;
-  const paragraphs = text.trim().split(PARAGRAPH_BREAK);
-  const para = findDuplicates(paragraphs);
-  if (o.dupParaFrac !== null && para.count / paragraphs.length > o.dupParaFrac) return 'dup_para_frac';
+  // Paragraphs: text.trim().split(/\n{2,}/); lines: text.split(/\n+/).
+  const [from, to] = trimmedRange(text);
+  newlineSpans(text, from, to, 2, pieces);
+  const paragraphs = pieces.count;
+  const para = findDuplicateSpans(text, pieces);
+  if (o.dupParaFrac !== null && para.count / paragraphs > o.dupParaFrac) return 'dup_para_frac';
   if (o.dupParaCharFrac !== null && para.chars / text.length > o.dupParaCharFrac) return 'dup_para_char_frac';
 
-  const lines = text.split(LINE_BREAK);
-  const line = findDuplicates(lines);
-  if (o.dupLineFrac !== null && line.count / lines.length > o.dupLineFrac) return 'dup_line_frac';
+  newlineSpans(text, 0, text.length, 1, pieces);
+  const lines = pieces.count;
+  const line = findDuplicateSpans(text, pieces);
+  if (o.dupLineFrac !== null && line.count / lines > o.dupLineFrac) return 'dup_line_frac';
   if (o.dupLineCharFrac !== null && line.chars / text.length > o.dupLineCharFrac) return 'dup_line_char_frac';
 
   if (o.topNGrams.length === 0 && o.dupNGrams.length === 0) return undefined;

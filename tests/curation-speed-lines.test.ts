@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { c4Quality, c4QualityStep, type C4QualityOptions } from '../filters/c4Quality.js';
-import { hasLetter, hasUnspacedScript, tokenize } from '../filters/text/words.js';
-import { endsWithAny, splitLines } from '../filters/text/lines.js';
+import { finewebQualityReason, finewebQualityStep, type FinewebQualityOptions } from '../filters/finewebQuality.js';
+import { hasLetter, hasUnspacedScript, tokenize, TokenSpans, weightedLength } from '../filters/text/words.js';
+import { endsWithAny, findDuplicates, findDuplicateSpans, newlineSpans, splitLines, trimmedRange } from '../filters/text/lines.js';
 
 test('only U+0130 and U+212A lowercase to ASCII (the C4 phrase prefilter relies on it)', () => {
   const toAscii: number[] = [];
@@ -77,4 +78,61 @@ test('c4_quality decides exactly as the plain per-line rules (cases, odd spaces,
     const o = options[t % options.length]!;
     assert.deepEqual(c4Quality(text, o), referenceC4(text, o), JSON.stringify(text));
   }
+});
+
+function randomDocs(count: number): string[] {
+  let seed = 21;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const pieces = ['Same line.', 'Same line.', 'Other words here!', '短い行。', '  ', ' ', '\t', '\u00a0', '\u3000', '\n', '\n', '\n\n', '\n\n\n', '\r', 'x', 'A much longer line that goes on and on past thirty characters.', '"quoted"', '...', '- item', '😀'];
+  return Array.from({ length: count }, () => Array.from({ length: Math.floor(rand() * 30) }, () => pieces[Math.floor(rand() * pieces.length)]!).join(''));
+}
+
+test('newline spans and in-place duplicates equal split() and findDuplicates()', () => {
+  const spans = new TokenSpans();
+  const texts = (s: string) => Array.from({ length: spans.count }, (_, k) => s.slice(spans.starts[k], spans.ends[k]));
+  for (const t of ['', '\n', '\n\n', 'a', ...randomDocs(1500)]) {
+    const [a, b] = trimmedRange(t);
+    assert.equal(t.slice(a, b), t.trim());
+    const cases: Array<[number, number, number, string[]]> = [
+      [a, b, 2, t.trim().split(/\n{2,}/)], [0, t.length, 1, t.split(/\n+/)], [0, t.length, 0, t.split('\n')],
+    ];
+    for (const [from, to, minRun, want] of cases) {
+      newlineSpans(t, from, to, minRun, spans);
+      assert.deepEqual(texts(t), want, `${minRun} ${JSON.stringify(t)}`);
+      assert.deepEqual(findDuplicateSpans(t, spans), findDuplicates(want));
+    }
+  }
+});
+
+/** FineWeb's rules written plainly on split lines, as the step computed them before. */
+function referenceFineweb(text: string, o: FinewebQualityOptions): string | undefined {
+  const lines = text.split('\n');
+  let punct = 0;
+  let short = 0;
+  const nonEmpty: string[] = [];
+  for (const line of lines) {
+    if (endsWithAny(line, o.stopChars)) punct++;
+    if (weightedLength(line) <= o.shortLineLength) short++;
+    if (line.trim() !== '') nonEmpty.push(line);
+  }
+  const punctRatio = punct / lines.length;
+  if (punctRatio <= o.linePunctThr && !(punctRatio === 0 && o.linePunctExcludeZero)) return 'line_punct_ratio';
+  if (short / lines.length >= o.shortLineThr) return 'short_line_ratio';
+  const chars = text.length - lines.length + 1;
+  if (chars > 0 && findDuplicates(nonEmpty).chars / chars >= o.charDuplicatesRatio) return 'char_dup_ratio';
+  const words = tokenize(text).length;
+  if (words === 0 || (lines.length - 1) / words > o.newLineRatio) return 'list_ratio';
+  return undefined;
+}
+
+test('fineweb_quality decides exactly as the plain rules on split lines', () => {
+  const base = finewebQualityStep.parseOptions({});
+  const options: FinewebQualityOptions[] = [
+    base, { ...base, linePunctThr: 0, shortLineThr: 1, charDuplicatesRatio: 1 }, { ...base, linePunctThr: 0, shortLineLength: 5, shortLineThr: 0.9 },
+    { ...base, linePunctThr: 0, shortLineThr: 1, charDuplicatesRatio: 0.3, stopChars: ['.', 'here!', '"'] }, { ...base, linePunctExcludeZero: true },
+  ];
+  randomDocs(2000).forEach((t, i) => {
+    const o = options[i % options.length]!;
+    assert.equal(finewebQualityReason(t, o), referenceFineweb(t, o), JSON.stringify(t));
+  });
 });

@@ -1,4 +1,6 @@
 /** Line and duplicate helpers shared by the Gopher, C4 and FineWeb filters (datatrove semantics). */
+import type { TokenSpans } from './words.js';
+import { classAt, SPACE } from './charClass.js';
 
 // Python's str.splitlines() boundaries.
 const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
@@ -35,4 +37,88 @@ export const TERMINAL_PUNCTUATION: readonly string[] = ['.', '?', '!', '"', "'",
 export function endsWithAny(line: string, endings: readonly string[]): boolean {
   for (const e of endings) if (line.endsWith(e)) return true;
   return false;
+}
+
+/**
+ * The pieces of text[from, to) between newline runs, as spans (no substrings): `minRun` 0 cuts at
+ * every '\n' (split('\n')); k >= 1 cuts at each maximal run of k or more (split(/\n{k,}/)).
+ */
+export function newlineSpans(text: string, from: number, to: number, minRun: number, out: TokenSpans): void {
+  out.count = 0;
+  let start = from;
+  let i = text.indexOf('\n', from);
+  while (i >= 0 && i < to) {
+    let run = i + 1;
+    if (minRun > 0) while (run < to && text.charCodeAt(run) === 10) run++;
+    if (run - i >= minRun) {
+      out.add(start, i);
+      start = run;
+    }
+    i = text.indexOf('\n', run);
+  }
+  out.add(start, to);
+}
+
+let slots = new Int32Array(0); // open-addressing table of span indexes, by hash of their characters
+let slotHash = new Int32Array(0);
+
+/** findDuplicates over the spans' texts, hashing them in place instead of building substrings. */
+export function findDuplicateSpans(text: string, spans: TokenSpans): { count: number; chars: number } {
+  const n = spans.count;
+  let cap = 16;
+  while (cap < 2 * n) cap *= 2;
+  // Grown on demand; a big table left by a huge document is given back.
+  if (slots.length < cap || (slots.length > 1 << 16 && slots.length > 4 * cap)) {
+    slots = new Int32Array(cap);
+    slotHash = new Int32Array(cap);
+  }
+  slots.fill(-1, 0, cap);
+  const { starts, ends } = spans;
+  const mask = cap - 1;
+  let count = 0;
+  let chars = 0;
+  for (let p = 0; p < n; p++) {
+    const start = starts[p]!;
+    const len = ends[p]! - start;
+    let h = 0x811c9dc5 | 0; // int32, as stored in slotHash (an empty span is never multiplied)
+    for (let i = start; i < start + len; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    let s = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const q = slots[s]!;
+      if (q === -1) {
+        slots[s] = p;
+        slotHash[s] = h;
+        break;
+      }
+      if (slotHash[s] === h && ends[q]! - starts[q]! === len && sameChars(text, starts[q]!, start, len)) {
+        count++;
+        chars += len;
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+  return { count, chars };
+}
+
+/** text[a, a + len) === text[b, b + len) */
+export function sameChars(text: string, a: number, b: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+  return true;
+}
+
+/** \s at i (JavaScript's trim() set; all of it is in the BMP). */
+export function isSpaceAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
+  return (classAt(s, i) & SPACE) !== 0;
+}
+
+/** [start, end) of text.trim() within text. */
+export function trimmedRange(text: string): [number, number] {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpaceAt(text, start)) start++;
+  while (end > start && isSpaceAt(text, end - 1)) end--;
+  return [start, end];
 }

@@ -9,6 +9,7 @@
  */
 import { boundedMemo } from './boundedMemo.js';
 import { wordIdsOf, type WordIds } from './ngrams.js';
+import { sameChars } from './lines.js';
 import { hasUnspacedScript, newStats, scanTokens, TokenSpans, tokenStats, tokenizeUnspaced, type TokenStats } from './words.js';
 
 /** WordIds (count = tokenize(text).length; equal = code unit for code unit) plus token counts. */
@@ -43,7 +44,7 @@ function analyse(text: string): WordAnalysis {
     const start = starts[t]!;
     const len = spans.ends[t]! - start;
     lengths[t] = len;
-    let h = 0x811c9dc5;
+    let h = 0x811c9dc5 | 0; // int32, as stored in slotHash (an empty span is never multiplied)
     for (let i = start; i < start + len; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     let s = (h ^ (h >>> 15)) & mask;
     for (;;) {
@@ -62,11 +63,6 @@ function analyse(text: string): WordAnalysis {
     }
   }
   return { count, ids, lengths, stats, token: (i) => text.slice(starts[i], starts[i]! + lengths[i]!) };
-}
-
-function sameChars(text: string, a: number, b: number, len: number): boolean {
-  for (let k = 0; k < len; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
-  return true;
 }
 
 /** The analysis of given token strings (the segmenter path). */
