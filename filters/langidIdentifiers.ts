@@ -38,7 +38,7 @@ const UND: LanguageGuess = { lang: 'und', score: 0 };
 
 /**
  * Finds an ESM package entry without import.meta.resolve (absent when a loader runs this module
- * as CommonJS, as in the pool's workers): eld's `exports` lists only the "import" condition,
+ * as CommonJS): eld's `exports` lists only the "import" condition,
  * which require.resolve cannot see, so read the package's own manifest.
  */
 function packageEntry(pkg: string, subpath = '.'): string {

@@ -1,4 +1,5 @@
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { taskPool } from './taskPool.js';
 import type { Document } from './document.js';
 import type { StepSpec } from './step.js';
 import { buildWorkerSteps } from './recipe.js';
@@ -18,7 +19,7 @@ export interface ShardHandle {
 
 /**
  * Runs batches and shard writes on a piscina pool, or inline when threads is 0.
- * Workers load the TypeScript sources through tsx, resolved from this package (not the cwd).
+ * Workers load the TypeScript sources as ES modules through tsx (taskPool.ts).
  */
 export class BatchRunner {
   private readonly pool?: Piscina;
@@ -29,9 +30,8 @@ export class BatchRunner {
 
   constructor(readonly threads: number) {
     if (threads > 0) {
-      const options = { idleTimeout: 60_000, execArgv: ['--import', import.meta.resolve('tsx')] };
-      this.pool = new Piscina({ ...options, filename: new URL('./batchWorker.ts', import.meta.url).href, minThreads: threads, maxThreads: threads });
-      this.writer = new Piscina({ ...options, filename: new URL('./shardWriterWorker.ts', import.meta.url).href, minThreads: 1, maxThreads: 1 });
+      this.pool = taskPool(new URL('./batchWorker.ts', import.meta.url), { threads, idleTimeout: 60_000 });
+      this.writer = taskPool(new URL('./shardWriterWorker.ts', import.meta.url), { threads: 1, idleTimeout: 60_000 });
     }
   }
 

@@ -5,7 +5,8 @@
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { taskPool } from '../pipelines/taskPool.js';
 import type { Document } from '../pipelines/document.js';
 import { expandInputs } from '../datasets/inputs.js';
 import { readFile as readInputFile, type ReadOptions } from '../datasets/readers.js';
@@ -79,15 +80,12 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
   const workers = opts.workers ?? 0;
   // Started first: the threads boot (~0.3 s each through the tsx loader) while this thread loads the tokenizer.
   const pool = workers > 0
-    ? new Piscina({
-        filename: new URL('./tokenizeWorker.ts', import.meta.url).href,
-        minThreads: workers,
-        maxThreads: workers,
+    ? taskPool(new URL('./tokenizeWorker.ts', import.meta.url), {
+        threads: workers,
         // Several tasks posted to each worker's port at once: piscina hands a worker its next task from this
         // thread's event loop, which is busy for ~0.2 s per Parquet row group; with one task per worker the
         // workers sat idle ~20% of the time (CPU profile). Tasks still run one at a time per worker.
         concurrentTasksPerWorker: 8,
-        execArgv: ['--import', import.meta.resolve('tsx')],
       })
     : undefined;
   try {

@@ -2,7 +2,7 @@
  * Training from a stream of texts: word counts gathered in a worker pool (or inline), merged in input order
  * (deterministic whatever the worker timing), then the BPE trainer.
  */
-import { Piscina } from 'piscina';
+import { taskPool } from '../pipelines/taskPool.js';
 import { WordCounter, type PruneReport } from './wordCounts.js';
 import { trainBpe, type TrainOptions, type TrainedBpe } from './trainer.js';
 import type { PretokenizerPattern } from './pretokenize.js';
@@ -43,12 +43,7 @@ export async function trainFromTexts(texts: AsyncIterable<string> | Iterable<str
       characters += t.length;
     }
   } else {
-    const pool = new Piscina({
-      filename: new URL('./countWorker.ts', import.meta.url).href,
-      minThreads: workers,
-      maxThreads: workers,
-      execArgv: ['--import', import.meta.resolve('tsx')],
-    });
+    const pool = taskPool(new URL('./countWorker.ts', import.meta.url), { threads: workers });
     try {
       const batchChars = options.batchChars ?? 4_000_000;
       // Bounded window of in-flight batches; results are merged strictly in submission order.
