@@ -61,22 +61,22 @@ export function newlineSpans(text: string, from: number, to: number, minRun: num
 
 let slots = new Int32Array(0); // open-addressing table of span indexes, by hash of their characters
 let slotHash = new Int32Array(0);
+let firstScratch = new Int32Array(0);
 
-/** findDuplicates over the spans' texts, hashing them in place instead of building substrings. */
-export function findDuplicateSpans(text: string, spans: TokenSpans): { count: number; chars: number } {
-  const n = spans.count;
+/**
+ * For each of the first n spans, the index of the first span with the same text (itself when
+ * new), written to `first`: equal texts found by hashing them in place, without substrings.
+ */
+export function firstEqualSpans(text: string, starts: Int32Array, ends: Int32Array, n: number, first: Int32Array): void {
   let cap = 16;
   while (cap < 2 * n) cap *= 2;
   // Grown on demand; a big table left by a huge document is given back.
-  if (slots.length < cap || (slots.length > 1 << 16 && slots.length > 4 * cap)) {
+  if (slots.length < cap || (slots.length > 1 << 20 && slots.length > 4 * cap)) {
     slots = new Int32Array(cap);
     slotHash = new Int32Array(cap);
   }
   slots.fill(-1, 0, cap);
-  const { starts, ends } = spans;
   const mask = cap - 1;
-  let count = 0;
-  let chars = 0;
   for (let p = 0; p < n; p++) {
     const start = starts[p]!;
     const len = ends[p]! - start;
@@ -88,15 +88,29 @@ export function findDuplicateSpans(text: string, spans: TokenSpans): { count: nu
       if (q === -1) {
         slots[s] = p;
         slotHash[s] = h;
+        first[p] = p;
         break;
       }
       if (slotHash[s] === h && ends[q]! - starts[q]! === len && sameChars(text, starts[q]!, start, len)) {
-        count++;
-        chars += len;
+        first[p] = q;
         break;
       }
       s = (s + 1) & mask;
     }
+  }
+}
+
+/** findDuplicates over the spans' texts (how many repeat an earlier one, and their total length). */
+export function findDuplicateSpans(text: string, spans: TokenSpans): { count: number; chars: number } {
+  const n = spans.count;
+  if (firstScratch.length < n || firstScratch.length > Math.max(1 << 16, 4 * n)) firstScratch = new Int32Array(Math.max(n, 64));
+  firstEqualSpans(text, spans.starts, spans.ends, n, firstScratch);
+  let count = 0;
+  let chars = 0;
+  for (let p = 0; p < n; p++) {
+    if (firstScratch[p] === p) continue;
+    count++;
+    chars += spans.ends[p]! - spans.starts[p]!;
   }
   return { count, chars };
 }

@@ -9,7 +9,7 @@
  */
 import { boundedMemo } from './boundedMemo.js';
 import { wordIdsOf, type WordIds } from './ngrams.js';
-import { sameChars } from './lines.js';
+import { firstEqualSpans } from './lines.js';
 import { hasUnspacedScript, newStats, scanTokens, TokenSpans, tokenStats, tokenizeUnspaced, type TokenStats } from './words.js';
 
 /** WordIds (count = tokenize(text).length; equal = code unit for code unit) plus token counts. */
@@ -20,8 +20,6 @@ export interface WordAnalysis extends WordIds {
 }
 
 const spans = new TokenSpans();
-let slots = new Int32Array(0); // open-addressing table of token indexes, by hash of their characters
-let slotHash = new Int32Array(0);
 
 function analyse(text: string): WordAnalysis {
   if (hasUnspacedScript(text)) return fromTokens(tokenizeUnspaced(text));
@@ -30,38 +28,9 @@ function analyse(text: string): WordAnalysis {
   const count = scanTokens(text, undefined, stats, spans);
   const starts = spans.starts.slice(0, count);
   const lengths = new Int32Array(count);
+  for (let t = 0; t < count; t++) lengths[t] = spans.ends[t]! - starts[t]!;
   const ids = new Int32Array(count);
-  let cap = 64;
-  while (cap < 2 * count) cap *= 2;
-  // Grown on demand; a big table left by a huge document is given back.
-  if (slots.length < cap || (slots.length > 1 << 20 && slots.length > 4 * cap)) {
-    slots = new Int32Array(cap);
-    slotHash = new Int32Array(cap);
-  }
-  slots.fill(-1, 0, cap);
-  const mask = cap - 1;
-  for (let t = 0; t < count; t++) {
-    const start = starts[t]!;
-    const len = spans.ends[t]! - start;
-    lengths[t] = len;
-    let h = 0x811c9dc5 | 0; // int32, as stored in slotHash (an empty span is never multiplied)
-    for (let i = start; i < start + len; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    let s = (h ^ (h >>> 15)) & mask;
-    for (;;) {
-      const f = slots[s]!;
-      if (f === -1) {
-        slots[s] = t;
-        slotHash[s] = h;
-        ids[t] = t;
-        break;
-      }
-      if (slotHash[s] === h && lengths[f] === len && sameChars(text, starts[f]!, start, len)) {
-        ids[t] = f;
-        break;
-      }
-      s = (s + 1) & mask;
-    }
-  }
+  firstEqualSpans(text, starts, spans.ends, count, ids);
   return { count, ids, lengths, stats, token: (i) => text.slice(starts[i], starts[i]! + lengths[i]!) };
 }
 
