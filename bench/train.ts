@@ -1,7 +1,8 @@
 // Training throughput: tokens/s and loss after a fixed token budget for a 2-layer, 128-dim, 2-head,
 // 128-context, vocab-2048 GPT at batch 16 on each tfjs backend that runs here, against the identical model in
 // PyTorch on CPU (bench/train_torch.py, Debian python3-torch) run by this same script.
-// Usage: node --import tsx bench/train.ts [--quick] [--backend wasm,cpu,...] [--steps N]
+// Usage: node --import tsx bench/train.ts [--quick] [--backend wasm,cpu,...] [--steps N] [--profile-only]
+// --profile-only: just the one-step profile (ms and kernels per step on the wasm backend, one thread).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,12 +11,14 @@ import { parseArgs } from 'node:util';
 import { ParquetTokenDataset } from '../datasets/parquetTokenDataset.js';
 import { TokenDataset, type TokenBatch } from '../datasets/tokenDataset.js';
 import { writeTokenParquet, type TokensManifest } from '../datasets/tokenShards.js';
-import { BACKEND_NAMES, installHint, parseBackendName, probeAllBackends, type BackendName } from '../trainer/backends.js';
+import * as tf from '@tensorflow/tfjs';
+import { BACKEND_NAMES, installHint, parseBackendName, probeAllBackends, useBackend, type BackendName } from '../trainer/backends.js';
+import { disposeParams, initParams, lossOf, type GptConfig } from '../trainer/model.js';
 import { writeSyntheticTokenDir } from '../trainer/syntheticTokens.js';
 import { train, type MetricsRecord } from '../trainer/train.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, backend: { type: 'string' }, steps: { type: 'string' }, embedding: { type: 'string' } },
+  options: { quick: { type: 'boolean' }, backend: { type: 'string' }, steps: { type: 'string' }, embedding: { type: 'string' }, 'profile-only': { type: 'boolean' } },
 });
 const quick = values.quick === true;
 // Set when this script was bundled with esbuild to run on a machine without node_modules (see docs/benchmarks.md).
@@ -86,6 +89,51 @@ const rows: Row[] = [];
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+/**
+ * One training step's gradient (tf.valueAndGrads of the loss, as trainer/train.ts takes it) on one thread:
+ * median ms over 5 steps after 2 warm-ups, then one tf.profile'd step for kernels per step and kernel time
+ * by kernel name; says where the step's time goes (products vs the rest).
+ */
+async function profileStep(backend: BackendName): Promise<void> {
+  await useBackend(backend, { wasmThreads: 1 });
+  const c: GptConfig = { vocabSize: model.vocab, context: model.context, layers: model.layers, heads: model.heads, dim: model.dim, embedding: 'gather' };
+  const p = initParams(c, 1);
+  const names = [...p.keys()];
+  const ids = (s: number) => tf.randomUniform([model.batch, model.context], 0, model.vocab, 'int32', s) as tf.Tensor2D;
+  const [inputs, targets] = [ids(1), ids(2)];
+  const step = () => tf.tidy(() => {
+    const r = tf.valueAndGrads((...ps: tf.Tensor[]) => lossOf(c, new Map(names.map((n, i) => [n, ps[i]!])), inputs, targets))(names.map((n) => p.get(n)!));
+    r.value.dataSync();
+  });
+  const ms: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    step();
+    if (i >= 2) ms.push(performance.now() - t0);
+  }
+  const info = await tf.profile(step);
+  const byName = new Map<string, { n: number; ms: number }>();
+  // 'forward' entries are custom-gradient wrappers whose time includes the kernels inside them (also listed).
+  const kernels = info.kernels.filter((k) => k.name !== 'forward');
+  for (const k of kernels) {
+    const e = byName.get(k.name) ?? { n: 0, ms: 0 };
+    e.n++;
+    e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    byName.set(k.name, e);
+  }
+  const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
+  const top = [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([n, e]) => `${n} ${e.n}x ${e.ms.toFixed(0)}`).join(', ');
+  console.log(`step profile (${backend}, 1 thread): ${median(ms).toFixed(0)} ms/step, ${kernels.length} kernels/step, kernel time ${total.toFixed(0)} ms (count and ms by kernel: ${top})`);
+  tf.dispose([inputs, targets]);
+  disposeParams(p);
+}
+
+if (requested.includes('wasm') || values['profile-only']) await profileStep('wasm');
+if (values['profile-only']) {
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
 }
 
 for (const backend of requested) {

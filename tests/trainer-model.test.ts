@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../trainer/backends.js';
 import { attention, crossEntropy, disposeParams, forward, gelu, initParams, layerNorm, lossOf, type GptConfig } from '../trainer/model.js';
-import { matMulNN, matMulNT } from '../trainer/matmul.js';
+import { batchMatMul, matMulNN, matMulNT } from '../trainer/matmul.js';
+import { setWasmGemmEnabled } from '../trainer/gemmKernels.js';
 
 before(async () => {
   await useBackend('wasm');
@@ -79,6 +80,45 @@ test('the untransposed-product matmuls and their gradients match tf.matMul', () 
   close(oursT[0]!, refT[0]!);
   close(oursT[1]!, refT[1]!);
   tf.dispose([a, b, bt, w, ...ours, ...ref, ...oursT, ...refT]);
+});
+
+test('batched products with transpose flags equal per-block products on every path (GEMM, tfjs wasm kernel, cpu)', async () => {
+  // 5 blocks of 6 x 4 and 4 x 7; each flag combination stores the operand transposed where its flag is set.
+  const a = tf.randomNormal([5, 6, 4], 0, 1, 'float32', 21) as tf.Tensor3D;
+  const b = tf.randomNormal([5, 4, 7], 0, 1, 'float32', 22) as tf.Tensor3D;
+  const av = a.arraySync();
+  const bv = b.arraySync();
+  const paths: Array<[string, () => Promise<void>]> = [
+    ['wasm GEMM', async () => { await useBackend('wasm'); setWasmGemmEnabled(true); }],
+    ['wasm tfjs kernel', async () => { await useBackend('wasm'); setWasmGemmEnabled(false); }],
+    ['cpu', async () => { await useBackend('cpu'); }],
+  ];
+  try {
+    for (const [name, use] of paths) {
+      await use();
+      for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        const x = tf.tensor3d(av);
+        const y = tf.tensor3d(bv);
+        const [xa, yb] = [ta ? tf.transpose(x, [0, 2, 1]) : x, tb ? tf.transpose(y, [0, 2, 1]) : y] as tf.Tensor3D[];
+        const out = tf.tidy(() => batchMatMul(xa!, yb!, ta, tb));
+        const got = out.arraySync();
+        for (let i = 0; i < 5; i++) {
+          for (let r = 0; r < 6; r++) {
+            for (let c = 0; c < 7; c++) {
+              let want = 0;
+              for (let k = 0; k < 4; k++) want += av[i]![r]![k]! * bv[i]![k]![c]!;
+              assert.ok(Math.abs(got[i]![r]![c]! - want) < 1e-5, `${name} ta=${ta} tb=${tb} block ${i} (${r}, ${c})`);
+            }
+          }
+        }
+        tf.dispose([x, y, xa!, yb!, out]);
+      }
+    }
+  } finally {
+    setWasmGemmEnabled(true);
+    await useBackend('wasm');
+  }
+  tf.dispose([a, b]);
 });
 
 for (const backend of ['wasm', 'cpu'] as const) {

@@ -47,6 +47,23 @@ const ntOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   };
 });
 
+/**
+ * Per-block products of rank-3 batches: op(a[i]) x op(b[i]) for every i, op() a transpose where the flag is
+ * set (attention's [B*H, T, hd] blocks). Transposes a batch's blocks by strides on the heap GEMM and on other
+ * backends; on tfjs's own wasm kernel (GEMM off) one rank-3 transpose per transposed operand, then one
+ * untransposed 2-D product per block, the only form it sends to XNNPACK.
+ */
+export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, ta: boolean, tb: boolean): tf.Tensor3D {
+  if (tf.getBackend() !== 'wasm' || wasmGemmActive()) return tf.matMul(a, b, ta, tb);
+  const blocksOf = (x: tf.Tensor3D, flip: boolean) => {
+    const y = flip ? (tf.transpose(x, [0, 2, 1]) as tf.Tensor3D) : x;
+    return tf.split(tf.reshape(y, [y.shape[0] * y.shape[1], y.shape[2]]), y.shape[0], 0) as tf.Tensor2D[];
+  };
+  const bs = blocksOf(b, tb);
+  const products = blocksOf(a, ta).map((ai, i) => tf.matMul(ai, bs[i]!));
+  return tf.reshape(tf.concat(products, 0), [a.shape[0], ta ? a.shape[2] : a.shape[1], tb ? b.shape[1] : b.shape[2]]);
+}
+
 /** a [M, K] x b [K, N] -> [M, N]. */
 export function matMulNN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return nnOp(a, b) as tf.Tensor2D;

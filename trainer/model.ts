@@ -164,8 +164,8 @@ function get(p: GptParams, name: string): tf.Tensor {
 }
 
 /**
- * Causal multi-head self-attention on x [B*T, D]; exported for the gradient check. The core (per sequence
- * and head, as 2-D products that the wasm backend runs in XNNPACK) is trainer/attention.ts.
+ * Causal multi-head self-attention on x [B*T, D]; exported for the gradient check. The core (batched
+ * products over every sequence and head at once) is trainer/attention.ts.
  */
 export function attention(x: tf.Tensor2D, wqkv: tf.Tensor2D, bqkv: tf.Tensor, wo: tf.Tensor2D, bo: tf.Tensor, batch: number, t: number, heads: number): tf.Tensor2D {
   return linear(attentionCore(linear(x, wqkv, bqkv), batch, t, heads), wo, bo);
