@@ -1,5 +1,5 @@
 /** Line and duplicate helpers shared by the Gopher, C4 and FineWeb filters (datatrove semantics). */
-import type { TokenSpans } from './words.js';
+import { TokenSpans } from './words.js';
 import { classAt, SPACE } from './charClass.js';
 
 // Python's str.splitlines() boundaries.
@@ -100,17 +100,30 @@ export function firstEqualSpans(text: string, starts: Int32Array, ends: Int32Arr
   }
 }
 
+const candidates = new TokenSpans();
+
 /** findDuplicates over the spans' texts (how many repeat an earlier one, and their total length). */
 export function findDuplicateSpans(text: string, spans: TokenSpans): { count: number; chars: number } {
-  const n = spans.count;
+  // Only spans whose length occurs twice can repeat: most lines and paragraphs have a length of
+  // their own and are never hashed (order is kept, so "first occurrence" is unchanged).
+  const lengthCount = new Map<number, number>();
+  for (let p = 0; p < spans.count; p++) {
+    const len = spans.ends[p]! - spans.starts[p]!;
+    lengthCount.set(len, (lengthCount.get(len) ?? 0) + 1);
+  }
+  candidates.count = 0;
+  for (let p = 0; p < spans.count; p++) {
+    if (lengthCount.get(spans.ends[p]! - spans.starts[p]!)! > 1) candidates.add(spans.starts[p]!, spans.ends[p]!);
+  }
+  const n = candidates.count;
   if (firstScratch.length < n || firstScratch.length > Math.max(1 << 16, 4 * n)) firstScratch = new Int32Array(Math.max(n, 64));
-  firstEqualSpans(text, spans.starts, spans.ends, n, firstScratch);
+  firstEqualSpans(text, candidates.starts, candidates.ends, n, firstScratch);
   let count = 0;
   let chars = 0;
   for (let p = 0; p < n; p++) {
     if (firstScratch[p] === p) continue;
     count++;
-    chars += spans.ends[p]! - spans.starts[p]!;
+    chars += candidates.ends[p]! - candidates.starts[p]!;
   }
   return { count, chars };
 }
