@@ -30,7 +30,9 @@ export class BatchRunner {
 
   constructor(readonly threads: number) {
     if (threads > 0) {
-      this.pool = taskPool(new URL('./batchWorker.ts', import.meta.url), { threads, idleTimeout: 60_000 });
+      // Two tasks posted per worker: its next batch is already in its port when one finishes, instead of
+      // waiting for this thread's event loop to hand it over (they still run one at a time).
+      this.pool = taskPool(new URL('./batchWorker.ts', import.meta.url), { threads, idleTimeout: 60_000, concurrentTasksPerWorker: 2 });
       this.writer = taskPool(new URL('./shardWriterWorker.ts', import.meta.url), { threads: 1, idleTimeout: 60_000 });
     }
   }

@@ -237,7 +237,8 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     progress();
   };
 
-  const maxInFlight = Math.max(2, runner.threads * 2);
+  // Batches submitted ahead of the one being handled: two posted to each worker plus one waiting.
+  const maxInFlight = Math.max(2, runner.threads * 3);
   const queue: { batch: BatchCounts; result: ReturnType<BatchRunner['process']> }[] = [];
   try {
     const source = documentBatches({ files, source: options.source, skip, batchSize, textField: options.textField, strict: options.strict, onWarning: options.onWarning });
