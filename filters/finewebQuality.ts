@@ -38,7 +38,7 @@ export function finewebQualityReason(text: string, o: FinewebQualityOptions): st
   const lines = lineSpans.count;
   let punct = 0;
   let short = 0;
-  nonEmptySpans.count = 0;
+  nonEmptySpans.reset();
   for (let l = 0; l < lines; l++) {
     const start = lineSpans.starts[l]!;
     const end = lineSpans.ends[l]!;

@@ -44,7 +44,7 @@ export function endsWithAny(line: string, endings: readonly string[]): boolean {
  * every '\n' (split('\n')); k >= 1 cuts at each maximal run of k or more (split(/\n{k,}/)).
  */
 export function newlineSpans(text: string, from: number, to: number, minRun: number, out: TokenSpans): void {
-  out.count = 0;
+  out.reset();
   let start = from;
   let i = text.indexOf('\n', from);
   while (i >= 0 && i < to) {
@@ -111,7 +111,7 @@ export function findDuplicateSpans(text: string, spans: TokenSpans): { count: nu
     const len = spans.ends[p]! - spans.starts[p]!;
     lengthCount.set(len, (lengthCount.get(len) ?? 0) + 1);
   }
-  candidates.count = 0;
+  candidates.reset();
   for (let p = 0; p < spans.count; p++) {
     if (lengthCount.get(spans.ends[p]! - spans.starts[p]!)! > 1) candidates.add(spans.starts[p]!, spans.ends[p]!);
   }

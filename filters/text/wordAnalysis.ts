@@ -23,7 +23,7 @@ const spans = new TokenSpans();
 
 function analyse(text: string): WordAnalysis {
   if (hasUnspacedScript(text)) return fromTokens(tokenizeUnspaced(text));
-  spans.count = 0;
+  spans.reset();
   const stats = newStats();
   const count = scanTokens(text, undefined, stats, spans);
   const starts = spans.starts.slice(0, count);

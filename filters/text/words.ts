@@ -34,6 +34,15 @@ export class TokenSpans {
   ends = new Int32Array(1024);
   count = 0;
 
+  /** Empties the buffer (giving back the memory a huge document made it take). */
+  reset(): void {
+    this.count = 0;
+    if (this.starts.length > 1 << 20) {
+      this.starts = new Int32Array(1024);
+      this.ends = new Int32Array(1024);
+    }
+  }
+
   add(start: number, end: number): void {
     if (this.count === this.starts.length) {
       const grow = (a: Int32Array) => {
