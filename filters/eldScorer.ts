@@ -3,8 +3,9 @@
  * with identical results (tests/filters-langid.test.ts compares both on every UDHR language and on
  * generated strings). Per document eld spent its time in a separator regex with a look-behind over
  * a large Unicode class, in a dictionary-mode object lookup per n-gram and in `for...in` over
- * integer keys; here a per-code-unit letter table, a Map into typed arrays and a Float64Array of
- * totals do the same work: ~2.5-3x faster on the bench pages (docs/decisions.md).
+ * integer keys; here a per-code-unit letter table, n-grams packed into numbers (their byte codes,
+ * base 256) looked up in an open-addressing table over typed arrays, and a Float64Array of totals do
+ * the same work without a string per n-gram: ~6x eld's speed on the bench pages (docs/decisions.md).
  *
  * The algorithm, as eld 2.1: letters are kept, every other run of characters becomes one space
  * (a run keeps its trailing apostrophes: "don't"), lower case; the text is turned into UTF-8 bytes
@@ -32,6 +33,18 @@ const BASE_NGRAM_SCORE = 53;
 const SCALE = 25;
 const CUT_AT_SPACE_AFTER = 350;
 const CUT_AFTER = 380;
+/** Longest n-gram packed into a number: 6 codes of 8 bits stay below 2^53. */
+const MAX_PACKED = 6;
+/** Slots of the per-document distinct n-gram table (a document has at most ~130 n-grams). */
+const SEEN_SLOTS = 1024;
+
+/** Hash slot of a packed n-gram (< 2^48) in a power-of-two table. */
+function slotOf(key: number, mask: number): number {
+  let h = Math.imul(key >>> 0, 0x9e3779b1) ^ Math.imul((key / 4294967296) | 0, 0x85ebca77);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) & mask;
+}
 
 function isApostrophe(c: number): boolean {
   return c === 0x27 || c === 0x60 || c === 0x2019;
@@ -39,33 +52,59 @@ function isApostrophe(c: number): boolean {
 
 export class EldScorer {
   private readonly codes: string[];
-  private readonly index = new Map<string, number>();
+  /** Open-addressing table from a packed n-gram (its byte codes, base 256) to its entry, 0 = empty slot. */
+  private readonly indexKeys: Float64Array;
+  private readonly indexEntries: Int32Array;
+  private readonly indexMask: number;
   private readonly offsets: Int32Array;
   private readonly langs: Uint8Array;
   private readonly scores: Int32Array;
   private readonly totals: Float64Array;
   /** 1 for code units eld treats as letters (its separators regex keeps them). */
   private readonly letter = new Uint8Array(65536);
-  private readonly ngramSet = new Set<string>();
+  /** eld's dictionary as character codes (one per byte value). */
+  private readonly dictCodes: Uint8Array;
+  /** Per-document scratch: the sample's bytes (as dictionary codes), word bounds, distinct n-grams. */
+  private readonly buf = new Uint8Array(CUT_AFTER + 8);
+  private readonly starts = new Int32Array(CUT_AFTER + 8);
+  private readonly ends = new Int32Array(CUT_AFTER + 8);
+  private readonly seenKeys = new Float64Array(SEEN_SLOTS);
+  private readonly seenStamp = new Int32Array(SEEN_SLOTS);
+  private stamp = 0;
+  /** N-grams longer than 6 bytes (the tail of a word over 70 bytes): never in the database, counted only. */
+  private readonly longGrams = new Set<string>();
 
   /**
    * @param separators eld's `separators` regex (letters are what it does not match)
    * @param dictionary eld's byte-to-character table
    */
-  constructor(data: EldNgramData, separators: RegExp, private readonly dictionary: readonly string[]) {
+  constructor(data: EldNgramData, separators: RegExp, dictionary: readonly string[]) {
+    this.dictCodes = Uint8Array.from(dictionary, (c) => c.charCodeAt(0));
     const count = Object.keys(data.languages).length;
     this.codes = Array.from({ length: count }, (_, i) => data.languages[i]!);
     this.totals = new Float64Array(count);
     const offsets: number[] = [0];
     const langs: number[] = [];
     const scores: number[] = [];
-    for (const gram in data.ngrams) {
+    const grams = Object.keys(data.ngrams);
+    let size = 1024;
+    while (size < grams.length * 2) size *= 2;
+    this.indexKeys = new Float64Array(size);
+    this.indexEntries = new Int32Array(size);
+    this.indexMask = size - 1;
+    for (const gram of grams) {
       const entry = data.ngrams[gram]!;
       for (const lang in entry) {
         langs.push(Number(lang));
         scores.push(entry[lang]! + BASE_NGRAM_SCORE);
       }
-      this.index.set(gram, offsets.length - 1);
+      let key = 0;
+      for (let i = 0; i < gram.length; i++) key = key * 256 + gram.charCodeAt(i);
+      if (gram.length > MAX_PACKED || key === 0) throw new Error(`eld n-gram '${gram}' cannot be packed`);
+      let slot = slotOf(key, this.indexMask);
+      while (this.indexKeys[slot] !== 0) slot = (slot + 1) & this.indexMask;
+      this.indexKeys[slot] = key;
+      this.indexEntries[slot] = offsets.length - 1;
       offsets.push(langs.length);
     }
     this.offsets = Int32Array.from(offsets);
@@ -101,59 +140,119 @@ export class EldScorer {
     return last === 0 ? s : out + s.slice(last);
   }
 
-  /** Words as byte strings, cut like eld's strToUtf8Bytes. */
-  private byteWords(str: string): string[] {
-    const d = this.dictionary;
-    const words: string[] = [];
-    let encoded = '';
+  /**
+   * The sample's words as dictionary codes, cut like eld's strToUtf8Bytes: into `buf`, word i spanning
+   * starts[i]..ends[i]. Returns the word count.
+   */
+  private byteWords(str: string): number {
+    const d = this.dictCodes;
+    const buf = this.buf;
+    let n = 0;
+    let words = 0;
+    let wordStart = 0;
     let bytes = 0;
     for (let i = 0; i < str.length; i++) {
       let c = str.charCodeAt(i);
       if (c < 0x80) {
         if (c === 32) {
-          if (encoded !== '') {
-            words.push(encoded);
-            encoded = '';
+          if (n > wordStart) {
+            this.starts[words] = wordStart;
+            this.ends[words++] = n;
+            wordStart = n;
           }
           if (bytes > CUT_AT_SPACE_AFTER) break;
-        } else encoded += str[i];
+        } else buf[n++] = c;
         bytes++;
       } else if (c < 0x800) {
-        encoded += d[0xc0 | (c >> 6)]! + d[0x80 | (c & 0x3f)]!;
+        buf[n++] = d[0xc0 | (c >> 6)]!;
+        buf[n++] = d[0x80 | (c & 0x3f)]!;
         bytes += 2;
       } else if (c < 0xd800 || c >= 0xe000) {
-        encoded += d[0xe0 | (c >> 12)]! + d[0x80 | ((c >> 6) & 0x3f)]! + d[0x80 | (c & 0x3f)]!;
+        buf[n++] = d[0xe0 | (c >> 12)]!;
+        buf[n++] = d[0x80 | ((c >> 6) & 0x3f)]!;
+        buf[n++] = d[0x80 | (c & 0x3f)]!;
         bytes += 3;
       } else {
         i++;
         c = 0x10000 + (((c & 0x3ff) << 10) | (str.charCodeAt(i) & 0x3ff));
-        encoded += d[0xf0 | (c >> 18)]! + d[0x80 | ((c >> 12) & 0x3f)]! + d[0x80 | ((c >> 6) & 0x3f)]! + d[0x80 | (c & 0x3f)]!;
+        buf[n++] = d[0xf0 | (c >> 18)]!;
+        buf[n++] = d[0x80 | ((c >> 12) & 0x3f)]!;
+        buf[n++] = d[0x80 | ((c >> 6) & 0x3f)]!;
+        buf[n++] = d[0x80 | (c & 0x3f)]!;
         bytes += 4;
       }
       if (bytes > CUT_AFTER) break;
     }
-    if (encoded !== '') words.push(encoded);
+    if (n > wordStart) {
+      this.starts[words] = wordStart;
+      this.ends[words++] = n;
+    }
     return words;
+  }
+
+  /** Counts a packed n-gram once per document; a new one adds its scores to the totals. Returns 1 if new. */
+  private addGram(key: number): number {
+    const mask = SEEN_SLOTS - 1;
+    let slot = slotOf(key, mask);
+    while (this.seenStamp[slot] === this.stamp) {
+      if (this.seenKeys[slot] === key) return 0;
+      slot = (slot + 1) & mask;
+    }
+    this.seenStamp[slot] = this.stamp;
+    this.seenKeys[slot] = key;
+    const keys = this.indexKeys;
+    let i = slotOf(key, this.indexMask);
+    while (keys[i] !== 0) {
+      if (keys[i] === key) {
+        const e = this.indexEntries[i]!;
+        const totals = this.totals;
+        for (let p = this.offsets[e]!; p < this.offsets[e + 1]!; p++) totals[this.langs[p]!]! += this.scores[p]!;
+        break;
+      }
+      i = (i + 1) & this.indexMask;
+    }
+    return 1;
   }
 
   /** The best language and its score, or undefined where eld answers '' (no known n-gram). */
   detect(text: string): EldGuess | undefined {
     const words = this.byteWords(this.separate(text.substring(0, 1000)).trim().toLowerCase());
-    const grams = this.ngramSet;
-    grams.clear();
-    for (const word of words) {
-      const len = Math.min(word.length, 70);
+    const buf = this.buf;
+    // At most ~130 distinct n-grams per document: a fresh stamp empties the seen-table.
+    if (++this.stamp === 0x7fffffff) {
+      this.seenStamp.fill(0);
+      this.stamp = 1;
+    }
+    this.totals.fill(0);
+    this.longGrams.clear();
+    let distinct = 0;
+    // Scores are integers, so the totals do not depend on the order n-grams are added in.
+    for (let w = 0; w < words; w++) {
+      const s = this.starts[w]!;
+      const end = this.ends[w]!;
+      const len = Math.min(end - s, 70);
       let j = 0;
-      for (; j + 4 < len; j += 3) grams.add((j === 0 ? ' ' : '') + word.substring(j, j + 4));
-      grams.add((j === 0 ? ' ' : '') + word.substring(len !== 3 ? len - 4 : 0) + ' ');
+      for (; j + 4 < len; j += 3) {
+        let key = j === 0 ? 32 : 0;
+        for (let k = s + j; k < s + j + 4; k++) key = key * 256 + buf[k]!;
+        distinct += this.addGram(key);
+      }
+      // The last n-gram runs to the end of the word (eld's substring), past byte 70 for longer words.
+      const from = s + (len !== 3 ? Math.max(0, len - 4) : 0);
+      const size = end - from + (j === 0 ? 2 : 1);
+      if (size <= MAX_PACKED) {
+        let key = j === 0 ? 32 : 0;
+        for (let k = from; k < end; k++) key = key * 256 + buf[k]!;
+        distinct += this.addGram(key * 256 + 32);
+      } else {
+        const gram = (j === 0 ? ' ' : '') + String.fromCharCode(...buf.subarray(from, end)) + ' ';
+        if (!this.longGrams.has(gram)) {
+          this.longGrams.add(gram);
+          distinct++;
+        }
+      }
     }
     const totals = this.totals;
-    totals.fill(0);
-    for (const gram of grams) {
-      const e = this.index.get(gram);
-      if (e === undefined) continue;
-      for (let p = this.offsets[e]!; p < this.offsets[e + 1]!; p++) totals[this.langs[p]!]! += this.scores[p]!;
-    }
     let best = -1;
     let max = 0;
     for (let l = 0; l < totals.length; l++) {
@@ -163,7 +262,7 @@ export class EldScorer {
       }
     }
     if (best < 0) return undefined;
-    const perGram = max / grams.size;
+    const perGram = max / distinct;
     return { lang: this.codes[best]!, score: perGram / (perGram + SCALE) };
   }
 }

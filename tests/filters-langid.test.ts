@@ -143,8 +143,11 @@ test('eld scorer: the same language and score as eld 2.1 detect() on every UDHR 
     // A short, a medium and a long sample per language: cut points fall inside and past eld's byte limit.
     if (ps.length > 0) texts.push(ps[0]!.slice(0, 40), ps.slice(0, 3).join(' ').slice(0, 300), ps.join('\n\n').slice(0, 1200));
   }
-  // Generated strings: apostrophes at run edges, digits, punctuation, astral characters, lone surrogates.
-  const pieces = ["don't", "'", '`', '’', ' ', '  ', '.', '-', '1984', 'Straße', 'ÉTÉ', 'дом', '東京', 'ไทย', '😀', '𝔘𝔫', '\ud800', 'x', 'the', "l'été", '\n', '\u00a0'];
+  // Generated strings: apostrophes at run edges, digits, punctuation, astral characters, lone surrogates,
+  // overlong words.
+  const pieces = ["don't", "'", '`', '’', ' ', '  ', '.', '-', '1984', 'Straße', 'ÉTÉ', 'дом', '東京', 'ไทย', '😀', '𝔘𝔫', '\ud800', 'x', 'the', "l'été", '\n', '\u00a0',
+    // Words past eld's 70-byte n-gram limit (its last n-gram then runs to the word's end).
+    'Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft', 'ж'.repeat(37), 'a'.repeat(71)];
   let seed = 7;
   for (let k = 0; k < 400; k++) {
     let s = '';
