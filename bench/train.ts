@@ -93,7 +93,7 @@ function median(xs: number[]): number {
 
 /**
  * One training step's gradient (tf.valueAndGrads of the loss, as trainer/train.ts takes it) on one thread:
- * median ms over 5 steps after 2 warm-ups, then one tf.profile'd step for kernels per step and kernel time
+ * median and best wall ms and median CPU ms over 10 steps after 2 warm-ups (CPU time moves less with other load), then one tf.profile'd step for kernels per step and kernel time
  * by kernel name; says where the step's time goes (products vs the rest).
  */
 async function profileStep(backend: BackendName): Promise<void> {
@@ -108,10 +108,18 @@ async function profileStep(backend: BackendName): Promise<void> {
     r.value.dataSync();
   });
   const ms: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const t0 = performance.now();
+  const cpuMs: number[] = [];
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  for (let i = 0; i < 12; i++) {
+    const [t0, c0] = [performance.now(), cpuNow()];
     step();
-    if (i >= 2) ms.push(performance.now() - t0);
+    if (i >= 2) {
+      ms.push(performance.now() - t0);
+      cpuMs.push(cpuNow() - c0);
+    }
   }
   const info = await tf.profile(step);
   const byName = new Map<string, { n: number; ms: number }>();
@@ -125,7 +133,7 @@ async function profileStep(backend: BackendName): Promise<void> {
   }
   const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
   const top = [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([n, e]) => `${n} ${e.n}x ${e.ms.toFixed(0)}`).join(', ');
-  console.log(`step profile (${backend}, 1 thread): ${median(ms).toFixed(0)} ms/step, ${kernels.length} kernels/step, kernel time ${total.toFixed(0)} ms (count and ms by kernel: ${top})`);
+  console.log(`step profile (${backend}, 1 thread): ${median(ms).toFixed(0)} ms/step (best ${Math.min(...ms).toFixed(0)}, CPU ${median(cpuMs).toFixed(0)}), ${kernels.length} kernels/step, kernel time ${total.toFixed(0)} ms (count and ms by kernel: ${top})`);
   tf.dispose([inputs, targets]);
   disposeParams(p);
 }

@@ -121,6 +121,18 @@ test('batched products with transpose flags equal per-block products on every pa
   tf.dispose([a, b]);
 });
 
+test('wasm gather: row copies for axis 0 (any row shape, 2-D indices), tfjs kernel otherwise; out-of-range index rejected', () => {
+  const x = tf.tensor3d(Array.from({ length: 5 * 2 * 3 }, (_, i) => i * 0.5), [5, 2, 3]);
+  const idx = tf.tensor2d([[4, 0], [2, 2]], [2, 2], 'int32');
+  const rows = x.arraySync();
+  assert.deepEqual(tf.tidy(() => tf.gather(x, idx).arraySync()), [[rows[4], rows[0]], [rows[2], rows[2]]]);
+  const v = tf.tensor1d([1.5, -2, 7]);
+  assert.deepEqual(tf.tidy(() => tf.gather(v, tf.tensor1d([2, 2, 0], 'int32')).arraySync()), [7, 7, 1.5]);
+  assert.deepEqual(tf.tidy(() => tf.gather(x, tf.tensor1d([2, 0], 'int32'), 2).arraySync()), rows.map((r) => r.map((c) => [c[2], c[0]])));
+  assert.throws(() => tf.tidy(() => tf.gather(x, tf.tensor1d([5], 'int32'))), /index value 5 is not in \[0, 4\]/);
+  tf.dispose([x, idx, v]);
+});
+
 for (const backend of ['wasm', 'cpu'] as const) {
 test(`gather and one-hot embeddings give the same loss and gradients (${backend} segment-sum kernel)`, async () => {
   await useBackend(backend);

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../pipelines/errors.js';
 import { registerWasmGemmKernels, wasmGemmActive } from './gemmKernels.js';
 import { registerSegmentSumKernels } from './segmentSumKernels.js';
+import { registerWasmGatherKernels } from './wasmGatherKernels.js';
 import { registerWasmSliceKernels } from './wasmSliceKernels.js';
 
 /** The tfjs backends the trainer knows. `tensorflow*` and `webgpu` need optional packages. */
@@ -158,6 +159,7 @@ export async function useBackend(name: BackendName, opts: { wasmThreads?: number
   if (name === 'wasm' || name === 'cpu') registerSegmentSumKernels();
   if (name === 'wasm') {
     registerWasmSliceKernels();
+    registerWasmGatherKernels();
     registerWasmGemmKernels();
   }
   const ok = await tf.setBackend(backendRegistryName(name));

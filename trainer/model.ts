@@ -216,19 +216,22 @@ export function forward(c: GptConfig, p: GptParams, tokens: tf.Tensor2D): tf.Ten
 /**
  * Mean next-token cross-entropy of logits [N, V] against targets [N] (int32), with gradient
  * (softmax - onehot) / N. It runs on the probabilities from one Softmax kernel (XNNPACK on wasm: ~15x faster
- * than the exp/log passes of logSoftmax at V = 2048, measured); the target probability is floored at 1e-30
- * before the log, so one token adds at most 69 to the sum (only reachable far past float32's softmax range).
+ * than the exp/log passes of logSoftmax at V = 2048, measured); the target probabilities are gathered from
+ * the flat [N*V] probabilities (N elements, where a one-hot product and row sum made two passes over N*V),
+ * and only softmax - onehot is saved for the gradient (one [N, V] copy on the tape instead of two). The
+ * target probability is floored at 1e-30 before the log, so one token adds at most 69 to the sum (only
+ * reachable far past float32's softmax range).
  */
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, vocabSize: number): tf.Scalar {
   const n = logits.shape[0];
-  const oneHot = oneHotFloat(targets, vocabSize);
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [z, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     const probs = tf.softmax(z);
-    save([probs, oneHot]);
-    const picked = tf.sum(tf.mul(probs, oneHot), 1);
+    const at = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(vocabSize, 'int32')), targets);
+    const picked = tf.gather(tf.reshape(probs, [n * vocabSize]), at);
+    save([tf.sub(probs, oneHotFloat(targets, vocabSize))]);
     const value = tf.div(tf.neg(tf.sum(tf.log(tf.maximum(picked, 1e-30)))), n) as tf.Tensor;
-    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(tf.sub(saved[0]!, saved[1]!), tf.div(dy, n)) };
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(saved[0]!, tf.div(dy, n)) };
   });
   return f(logits) as tf.Scalar;
 }
