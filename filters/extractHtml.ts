@@ -4,8 +4,8 @@
  * block-level elements start new blocks, and each block remembers how much of its text sat
  * inside links. Deciding which blocks are content is extractClassify.ts's job.
  */
-import { Parser } from 'htmlparser2';
 import { FastTokenizer } from './htmlTokenizer.js';
+import { AttributeFilterParser } from './attributeFilterParser.js';
 import { boundedMemo } from './text/boundedMemo.js';
 
 export interface TextBlock {
@@ -59,6 +59,9 @@ function isBoilerplateToken(re: RegExp, token: string): boolean {
   if (!test) verdicts.set(re, (test = boundedMemo(50_000, (t) => re.test(t))));
   return test(token);
 }
+
+/** The attributes the boilerplate test reads (the handler's switch in parseHtmlBlocks). */
+const READ_ATTRIBUTES: ReadonlySet<string> = new Set(['hidden', 'aria-hidden', 'aria-modal', 'role', 'style', 'class', 'id']);
 
 interface TagAttributes {
   hidden: boolean;
@@ -160,10 +163,12 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
     if (name === 'pre') preDepth++;
   };
 
-  const parser = new Parser(
+  const parser = new AttributeFilterParser(
     {
       onopentagname(name) {
         openPendingTag();
+        // Inside a skipped subtree no attribute changes anything: the parser need not build them.
+        parser.wantAttributes = skipping === 0;
         pendingTag = name;
         attrs.hidden = false;
         attrs.ariaHidden = attrs.ariaModal = attrs.role = attrs.style = attrs.cls = attrs.id = undefined;
@@ -231,6 +236,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
       },
     },
     { decodeEntities: true, Tokenizer: FastTokenizer },
+    READ_ATTRIBUTES,
   );
   parser.end(html);
   openPendingTag();

@@ -7,7 +7,8 @@ import { mulberry32 } from '../datasets/seededRandom.js';
 import { fixMojibake } from '../filters/text/mojibake.js';
 import type { Document } from '../pipelines/document.js';
 import { isUserError } from '../pipelines/errors.js';
-import { Parser, Tokenizer } from 'htmlparser2';
+import { Parser, Tokenizer, type Handler } from 'htmlparser2';
+import { AttributeFilterParser, ATTRIBUTE_FILTER_ACTIVE } from '../filters/attributeFilterParser.js';
 import { FastTokenizer, FAST_TOKENIZER_ACTIVE } from '../filters/htmlTokenizer.js';
 
 const ARTICLE_1 =
@@ -209,6 +210,38 @@ test('extract: the fast tokenizer emits exactly the stock htmlparser2 events', (
     '',
   ];
   for (const html of cases) assert.deepEqual(parseEvents(html, FastTokenizer), parseEvents(html, Tokenizer), html);
+});
+
+test('extract: the attribute-filtering parser reports the chosen attributes exactly as the stock parser', () => {
+  assert.ok(ATTRIBUTE_FILTER_ACTIVE, 'htmlparser2 internals changed: the attribute filter is off');
+  const names = new Set(['class', 'id', 'hidden', 'aria-hidden']);
+  const events = (html: string, make: (cbs: Partial<Handler>) => Parser) => {
+    const ev: string[] = [];
+    make({
+      onopentagname: (n) => ev.push(`open ${n}`),
+      onattribute: (n, v, q) => {
+        if (names.has(n)) ev.push(`attr ${n}=${JSON.stringify(v)} ${q}`);
+      },
+      onclosetag: (n, implied) => ev.push(`close ${n} ${implied}`),
+      ontext: (t) => ev.push(`text ${t}`),
+    }).end(html);
+    return ev;
+  };
+  const cases = [
+    page(`<article><p>${ARTICLE_1}</p></article>`),
+    `<div CLASS="a &amp; b" Id=plain ids="no" clas="no" hidden data-class="x" class="second">v</div>`,
+    `<p aria-hidden='true' ARIA-HIDDEN="false" href="/x?a=1&amp;b=2" id="&#x41;&lt;">t</p><img class=pic alt="&">`,
+    '<a href="x" class="unterminated',
+    '<div id= spaced class = "c" hidden=hidden>x</div><br/><input class=last>',
+  ];
+  for (const html of cases) {
+    const want = events(html, (cbs) => new Parser(cbs, { decodeEntities: true }));
+    assert.deepEqual(events(html, (cbs) => new AttributeFilterParser(cbs, { decodeEntities: true }, names)), want, html);
+  }
+  // Switched off, it reports no attribute at all and the same tags and text.
+  const off = (cbs: Partial<Handler>) => Object.assign(new AttributeFilterParser(cbs, { decodeEntities: true }, names), { wantAttributes: false });
+  const html = cases[1]!;
+  assert.deepEqual(events(html, off), events(html, (cbs) => new Parser(cbs, { decodeEntities: true })).filter((e) => !e.startsWith('attr ')));
 });
 
 test('extract: boilerplate attributes as htmlparser2 reads them (first occurrence wins, names in any case)', () => {
