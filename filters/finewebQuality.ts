@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { countTokens, TokenSpans, weightedLength } from './text/words.js';
+import { countTokens, weightedLength } from './text/words.js';
+import { Spans } from './text/spans.js';
 import { findDuplicateSpans, isSpaceAt, newlineSpans, TERMINAL_PUNCTUATION } from './text/lines.js';
 
 // Defaults are datatrove's FineWebQualityFilter (Penedo et al. 2024).
@@ -24,8 +25,8 @@ const Options = z.object({
 export type FinewebQualityOptions = z.output<typeof Options>;
 
 // Reused span buffers: lines are looked at in place, never cut out as strings.
-const lineSpans = new TokenSpans();
-const nonEmptySpans = new TokenSpans();
+const lineSpans = new Spans();
+const nonEmptySpans = new Spans();
 
 /** line.endsWith(e) for some e, with the line as text[start, end). */
 function endsWithAnyAt(text: string, start: number, end: number, endings: readonly string[]): boolean {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Document, Rejected } from '../pipelines/document.js';
 import type { StepDefinition, Step } from '../pipelines/step.js';
 import { zodOptions } from '../pipelines/options.js';
-import { denseShareOf, hasDenseScript, TokenSpans } from './text/words.js';
+import { denseShareOf, hasDenseScript } from './text/words.js';
+import { Spans } from './text/spans.js';
 import { analyseWords } from './text/wordAnalysis.js';
 import { NGramIndex } from './text/ngrams.js';
 import { findDuplicateSpans, newlineSpans, trimmedRange } from './text/lines.js';
@@ -23,7 +24,7 @@ const Options = z.object({
 export type GopherRepetitionOptions = z.output<typeof Options>;
 
 // Reused span buffer: paragraphs and lines are hashed in place, never cut out as strings.
-const pieces = new TokenSpans();
+const pieces = new Spans();
 
 export function gopherRepetitionReason(text: string, o: GopherRepetitionOptions): string | undefined {
   if (text.length === 0) return undefined;

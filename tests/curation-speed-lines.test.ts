@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { c4Quality, c4QualityStep, type C4QualityOptions } from '../filters/c4Quality.js';
 import { finewebQualityReason, finewebQualityStep, type FinewebQualityOptions } from '../filters/finewebQuality.js';
-import { hasLetter, hasUnspacedScript, tokenize, TokenSpans, weightedLength } from '../filters/text/words.js';
+import { hasLetter, hasUnspacedScript, tokenize, weightedLength } from '../filters/text/words.js';
+import { Spans } from '../filters/text/spans.js';
 import { endsWithAny, findDuplicates, findDuplicateSpans, newlineSpans, splitLines, trimmedRange } from '../filters/text/lines.js';
 
 test('only U+0130 and U+212A lowercase to ASCII (the C4 phrase prefilter relies on it)', () => {
@@ -88,7 +89,7 @@ function randomDocs(count: number): string[] {
 }
 
 test('newline spans and in-place duplicates equal split() and findDuplicates()', () => {
-  const spans = new TokenSpans();
+  const spans = new Spans();
   const texts = (s: string) => Array.from({ length: spans.count }, (_, k) => s.slice(spans.starts[k], spans.ends[k]));
   for (const t of ['', '\n', '\n\n', 'a', ...randomDocs(1500)]) {
     const [a, b] = trimmedRange(t);

@@ -1,5 +1,5 @@
 /** Line and duplicate helpers shared by the Gopher, C4 and FineWeb filters (datatrove semantics). */
-import { TokenSpans } from './words.js';
+import { Spans } from './spans.js';
 import { classAt, SPACE } from './charClass.js';
 
 // Python's str.splitlines() boundaries.
@@ -43,7 +43,7 @@ export function endsWithAny(line: string, endings: readonly string[]): boolean {
  * The pieces of text[from, to) between newline runs, as spans (no substrings): `minRun` 0 cuts at
  * every '\n' (split('\n')); k >= 1 cuts at each maximal run of k or more (split(/\n{k,}/)).
  */
-export function newlineSpans(text: string, from: number, to: number, minRun: number, out: TokenSpans): void {
+export function newlineSpans(text: string, from: number, to: number, minRun: number, out: Spans): void {
   out.reset();
   let start = from;
   let i = text.indexOf('\n', from);
@@ -100,10 +100,10 @@ export function firstEqualSpans(text: string, starts: Int32Array, ends: Int32Arr
   }
 }
 
-const candidates = new TokenSpans();
+const candidates = new Spans();
 
 /** findDuplicates over the spans' texts (how many repeat an earlier one, and their total length). */
-export function findDuplicateSpans(text: string, spans: TokenSpans): { count: number; chars: number } {
+export function findDuplicateSpans(text: string, spans: Spans): { count: number; chars: number } {
   // Only spans whose length occurs twice can repeat: most lines and paragraphs have a length of
   // their own and are never hashed (order is kept, so "first occurrence" is unchanged).
   const lengthCount = new Map<number, number>();

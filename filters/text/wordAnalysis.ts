@@ -10,7 +10,8 @@
 import { boundedMemo } from './boundedMemo.js';
 import { wordIdsOf, type WordIds } from './ngrams.js';
 import { firstEqualSpans } from './lines.js';
-import { hasUnspacedScript, newStats, scanTokens, TokenSpans, tokenStats, tokenizeUnspaced, type TokenStats } from './words.js';
+import { hasUnspacedScript, newStats, scanTokens, tokenStats, tokenizeUnspaced, type TokenStats } from './words.js';
+import { Spans } from './spans.js';
 
 /** WordIds (count = tokenize(text).length; equal = code unit for code unit) plus token counts. */
 export interface WordAnalysis extends WordIds {
@@ -19,7 +20,7 @@ export interface WordAnalysis extends WordIds {
   token(i: number): string;
 }
 
-const spans = new TokenSpans();
+const spans = new Spans();
 
 function analyse(text: string): WordAnalysis {
   if (hasUnspacedScript(text)) return fromTokens(tokenizeUnspaced(text));

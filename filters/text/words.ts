@@ -10,6 +10,7 @@
 
 import { segmentChunked } from './segmenter.js';
 import { boundedMemo } from './boundedMemo.js';
+import type { Spans } from './spans.js';
 import { allOfClass, anyOfClass, anyOfScript, ASCII_CLASS, classAt, countOfScript, DENSE, SCRIPTS_START, LETTER, NUMBER, PAIR, SPACE, SYMBOL, UNSPACED, WORD } from './charClass.js';
 
 export const UNSPACED_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
@@ -26,36 +27,6 @@ export const DENSE_SCRIPTS_START = SCRIPTS_START;
 /** True when the text contains characters of a script that is written without spaces. */
 export function hasUnspacedScript(text: string): boolean {
   return anyOfScript(text, UNSPACED);
-}
-
-/** Token [start, end) offsets in a reusable growable buffer. */
-export class TokenSpans {
-  starts = new Int32Array(1024);
-  ends = new Int32Array(1024);
-  count = 0;
-
-  /** Empties the buffer (giving back the memory a huge document made it take). */
-  reset(): void {
-    this.count = 0;
-    if (this.starts.length > 1 << 20) {
-      this.starts = new Int32Array(1024);
-      this.ends = new Int32Array(1024);
-    }
-  }
-
-  add(start: number, end: number): void {
-    if (this.count === this.starts.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.starts = grow(this.starts);
-      this.ends = grow(this.ends);
-    }
-    this.starts[this.count] = start;
-    this.ends[this.count++] = end;
-  }
 }
 
 // What the last skipClass() run saw: the OR of its characters' class bits, and its surrogate pairs.
@@ -93,7 +64,7 @@ function skipClass(s: string, i: number, bits: number): number {
  * of a worker's time). Pushes the tokens to `out`, adds their counts to `stats` and their
  * [start, end) to `spans` when given; returns the number of tokens.
  */
-export function scanTokens(s: string, out?: string[], stats?: TokenStats, spans?: TokenSpans): number {
+export function scanTokens(s: string, out?: string[], stats?: TokenStats, spans?: Spans): number {
   const n = s.length;
   let count = 0;
   let i = 0;
