@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../trainer/backends.js';
 import { attention, crossEntropy, disposeParams, forward, gelu, initParams, layerNorm, lossOf, type GptConfig } from '../trainer/model.js';
-import { batchMatMul, matMulNN, matMulNT } from '../trainer/matmul.js';
+import { batchMatMul, columnSums, matMulNN, matMulNT } from '../trainer/matmul.js';
 import { setWasmGemmEnabled } from '../trainer/gemmKernels.js';
 
 before(async () => {
@@ -82,7 +82,7 @@ test('the untransposed-product matmuls and their gradients match tf.matMul', () 
   tf.dispose([a, b, bt, w, ...ours, ...ref, ...oursT, ...refT]);
 });
 
-test('batched products with transpose flags equal per-block products on every path (GEMM, tfjs wasm kernel, cpu)', async () => {
+test('batched products with transpose flags and column sums equal plain sums on every path (GEMM, tfjs wasm kernel, cpu)', async () => {
   // 5 blocks of 6 x 4 and 4 x 7; each flag combination stores the operand transposed where its flag is set.
   const a = tf.randomNormal([5, 6, 4], 0, 1, 'float32', 21) as tf.Tensor3D;
   const b = tf.randomNormal([5, 4, 7], 0, 1, 'float32', 22) as tf.Tensor3D;
@@ -113,6 +113,12 @@ test('batched products with transpose flags equal per-block products on every pa
         }
         tf.dispose([x, y, xa!, yb!, out]);
       }
+      // Column sums (bias and LayerNorm gradients), both of a tensor and of a reshaped view sharing its data.
+      const flat = tf.tensor2d(av.flat(2), [30, 4]);
+      const sums = tf.tidy(() => [columnSums(flat), columnSums(tf.reshape(flat, [10, 12]) as tf.Tensor2D), columnSums(flat)]);
+      const want = (cols: number) => Array.from({ length: cols }, (_, c) => av.flat(2).filter((_, i) => i % cols === c).reduce((p, q) => p + q, 0));
+      [want(4), want(12), want(4)].forEach((w, k) => sums[k]!.dataSync().forEach((v, c) => assert.ok(Math.abs(v - w[c]!) < 1e-4, `${name} column sums ${k}`)));
+      tf.dispose([flat, ...sums]);
     }
   } finally {
     setWasmGemmEnabled(true);

@@ -5,6 +5,7 @@ import { UserError } from '../pipelines/errors.js';
 import { registerWasmGemmKernels, wasmGemmActive } from './gemmKernels.js';
 import { registerSegmentSumKernels } from './segmentSumKernels.js';
 import { registerWasmGatherKernels } from './wasmGatherKernels.js';
+import { registerWasmIdentityKernel } from './wasmIdentityKernel.js';
 import { registerWasmSliceKernels } from './wasmSliceKernels.js';
 
 /** The tfjs backends the trainer knows. `tensorflow*` and `webgpu` need optional packages. */
@@ -160,6 +161,7 @@ export async function useBackend(name: BackendName, opts: { wasmThreads?: number
   if (name === 'wasm') {
     registerWasmSliceKernels();
     registerWasmGatherKernels();
+    registerWasmIdentityKernel();
     registerWasmGemmKernels();
   }
   const ok = await tf.setBackend(backendRegistryName(name));

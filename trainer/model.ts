@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../pipelines/errors.js';
 import { attentionCore } from './attention.js';
-import { linear, matMulNN, matMulNT } from './matmul.js';
+import { columnSums, linear, matMulNN, matMulNT } from './matmul.js';
 
 /** GPT-2-shaped decoder-only transformer hyper-parameters. */
 export interface GptConfig {
@@ -83,7 +83,7 @@ export function countParameters(c: GptConfig): number {
 
 /**
  * LayerNorm over the last axis with a hand-written gradient: dx = rstd (dxh - mean(dxh) - xh mean(dxh xh))
- * with dxh = dy g; the gain and bias gradients are ones[1, N] x (dy xh) and ones x dy, XNNPACK products,
+ * with dxh = dy g; the gain and bias gradients are column sums of dy xh and dy as products (`columnSums`),
  * where autodiff summed the broadcast rows with transposes (the wasm backend reduces the last axis only).
  */
 const layerNormOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -99,10 +99,8 @@ const layerNormOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) 
       const [n, d] = sxhat.shape;
       const dxhat = tf.mul(dy, sg);
       const dx = tf.mul(tf.sub(tf.sub(dxhat, tf.mean(dxhat, -1, true)), tf.mul(sxhat, tf.mean(tf.mul(dxhat, sxhat), -1, true))), srstd);
-      const ones = tf.ones([1, n]) as tf.Tensor2D;
-      const dg = tf.reshape(tf.matMul(ones, tf.mul(dy, sxhat) as tf.Tensor2D), [d]);
-      // A copy of dy as the right operand: see addPositionsOp on the XNNPACK operator cache.
-      const db = tf.reshape(tf.matMul(ones, tf.clone(dy) as tf.Tensor2D), [d]);
+      const dg = columnSums(tf.mul(dy, sxhat) as tf.Tensor2D);
+      const db = columnSums(dy as tf.Tensor2D);
       return [dx, dg, db];
     },
   };
@@ -173,8 +171,8 @@ export function attention(x: tf.Tensor2D, wqkv: tf.Tensor2D, bqkv: tf.Tensor, wo
 
 /**
  * tok [B*T, D] + pos [T, D] repeated over the batch, as one broadcast add over [B, T*D] rows (tf.tile took
- * 30 ms on wasm at B = 16, the broadcast add 1 ms); the position gradient is ones[1, B] x dy[B, T*D], an
- * XNNPACK product, instead of the broadcast gradient's column sum (a transpose on wasm).
+ * 30 ms on wasm at B = 16, the broadcast add 1 ms); the position gradient is the column sums of dy [B, T*D]
+ * as a product (`columnSums`), instead of the broadcast gradient's tf.sum over axis 0 (a transpose on wasm).
  */
 const addPositionsOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [tok, pos] = args as [tf.Tensor2D, tf.Tensor2D];
@@ -182,10 +180,7 @@ const addPositionsOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc
   const batch = tok.shape[0] / t;
   return {
     value: tf.reshape(tf.add(tf.reshape(tok, [batch, t * d]), tf.reshape(pos, [1, t * d])), [batch * t, d]),
-    // The [B, T*D] view is cloned: tfjs-backend-wasm caches XNNPACK operators by the data id of the right
-    // operand, so a reshape sharing dy's data id would reuse this product's operator (wrong shape) when dy
-    // later meets a matMul as the right operand, and abort.
-    gradFunc: (dy: tf.Tensor) => [dy, tf.reshape(tf.matMul(tf.ones([1, batch]), tf.clone(tf.reshape(dy, [batch, t * d]))), [t, d])],
+    gradFunc: (dy: tf.Tensor) => [dy, tf.reshape(columnSums(tf.reshape(dy, [batch, t * d]) as tf.Tensor2D), [t, d])],
   };
 });
 

@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/*
+ * tfjs-core saves every tensor a gradient needs through an Identity kernel (engine.clone), and
+ * tfjs-backend-wasm 4.22's Identity copies the data: 60-70 copies per training step, 9-15 ms of a ~330 ms
+ * step (measured). Tensors are immutable and every wasm kernel writes a fresh output, so the clone can
+ * share the input's data with a reference count, as the cpu backend's Identity and the wasm Reshape do.
+ * A caller that needs a distinct data id (trainer/matmul.ts `columnSums` works around the XNNPACK operator
+ * cache, which is keyed by the right operand's data id) must copy with a real kernel instead of tf.clone.
+ */
+
+const MARK = 'corpusforgeSharedIdentity';
+
+/** Registers the data-sharing Identity for the wasm backend (once; strings keep tfjs's kernel). */
+export function registerWasmIdentityKernel(): void {
+  const current = tf.getKernel('Identity', 'wasm') as (tf.KernelConfig & { [MARK]?: boolean }) | undefined;
+  if (!current || current[MARK]) return;
+  const original = current;
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    [MARK]: true,
+    kernelFunc: (args) => {
+      const x = args.inputs['x'] as tf.TensorInfo;
+      if (x.dtype === 'string') return original.kernelFunc(args);
+      (args.backend as BackendWasm).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  } as tf.KernelConfig);
+}
