@@ -41,8 +41,10 @@ const ntOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     value: product(a, b, false, true) as tf.Tensor,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      // d(a b^T)/db = dy^T a = (a^T dy)^T: transposes a and the [K, N] result, never the large dy.
-      return [tf.matMul(dy as tf.Tensor2D, sb), tf.transpose(product(sa, dy as tf.Tensor2D, true, false))];
+      // d(a b^T)/db = dy^T a: dy read transposed in place on the GEMM; else (a^T dy)^T, which transposes a
+      // and the [K, N] result, never the large dy.
+      const db = flagsInPlace() ? tf.matMul(dy as tf.Tensor2D, sa, true, false) : tf.transpose(product(sa, dy as tf.Tensor2D, true, false));
+      return [tf.matMul(dy as tf.Tensor2D, sb), db];
     },
   };
 });
