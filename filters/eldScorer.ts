@@ -15,12 +15,7 @@
  * best language is the highest total (lowest index on ties), scored (t/n) / (t/n + 25) with n
  * the number of distinct n-grams: eld's getScores() value for that language.
  */
-
-/** The shape of eld's n-gram database module (`src/ngrams/*.js`). */
-export interface EldNgramData {
-  languages: Record<string, string>;
-  ngrams: Record<string, Record<string, number>>;
-}
+import { slotOf, isApostrophe, MAX_PACKED, type EldTables } from './eldTables.js';
 
 export interface EldGuess {
   /** ISO 639-1 code as eld reports it. */
@@ -29,26 +24,11 @@ export interface EldGuess {
   score: number;
 }
 
-const BASE_NGRAM_SCORE = 53;
 const SCALE = 25;
 const CUT_AT_SPACE_AFTER = 350;
 const CUT_AFTER = 380;
-/** Longest n-gram packed into a number: 6 codes of 8 bits stay below 2^53. */
-const MAX_PACKED = 6;
 /** Slots of the per-document distinct n-gram table (a document has at most ~130 n-grams). */
 const SEEN_SLOTS = 1024;
-
-/** Hash slot of a packed n-gram (< 2^48) in a power-of-two table. */
-function slotOf(key: number, mask: number): number {
-  let h = Math.imul(key >>> 0, 0x9e3779b1) ^ Math.imul((key / 4294967296) | 0, 0x85ebca77);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return (h ^ (h >>> 12)) & mask;
-}
-
-function isApostrophe(c: number): boolean {
-  return c === 0x27 || c === 0x60 || c === 0x2019;
-}
 
 export class EldScorer {
   private readonly codes: string[];
@@ -61,7 +41,7 @@ export class EldScorer {
   private readonly scores: Int32Array;
   private readonly totals: Float64Array;
   /** 1 for code units eld treats as letters (its separators regex keeps them). */
-  private readonly letter = new Uint8Array(65536);
+  private readonly letter: Uint8Array;
   /** eld's dictionary as character codes (one per byte value). */
   private readonly dictCodes: Uint8Array;
   /** Per-document scratch: the sample's bytes (as dictionary codes), word bounds, distinct n-grams. */
@@ -74,46 +54,17 @@ export class EldScorer {
   /** N-grams longer than 6 bytes (the tail of a word over 70 bytes): never in the database, counted only. */
   private readonly longGrams = new Set<string>();
 
-  /**
-   * @param separators eld's `separators` regex (letters are what it does not match)
-   * @param dictionary eld's byte-to-character table
-   */
-  constructor(data: EldNgramData, separators: RegExp, dictionary: readonly string[]) {
-    this.dictCodes = Uint8Array.from(dictionary, (c) => c.charCodeAt(0));
-    const count = Object.keys(data.languages).length;
-    this.codes = Array.from({ length: count }, (_, i) => data.languages[i]!);
-    this.totals = new Float64Array(count);
-    const offsets: number[] = [0];
-    const langs: number[] = [];
-    const scores: number[] = [];
-    const grams = Object.keys(data.ngrams);
-    let size = 1024;
-    while (size < grams.length * 2) size *= 2;
-    this.indexKeys = new Float64Array(size);
-    this.indexEntries = new Int32Array(size);
-    this.indexMask = size - 1;
-    for (const gram of grams) {
-      const entry = data.ngrams[gram]!;
-      for (const lang in entry) {
-        langs.push(Number(lang));
-        scores.push(entry[lang]! + BASE_NGRAM_SCORE);
-      }
-      let key = 0;
-      for (let i = 0; i < gram.length; i++) key = key * 256 + gram.charCodeAt(i);
-      if (gram.length > MAX_PACKED || key === 0) throw new Error(`eld n-gram '${gram}' cannot be packed`);
-      let slot = slotOf(key, this.indexMask);
-      while (this.indexKeys[slot] !== 0) slot = (slot + 1) & this.indexMask;
-      this.indexKeys[slot] = key;
-      this.indexEntries[slot] = offsets.length - 1;
-      offsets.push(langs.length);
-    }
-    this.offsets = Int32Array.from(offsets);
-    this.langs = Uint8Array.from(langs);
-    this.scores = Int32Array.from(scores);
-    const single = new RegExp(`^(?:${separators.source})$`, separators.flags.replace('g', ''));
-    for (let c = 0; c < 65536; c++) {
-      if (!isApostrophe(c) && !single.test(String.fromCharCode(c))) this.letter[c] = 1;
-    }
+  constructor(tables: EldTables) {
+    this.codes = tables.codes;
+    this.offsets = tables.offsets;
+    this.langs = tables.langs;
+    this.scores = tables.scores;
+    this.indexKeys = tables.indexKeys;
+    this.indexEntries = tables.indexEntries;
+    this.indexMask = tables.indexKeys.length - 1;
+    this.letter = tables.letter;
+    this.dictCodes = tables.dictCodes;
+    this.totals = new Float64Array(tables.codes.length);
   }
 
   /** `text.replace(separators, ' ')`: each non-letter run becomes one space, minus its trailing apostrophes. */

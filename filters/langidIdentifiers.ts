@@ -15,7 +15,8 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { iso1To3 } from './text/langCodes.js';
-import { EldScorer, type EldNgramData } from './eldScorer.js';
+import { EldScorer } from './eldScorer.js';
+import { buildEldTables, cachedEldTables, type EldNgramData } from './eldTables.js';
 
 export type IdentifierName = 'eld' | 'franc' | 'franc-all';
 
@@ -93,16 +94,21 @@ function eldSource(): string {
 let scorer: EldScorer | undefined;
 
 /**
- * eld's medium model behind EldScorer: eld's own detect() gives the same answers 2.5-3x slower
- * (see eldScorer.ts); its database, byte dictionary and separator regex are used as they are.
+ * eld's medium model behind EldScorer: eld's own detect() gives the same answers ~6x slower
+ * (see eldScorer.ts); its database, byte dictionary and separator regex are used as they are,
+ * through tables cached on disk after the first build (eldTables.ts).
  */
 export function eldMediumScorer(): EldScorer {
   if (!scorer) {
     const src = eldSource();
-    const { ngramsData } = require(path.join(src, 'ngrams', 'medium.js')) as { ngramsData: EldNgramData };
-    const { dictionary } = require(path.join(src, 'dictionary.js')) as { dictionary: string[] };
-    const { separators } = require(path.join(src, 'regexPatterns.js')) as { separators: RegExp };
-    scorer = new EldScorer(ngramsData, separators, dictionary);
+    const { version } = JSON.parse(fs.readFileSync(path.join(src, '..', 'package.json'), 'utf8')) as { version: string };
+    const tables = cachedEldTables(`${version}-medium`, () => {
+      const { ngramsData } = require(path.join(src, 'ngrams', 'medium.js')) as { ngramsData: EldNgramData };
+      const { dictionary } = require(path.join(src, 'dictionary.js')) as { dictionary: string[] };
+      const { separators } = require(path.join(src, 'regexPatterns.js')) as { separators: RegExp };
+      return buildEldTables(ngramsData, separators, dictionary);
+    });
+    scorer = new EldScorer(tables);
   }
   return scorer;
 }

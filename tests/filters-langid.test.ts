@@ -165,3 +165,54 @@ test('eld scorer: the same language and score as eld 2.1 detect() on every UDHR 
     assert.deepEqual(scorer.detect(t), want, JSON.stringify(t));
   }
 });
+
+test('eld tables: the disk cache round-trips exactly, is rebuilt when damaged, and never blocks langid', async () => {
+  const { buildEldTables, encodeEldTables, decodeEldTables, cachedEldTables } = await import('../filters/eldTables.js');
+  const { EldScorer } = await import('../filters/eldScorer.js');
+  const src = path.join(path.dirname(fileURLToPath(import.meta.resolve('eld/medium'))), '..');
+  const load = async (f: string) => (await import(path.join(src, f))) as Record<string, unknown>;
+  const { ngramsData } = (await load('ngrams/medium.js')) as { ngramsData: Parameters<typeof buildEldTables>[0] };
+  const { dictionary } = (await load('dictionary.js')) as { dictionary: string[] };
+  const { separators } = (await load('regexPatterns.js')) as { separators: RegExp };
+  const built = buildEldTables(ngramsData, separators, dictionary);
+
+  const bytes = encodeEldTables(built, 'k1');
+  assert.deepEqual(decodeEldTables(bytes, 'k1'), built);
+  assert.equal(decodeEldTables(bytes, 'k2'), undefined, 'another key');
+  assert.equal(decodeEldTables(bytes.subarray(0, bytes.length - 5), 'k1'), undefined, 'truncated');
+  assert.equal(decodeEldTables(Buffer.concat([bytes, Buffer.from([0])]), 'k1'), undefined, 'trailing bytes');
+  assert.equal(decodeEldTables(Buffer.from('not a table file'), 'k1'), undefined, 'garbage');
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'cf-eldcache-'));
+  const saved = process.env.CORPUSFORGE_CACHE_DIR;
+  try {
+    process.env.CORPUSFORGE_CACHE_DIR = path.join(dir, 'cache');
+    let builds = 0;
+    const build = () => (builds++, built);
+    const first = cachedEldTables('test', build);
+    const second = cachedEldTables('test', build);
+    assert.equal(builds, 1, 'the second call reads the file');
+    assert.deepEqual(second, first);
+    const [file] = fs.readdirSync(path.join(dir, 'cache'));
+    fs.writeFileSync(path.join(dir, 'cache', file!), 'damaged');
+    assert.deepEqual(cachedEldTables('test', build), built);
+    assert.equal(builds, 2, 'a damaged file is rebuilt');
+    cachedEldTables('test', build);
+    assert.equal(builds, 2, 'and rewritten');
+    // A cache directory that cannot be created: the tables still come back.
+    fs.writeFileSync(path.join(dir, 'blocker'), '');
+    process.env.CORPUSFORGE_CACHE_DIR = path.join(dir, 'blocker', 'cache');
+    assert.deepEqual(cachedEldTables('test', build), built);
+  } finally {
+    if (saved === undefined) delete process.env.CORPUSFORGE_CACHE_DIR;
+    else process.env.CORPUSFORGE_CACHE_DIR = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // A scorer over decoded tables answers as one over freshly built tables.
+  const fresh = new EldScorer(built);
+  const cached = new EldScorer(decodeEldTables(bytes, 'k1')!);
+  for (const f of ['eng', 'deu_1996', 'rus', 'jpn', 'arb', 'hin']) {
+    const text = paragraphs(f).join(' ').slice(0, 600);
+    assert.deepEqual(cached.detect(text), fresh.detect(text), f);
+  }
+});
