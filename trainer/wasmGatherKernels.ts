@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { overrideKernel } from './kernelOverride.js';
 
 /*
  * tfjs-backend-wasm 4.22's GatherV2 computes every output element's source through a 4-D index in C++:
@@ -8,8 +9,6 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  * probabilities) is a row copy; this kernel does that with typed-array copies on the heap and leaves
  * other gathers to tfjs's kernel.
  */
-
-const MARK = 'corpusforgeRowGather';
 
 function rowGather(wasm: BackendWasm, x: tf.TensorInfo, indices: tf.TensorInfo): tf.TensorInfo {
   const rows = x.shape[0]!;
@@ -33,21 +32,11 @@ function rowGather(wasm: BackendWasm, x: tf.TensorInfo, indices: tf.TensorInfo):
 
 /** Registers the row-copy GatherV2 for the wasm backend (once), keeping tfjs's for other gathers. */
 export function registerWasmGatherKernels(): void {
-  const current = tf.getKernel('GatherV2', 'wasm') as (tf.KernelConfig & { [MARK]?: boolean }) | undefined;
-  if (!current || current[MARK]) return;
-  const original = current;
-  tf.unregisterKernel('GatherV2', 'wasm');
-  tf.registerKernel({
-    kernelName: 'GatherV2',
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    [MARK]: true,
-    kernelFunc: (args) => {
-      const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
-      const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
-      const rowwise = x.shape.length > 0 && tf.util.parseAxisParam(axis, x.shape)[0] === 0 && (batchDims ?? 0) === 0;
-      if (!rowwise || x.dtype === 'string' || indices.dtype !== 'int32') return original.kernelFunc(args);
-      return rowGather(args.backend as BackendWasm, x, indices);
-    },
-  } as tf.KernelConfig);
+  overrideKernel('GatherV2', 'wasm', 'corpusforgeRowGather', (args, original) => {
+    const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
+    const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
+    const rowwise = x.shape.length > 0 && tf.util.parseAxisParam(axis, x.shape)[0] === 0 && (batchDims ?? 0) === 0;
+    if (!rowwise || x.dtype === 'string' || indices.dtype !== 'int32') return original(args);
+    return rowGather(args.backend as BackendWasm, x, indices);
+  });
 }

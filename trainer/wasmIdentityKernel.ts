@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { overrideKernel } from './kernelOverride.js';
 
 /*
  * tfjs-core saves every tensor a gradient needs through an Identity kernel (engine.clone), and
@@ -10,23 +11,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  * cache, which is keyed by the right operand's data id) must copy with a real kernel instead of tf.clone.
  */
 
-const MARK = 'corpusforgeSharedIdentity';
-
 /** Registers the data-sharing Identity for the wasm backend (once; strings keep tfjs's kernel). */
 export function registerWasmIdentityKernel(): void {
-  const current = tf.getKernel('Identity', 'wasm') as (tf.KernelConfig & { [MARK]?: boolean }) | undefined;
-  if (!current || current[MARK]) return;
-  const original = current;
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Identity',
-    backendName: 'wasm',
-    [MARK]: true,
-    kernelFunc: (args) => {
-      const x = args.inputs['x'] as tf.TensorInfo;
-      if (x.dtype === 'string') return original.kernelFunc(args);
-      (args.backend as BackendWasm).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
-  } as tf.KernelConfig);
+  overrideKernel('Identity', 'wasm', 'corpusforgeSharedIdentity', (args, original) => {
+    const x = args.inputs['x'] as tf.TensorInfo;
+    if (x.dtype === 'string') return original(args);
+    (args.backend as BackendWasm).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  });
 }
