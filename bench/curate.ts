@@ -6,7 +6,8 @@
  * header/nav menus, a cookie banner, a sidebar, related-link rows and a footer (~30-45 KB each).
  *   node --import tsx bench/curate.ts [--quick] [--pages N] [--workers 1,2]
  * Reported: (1) the reference, a bare htmlparser2 pass collecting text, one core; (2) each step of
- * the recipe in this thread, with its share of time; (3) the executor (`curate`, piscina workers)
+ * the recipe in this thread, with its share of time; (2b) the machine's scaling ceiling for this work:
+ * the same steps in 1 and in 2 independent threads; (3) the executor (`curate`, piscina workers)
  * with 1 and 2 workers. MB/s is HTML input bytes per wall-clock second.
  */
 import fs from 'node:fs';
@@ -128,7 +129,34 @@ try {
 } catch {
   console.log('executor (pipelines/index.ts curate) not available: executor rows skipped');
 }
+// ---------- scaling ceiling: the same step work in 1 and in 2 independent threads ----------
+// No executor, no transfers: each thread runs the worker steps over its own pages. How much faster two
+// threads get through twice the work is what this machine allows the executor at best (shared caches,
+// memory bandwidth, and on a VM possibly sibling hyperthreads).
+let ceiling: number | undefined;
+if (WORKERS.includes(2)) {
+  const { taskPool } = await import('../pipelines/taskPool.js');
+  const n = Math.min(PAGES, 3000);
+  const once = async (threads: number) => {
+    const pool = taskPool(new URL('./_curateStepsTask.ts', import.meta.url), { threads });
+    await Promise.all(Array.from({ length: threads }, (_, i) => pool.run({ from: i * 200, n: 200 }))); // warm-up
+    const t = performance.now();
+    const ms = (await Promise.all(Array.from({ length: threads }, (_, i) => pool.run({ from: i * n, n })))) as number[];
+    const wall = performance.now() - t;
+    await pool.destroy();
+    return { rate: (threads * n) / wall, ms };
+  };
+  const one = await once(1);
+  const two = await once(2);
+  ceiling = two.rate / one.rate;
+  console.log(
+    `scaling ceiling (${n} pages per thread, steps only, independent threads): 2 threads ${ceiling.toFixed(2)}x the pages/s of 1 ` +
+      `(step time per thread ${(one.ms[0]! / 1000).toFixed(2)} s alone, ${two.ms.map((m) => (m / 1000).toFixed(2)).join(' / ')} s side by side)`,
+  );
+}
+
 const shares: Array<[string, Map<string, number>]> = [['in-thread', stepMs]];
+const executorMBs = new Map<number, number>();
 if (curateFn) {
   for (const workers of WORKERS) {
     // Re-time the reference just before each executor run (on up to 5,000 of the same pages), so the
@@ -160,11 +188,16 @@ if (curateFn) {
       `curate ${workers}w: ${secs.toFixed(1)} s, worker step time ${(workerStepMs / 1000).toFixed(1)} s (${((workerStepMs / (secs * 1000 * workers)) * 100).toFixed(0)}% of ${workers} worker(s) x wall; ` +
         `in-thread steps took ${(stepTotal / 1000).toFixed(1)} s); process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (all threads), main thread busy ${(mainBusy * 100).toFixed(0)}% = ${(mainBusy * secs).toFixed(1)} s`,
     );
+    executorMBs.set(workers, MBs);
     rows.push([`curate, web recipe (executor, Parquet out)`, String(workers), (PAGES / secs).toFixed(0), MBs.toFixed(1), `${(MBs / nearRef).toFixed(2)}x`, `${(MBs / workers / nearRef).toFixed(2)}x`, `kept ${result.stats.output.docs}; reference re-timed: ${nearRef.toFixed(1)} MB/s (per core vs the interleaved one: ${(MBs / workers / refMBs).toFixed(2)}x)`]);
     shares.push([`curate ${workers}w`, new Map(Object.entries(result.stats.steps).map(([k, v]) => [k, v.ms]))]);
   }
 }
 
+if (executorMBs.has(1) && executorMBs.has(2)) {
+  const scaling = executorMBs.get(2)! / executorMBs.get(1)!;
+  console.log(`executor 1 -> 2 workers: ${scaling.toFixed(2)}x` + (ceiling ? ` (machine ceiling above: ${ceiling.toFixed(2)}x, so ${((scaling / ceiling) * 100).toFixed(0)}% of it)` : ''));
+}
 console.log('\nrun                                              workers   docs/s    MB/s   vs reference  per core  note');
 for (const r of rows) console.log(`${r[0]!.padEnd(48)} ${r[1]!.padStart(7)} ${r[2]!.padStart(8)} ${r[3]!.padStart(7)} ${r[4]!.padStart(13)} ${r[5]!.padStart(9)}  ${r[6]}`);
 console.log('\nper-step share of step time');
