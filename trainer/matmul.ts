@@ -5,7 +5,7 @@ import { wasmGemmActive } from './gemmKernels.js';
  * tfjs-backend-wasm 4.22 sends only untransposed 2-D products (batch 1, no transpose flags) to XNNPACK; a
  * transposed operand or a batch > 1 falls to a naive loop 10-70x slower (measured in bench/train.ts notes and
  * docs/decisions.md). tf.matMul's own gradient uses transposed products, so the model routes every product
- * through these two ops, whose gradients are again untransposed products of explicitly transposed operands,
+ * through the ops below, whose gradients are again untransposed products of explicitly transposed operands,
  * transposing the smaller tensor where there is a choice. Where the wasm backend's products run on the
  * relaxed-SIMD GEMM (trainer/gemmKernels.ts), which reads a transposed operand in place, the transpose flags
  * are passed instead and no transposed copy is made.
