@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { Document } from '../pipelines/document.js';
@@ -39,48 +38,114 @@ export function recordToDocument(
   };
 }
 
-/** Streams a JSONL or JSONL.gz file line by line; never holds more than one line. */
-export async function* readJsonl(path: string, gzipped: boolean, opts: ReadOptions = {}): AsyncGenerator<Document> {
-  const file = createReadStream(path);
-  if (opts.onBytes) file.on('data', (chunk) => opts.onBytes!(chunk.length));
+/** Whole lines of a JSONL file, cut from its byte stream: what a worker needs to parse them. */
+export interface JsonlChunk {
+  /** UTF-8 bytes of whole lines (the last one may lack its newline at end of file). */
+  data: Buffer;
+  /** Line number (1-based) of the chunk's first line, for provenance and warnings. */
+  firstLine: number;
+  /** File bytes (compressed, for .gz) read to produce this chunk, for progress. */
+  fileBytes: number;
+}
+
+/** Lines per chunk are cut once this many bytes have accumulated (a longer line stays whole). */
+export const JSONL_CHUNK_BYTES = 4 << 20;
+
+function countNewlines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Cuts a JSONL or JSONL.gz file into chunks of whole lines without parsing them: cheap enough for
+ * the coordinator thread, which hands the chunks to workers for the JSON parsing.
+ */
+export async function* jsonlChunks(path: string, gzipped: boolean, opts: { onBytes?: (n: number) => void; chunkBytes?: number } = {}): AsyncGenerator<JsonlChunk> {
+  const target = opts.chunkBytes ?? JSONL_CHUNK_BYTES;
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  let fileBytes = 0;
+  const count = (n: number) => {
+    fileBytes += n;
+    opts.onBytes?.(n);
+  };
   let source: Readable = file;
   let streamError: UserError | undefined;
   if (gzipped) {
     const gunzip = createGunzip();
     file.on('error', (e) => gunzip.destroy(e));
+    file.on('data', (c) => count(c.length)); // file bytes, not inflated ones
     source = file.pipe(gunzip);
   }
   source.on('error', (e: NodeJS.ErrnoException) => {
     streamError = gzipped && e.code?.startsWith('Z_') ? gzipError(path, e) : new UserError(`${path}: ${e.message}`);
   });
-  const lines = createInterface({ input: source, crlfDelay: Infinity });
-  let line = 0;
+  let parts: Buffer[] = [];
+  let held = 0;
+  let line = 1;
+  let reported = 0;
+  const cut = (data: Buffer): JsonlChunk => {
+    const chunk = { data, firstLine: line, fileBytes: fileBytes - reported };
+    reported = fileBytes;
+    line += countNewlines(data);
+    return chunk;
+  };
   try {
-    for await (const raw of lines) {
-      line++;
-      if (raw.trim() === '') continue;
-      let rec: unknown;
-      let problem: string | undefined;
-      try {
-        rec = JSON.parse(raw);
-      } catch {
-        problem = 'not valid JSON';
-      }
-      const doc = problem ? problem : recordToDocument(rec, { path, line }, opts.textField);
-      if (typeof doc === 'string') {
-        if (opts.strict) throw new UserError(`${path}:${line}: ${doc}`);
-        opts.onWarning?.(`${path}:${line}: ${doc}; skipped`);
-        opts.onMalformed?.();
-        continue;
-      }
-      yield doc;
+    for await (const piece of source as AsyncIterable<Buffer>) {
+      if (!gzipped) count(piece.length);
+      parts.push(piece);
+      held += piece.length;
+      if (held < target) continue;
+      const nl = piece.lastIndexOf(10);
+      if (nl === -1) continue; // no line ends in this piece: keep reading
+      const all = Buffer.concat(parts, held);
+      const at = held - piece.length + nl + 1;
+      yield cut(all.subarray(0, at));
+      const rest = all.subarray(at);
+      parts = rest.length ? [Buffer.from(rest)] : [];
+      held = rest.length;
     }
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw streamError ?? (gzipped ? gzipError(path, e as NodeJS.ErrnoException) : new UserError(`${path}: ${(e as Error).message}`));
   } finally {
-    lines.close();
     file.destroy();
   }
   if (streamError) throw streamError;
+  if (held > 0 || fileBytes > reported) yield cut(Buffer.concat(parts, held));
+}
+
+/** Parses the lines of one chunk into documents; malformed lines are warned about and skipped (or fatal with `strict`). */
+export function* jsonlChunkDocuments(path: string, chunk: Pick<JsonlChunk, 'data' | 'firstLine'>, opts: ReadOptions = {}): Generator<Document> {
+  const { data } = chunk;
+  let line = chunk.firstLine;
+  for (let a = 0; a < data.length; line++) {
+    let b = data.indexOf(10, a);
+    if (b === -1) b = data.length;
+    let e = b;
+    if (e > a && data[e - 1] === 13) e--; // CRLF
+    const raw = data.toString('utf8', a, e);
+    a = b + 1;
+    if (raw.trim() === '') continue;
+    let rec: unknown;
+    let problem: string | undefined;
+    try {
+      rec = JSON.parse(raw);
+    } catch {
+      problem = 'not valid JSON';
+    }
+    const doc = problem ? problem : recordToDocument(rec, { path, line }, opts.textField);
+    if (typeof doc === 'string') {
+      if (opts.strict) throw new UserError(`${path}:${line}: ${doc}`);
+      opts.onWarning?.(`${path}:${line}: ${doc}; skipped`);
+      opts.onMalformed?.();
+      continue;
+    }
+    yield doc;
+  }
+}
+
+/** Streams a JSONL or JSONL.gz file; holds one chunk of lines (a few MB) at a time. */
+export async function* readJsonl(path: string, gzipped: boolean, opts: ReadOptions = {}): AsyncGenerator<Document> {
+  for await (const chunk of jsonlChunks(path, gzipped, { onBytes: opts.onBytes })) yield* jsonlChunkDocuments(path, chunk, opts);
 }

@@ -1,9 +1,17 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { WARCParser, type WARCRecord } from 'warcio';
 import type { Document } from '../pipelines/document.js';
 import { UserError } from '../pipelines/errors.js';
 import { detectCharset, decodeWith } from '../crawler/charset.js';
 import type { ReadOptions } from './readOptions.js';
+import { findMemberStart } from './gzipMembers.js';
+
+/** A byte range of a per-record-gzip WARC file: the records whose gzip member starts in [start, end). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
 
 /** Records whose payload is larger than this are skipped with a warning (memory stays bounded). */
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
@@ -26,23 +34,41 @@ function looksLikeHtml(body: Uint8Array): boolean {
  * `metadata.format` is `html` or `text`. Other records (request, metadata, warcinfo, revisit, non-2xx
  * responses, images and other binaries) are skipped. `source` is `FILE@OFFSET`, the byte offset of the
  * record in the (compressed) file, so a document can be traced back with any WARC tool.
+ * With `range` (per-record-gzip files only, see gzipMembers.ts), reads just the records whose member
+ * starts in it, so workers can share one file.
  */
-export async function* readWarc(path: string, opts: ReadOptions = {}): AsyncGenerator<Document> {
-  const parser = new WARCParser(createReadStream(path));
-  let reported = 0;
+export async function* readWarc(path: string, opts: ReadOptions = {}, range?: ByteRange): AsyncGenerator<Document> {
+  let base = 0;
+  if (range) {
+    const fh = await open(path, 'r');
+    const first = await findMemberStart(fh, range.start, 'WARC/').finally(() => fh.close());
+    if (first === null || first >= range.end) return;
+    base = first;
+  }
+  const stream = createReadStream(path, { start: base, highWaterMark: 1 << 20 });
+  try {
+    yield* records(path, new WARCParser(stream), base, range?.end ?? Infinity, opts);
+  } finally {
+    stream.destroy();
+  }
+}
+
+async function* records(path: string, parser: WARCParser, base: number, end: number, opts: ReadOptions): AsyncGenerator<Document> {
+  let reported = base;
   let record: WARCRecord | null;
   for (;;) {
     try {
       record = await parser.parse();
     } catch (e) {
-      const msg = `${path}@${parser.offset}: malformed WARC record: ${(e as Error).message}`;
+      const msg = `${path}@${base + parser.offset}: malformed WARC record: ${(e as Error).message}`;
       if (opts.strict) throw new UserError(msg);
-      opts.onWarning?.(`${msg} (rest of file skipped)`);
+      opts.onWarning?.(`${msg} (rest of ${end === Infinity ? 'file' : 'range'} skipped)`);
       opts.onMalformed?.();
       return;
     }
     if (record === null) break;
-    const offset = parser.offset;
+    const offset = base + parser.offset;
+    if (offset >= end) break; // the next range's first record
     if (opts.onBytes && offset > reported) {
       opts.onBytes(offset - reported);
       reported = offset;

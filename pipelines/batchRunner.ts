@@ -1,12 +1,10 @@
 import type { Piscina } from 'piscina';
 import { taskPool } from './taskPool.js';
 import type { Document } from './document.js';
-import type { StepSpec } from './step.js';
 import { buildWorkerSteps } from './recipe.js';
-import { processBatch, type BatchResult } from './batchProcessor.js';
-import { BiasReport, type BiasReportOptions } from '../filters/biasReport.js';
+import { runUnit, type UnitTask, type UnitResult } from './unitTask.js';
+import { BiasReport } from '../filters/biasReport.js';
 import { StreamingShardWriter, type ShardInfo, type ShardWriteOptions } from '../datasets/parquetShardWriter.js';
-import type { BatchTask } from './batchWorker.js';
 import type { WriteTask } from './shardWriterWorker.js';
 
 type WriteResult = Omit<ShardInfo, 'file'>;
@@ -18,7 +16,7 @@ export interface ShardHandle {
 }
 
 /**
- * Runs batches and shard writes on a piscina pool, or inline when threads is 0.
+ * Runs read units (reading plus worker steps) and shard writes on piscina pools, or inline when threads is 0.
  * Workers load the TypeScript sources as ES modules through tsx (taskPool.ts).
  */
 export class BatchRunner {
@@ -37,16 +35,17 @@ export class BatchRunner {
     }
   }
 
-  process(recipe: StepSpec[], docs: Document[], keepRejected: boolean, bias: BiasReportOptions | null): Promise<BatchResult> {
-    if (this.pool) return this.pool.run({ recipe, docs, keepRejected, bias } satisfies BatchTask) as Promise<BatchResult>;
-    const key = JSON.stringify(recipe);
-    if (this.inlineSteps?.key !== key) this.inlineSteps = { key, steps: buildWorkerSteps(recipe) };
-    if (bias && !this.inlineBias) this.inlineBias = new BiasReport(bias);
-    try {
-      return Promise.resolve(processBatch(this.inlineSteps.steps, docs, keepRejected, bias ? this.inlineBias : undefined));
-    } catch (e) {
-      return Promise.reject(e);
+  process(task: UnitTask): Promise<UnitResult> {
+    if (this.pool) {
+      // Raw JSONL bytes move to the worker instead of being copied, when they own their buffer.
+      const data = task.read.kind === 'jsonl' ? task.read.data : undefined;
+      const transferList = data && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? [data.buffer as ArrayBuffer] : undefined;
+      return this.pool.run(task, { transferList }) as Promise<UnitResult>;
     }
+    const key = JSON.stringify(task.recipe);
+    if (this.inlineSteps?.key !== key) this.inlineSteps = { key, steps: buildWorkerSteps(task.recipe) };
+    if (task.bias && !this.inlineBias) this.inlineBias = new BiasReport(task.bias);
+    return runUnit(this.inlineSteps.steps, task, task.bias ? this.inlineBias : undefined);
   }
 
   openShard(path: string, options: ShardWriteOptions): ShardHandle {

@@ -1,17 +1,9 @@
-// Piscina worker: rebuilds steps from the recipe (tasks carry data, not closures) and runs a batch
-// through the worker steps.
-import type { Document } from './document.js';
-import type { StepSpec, Step } from './step.js';
+// Piscina worker: rebuilds steps from the recipe (tasks carry data, not closures), reads its unit of
+// input and runs the worker steps over it batch by batch.
+import type { Step, StepSpec } from './step.js';
 import { buildWorkerSteps } from './recipe.js';
-import { processBatch, type BatchResult } from './batchProcessor.js';
+import { runUnit, type UnitTask, type UnitResult } from './unitTask.js';
 import { BiasReport, type BiasReportOptions } from '../filters/biasReport.js';
-
-export interface BatchTask {
-  recipe: StepSpec[];
-  docs: Document[];
-  keepRejected: boolean;
-  bias: BiasReportOptions | null;
-}
 
 let cachedKey = '';
 let cachedSteps: Step[] = [];
@@ -33,6 +25,6 @@ function stepsFor(recipe: StepSpec[]): Step[] {
   return cachedSteps;
 }
 
-export default function run(task: BatchTask): BatchResult {
-  return processBatch(stepsFor(task.recipe), task.docs, task.keepRejected, biasFor(task.bias));
+export default function run(task: UnitTask): Promise<UnitResult> {
+  return runUnit(stepsFor(task.recipe), task, biasFor(task.bias));
 }

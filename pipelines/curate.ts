@@ -14,7 +14,9 @@ import { buildManifest, inputsHash, sha256Hex, type Manifest } from './manifest.
 import { OutputLayout } from './outputLayout.js';
 import { encodeStateFrames, restoreStateFile } from './stateFile.js';
 import { BatchRunner } from './batchRunner.js';
-import { documentBatches, type InputBatch } from './documentBatches.js';
+import { readUnits, WARC_RANGE_BYTES, type PlannedUnit, type ReadPosition } from './readUnits.js';
+import type { UnitBatch, UnitResult } from './unitTask.js';
+import { JSONL_CHUNK_BYTES } from '../datasets/jsonlReader.js';
 import { expandInputs, type InputFile } from '../datasets/inputs.js';
 import { writeFileAtomic, writeJsonAtomic } from '../datasets/atomicFile.js';
 import { ShardSink } from './shardSink.js';
@@ -63,9 +65,6 @@ export interface CurateResult {
 
 const TOOL = 'corpusforge curate';
 
-/** What the coordinator keeps of an input batch once its documents are handed to the steps. */
-type BatchCounts = Omit<InputBatch, 'docs'> & { docs: number };
-
 function textBytes(docs: Document[]): number {
   let n = 0;
   for (const d of docs) n += Buffer.byteLength(d.text);
@@ -93,7 +92,9 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     files = (await expandInputs(options.inputs ?? [])).filter((_, i) => i % worldSize === rank);
   }
   const biasOptions = options.bias === false ? null : (options.bias ?? {});
-  const optionsHash = sha256Hex(JSON.stringify({ steps, shardDocs, shardBytes, batchSize, keepRejected, textField: options.textField ?? 'text', worldSize, bias: biasOptions }));
+  // Read units are part of a resume position, so their sizes are part of the options.
+  const readUnitBytes = [JSONL_CHUNK_BYTES, WARC_RANGE_BYTES];
+  const optionsHash = sha256Hex(JSON.stringify({ steps, shardDocs, shardBytes, batchSize, keepRejected, textField: options.textField ?? 'text', worldSize, bias: biasOptions, readUnitBytes }));
   const inHash = inputsHash(files);
   const layout = new OutputLayout(options.out, rank, worldSize);
   await layout.ensure();
@@ -126,6 +127,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   const committedOut = { ...stats.output };
   const entries: JournalEntry[] = [...previous];
   const skip = last?.cursor ?? 0;
+  let position: ReadPosition = last?.position ?? { file: 0, unit: 0, docs: 0 };
   const bias = biasOptions ? new BiasReport(biasOptions) : undefined;
   if (bias && last?.stats.reports.bias) bias.restore(last.stats.reports.bias as BiasReportData);
   const hitsOf = (d: Document) => (d.metadata[BIAS_KEY] as number[] | undefined) ?? [];
@@ -163,6 +165,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     }
     if (bias) snapshot.reports.bias = bias.report();
     const cursor = handled;
+    const at = position;
     pending = sinks(nextShard);
     pendingBytes = 0;
     pendingFrames = [];
@@ -183,7 +186,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
       committedOut.shards += d ? 1 : 0;
       committedOut.bytes += d?.bytes ?? 0;
       snapshot.output = { ...committedOut };
-      const entry: JournalEntry = { shard, docs: d, rejected: r, state, cursor, stats: snapshot };
+      const entry: JournalEntry = { shard, docs: d, rejected: r, state, cursor, position: at, stats: snapshot };
       await appendJournal(layout.journal, entry);
       entries.push(entry);
       await writeJsonAtomic(layout.manifest, buildManifest(entries, { ...manifestMeta, complete: false }));
@@ -193,7 +196,9 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     if (writesInFlight >= 2) await commitChain;
   };
 
-  const handle = async (batch: BatchCounts, result: Awaited<ReturnType<BatchRunner['process']>>) => {
+  const handle = async (batch: UnitBatch, after: ReadPosition) => {
+    const { result } = batch;
+    for (const w of batch.warnings) options.onWarning?.(w);
     const rejectedLimit = keepRejected ? shardDocs : Infinity;
     const keptBytes = textBytes(result.kept);
     const over =
@@ -227,6 +232,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     addRunStepStats(stats, result.stats);
     addRunStepStats(stats, decided.stats);
     handled += batch.docs;
+    position = after;
     profileDocs(stats.profile, decided.kept);
     pendingBytes += decided.kept.length === result.kept.length ? keptBytes : textBytes(decided.kept);
     await pending.docs.add(decided.kept);
@@ -237,25 +243,64 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
     progress();
   };
 
-  // Batches submitted ahead of the one being handled: two posted to each worker plus one waiting.
+  // Units submitted ahead of the one being handled: two posted to each worker plus one waiting. A unit
+  // is a few MB of input, and results are merged strictly in input order.
   const maxInFlight = Math.max(2, runner.threads * 3);
-  const queue: { batch: BatchCounts; result: ReturnType<BatchRunner['process']> }[] = [];
-  try {
-    const source = documentBatches({ files, source: options.source, skip, batchSize, textField: options.textField, strict: options.strict, onWarning: options.onWarning });
-    for await (const batch of source) {
-      const result = runner.process(steps, batch.docs, keepRejected, biasOptions);
-      result.catch(() => undefined); // awaited in order below
-      // Keep only the counts: the documents went to a worker, and holding their HTML here until the
-      // result comes back would keep megabytes alive across collections on the main thread.
-      queue.push({ batch: { docs: batch.docs.length, bytes: batch.bytes, malformed: batch.malformed }, result });
-      while (queue.length >= maxInFlight) {
-        const head = queue.shift()!;
-        await handle(head.batch, await head.result);
+  const queue: { unit: PlannedUnit; result: Promise<UnitResult> }[] = [];
+  // A bad input file (fatal read error, or a malformed record with --strict) stops reading, but what came
+  // before it in input order is still handled and committed, so a resumed run starts right there.
+  let readError: UserError | undefined;
+  const drain = async (keep: number) => {
+    while (queue.length > keep) {
+      const { unit, result } = queue.shift()!;
+      const r = await result;
+      if (r.error !== undefined) {
+        readError = new UserError(r.error); // earlier in input order than a reading error met after it
+        queue.length = 0; // units after the bad one are not handled
+        break;
+      }
+      let done = unit.skip;
+      for (let i = 0; i < r.batches.length; i++) {
+        const b = r.batches[i]!;
+        done += b.docs;
+        // After a unit's last batch the run stands at the start of the next one.
+        await handle(b, i === r.batches.length - 1 ? { file: unit.file, unit: unit.unit + 1, docs: 0 } : { file: unit.file, unit: unit.unit, docs: done });
       }
     }
-    while (queue.length > 0) {
-      const head = queue.shift()!;
-      await handle(head.batch, await head.result);
+  };
+  try {
+    try {
+      const units = readUnits({ files, source: options.source, start: position, batchSize, textField: options.textField, strict: options.strict });
+      for await (const unit of units) {
+        const result = runner.process({
+          read: unit.read,
+          skip: unit.read.kind === 'docs' ? 0 : unit.skip, // documents read here come without the handled ones
+          bytes: unit.bytes,
+          batchSize,
+          recipe: steps,
+          keepRejected,
+          bias: biasOptions,
+          textField: options.textField,
+          strict: options.strict,
+        });
+        result.catch(() => undefined); // awaited in order below
+        // Keep no documents here: they went to a worker, and holding their HTML until the result comes
+        // back would keep megabytes alive across collections on this thread.
+        if (unit.read.kind === 'docs') unit.read = { ...unit.read, docs: [] };
+        else if (unit.read.kind === 'jsonl') unit.read = { ...unit.read, data: new Uint8Array(0) };
+        queue.push({ unit, result });
+        await drain(maxInFlight - 1);
+        if (readError) break;
+      }
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      readError = e;
+    }
+    await drain(0);
+    if (readError) {
+      if (pending.docs.rows > 0 || pending.rejected.rows > 0 || handled > lastFlushCursor) await flush();
+      await commitChain;
+      throw readError;
     }
     if (pending.docs.rows > 0 || pending.rejected.rows > 0 || handled > lastFlushCursor || entries.length === 0) await flush();
     await commitChain;

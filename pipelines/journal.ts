@@ -1,6 +1,7 @@
 import { open, readFile } from 'node:fs/promises';
 import type { ShardInfo } from '../datasets/parquetShardWriter.js';
 import type { RunStats } from './stats.js';
+import type { ReadPosition } from './readUnits.js';
 
 /**
  * One committed unit of output. Appended (and fsynced) only after its files are renamed into place,
@@ -15,6 +16,8 @@ export interface JournalEntry {
   state: string | null;
   /** Input documents consumed (kept or dropped) up to the end of this shard. */
   cursor: number;
+  /** Where reading resumes: the same point as `cursor`, in read units (see readUnits.ts). */
+  position: ReadPosition;
   /** Cumulative run stats at this commit, so a resumed run continues the counts. */
   stats: RunStats;
 }

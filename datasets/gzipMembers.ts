@@ -1,0 +1,100 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { inflateRawSync, constants } from 'node:zlib';
+
+/**
+ * Gzip member boundaries in per-record-gzip WARC files (Common Crawl's, wget's, warcio's and our
+ * crawler's: every record is its own gzip member). Such a file can be cut into byte ranges that
+ * workers read independently, Hadoop-split style: a range [start, end) owns the records whose member
+ * starts in it, and a reader finds its first record as the first verified member at or after `start`.
+ * Both neighbours of a cut apply the same test to the same bytes, so every record is read exactly once.
+ */
+
+const MAGIC = Buffer.from([0x1f, 0x8b, 0x08]);
+/** Compressed bytes inflated to verify a candidate: enough for the first bytes of any member. */
+const PROBE_BYTES = 2048;
+const SCAN_BLOCK = 1 << 20;
+
+/** Offset of the deflate data of a gzip member whose header starts at `i`, or -1 if no valid header is there. */
+function deflateStart(buf: Uint8Array, i: number): number {
+  if (buf[i] !== 0x1f || buf[i + 1] !== 0x8b || buf[i + 2] !== 8) return -1;
+  const flg = buf[i + 3]!;
+  if (flg & 0xe0) return -1; // reserved bits must be zero
+  let p = i + 10;
+  if (flg & 4) p += 2 + (buf[p]! | (buf[p + 1]! << 8)); // FEXTRA
+  for (const bit of [8, 16]) {
+    // FNAME, FCOMMENT: zero-terminated
+    if (!(flg & bit)) continue;
+    const z = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).indexOf(0, p);
+    if (z === -1) return -1;
+    p = z + 1;
+  }
+  if (flg & 2) p += 2; // FHCRC
+  return p < buf.length ? p : -1;
+}
+
+/**
+ * Whether a gzip member starts at `i` and its content starts with `prefix` (for WARC, `WARC/`). A
+ * false candidate needs the 3 magic bytes, a valid header and deflate data that decodes to the
+ * prefix, inside another member's compressed data: not a practical risk.
+ */
+export function isMemberAt(buf: Uint8Array, i: number, prefix: string): boolean {
+  const p = deflateStart(buf, i);
+  if (p === -1) return false;
+  let head: Buffer;
+  try {
+    head = inflateRawSync(buf.subarray(p, p + PROBE_BYTES), { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch {
+    return false;
+  }
+  return head.length >= prefix.length && head.toString('latin1', 0, prefix.length) === prefix;
+}
+
+/** Offset of the first member at or after `from` whose content starts with `prefix`, or null at end of file. */
+export async function findMemberStart(fh: FileHandle, from: number, prefix: string): Promise<number | null> {
+  const size = (await fh.stat()).size;
+  // Blocks overlap by PROBE_BYTES + header room, so a candidate near a block's end is verified whole.
+  const overlap = PROBE_BYTES + 1024;
+  const buf = Buffer.allocUnsafe(SCAN_BLOCK + overlap);
+  for (let pos = from; pos < size; pos += SCAN_BLOCK) {
+    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+    const view = buf.subarray(0, bytesRead);
+    const scanEnd = Math.min(SCAN_BLOCK, bytesRead);
+    for (let i = view.indexOf(MAGIC); i !== -1 && i < scanEnd; i = view.indexOf(MAGIC, i + 1)) {
+      if (isMemberAt(view, i, prefix)) return pos + i;
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether a .gz file is written one record per member: its first member holds exactly one WARC record
+ * and is followed by end of file or another verified member. A file gzipped as one stream (or in
+ * multi-record blocks) cannot be cut by member and is read whole.
+ */
+export async function isPerRecordWarcGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const buf = Buffer.allocUnsafe(Math.min(size, 4 << 20));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const view = buf.subarray(0, bytesRead);
+    const p = deflateStart(view, 0);
+    if (p === -1) return false;
+    let first: { buffer: Buffer; engine: { bytesWritten: number } };
+    try {
+      first = inflateRawSync(view.subarray(p), { info: true, finishFlush: constants.Z_SYNC_FLUSH }) as unknown as typeof first;
+    } catch {
+      return false;
+    }
+    const memberEnd = p + first.engine.bytesWritten + 8; // + CRC32 and ISIZE
+    if (memberEnd > bytesRead) return false; // the first member does not end within 4 MB: one stream
+    const record = first.buffer;
+    const headEnd = record.indexOf('\r\n\r\n');
+    const length = /\r\ncontent-length:\s*(\d+)/i.exec(record.toString('latin1', 0, headEnd === -1 ? 0 : headEnd));
+    if (!record.toString('latin1', 0, 5).startsWith('WARC/') || !length) return false;
+    if (headEnd + 4 + Number(length[1]) + 4 !== record.length) return false; // more than one record per member
+    return memberEnd === size || (memberEnd < bytesRead && isMemberAt(view, memberEnd, 'WARC/'));
+  } finally {
+    await fh.close();
+  }
+}

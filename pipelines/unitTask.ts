@@ -1,0 +1,91 @@
+import type { Document } from './document.js';
+import type { Step, StepSpec } from './step.js';
+import type { ReadUnit } from './readUnits.js';
+import type { ReadOptions } from '../datasets/readOptions.js';
+import type { BiasReportOptions } from '../filters/biasReport.js';
+import { processBatch, type BatchResult, type GroupHitter } from './batchProcessor.js';
+import { jsonlChunkDocuments } from '../datasets/jsonlReader.js';
+import { readWarc } from '../datasets/warcReader.js';
+import { UserError } from './errors.js';
+
+/** A read unit for a worker: read it, cut it into batches, run the worker steps on each. */
+export interface UnitTask {
+  read: ReadUnit;
+  skip: number;
+  bytes: number;
+  batchSize: number;
+  recipe: StepSpec[];
+  keepRejected: boolean;
+  bias: BiasReportOptions | null;
+  textField?: string;
+  strict?: boolean;
+}
+
+/** One batch of a unit: its input counts (as the coordinator accounts them) and the steps' result. */
+export interface UnitBatch {
+  docs: number;
+  malformed: number;
+  bytes: number;
+  warnings: string[];
+  result: BatchResult;
+}
+
+export interface UnitResult {
+  batches: UnitBatch[];
+  /** A user-facing read error (strict mode), re-thrown as such by the coordinator. */
+  error?: string;
+}
+
+function documentsOf(read: ReadUnit, opts: ReadOptions): Iterable<Document> | AsyncIterable<Document> {
+  switch (read.kind) {
+    case 'docs':
+      return read.docs;
+    case 'jsonl': {
+      const data = Buffer.from(read.data.buffer, read.data.byteOffset, read.data.byteLength);
+      return jsonlChunkDocuments(read.path, { data, firstLine: read.firstLine }, opts);
+    }
+    case 'warc':
+      return readWarc(read.path, opts, { start: read.start, end: read.end });
+  }
+}
+
+/**
+ * Reads a unit and runs the steps batch by batch. Documents before `skip` were handled by the run being
+ * resumed: they are passed over, and so are the warnings and malformed records met among them.
+ */
+export async function runUnit(steps: Step[], task: UnitTask, bias?: GroupHitter): Promise<UnitResult> {
+  const batches: UnitBatch[] = [];
+  let seen = 0;
+  let docs: Document[] = [];
+  let malformed = task.read.kind === 'docs' ? task.read.malformed : 0;
+  let warnings: string[] = task.read.kind === 'docs' ? task.read.warnings : [];
+  const skipping = () => seen < task.skip;
+  const opts: ReadOptions = {
+    textField: task.textField,
+    strict: task.strict,
+    onWarning: (m) => void (skipping() || warnings.push(m)),
+    onMalformed: () => void (skipping() || malformed++),
+  };
+  const close = () => {
+    batches.push({ docs: docs.length, malformed, bytes: batches.length === 0 ? task.bytes : 0, warnings, result: processBatch(steps, docs, task.keepRejected, bias) });
+    docs = [];
+    malformed = 0;
+    warnings = [];
+  };
+  try {
+    for await (const doc of documentsOf(task.read, opts)) {
+      if (skipping()) {
+        seen++;
+        continue;
+      }
+      seen++;
+      docs.push(doc);
+      if (docs.length >= task.batchSize) close();
+    }
+  } catch (e) {
+    if (e instanceof UserError) return { batches: [], error: e.message };
+    throw e;
+  }
+  if (docs.length > 0 || malformed > 0 || warnings.length > 0 || batches.length === 0) close();
+  return { batches };
+}
