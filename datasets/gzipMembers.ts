@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { inflateRawSync, constants } from 'node:zlib';
+import zlib, { inflateRawSync, constants } from 'node:zlib';
 
 /**
  * Gzip member boundaries in per-record-gzip WARC files (Common Crawl's, wget's, warcio's and our
@@ -96,5 +96,84 @@ export async function isPerRecordWarcGzip(path: string): Promise<boolean> {
     return memberEnd === size || (memberEnd < bytesRead && isMemberAt(view, memberEnd, 'WARC/'));
   } finally {
     await fh.close();
+  }
+}
+
+/** Where a member's content starts in the inflated stream, and where the member starts in the file. */
+export interface MemberOffset {
+  inflated: number;
+  file: number;
+}
+
+export interface InflateMembersOptions {
+  /** Members whose content would exceed this are skipped (reported through onSkip), never held. */
+  maxMemberBytes: number;
+  /** A member that cannot be inflated or exceeds maxMemberBytes; reading goes on at the next verified member. */
+  onSkip: (fileOffset: number, why: string) => void;
+  /** Prefix a member's content must start with, to find the next one after a bad member. */
+  prefix: string;
+}
+
+const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
+/**
+ * Inflates a multi-member gzip file from `start` (a member start) with native zlib, member by member,
+ * calling `onMember` with each member's offsets before yielding its content. warcio's own gzip path
+ * inflates with pako in JavaScript: this is ~2.5x faster per record (docs/benchmarks.md).
+ */
+export async function* inflateMembers(fh: FileHandle, start: number, onMember: (m: MemberOffset) => void, o: InflateMembersOptions): AsyncGenerator<Buffer> {
+  const size = (await fh.stat()).size;
+  let block = 4 << 20;
+  let buf = Buffer.alloc(0);
+  let bufStart = start; // file offset of buf[0]
+  let pos = start; // file offset of the next member
+  let inflated = 0;
+  const fill = async (need: number) => {
+    // Keep buf from pos on, and read at least `need` more bytes (or to end of file).
+    const keep = buf.subarray(pos - bufStart);
+    const want = Math.min(size - (pos + keep.length), Math.max(need, block));
+    const next = Buffer.allocUnsafe(keep.length + Math.max(0, want));
+    keep.copy(next, 0);
+    const { bytesRead } = want > 0 ? await fh.read(next, keep.length, want, pos + keep.length) : { bytesRead: 0 };
+    buf = next.subarray(0, keep.length + bytesRead);
+    bufStart = pos;
+  };
+  while (pos < size) {
+    if (pos - bufStart + 64 * 1024 > buf.length && bufStart + buf.length < size) await fill(block);
+    const local = pos - bufStart;
+    const h = deflateStart(buf, local);
+    let member: { buffer: Buffer; engine: { bytesWritten: number } } | undefined;
+    let why = '';
+    if (h === -1) why = 'not a gzip member';
+    else {
+      try {
+        member = zlib.inflateRawSync(buf.subarray(h), { info: true, maxOutputLength: o.maxMemberBytes }) as unknown as typeof member;
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (err.code === 'Z_BUF_ERROR' && bufStart + buf.length < size) {
+          // The member runs past what is buffered: read more and try again (rare: members are records).
+          block *= 2;
+          await fill(block);
+          continue;
+        }
+        why = err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError ? `gzip member over ${o.maxMemberBytes} bytes` : `bad gzip member (${err.message})`;
+      }
+    }
+    if (member) {
+      const end = h + member.engine.bytesWritten;
+      if (end + 8 > buf.length) why = 'truncated gzip member';
+      else if (crc32 && crc32(member.buffer) !== buf.readUInt32LE(end)) why = 'gzip member fails its CRC check';
+      else {
+        onMember({ inflated, file: pos });
+        inflated += member.buffer.length;
+        pos = bufStart + end + 8;
+        yield member.buffer;
+        continue;
+      }
+    }
+    o.onSkip(pos, why);
+    const fh2 = await findMemberStart(fh, pos + 1, o.prefix);
+    if (fh2 === null) return;
+    pos = fh2;
   }
 }

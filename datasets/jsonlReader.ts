@@ -96,14 +96,14 @@ export async function* jsonlChunks(path: string, gzipped: boolean, opts: { onByt
       parts.push(piece);
       held += piece.length;
       if (held < target) continue;
-      const nl = piece.lastIndexOf(10);
-      if (nl === -1) continue; // no line ends in this piece: keep reading
-      const all = Buffer.concat(parts, held);
-      const at = held - piece.length + nl + 1;
-      yield cut(all.subarray(0, at));
-      const rest = all.subarray(at);
-      parts = rest.length ? [Buffer.from(rest)] : [];
-      held = rest.length;
+      // Cut at the first line end at or after `target` bytes, as often as the held bytes allow.
+      let all = Buffer.concat(parts, held);
+      for (let nl = all.indexOf(10, target - 1); nl !== -1; nl = all.indexOf(10, target - 1)) {
+        yield cut(Buffer.from(all.subarray(0, nl + 1))); // its own buffer, so it can move to a worker
+        all = all.subarray(nl + 1);
+      }
+      parts = all.length ? [all] : [];
+      held = all.length;
     }
   } catch (e) {
     if (e instanceof UserError) throw e;

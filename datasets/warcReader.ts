@@ -5,7 +5,7 @@ import type { Document } from '../pipelines/document.js';
 import { UserError } from '../pipelines/errors.js';
 import { detectCharset, decodeWith } from '../crawler/charset.js';
 import type { ReadOptions } from './readOptions.js';
-import { findMemberStart } from './gzipMembers.js';
+import { findMemberStart, inflateMembers, type MemberOffset } from './gzipMembers.js';
 
 /** A byte range of a per-record-gzip WARC file: the records whose gzip member starts in [start, end). */
 export interface ByteRange {
@@ -38,36 +38,64 @@ function looksLikeHtml(body: Uint8Array): boolean {
  * starts in it, so workers can share one file.
  */
 export async function* readWarc(path: string, opts: ReadOptions = {}, range?: ByteRange): AsyncGenerator<Document> {
-  let base = 0;
-  if (range) {
-    const fh = await open(path, 'r');
-    const first = await findMemberStart(fh, range.start, 'WARC/').finally(() => fh.close());
-    if (first === null || first >= range.end) return;
-    base = first;
-  }
-  const stream = createReadStream(path, { start: base, highWaterMark: 1 << 20 });
+  const fh = await open(path, 'r');
   try {
-    yield* records(path, new WARCParser(stream), base, range?.end ?? Infinity, opts);
+    let base = 0;
+    if (range) {
+      const first = await findMemberStart(fh, range.start, 'WARC/');
+      if (first === null || first >= range.end) return;
+      base = first;
+    }
+    const magic = Buffer.alloc(2);
+    await fh.read(magic, 0, 2, base);
+    if (magic[0] !== 0x1f || magic[1] !== 0x8b) {
+      const stream = createReadStream(path, { start: base, highWaterMark: 1 << 20 });
+      try {
+        yield* records(path, new WARCParser(stream), (u) => base + u, range?.end ?? Infinity, opts);
+      } finally {
+        stream.destroy();
+      }
+      return;
+    }
+    // Gzip: members inflated natively here, records parsed by warcio from the inflated bytes; a record's
+    // offset is its member's offset in the file.
+    const members: MemberOffset[] = [];
+    const inflated = inflateMembers(fh, base, (m) => members.push(m), {
+      maxMemberBytes: MAX_RECORD_BYTES + (1 << 20),
+      prefix: 'WARC/',
+      onSkip: (at, why) => {
+        const msg = `${path}@${at}: ${why}`;
+        if (opts.strict) throw new UserError(msg);
+        opts.onWarning?.(`${msg}; skipped`);
+        opts.onMalformed?.();
+      },
+    });
+    const fileOffset = (u: number) => {
+      while (members.length > 1 && members[1]!.inflated <= u) members.shift();
+      return members[0]?.file ?? base;
+    };
+    yield* records(path, new WARCParser(inflated), fileOffset, range?.end ?? Infinity, opts);
   } finally {
-    stream.destroy();
+    await fh.close();
   }
 }
 
-async function* records(path: string, parser: WARCParser, base: number, end: number, opts: ReadOptions): AsyncGenerator<Document> {
-  let reported = base;
+async function* records(path: string, parser: WARCParser, fileOffset: (parserOffset: number) => number, end: number, opts: ReadOptions): AsyncGenerator<Document> {
+  let reported = fileOffset(0);
   let record: WARCRecord | null;
   for (;;) {
     try {
       record = await parser.parse();
     } catch (e) {
-      const msg = `${path}@${base + parser.offset}: malformed WARC record: ${(e as Error).message}`;
+      if (e instanceof UserError) throw e;
+      const msg = `${path}@${fileOffset(parser.offset)}: malformed WARC record: ${(e as Error).message}`;
       if (opts.strict) throw new UserError(msg);
       opts.onWarning?.(`${msg} (rest of ${end === Infinity ? 'file' : 'range'} skipped)`);
       opts.onMalformed?.();
       return;
     }
     if (record === null) break;
-    const offset = base + parser.offset;
+    const offset = fileOffset(parser.offset);
     if (offset >= end) break; // the next range's first record
     if (opts.onBytes && offset > reported) {
       opts.onBytes(offset - reported);
