@@ -246,7 +246,8 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   // Units submitted ahead of the one being handled: two posted to each worker plus one waiting. A unit
   // is a few MB of input, and results are merged strictly in input order.
   const maxInFlight = Math.max(2, runner.threads * 3);
-  const queue: { unit: PlannedUnit; result: Promise<UnitResult> }[] = [];
+  // The queue keeps where each unit stands, not its documents or bytes (those went to a worker).
+  const queue: { unit: Pick<PlannedUnit, 'file' | 'unit' | 'skip'>; result: Promise<UnitResult> }[] = [];
   // A bad input file (fatal read error, or a malformed record with --strict) stops reading, but what came
   // before it in input order is still handled and committed, so a resumed run starts right there.
   let readError: UserError | undefined;
@@ -284,11 +285,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
           strict: options.strict,
         });
         result.catch(() => undefined); // awaited in order below
-        // Keep no documents here: they went to a worker, and holding their HTML until the result comes
-        // back would keep megabytes alive across collections on this thread.
-        if (unit.read.kind === 'docs') unit.read = { ...unit.read, docs: [] };
-        else if (unit.read.kind === 'jsonl') unit.read = { ...unit.read, data: new Uint8Array(0) };
-        queue.push({ unit, result });
+        queue.push({ unit: { file: unit.file, unit: unit.unit, skip: unit.skip }, result });
         await drain(maxInFlight - 1);
         if (readError) break;
       }
