@@ -12,7 +12,8 @@ import zlib, { inflateRawSync, constants } from 'node:zlib';
 const MAGIC = Buffer.from([0x1f, 0x8b, 0x08]);
 /** Compressed bytes inflated to verify a candidate: enough for the first bytes of any member. */
 const PROBE_BYTES = 2048;
-const SCAN_BLOCK = 1 << 20;
+/** A reader's first member is usually a few KB past its range start: scan in small blocks. */
+const SCAN_BLOCK = 64 << 10;
 
 /** Offset of the deflate data of a gzip member whose header starts at `i`, or -1 if no valid header is there. */
 function deflateStart(buf: Uint8Array, i: number): number {

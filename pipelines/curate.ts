@@ -247,7 +247,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   // is a few MB of input, and results are merged strictly in input order.
   const maxInFlight = Math.max(2, runner.threads * 3);
   // The queue keeps where each unit stands, not its documents or bytes (those went to a worker).
-  const queue: { unit: Pick<PlannedUnit, 'file' | 'unit' | 'skip'>; result: Promise<UnitResult> }[] = [];
+  const queue: { unit: Pick<PlannedUnit, 'file' | 'unit' | 'handled'>; result: Promise<UnitResult> }[] = [];
   // A bad input file (fatal read error, or a malformed record with --strict) stops reading, but what came
   // before it in input order is still handled and committed, so a resumed run starts right there.
   let readError: UserError | undefined;
@@ -260,7 +260,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
         queue.length = 0; // units after the bad one are not handled
         break;
       }
-      let done = unit.skip;
+      let done = unit.handled;
       for (let i = 0; i < r.batches.length; i++) {
         const b = r.batches[i]!;
         done += b.docs;
@@ -275,7 +275,6 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
       for await (const unit of units) {
         const result = runner.process({
           read: unit.read,
-          skip: unit.read.kind === 'docs' ? 0 : unit.skip, // documents read here come without the handled ones
           bytes: unit.bytes,
           batchSize,
           recipe: steps,
@@ -285,7 +284,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
           strict: options.strict,
         });
         result.catch(() => undefined); // awaited in order below
-        queue.push({ unit: { file: unit.file, unit: unit.unit, skip: unit.skip }, result });
+        queue.push({ unit: { file: unit.file, unit: unit.unit, handled: unit.handled }, result });
         await drain(maxInFlight - 1);
         if (readError) break;
       }

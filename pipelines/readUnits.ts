@@ -12,12 +12,12 @@ import { isPerRecordWarcGzip } from '../datasets/gzipMembers.js';
  * so results can come back whole and still be merged in order with bounded memory.
  */
 export type ReadUnit =
-  /** Documents read by the coordinator (at most one batch). */
-  | { kind: 'docs'; docs: Document[]; malformed: number; warnings: string[] }
-  /** Whole JSONL lines; the worker parses them. */
-  | { kind: 'jsonl'; path: string; data: Uint8Array; firstLine: number }
-  /** The records of a per-record-gzip WARC whose gzip member starts in [start, end). */
-  | { kind: 'warc'; path: string; start: number; end: number };
+  /** Documents read by the coordinator (at most one batch; the handled ones already left out). */
+  | { kind: 'docs'; docs: Document[]; malformed: number; warnings: string[]; skip: 0 }
+  /** Whole JSONL lines; the worker parses them, passing over the first `skip` documents. */
+  | { kind: 'jsonl'; path: string; data: Uint8Array; firstLine: number; skip: number }
+  /** The records of a per-record-gzip WARC whose gzip member starts in [start, end), less the first `skip` documents. */
+  | { kind: 'warc'; path: string; start: number; end: number; skip: number };
 
 /** Compressed bytes per WARC range (~15 MB of HTML). */
 export const WARC_RANGE_BYTES = 4 << 20;
@@ -33,8 +33,8 @@ export interface PlannedUnit {
   /** Index in the run's file list; -1 for a live source. */
   file: number;
   unit: number;
-  /** Documents of this unit already handled by the run being resumed (the worker passes over them). */
-  skip: number;
+  /** Documents of this unit already handled by the run being resumed (where its position counts from). */
+  handled: number;
   /** Input bytes this unit accounts for (0 when a resumed run already counted them). */
   bytes: number;
   read: ReadUnit;
@@ -57,7 +57,7 @@ async function* documentUnits(file: number, firstUnit: number, handled: number, 
   let unit = firstUnit;
   let seen = 0;
   const skip = firstUnit * batchSize + handled;
-  let cur: PlannedUnit & { read: { kind: 'docs' } } = { file, unit, skip: handled, bytes: 0, read: { kind: 'docs', docs: [], malformed: 0, warnings: [] } };
+  let cur: PlannedUnit & { read: { kind: 'docs' } } = { file, unit, handled, bytes: 0, read: { kind: 'docs', docs: [], malformed: 0, warnings: [], skip: 0 } };
   const skipping = () => seen < skip;
   const hooks = {
     onWarning: (m: string) => void (skipping() || cur.read.warnings.push(m)),
@@ -71,9 +71,9 @@ async function* documentUnits(file: number, firstUnit: number, handled: number, 
     }
     seen++;
     cur.read.docs.push(doc);
-    if (cur.skip + cur.read.docs.length >= batchSize) {
+    if (cur.handled + cur.read.docs.length >= batchSize) {
       yield cur;
-      cur = { file, unit: ++unit, skip: 0, bytes: 0, read: { kind: 'docs', docs: [], malformed: 0, warnings: [] } };
+      cur = { file, unit: ++unit, handled: 0, bytes: 0, read: { kind: 'docs', docs: [], malformed: 0, warnings: [], skip: 0 } };
     }
   }
   if (cur.read.docs.length > 0 || cur.read.malformed > 0 || cur.bytes > 0) yield cur;
@@ -94,7 +94,7 @@ export async function* readUnits(o: ReadUnitOptions): AsyncGenerator<PlannedUnit
       for await (const c of jsonlChunks(file.path, file.format === 'jsonl.gz')) {
         if (unit >= from.unit) {
           const skip = skipOf(unit);
-          yield { file: f, unit, skip, bytes: skip > 0 ? 0 : c.fileBytes, read: { kind: 'jsonl', path: file.path, data: c.data, firstLine: c.firstLine } };
+          yield { file: f, unit, handled: skip, bytes: skip > 0 ? 0 : c.fileBytes, read: { kind: 'jsonl', path: file.path, data: c.data, firstLine: c.firstLine, skip } };
         }
         unit++;
       }
@@ -103,7 +103,7 @@ export async function* readUnits(o: ReadUnitOptions): AsyncGenerator<PlannedUnit
         const start = unit * WARC_RANGE_BYTES;
         const end = Math.min(file.bytes, start + WARC_RANGE_BYTES);
         const skip = skipOf(unit);
-        yield { file: f, unit, skip, bytes: skip > 0 ? 0 : end - start, read: { kind: 'warc', path: file.path, start, end } };
+        yield { file: f, unit, handled: skip, bytes: skip > 0 ? 0 : end - start, read: { kind: 'warc', path: file.path, start, end, skip } };
       }
     } else {
       yield* documentUnits(f, from.unit, from.docs, (hooks) => readFile(file, { textField: o.textField, strict: o.strict, ...hooks }), o.batchSize);

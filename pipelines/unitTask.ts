@@ -11,7 +11,6 @@ import { UserError } from './errors.js';
 /** A read unit for a worker: read it, cut it into batches, run the worker steps on each. */
 export interface UnitTask {
   read: ReadUnit;
-  skip: number;
   bytes: number;
   batchSize: number;
   recipe: StepSpec[];
@@ -50,8 +49,8 @@ function documentsOf(read: ReadUnit, opts: ReadOptions): Iterable<Document> | As
 }
 
 /**
- * Reads a unit and runs the steps batch by batch. Documents before `skip` were handled by the run being
- * resumed: they are passed over, and so are the warnings and malformed records met among them.
+ * Reads a unit and runs the steps batch by batch. Documents before `read.skip` were handled by the run
+ * being resumed: they are passed over, and so are the warnings and malformed records met among them.
  */
 export async function runUnit(steps: Step[], task: UnitTask, bias?: GroupHitter): Promise<UnitResult> {
   const batches: UnitBatch[] = [];
@@ -59,7 +58,7 @@ export async function runUnit(steps: Step[], task: UnitTask, bias?: GroupHitter)
   let docs: Document[] = [];
   let malformed = task.read.kind === 'docs' ? task.read.malformed : 0;
   let warnings: string[] = task.read.kind === 'docs' ? task.read.warnings : [];
-  const skipping = () => seen < task.skip;
+  const skipping = () => seen < task.read.skip;
   const opts: ReadOptions = {
     textField: task.textField,
     strict: task.strict,
