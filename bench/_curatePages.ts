@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Document } from '../pipelines/document.js';
+import type { Document } from '../core/document.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 import { serialiseRecord, uuid4 } from '../crawler/warcWriter.js';
 import { gzipRecord } from '../crawler/recordCompressor.js';

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { buildWorkerSteps } from '../pipelines/recipe.js';
-import type { StepSpec } from '../pipelines/step.js';
+import type { StepSpec } from '../core/step.js';
 import { pages } from './_curatePages.js';
 
 const recipe = (JSON.parse(fs.readFileSync(new URL('../pipelines/web.json', import.meta.url), 'utf8')) as { steps: StepSpec[] }).steps;

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from 'htmlparser2';
 import { stepRegistry } from '../filters/registry.js';
-import type { StepSpec } from '../pipelines/step.js';
+import type { StepSpec } from '../core/step.js';
 import { pages, writePagesWarc } from './_curatePages.js';
 
 const args = process.argv.slice(2);
@@ -136,7 +136,7 @@ try {
 // memory bandwidth, and on a VM possibly sibling hyperthreads).
 let ceiling: number | undefined;
 if (WORKERS.includes(2)) {
-  const { taskPool } = await import('../pipelines/taskPool.js');
+  const { taskPool } = await import('../core/taskPool.js');
   const n = Math.min(PAGES, 3000);
   const once = async (threads: number) => {
     const pool = taskPool(new URL('./_curateStepsTask.ts', import.meta.url), { threads });

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { getIdentifier, eldMediumScorer, sampleForId, type IdentifierName } from '../filters/langidIdentifiers.js';
+import { getIdentifier, eldMediumScorer, sampleForId, type IdentifierName } from '../filters/langid/langidIdentifiers.js';
 import { expandLanguageCode } from '../filters/text/langCodes.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 

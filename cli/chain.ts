@@ -4,9 +4,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from './command.js';
 import type { PipelineFile } from '../pipelines/pipelineFile.js';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { expandInputs } from '../datasets/inputs.js';
-import { writeJsonAtomic } from '../datasets/atomicFile.js';
+import { writeJsonAtomic } from '../core/atomicFile.js';
 
 /**
  * `corpusforge run`: the stages of a pipeline file (crawl -> curate -> tokenizer -> tokenize -> train ->

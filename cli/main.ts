@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { isUserError } from '../pipelines/errors.js';
+import { isUserError } from '../core/errors.js';
 import type { Command } from './command.js';
 
 const commandsDir = new URL('./commands/', import.meta.url);

@@ -1,4 +1,4 @@
-import type { Document } from '../pipelines/document.js';
+import type { Document } from '../core/document.js';
 import { Crawler } from './crawler.js';
 import type { CrawlOptions, CrawlSummary } from './options.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { hostIsRefused } from './addressGuard.js';
 import { CrawlState, type CrawlLogLine } from './crawlState.js';
 import { classifyError, FetchError, Fetcher, fetchedAtIso, type FetchResponse } from './fetcher.js';

@@ -7,5 +7,5 @@ export { normaliseUrl, MAX_URL_LENGTH } from './url.js';
 export { Scope, registrableDomain, type ScopeMode } from './scope.js';
 export { SeenSet } from './seenSet.js';
 export { isPublicAddress } from './addressGuard.js';
-export { detectCharset, decodeHtml, type DetectedCharset } from './charset.js';
+export { detectCharset, decodeHtml, type DetectedCharset } from '../datasets/charset.js';
 export type { CrawlLogLine } from './crawlState.js';

@@ -1,4 +1,4 @@
-import type { Document } from '../pipelines/document.js';
+import type { Document } from '../core/document.js';
 import type { ScopeMode } from './scope.js';
 
 /** Everything a crawl can be told. Defaults: see DEFAULT_CRAWL_OPTIONS. */

@@ -1,5 +1,5 @@
-import type { Document } from '../pipelines/document.js';
-import { decodeHtml } from './charset.js';
+import type { Document } from '../core/document.js';
+import { decodeHtml } from '../datasets/charset.js';
 import { fetchedAtIso, type FetchResponse } from './fetcher.js';
 import type { FrontierEntry } from './frontierLog.js';
 import { extractLinks } from './links.js';

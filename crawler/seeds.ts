@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { normaliseUrl } from './url.js';
 
 export interface SeedFile {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Document } from '../pipelines/document.js';
+import type { Document } from '../core/document.js';
 import type { ReadOptions } from './readOptions.js';
 
 /**

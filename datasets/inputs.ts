@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { glob } from 'tinyglobby';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 
 export type InputFormat = 'jsonl' | 'jsonl.gz' | 'parquet' | 'text' | 'html' | 'warc' | 'warc.gz';
 

@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import type { Document } from '../pipelines/document.js';
-import { UserError } from '../pipelines/errors.js';
+import type { Document } from '../core/document.js';
+import { UserError } from '../core/errors.js';
 import type { ReadOptions } from './readOptions.js';
 
 function gzipError(path: string, e: NodeJS.ErrnoException): UserError {

@@ -2,8 +2,8 @@ import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
-import type { Document } from '../pipelines/document.js';
-import { UserError } from '../pipelines/errors.js';
+import type { Document } from '../core/document.js';
+import { UserError } from '../core/errors.js';
 import type { ReadOptions } from './readOptions.js';
 
 /** Opens a Parquet file lazily (a file-backed Blob): only the footer and requested row groups are read. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
-import type { Document } from '../pipelines/document.js';
+import type { Document } from '../core/document.js';
 
 /** What a finished shard file holds; listed in manifest.json and the journal. */
 export interface ShardInfo {

@@ -18,7 +18,7 @@
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import type * as pw from 'parquet-wasm/node';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { openParquet, readRowGroup } from './parquetReader.js';
 import {
   checkedValFraction, emptyBatch, listedFiles, putWindow, readTokenManifest, requireWindowIn, splitRanges, splitSearchStart,

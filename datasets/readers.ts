@@ -1,4 +1,4 @@
-import type { Document } from '../pipelines/document.js';
+import type { Document } from '../core/document.js';
 import { expandInputs, type InputFile } from './inputs.js';
 import { readJsonl } from './jsonlReader.js';
 import { readParquetDocuments } from './parquetReader.js';

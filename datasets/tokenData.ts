@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { ParquetTokenDataset } from './parquetTokenDataset.js';
 import { TokenDataset, type TokenDatasetOptions, type TokenSource } from './tokenDataset.js';
 

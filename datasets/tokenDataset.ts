@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 
 /** manifest.json written by `corpusforge tokenize` next to tokens.bin / tokens.idx / tokens-NNNNN.parquet. */
 export interface TokenManifest {

@@ -11,7 +11,7 @@ import { open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/
 import { basename } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { writeParquetStream } from './parquetShardWriter.js';
-import { writeFileAtomic, writeJsonAtomic } from './atomicFile.js';
+import { writeFileAtomic, writeJsonAtomic } from '../core/atomicFile.js';
 import * as pw from 'parquet-wasm/node';
 
 export type TokenDtype = 'uint16' | 'uint32';

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { WARCParser, type WARCRecord } from 'warcio';
-import type { Document } from '../pipelines/document.js';
-import { UserError } from '../pipelines/errors.js';
-import { detectCharset, decodeWith } from '../crawler/charset.js';
+import type { Document } from '../core/document.js';
+import { UserError } from '../core/errors.js';
+import { detectCharset, decodeWith } from './charset.js';
 import type { ReadOptions } from './readOptions.js';
 import { findMemberStart, inflateMembers, type MemberOffset } from './gzipMembers.js';
 

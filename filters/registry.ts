@@ -1,19 +1,19 @@
-import type { StepDefinition } from '../pipelines/step.js';
-import { UserError } from '../pipelines/errors.js';
-import { normaliseStep } from './normalise.js';
-import { extractStep } from './extract.js';
-import { langidStep } from './langid.js';
-import { gopherQualityStep } from './gopherQuality.js';
-import { gopherRepetitionStep } from './gopherRepetition.js';
-import { c4QualityStep } from './c4Quality.js';
-import { finewebQualityStep } from './finewebQuality.js';
-import { exactDedupStep } from './exactDedup.js';
-import { minhashDedupStep } from './minhashDedup.js';
-import { urlDedupStep } from './urlDedup.js';
-import { toxicityStep } from './toxicity.js';
-import { urlBlocklistStep } from './urlBlocklist.js';
-import { piiStep } from './pii.js';
-import { boilerplateLinesStep } from './boilerplateLines.js';
+import type { StepDefinition } from '../core/step.js';
+import { UserError } from '../core/errors.js';
+import { normaliseStep } from './format/normalise.js';
+import { extractStep } from './extract/extract.js';
+import { langidStep } from './langid/langid.js';
+import { gopherQualityStep } from './quality/gopherQuality.js';
+import { gopherRepetitionStep } from './quality/gopherRepetition.js';
+import { c4QualityStep } from './quality/c4Quality.js';
+import { finewebQualityStep } from './quality/finewebQuality.js';
+import { exactDedupStep } from './dedup/exactDedup.js';
+import { minhashDedupStep } from './dedup/minhashDedup.js';
+import { urlDedupStep } from './dedup/urlDedup.js';
+import { toxicityStep } from './safety/toxicity.js';
+import { urlBlocklistStep } from './safety/urlBlocklist.js';
+import { piiStep } from './safety/pii.js';
+import { boilerplateLinesStep } from './dedup/boilerplateLines.js';
 
 /** Every step a pipeline file may name. Add one line per step module. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

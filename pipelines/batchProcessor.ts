@@ -1,5 +1,5 @@
-import type { Document, Rejected } from './document.js';
-import type { Step, CoordinatorStep, StepOutput } from './step.js';
+import type { Document, Rejected } from '../core/document.js';
+import type { Step, CoordinatorStep, StepOutput } from '../core/step.js';
 import { emptyStepStats, type StepStats } from './stats.js';
 
 export interface BatchResult {

@@ -1,9 +1,9 @@
 import type { Piscina } from 'piscina';
-import { taskPool } from './taskPool.js';
-import type { Document } from './document.js';
+import { taskPool } from '../core/taskPool.js';
+import type { Document } from '../core/document.js';
 import { buildWorkerSteps } from './recipe.js';
 import { runUnit, type UnitTask, type UnitResult } from './unitTask.js';
-import { BiasReport } from '../filters/biasReport.js';
+import { BiasReport } from '../filters/safety/biasReport.js';
 import { StreamingShardWriter, type ShardInfo, type ShardWriteOptions } from '../datasets/parquetShardWriter.js';
 import type { WriteTask } from './shardWriterWorker.js';
 

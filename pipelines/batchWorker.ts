@@ -1,9 +1,9 @@
 // Piscina worker: rebuilds steps from the recipe (tasks carry data, not closures), reads its unit of
 // input and runs the worker steps over it batch by batch.
-import type { Step, StepSpec } from './step.js';
+import type { Step, StepSpec } from '../core/step.js';
 import { buildWorkerSteps } from './recipe.js';
 import { runUnit, type UnitTask, type UnitResult } from './unitTask.js';
-import { BiasReport, type BiasReportOptions } from '../filters/biasReport.js';
+import { BiasReport, type BiasReportOptions } from '../filters/safety/biasReport.js';
 
 let cachedKey = '';
 let cachedSteps: Step[] = [];

@@ -1,4 +1,4 @@
-import type { Document } from './document.js';
+import type { Document } from '../core/document.js';
 
 /**
  * What the kept corpus looks like, accumulated as documents are committed: language distribution and

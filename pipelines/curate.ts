@@ -1,15 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { rename, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Document } from './document.js';
-import type { StepSpec } from './step.js';
-import { UserError } from './errors.js';
+import type { Document } from '../core/document.js';
+import type { StepSpec } from '../core/step.js';
+import { UserError } from '../core/errors.js';
 import { validateRecipe, buildCoordinatorSteps, lateWorkerSteps } from './recipe.js';
 import { runSteps, BIAS_KEY } from './batchProcessor.js';
-import { BiasReport, type BiasReportData, type BiasReportOptions } from '../filters/biasReport.js';
+import { BiasReport, type BiasReportData, type BiasReportOptions } from '../filters/safety/biasReport.js';
 import { emptyRunStats, addRunStepStats, type RunStats } from './stats.js';
 import { profileDocs } from './corpusProfile.js';
-import { readJournal, appendJournal, type JournalEntry } from './journal.js';
+import { appendJournal } from '../core/journal.js';
+import { readCurateJournal, type JournalEntry } from './journal.js';
 import { buildManifest, inputsHash, sha256Hex, type Manifest } from './manifest.js';
 import { OutputLayout } from './outputLayout.js';
 import { encodeStateFrames, restoreStateFile } from './stateFile.js';
@@ -18,7 +19,7 @@ import { readUnits, WARC_RANGE_BYTES, type PlannedUnit, type ReadPosition } from
 import type { UnitBatch, UnitResult } from './unitTask.js';
 import { JSONL_CHUNK_BYTES } from '../datasets/jsonlReader.js';
 import { expandInputs, type InputFile } from '../datasets/inputs.js';
-import { writeFileAtomic, writeJsonAtomic } from '../datasets/atomicFile.js';
+import { writeFileAtomic, writeJsonAtomic } from '../core/atomicFile.js';
 import { ShardSink } from './shardSink.js';
 
 export interface CurateOptions {
@@ -100,7 +101,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   await layout.ensure();
 
   // Resume: trust only the journal; delete everything it does not list.
-  const previous = await readJournal(layout.journal);
+  const previous = await readCurateJournal(layout.journal);
   const prevRun = await readFile(layout.runInfo, 'utf8').then((t) => JSON.parse(t) as { options_hash: string; inputs_hash: string; complete?: boolean }, () => undefined);
   if (!options.resume && (previous.length > 0 || prevRun)) {
     throw new UserError(`${options.out} already holds a curate run; pass --resume to continue it or choose another --out`);

@@ -6,4 +6,4 @@ export type { RunStats, StepStats } from './stats.js';
 export { mergeRunStats } from './stats.js';
 export { readManifest, type Manifest } from './manifest.js';
 export { mergeManifests } from './mergeManifests.js';
-export { UserError } from './errors.js';
+export { UserError } from '../core/errors.js';

@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { readJournal } from '../core/journal.js';
 import type { ShardInfo } from '../datasets/parquetShardWriter.js';
 import type { RunStats } from './stats.js';
 import type { ReadPosition } from './readUnits.js';
@@ -22,32 +22,7 @@ export interface JournalEntry {
   stats: RunStats;
 }
 
-/** Reads the journal; a torn last line (crash mid-append) is ignored, since its files were not committed. */
-export async function readJournal(path: string): Promise<JournalEntry[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return [];
-  }
-  const entries: JournalEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      entries.push(JSON.parse(line) as JournalEntry);
-    } catch {
-      break;
-    }
-  }
-  return entries;
-}
-
-export async function appendJournal(path: string, entry: JournalEntry): Promise<void> {
-  const fh = await open(path, 'a');
-  try {
-    await fh.write(JSON.stringify(entry) + '\n');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+/** The committed entries of a curate run's journal (none when it has no journal yet). */
+export async function readCurateJournal(path: string): Promise<JournalEntry[]> {
+  return (await readJournal<JournalEntry>(path)) ?? [];
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ShardInfo } from '../datasets/parquetShardWriter.js';
 import type { InputFile } from '../datasets/inputs.js';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 import type { JournalEntry } from './journal.js';
 
 /** manifest.json: the finished shards of a run (rebuilt from the journal), never an unfinished one. */

@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 import { manifestTotals, readManifest, type Manifest } from './manifest.js';
 import { mergeRunStats, type RunStats } from './stats.js';
-import { writeJsonAtomic } from '../datasets/atomicFile.js';
+import { writeJsonAtomic } from '../core/atomicFile.js';
 
 /**
  * Joins the per-rank manifests (`manifest-rR.json`) and stats of a run split with --rank/--world-size

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve, isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 import { validateRecipe } from './recipe.js';
-import type { StepSpec } from './step.js';
+import type { StepSpec } from '../core/step.js';
 
 /** Curate settings a pipeline file may fix (flags override them). */
 const CurateSettings = z

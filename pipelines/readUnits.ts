@@ -1,4 +1,4 @@
-import type { Document } from './document.js';
+import type { Document } from '../core/document.js';
 import type { InputFile } from '../datasets/inputs.js';
 import { readFile } from '../datasets/readers.js';
 import { jsonlChunks } from '../datasets/jsonlReader.js';

@@ -1,6 +1,6 @@
 import { getStepDefinition } from '../filters/registry.js';
-import { UserError } from './errors.js';
-import type { CoordinatorContext, CoordinatorStep, Step, StepSpec } from './step.js';
+import { UserError } from '../core/errors.js';
+import type { CoordinatorContext, CoordinatorStep, Step, StepSpec } from '../core/step.js';
 
 /** A declarative pipeline: the steps to run, in order, with their options. */
 export interface Recipe {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { Document } from './document.js';
+import type { Document } from '../core/document.js';
 import type { BatchRunner, ShardHandle } from './batchRunner.js';
 import type { ShardInfo } from '../datasets/parquetShardWriter.js';
-import { tempPathFor } from '../datasets/atomicFile.js';
+import { tempPathFor } from '../core/atomicFile.js';
 
 /**
  * One output shard being filled. Rows are buffered into row groups and streamed to the writer

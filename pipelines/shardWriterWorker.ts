@@ -1,7 +1,7 @@
 // Piscina worker for shard encoding: its own thread, so batches keep flowing while row groups are
 // compressed, and the only thread that loads apache-arrow + parquet-wasm. Tasks for one shard arrive in
 // order (one thread, FIFO queue): open, append..., close.
-import type { Document } from './document.js';
+import type { Document } from '../core/document.js';
 import { StreamingShardWriter, type ShardWriteOptions } from '../datasets/parquetShardWriter.js';
 
 export type WriteTask =

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { CoordinatorStep } from './step.js';
+import type { CoordinatorStep } from '../core/step.js';
 
 /**
  * Coordinator state deltas of one shard, one frame per coordinator step per batch:

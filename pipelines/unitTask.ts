@@ -1,12 +1,12 @@
-import type { Document } from './document.js';
-import type { Step, StepSpec } from './step.js';
+import type { Document } from '../core/document.js';
+import type { Step, StepSpec } from '../core/step.js';
 import type { ReadUnit } from './readUnits.js';
 import type { ReadOptions } from '../datasets/readOptions.js';
-import type { BiasReportOptions } from '../filters/biasReport.js';
+import type { BiasReportOptions } from '../filters/safety/biasReport.js';
 import { processBatch, type BatchResult, type GroupHitter } from './batchProcessor.js';
 import { jsonlChunkDocuments } from '../datasets/jsonlReader.js';
 import { readWarc } from '../datasets/warcReader.js';
-import { UserError } from './errors.js';
+import { UserError } from '../core/errors.js';
 
 /** A read unit for a worker: read it, cut it into batches, run the worker steps on each. */
 export interface UnitTask {

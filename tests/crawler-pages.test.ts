@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Crawler } from '../crawler/crawler.js';
 import { crawlDocuments } from '../crawler/crawlDocuments.js';
 import { readWarc } from '../datasets/warcReader.js';
-import type { Document } from '../pipelines/document.js';
+import type { Document } from '../core/document.js';
 import { createHash } from 'node:crypto';
 import { base32 } from '../crawler/warcWriter.js';
 import { FAST, html, links, readWarcResponses, startServer, tempDir } from './crawler-helpers.js';

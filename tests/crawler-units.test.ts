@@ -8,7 +8,7 @@ import { normaliseUrl, normaliseLink, hostnameOf } from '../crawler/url.js';
 import { Scope } from '../crawler/scope.js';
 import { SeenSet } from '../crawler/seenSet.js';
 import { isPublicAddress } from '../crawler/addressGuard.js';
-import { detectCharset, decodeHtml } from '../crawler/charset.js';
+import { detectCharset, decodeHtml } from '../datasets/charset.js';
 import { extractLinks } from '../crawler/links.js';
 import { Parser } from 'htmlparser2';
 import { parseSitemap } from '../crawler/sitemap.js';

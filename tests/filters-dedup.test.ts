@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Document } from '../pipelines/document.js';
-import type { CoordinatorStep, StepOutput } from '../pipelines/step.js';
-import { isUserError } from '../pipelines/errors.js';
-import { exactDedupStep } from '../filters/exactDedup.js';
-import { urlDedupStep, normaliseUrl } from '../filters/urlDedup.js';
-import { minhashDedupStep } from '../filters/minhashDedup.js';
+import type { Document } from '../core/document.js';
+import type { CoordinatorStep, StepOutput } from '../core/step.js';
+import { isUserError } from '../core/errors.js';
+import { exactDedupStep } from '../filters/dedup/exactDedup.js';
+import { urlDedupStep, normaliseUrl } from '../filters/dedup/urlDedup.js';
+import { minhashDedupStep } from '../filters/dedup/minhashDedup.js';
 import { getStepDefinition } from '../filters/registry.js';
 
 const doc = (id: string, text: string, url?: string): Document => ({ id, text, url, source: `t:${id}`, metadata: {} });

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractStep, extractMainText } from '../filters/extract.js';
-import { normaliseStep, normaliseText } from '../filters/normalise.js';
-import { exactDedupText } from '../filters/exactDedup.js';
+import { extractStep, extractMainText } from '../filters/extract/extract.js';
+import { normaliseStep, normaliseText } from '../filters/format/normalise.js';
+import { exactDedupText } from '../filters/dedup/exactDedup.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 import { fixMojibake } from '../filters/text/mojibake.js';
-import type { Document } from '../pipelines/document.js';
-import { isUserError } from '../pipelines/errors.js';
+import type { Document } from '../core/document.js';
+import { isUserError } from '../core/errors.js';
 import { Parser, Tokenizer, type Handler } from 'htmlparser2';
-import { AttributeFilterParser, ATTRIBUTE_FILTER_ACTIVE } from '../filters/attributeFilterParser.js';
-import { FastTokenizer, FAST_TOKENIZER_ACTIVE } from '../filters/htmlTokenizer.js';
+import { AttributeFilterParser, ATTRIBUTE_FILTER_ACTIVE } from '../filters/extract/attributeFilterParser.js';
+import { FastTokenizer, FAST_TOKENIZER_ACTIVE } from '../filters/extract/htmlTokenizer.js';
 
 const ARTICLE_1 =
   'The Danube is the second-longest river in Europe, after the Volga in Russia. It flows through much of Central and Southeastern Europe, from the Black Forest into the Black Sea, and has been a trade route for centuries.';

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { langidStep, DEFAULT_MIN_SCORE } from '../filters/langid.js';
-import { sampleForId, eldMediumScorer } from '../filters/langidIdentifiers.js';
+import { langidStep, DEFAULT_MIN_SCORE } from '../filters/langid/langid.js';
+import { sampleForId, eldMediumScorer } from '../filters/langid/langidIdentifiers.js';
 import { expandLanguageCode, iso1To3 } from '../filters/text/langCodes.js';
-import type { Document } from '../pipelines/document.js';
-import { isUserError } from '../pipelines/errors.js';
+import type { Document } from '../core/document.js';
+import { isUserError } from '../core/errors.js';
 import { curate } from '../pipelines/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -167,8 +167,8 @@ test('eld scorer: the same language and score as eld 2.1 detect() on every UDHR 
 });
 
 test('eld tables: the disk cache round-trips exactly, is rebuilt when damaged, and never blocks langid', async () => {
-  const { buildEldTables, encodeEldTables, decodeEldTables, cachedEldTables } = await import('../filters/eldTables.js');
-  const { EldScorer } = await import('../filters/eldScorer.js');
+  const { buildEldTables, encodeEldTables, decodeEldTables, cachedEldTables } = await import('../filters/langid/eldTables.js');
+  const { EldScorer } = await import('../filters/langid/eldScorer.js');
   const src = path.join(path.dirname(fileURLToPath(import.meta.resolve('eld/medium'))), '..');
   const load = async (f: string) => (await import(path.join(src, f))) as Record<string, unknown>;
   const { ngramsData } = (await load('ngrams/medium.js')) as { ngramsData: Parameters<typeof buildEldTables>[0] };

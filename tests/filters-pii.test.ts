@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Document } from '../pipelines/document.js';
-import { piiStep, redactPii, luhnValid, isPublicIp } from '../filters/pii.js';
+import type { Document } from '../core/document.js';
+import { piiStep, redactPii, luhnValid, isPublicIp } from '../filters/safety/pii.js';
 import { getStepDefinition } from '../filters/registry.js';
 
 const defaults = piiStep.parseOptions({});

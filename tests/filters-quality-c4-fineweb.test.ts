@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { c4QualityStep, c4Quality } from '../filters/c4Quality.js';
-import { finewebQualityStep, finewebQualityReason } from '../filters/finewebQuality.js';
-import { gopherQualityStep, gopherQualityReason } from '../filters/gopherQuality.js';
-import { gopherRepetitionStep } from '../filters/gopherRepetition.js';
-import { langidStep } from '../filters/langid.js';
-import type { Document } from '../pipelines/document.js';
+import { c4QualityStep, c4Quality } from '../filters/quality/c4Quality.js';
+import { finewebQualityStep, finewebQualityReason } from '../filters/quality/finewebQuality.js';
+import { gopherQualityStep, gopherQualityReason } from '../filters/quality/gopherQuality.js';
+import { gopherRepetitionStep } from '../filters/quality/gopherRepetition.js';
+import { langidStep } from '../filters/langid/langid.js';
+import type { Document } from '../core/document.js';
 import { sentence, udhrArticles } from './filters-quality-helpers.js';
 
 const C4 = c4QualityStep.parseOptions({});

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gopherQualityStep, gopherQualityReason } from '../filters/gopherQuality.js';
-import { gopherRepetitionStep, gopherRepetitionReason } from '../filters/gopherRepetition.js';
+import { gopherQualityStep, gopherQualityReason } from '../filters/quality/gopherQuality.js';
+import { gopherRepetitionStep, gopherRepetitionReason } from '../filters/quality/gopherRepetition.js';
 import { NGramIndex } from '../filters/text/ngrams.js';
-import type { Document } from '../pipelines/document.js';
-import { isUserError } from '../pipelines/errors.js';
+import type { Document } from '../core/document.js';
+import { isUserError } from '../core/errors.js';
 import { distinctWords, sentence, udhrArticles } from './filters-quality-helpers.js';
 
 const Q = gopherQualityStep.parseOptions({});

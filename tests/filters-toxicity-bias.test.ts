@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Document } from '../pipelines/document.js';
-import { BiasReport, DEFAULT_IDENTITY_GROUPS, formatBiasReport } from '../filters/biasReport.js';
-import { toxicityStep } from '../filters/toxicity.js';
+import type { Document } from '../core/document.js';
+import { BiasReport, DEFAULT_IDENTITY_GROUPS, formatBiasReport } from '../filters/safety/biasReport.js';
+import { toxicityStep } from '../filters/safety/toxicity.js';
 
 const doc = (id: string, text: string): Document => ({ id, text, lang: 'eng', source: 's', metadata: {} });
 

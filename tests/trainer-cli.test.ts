@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Document } from '../pipelines/document.js';
+import type { Document } from '../core/document.js';
 import { toHfJson } from '../tokenizer/hfJson.js';
 import { pretokenizerByName } from '../tokenizer/pretokenize.js';
 import { tokenizeDocuments } from '../tokenizer/tokenizeCorpus.js';

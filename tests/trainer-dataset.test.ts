@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { TokenDataset } from '../datasets/tokenDataset.js';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { writeSyntheticTokenDir } from '../trainer/syntheticTokens.js';
 import { curriculumSeqLen } from '../trainer/train.js';
 

@@ -11,7 +11,7 @@ import { ParquetTokenDataset } from '../datasets/parquetTokenDataset.js';
 import { openTokenData } from '../datasets/tokenData.js';
 import { TokenDataset, type TokenSource } from '../datasets/tokenDataset.js';
 import { TokenBinWriter, writeTokenParquet, writeTokensManifest, type TokenFileInfo } from '../datasets/tokenShards.js';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { train, type TrainOptions } from '../trainer/train.js';
 
 const VOCAB = 40;

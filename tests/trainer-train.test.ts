@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { useBackend, wasmThreadCount } from '../trainer/backends.js';
 import { loadCheckpoint } from '../trainer/checkpoint.js';
 import { writeSyntheticTokenDir } from '../trainer/syntheticTokens.js';

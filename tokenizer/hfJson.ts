@@ -8,7 +8,7 @@ import { BpeModel } from './bpeModel.js';
 import { bytesToByteLevel, byteLevelToBytes } from './byteLevel.js';
 import { patternFromSource, PRETOKENIZERS, type PretokenizerPattern } from './pretokenize.js';
 import { Tokenizer } from './tokenizer.js';
-import type { TrainedBpe } from './trainer.js';
+import type { TrainedBpe } from './bpeTrainer.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

@@ -20,7 +20,7 @@ export {
 } from './tiktokenRanks.js';
 export { tiktokenToHfJson } from './tiktokenToHf.js';
 export { toHfJson, tokenizerFromHfJson, tokenizerFromTrained, TokenizerJsonError, type HfTokenizerJson, type HfAddedToken } from './hfJson.js';
-export { trainBpe, type TrainOptions, type TrainedBpe } from './trainer.js';
+export { trainBpe, type TrainOptions, type TrainedBpe } from './bpeTrainer.js';
 export { trainFromTexts, type TrainFromTextsOptions, type TrainReport } from './trainPipeline.js';
 export { WordCounter, countWords, type PruneReport } from './wordCounts.js';
 export { loadTokenizerFile, saveTokenizerFile, type LoadedTokenizer } from './tokenizerFile.js';

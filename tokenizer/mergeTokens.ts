@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, open, readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { syncDir } from '../datasets/atomicFile.js';
+import { syncDir } from '../core/atomicFile.js';
 import {
   bytesPerToken,
   encodeMegatronIndex,

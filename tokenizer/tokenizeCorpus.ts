@@ -6,8 +6,8 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Piscina } from 'piscina';
-import { taskPool } from '../pipelines/taskPool.js';
-import type { Document } from '../pipelines/document.js';
+import { taskPool } from '../core/taskPool.js';
+import type { Document } from '../core/document.js';
 import { expandInputs } from '../datasets/inputs.js';
 import { readFile as readInputFile, type ReadOptions } from '../datasets/readers.js';
 import {

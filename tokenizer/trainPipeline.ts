@@ -2,9 +2,9 @@
  * Training from a stream of texts: word counts gathered in a worker pool (or inline), merged in input order
  * (deterministic whatever the worker timing), then the BPE trainer.
  */
-import { taskPool } from '../pipelines/taskPool.js';
+import { taskPool } from '../core/taskPool.js';
 import { WordCounter, type PruneReport } from './wordCounts.js';
-import { trainBpe, type TrainOptions, type TrainedBpe } from './trainer.js';
+import { trainBpe, type TrainOptions, type TrainedBpe } from './bpeTrainer.js';
 import type { PretokenizerPattern } from './pretokenize.js';
 import type { CountResult, CountTask } from './countWorker.js';
 

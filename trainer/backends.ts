@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { registerWasmGemmKernels, wasmGemmActive } from './gemmKernels.js';
 import { registerSegmentSumKernels } from './segmentSumKernels.js';
 import { registerWasmGatherKernels } from './wasmGatherKernels.js';

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { parameterShapes, validateConfig, type GptConfig, type GptParams } from './model.js';
 import type { AdamWState } from './optimizer.js';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { attentionCore } from './attention.js';
 import { columnSums, linear, matMulNN, matMulNT } from './matmul.js';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { forward, type GptConfig, type GptParams } from './model.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 

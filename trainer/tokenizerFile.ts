@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 
 interface TokenizerJson {
   model?: { vocab?: Record<string, number> };

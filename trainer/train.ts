@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { openTokenData, type TokenDataFormat } from '../datasets/tokenData.js';
 import type { TokenBatch } from '../datasets/tokenDataset.js';
-import { UserError } from '../pipelines/errors.js';
+import { UserError } from '../core/errors.js';
 import { useBackend, type BackendName } from './backends.js';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
 import { evaluate } from './evaluate.js';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { intFlag, parseCommandArgs } from '../args.js';
-import { UserError } from '../../pipelines/errors.js';
+import { UserError } from '../../core/errors.js';
 import { Crawler } from '../../crawler/crawler.js';
 import { DEFAULT_CRAWL_OPTIONS, DEFAULT_USER_AGENT, type CrawlOptions, type CrawlProgress, type CrawlSummary } from '../../crawler/options.js';
 import { readSeedFile } from '../../crawler/seeds.js';
@@ -10,7 +10,7 @@ import { SCOPE_MODES, type ScopeMode } from '../../crawler/scope.js';
 import { crawlDocuments } from '../../crawler/crawlDocuments.js';
 import { curate } from '../../pipelines/curate.js';
 import { loadPipelineFile } from '../../pipelines/pipelineFile.js';
-import type { StepSpec } from '../../pipelines/step.js';
+import type { StepSpec } from '../../core/step.js';
 
 /** What `crawl --curate` runs without --config: crawled pages are HTML, so extract text first. */
 const DEFAULT_CRAWL_CURATE_STEPS: StepSpec[] = [{ step: 'extract' }, { step: 'normalise' }];

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
 import { intFlag, parseCommandArgs } from '../args.js';
 import { udhrCodes } from '../../datasets/udhrSample.js';
-import { writeJsonAtomic } from '../../datasets/atomicFile.js';
+import { writeJsonAtomic } from '../../core/atomicFile.js';
 import { loadPipelineFile } from '../../pipelines/pipelineFile.js';
 import { buildRunReport } from '../../pipelines/report/runReport.js';
 import { writeRunReport } from '../../pipelines/report/writeReport.js';

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
-import { UserError } from '../../pipelines/errors.js';
+import { UserError } from '../../core/errors.js';
 import { openTokenData, parseTokenDataFormat } from '../../datasets/tokenData.js';
 import { parseBackendName, useBackend } from '../../trainer/backends.js';
 import { loadCheckpoint } from '../../trainer/checkpoint.js';

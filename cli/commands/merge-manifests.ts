@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { parseCommandArgs } from '../args.js';
 import { mergeManifests } from '../../pipelines/mergeManifests.js';
-import { UserError } from '../../pipelines/errors.js';
+import { UserError } from '../../core/errors.js';
 import { curateReport, readStats } from '../../pipelines/report/runReport.js';
 import { writeRunReport } from '../../pipelines/report/writeReport.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { parseCommandArgs } from '../args.js';
-import { UserError } from '../../pipelines/errors.js';
+import { UserError } from '../../core/errors.js';
 import { mergeTokenDatasets, MergeTokensError } from '../../tokenizer/mergeTokens.js';
 
 const FLAGS = {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { parseCommandArgs } from '../args.js';
 import { loadPipelineFile } from '../../pipelines/pipelineFile.js';
-import { UserError } from '../../pipelines/errors.js';
+import { UserError } from '../../core/errors.js';
 import { buildRunReport } from '../../pipelines/report/runReport.js';
 import { writeRunReport } from '../../pipelines/report/writeReport.js';
 import { runChain, type StageRecord } from '../chain.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command.js';
 import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
-import { UserError } from '../../pipelines/errors.js';
+import { UserError } from '../../core/errors.js';
 import { loadTokenizerFile } from '../../tokenizer/tokenizerFile.js';
 import { parseBackendName, useBackend } from '../../trainer/backends.js';
 import { loadCheckpoint } from '../../trainer/checkpoint.js';

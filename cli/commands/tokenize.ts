@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { intFlag, parseCommandArgs } from '../args.js';
-import { UserError } from '../../pipelines/errors.js';
+import { UserError } from '../../core/errors.js';
 import { tokenFileNames, tokenizeInputs, TokenizeError } from '../../tokenizer/tokenizeCorpus.js';
 import { TokenizerJsonError } from '../../tokenizer/hfJson.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { intFlag, parseCommandArgs } from '../args.js';
-import { UserError } from '../../pipelines/errors.js';
+import { UserError } from '../../core/errors.js';
 import { readDocuments } from '../../datasets/readers.js';
 import { pretokenizerByName } from '../../tokenizer/pretokenize.js';
 import { trainFromTexts } from '../../tokenizer/trainPipeline.js';

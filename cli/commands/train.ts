@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
 import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
-import { UserError } from '../../pipelines/errors.js';
+import { UserError } from '../../core/errors.js';
 import { parseBackendName, probeAllBackends, useBackend } from '../../trainer/backends.js';
 import { train, type TrainOptions } from '../../trainer/train.js';
 import { parseTokenDataFormat } from '../../datasets/tokenData.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../../datasets/atomicFile.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../core/atomicFile.js';
 import { renderReportHtml } from './reportHtml.js';
 import type { RunReport } from './runReport.js';
 

@@ -10,10 +10,10 @@
  * per slot, half full at most); see SeenLineTable for what happens when it fills.
  */
 import { z } from 'zod';
-import type { Document, Rejected } from '../pipelines/document.js';
-import type { StepDefinition, CoordinatorStep, StepOutput } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { hashString64 } from './minhash/hash.js';
+import type { Document, Rejected } from '../../core/document.js';
+import type { StepDefinition, CoordinatorStep, StepOutput } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { hashString64 } from './hash.js';
 
 const Options = z.object({
   /** `host`: lines repeat within one site (URL host); `global`: across the whole run. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../pipelines/document.js';
-import type { StepDefinition, Step } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { countLetterTokens, hasUnspacedScript } from './text/words.js';
-import { endsWithAny, isSpaceAt, splitLines, TERMINAL_PUNCTUATION } from './text/lines.js';
+import type { Document, Rejected } from '../../core/document.js';
+import type { StepDefinition, Step } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { countLetterTokens, hasUnspacedScript } from '../text/words.js';
+import { endsWithAny, isSpaceAt, splitLines, TERMINAL_PUNCTUATION } from '../text/lines.js';
 
 // Defaults are datatrove's C4QualityFilter (Raffel et al. 2020 + the TFDS c4_utils code); -1 disables a count.
 const Options = z.object({

@@ -9,7 +9,7 @@
  * memory is a few counters per group and reason. Default terms are English: for other languages
  * pass your own `groups`.
  */
-import type { Document } from '../pipelines/document.js';
+import type { Document } from '../../core/document.js';
 import { wordTokens, wordTokensCached } from './toxicity.js';
 
 /** Default identity-term groups, `category.group` -> terms (whole-word, case-insensitive). */

@@ -10,11 +10,11 @@
  * (and exact resume) possible.
  */
 import { z } from 'zod';
-import type { Document } from '../pipelines/document.js';
-import type { StepDefinition, Step, CoordinatorStep, CoordinatorContext } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
+import type { Document } from '../../core/document.js';
+import type { StepDefinition, Step, CoordinatorStep, CoordinatorContext } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
 import { MinHasher, DEFAULT_MINHASH_CONFIG } from './minhash/signature.js';
-import { annotateKeys, createKeepFirstCoordinator, type KeepFirstSpec } from './minhash/keepFirstStep.js';
+import { annotateKeys, createKeepFirstCoordinator, type KeepFirstSpec } from './keepFirst/keepFirstStep.js';
 
 const Options = z.object({
   /** Words per shingle. */

@@ -16,7 +16,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../../pipelines/errors.js';
+import { UserError } from '../../../core/errors.js';
 import { FingerprintTable } from './fingerprintTable.js';
 import { PartitionedKeyTable } from './partitionedKeyTable.js';
 import { IdStore } from './idStore.js';

@@ -13,12 +13,12 @@
  */
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import type { Document, Rejected } from '../pipelines/document.js';
-import type { StepDefinition, Step } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { segmentWordLike } from './text/segmenter.js';
-import { boundedMemo } from './text/boundedMemo.js';
-import { anyOfScript, UNSPACED } from './text/charClass.js';
+import type { Document, Rejected } from '../../core/document.js';
+import type { StepDefinition, Step } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { segmentWordLike } from '../text/segmenter.js';
+import { boundedMemo } from '../text/boundedMemo.js';
+import { anyOfScript, UNSPACED } from '../text/charClass.js';
 
 
 const NON_ASCII = /[^\x00-\x7f]/;

@@ -6,7 +6,7 @@
  * we use a sentence-punctuation test in its place, which works for every script.
  */
 import type { TextBlock } from './extractHtml.js';
-import { weightedLength } from './text/words.js';
+import { weightedLength } from '../text/words.js';
 
 export interface ClassifyOptions {
   /** Blocks shorter than this (weighted chars) are "short" and decided by context (jusText: 70). */

@@ -6,7 +6,7 @@
  */
 import { FastTokenizer } from './htmlTokenizer.js';
 import { AttributeFilterParser } from './attributeFilterParser.js';
-import { boundedMemo } from './text/boundedMemo.js';
+import { boundedMemo } from '../text/boundedMemo.js';
 
 export interface TextBlock {
   /** Whitespace-collapsed text; `<br>` inside the block survives as "\n". */

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../pipelines/document.js';
-import type { StepDefinition, Step } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { countTokens, weightedLength } from './text/words.js';
-import { Spans } from './text/spans.js';
-import { findDuplicateSpans, isSpaceAt, newlineSpans, TERMINAL_PUNCTUATION } from './text/lines.js';
+import type { Document, Rejected } from '../../core/document.js';
+import type { StepDefinition, Step } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { countTokens, weightedLength } from '../text/words.js';
+import { Spans } from '../text/spans.js';
+import { findDuplicateSpans, isSpaceAt, newlineSpans, TERMINAL_PUNCTUATION } from '../text/lines.js';
 
 // Defaults are datatrove's FineWebQualityFilter (Penedo et al. 2024).
 const Options = z.object({

@@ -11,9 +11,9 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { Document } from '../pipelines/document.js';
-import type { StepDefinition, Step } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
+import type { Document } from '../../core/document.js';
+import type { StepDefinition, Step } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
 
 const Options = z.object({
   email: z.boolean().default(true),

@@ -4,11 +4,11 @@
  * Documents without a URL are kept and counted as `url_dedup.no_url`.
  */
 import { z } from 'zod';
-import type { Document } from '../pipelines/document.js';
-import type { StepDefinition, Step, CoordinatorStep, CoordinatorContext } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { hashString64 } from './minhash/hash.js';
-import { annotateKeys, createKeepFirstCoordinator, type KeepFirstSpec } from './minhash/keepFirstStep.js';
+import type { Document } from '../../core/document.js';
+import type { StepDefinition, Step, CoordinatorStep, CoordinatorContext } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { hashString64 } from './hash.js';
+import { annotateKeys, createKeepFirstCoordinator, type KeepFirstSpec } from './keepFirst/keepFirstStep.js';
 
 const Options = z.object({
   /** Treat http:// and https:// as the same page. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../pipelines/document.js';
-import type { StepDefinition, Step } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { UserError } from '../pipelines/errors.js';
-import { expandLanguageCode } from './text/langCodes.js';
+import type { Document, Rejected } from '../../core/document.js';
+import type { StepDefinition, Step } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { UserError } from '../../core/errors.js';
+import { expandLanguageCode } from '../text/langCodes.js';
 import { getIdentifier } from './langidIdentifiers.js';
 
 const Options = z.object({

@@ -9,7 +9,7 @@
  * `(a*x + b) mod (2^61 - 1)` (which needs 64-bit products). Each band's 8 minimums are then
  * folded into one 64-bit key, which is all the coordinator needs to store.
  */
-import { fmix32, mixWord, seededWords } from './hash.js';
+import { fmix32, mixWord, seededWords } from '../hash.js';
 import { simplifiedWordHashes } from './simplify.js';
 
 export { simplifyText } from './simplify.js';

@@ -11,7 +11,7 @@
  * 64-bit comparisons, so decisions never depend on when runs were flushed or merged.
  */
 import { join } from 'node:path';
-import { seededWords } from './hash.js';
+import { seededWords } from '../hash.js';
 import { MemTable, MEMTABLE_BYTES_PER_KEY } from './memTable.js';
 import { RunWriter, SortedRun, type RunCursor } from './sortedRun.js';
 

@@ -4,12 +4,12 @@
  * in input order. Dropped: `exact_dedup:duplicate` with `metadata.duplicate_of`.
  */
 import { z } from 'zod';
-import type { Document } from '../pipelines/document.js';
-import type { StepDefinition, Step, CoordinatorStep, CoordinatorContext } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { hashString64 } from './minhash/hash.js';
+import type { Document } from '../../core/document.js';
+import type { StepDefinition, Step, CoordinatorStep, CoordinatorContext } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { hashString64 } from './hash.js';
 import { simplifyText } from './minhash/signature.js';
-import { annotateKeys, createKeepFirstCoordinator, type KeepFirstSpec } from './minhash/keepFirstStep.js';
+import { annotateKeys, createKeepFirstCoordinator, type KeepFirstSpec } from './keepFirst/keepFirstStep.js';
 
 const Options = z.object({
   /**

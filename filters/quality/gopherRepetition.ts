@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../pipelines/document.js';
-import type { StepDefinition, Step } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { denseShareOf, hasDenseScript } from './text/words.js';
-import { Spans } from './text/spans.js';
-import { analyseWords } from './text/wordAnalysis.js';
-import { NGramIndex } from './text/ngrams.js';
-import { findDuplicateSpans, newlineSpans, trimmedRange } from './text/lines.js';
+import type { Document, Rejected } from '../../core/document.js';
+import type { StepDefinition, Step } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { denseShareOf, hasDenseScript } from '../text/words.js';
+import { Spans } from '../text/spans.js';
+import { analyseWords } from '../text/wordAnalysis.js';
+import { NGramIndex } from '../text/ngrams.js';
+import { findDuplicateSpans, newlineSpans, trimmedRange } from '../text/lines.js';
 
 const NGramThreshold = z.tuple([z.number().int().min(1), z.number().min(0).max(1)]);
 

@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { iso1To3 } from './text/langCodes.js';
+import { iso1To3 } from '../text/langCodes.js';
 import { EldScorer } from './eldScorer.js';
 import { buildEldTables, cachedEldTables, type EldNgramData } from './eldTables.js';
 

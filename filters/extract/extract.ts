@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../pipelines/document.js';
-import type { StepDefinition, Step } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { UserError } from '../pipelines/errors.js';
+import type { Document, Rejected } from '../../core/document.js';
+import type { StepDefinition, Step } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { UserError } from '../../core/errors.js';
 import { DEFAULT_BOILERPLATE_PATTERN, parseHtmlBlocks } from './extractHtml.js';
 import { classifyBlocks } from './extractClassify.js';
 

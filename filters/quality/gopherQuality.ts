@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../pipelines/document.js';
-import type { StepDefinition, Step } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { denseShareOf } from './text/words.js';
-import { analyseWords } from './text/wordAnalysis.js';
-import { stopWordsFor } from './text/stopwords.js';
-import { splitLines } from './text/lines.js';
+import type { Document, Rejected } from '../../core/document.js';
+import type { StepDefinition, Step } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { denseShareOf } from '../text/words.js';
+import { analyseWords } from '../text/wordAnalysis.js';
+import { stopWordsFor } from '../text/stopwords.js';
+import { splitLines } from '../text/lines.js';
 
 // Defaults are datatrove's GopherQualityFilter (Rae et al. 2021, appendix A); null disables a rule.
 const Options = z.object({

@@ -5,9 +5,9 @@
  * under a `_`-prefixed metadata key, removed here) or, when that half did not run, are computed
  * on the spot, so the coordinator alone is still correct.
  */
-import type { Document, Rejected } from '../../pipelines/document.js';
+import type { Document, Rejected } from '../../../core/document.js';
 import { join } from 'node:path';
-import type { CoordinatorContext, CoordinatorStep, StepOutput } from '../../pipelines/step.js';
+import type { CoordinatorContext, CoordinatorStep, StepOutput } from '../../../core/step.js';
 import { KeepFirstIndex } from './keepFirstIndex.js';
 
 export interface KeepFirstSpec {

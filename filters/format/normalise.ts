@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../pipelines/document.js';
-import type { StepDefinition, Step } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { fixMojibake } from './text/mojibake.js';
+import type { Document, Rejected } from '../../core/document.js';
+import type { StepDefinition, Step } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { fixMojibake } from '../text/mojibake.js';
 
 const Options = z.object({
   /** Unicode normalisation form applied to every document. */

@@ -11,10 +11,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { domainToASCII } from 'node:url';
 import { parse as parseDomain } from 'tldts';
 import { z } from 'zod';
-import type { Document, Rejected } from '../pipelines/document.js';
-import type { StepDefinition, Step } from '../pipelines/step.js';
-import { zodOptions } from '../pipelines/options.js';
-import { UserError } from '../pipelines/errors.js';
+import type { Document, Rejected } from '../../core/document.js';
+import type { StepDefinition, Step } from '../../core/step.js';
+import { zodOptions } from '../../core/options.js';
+import { UserError } from '../../core/errors.js';
 
 const Options = z.object({
   /** Path of the blocklist file. */

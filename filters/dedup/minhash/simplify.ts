@@ -8,8 +8,8 @@
  * character, and cached in typed tables; astral code points go through a small Map. Lowercasing
  * is per character, so Greek word-final sigma folds like any sigma (harmless for hashing).
  */
-import { fmix32 } from './hash.js';
-import { segmentWordLike } from '../text/segmenter.js';
+import { fmix32 } from '../hash.js';
+import { segmentWordLike } from '../../text/segmenter.js';
 
 const UNKNOWN = 0;
 const DELETE = 1; // punctuation, symbols, controls, format chars, combining marks
