@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Document } from '../core/document.js';
 import { isUserError } from '../core/errors.js';
-import { toxicityStep, WordListMatcher, wordTokens, listsForLang } from '../filters/safety/toxicity.js';
+import { toxicityStep, WordListMatcher, listsForLang } from '../filters/safety/toxicity.js';
+import { wordTokens } from '../filters/text/wordTokens.js';
 import { urlBlocklistStep, UrlBlocklist } from '../filters/safety/urlBlocklist.js';
 import { getStepDefinition } from '../filters/registry.js';
 

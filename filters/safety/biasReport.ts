@@ -10,7 +10,7 @@
  * pass your own `groups`.
  */
 import type { Document } from '../../core/document.js';
-import { wordTokens, wordTokensCached } from './toxicity.js';
+import { wordTokens, wordTokensCached } from '../text/wordTokens.js';
 
 /** Default identity-term groups, `category.group` -> terms (whole-word, case-insensitive). */
 export const DEFAULT_IDENTITY_GROUPS: Readonly<Record<string, readonly string[]>> = {
