@@ -21,7 +21,7 @@ import {
 } from '../tokenizer/index.js';
 import { readDocuments } from '../datasets/readers.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
-import { udhrDeclarations } from '../tests/tokenizer-corpus.js';
+import { udhrDeclarations } from '../tests/helpers/udhrText.js';
 
 const QUICK = process.argv.includes('--quick');
 const SELF = fileURLToPath(import.meta.url);

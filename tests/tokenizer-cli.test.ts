@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 import { loadTokenizerFile } from '../tokenizer/tokenizerFile.js';
-import { udhrDeclarations } from './tokenizer-corpus.js';
+import { udhrDeclarations } from './helpers/udhrText.js';
 
 test('tokenizer train -> tokenizer.json; encode and decode round-trip; the word cap is reported', async () => {
   const dir = await tempDir('cf-tokcli-');

@@ -6,7 +6,7 @@ import gpt2 from 'js-tiktoken/ranks/gpt2';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import o200k from 'js-tiktoken/ranks/o200k_base';
 import { tokenizerFromTiktokenData, type TiktokenBpeData } from '../tokenizer/tiktokenRanks.js';
-import { udhrDeclarations, EDGE_CASES } from './tokenizer-corpus.js';
+import { udhrDeclarations, EDGE_CASES } from './helpers/udhrText.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 
 // Code point pools that stress the split rules: ASCII, spaces of every kind, marks, digits, scripts, emoji.

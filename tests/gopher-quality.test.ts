@@ -5,7 +5,7 @@ import { gopherRepetitionStep, gopherRepetitionReason } from '../filters/quality
 import { NGramIndex } from '../filters/text/ngrams.js';
 import type { Document } from '../core/document.js';
 import { isUserError } from '../core/errors.js';
-import { distinctWords, sentence, udhrArticles } from './filters-quality-helpers.js';
+import { distinctWords, sentence, udhrArticles } from './helpers/qualityText.js';
 
 const Q = gopherQualityStep.parseOptions({});
 const R = gopherRepetitionStep.parseOptions({});

@@ -12,7 +12,7 @@ import { trainFromTexts } from '../tokenizer/trainPipeline.js';
 import { toHfJson, tokenizerFromHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
 import { PRETOKENIZERS, pretokenize, patternFromSource, translateRustRegex } from '../tokenizer/pretokenize.js';
 import { bytesToByteLevel } from '../tokenizer/byteLevel.js';
-import { udhrDeclarations, EDGE_CASES } from './tokenizer-corpus.js';
+import { udhrDeclarations, EDGE_CASES } from './helpers/udhrText.js';
 
 const DECLS = udhrDeclarations();
 

@@ -12,8 +12,8 @@ import { toHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
 import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
 import { saveTokenizerFile } from '../tokenizer/tokenizerFile.js';
 import { tokenizeInputs } from '../tokenizer/tokenizeCorpus.js';
-import { udhrDeclarations } from './tokenizer-corpus.js';
-import { parseIdx } from './tokenizer-megatron.js';
+import { udhrDeclarations } from './helpers/udhrText.js';
+import { parseIdx } from './helpers/megatronIdx.js';
 
 const DOCS = udhrDeclarations().slice(0, 24).map((d) => ({ id: `udhr-${d.code}`, text: d.text.slice(0, 3000) }));
 const trained = (vocabSize: number) =>

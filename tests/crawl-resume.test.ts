@@ -1,12 +1,14 @@
-// kill -9 in the middle of a crawl, then --resume: every page ends up in the WARC set exactly once.
+// Resuming a crawl: after kill -9, and with a higher --max-pages, every page ends up in the WARC set exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { html, links, readCrawlLog, readWarcResponses, startServer, tempDir } from './crawler-helpers.js';
+import { FAST, html, links, readCrawlLog, readWarcResponses, startServer, tempDir } from './helpers/crawlSite.js';
+import { Crawler } from '../crawler/crawler.js';
 
 const PAGES = 200;
+
 const root = new URL('..', import.meta.url).pathname;
 
 function crawlChild(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
@@ -118,6 +120,40 @@ test('crawl CLI: bad seed lines reported, every-seed-refused error, refuses to o
     assert.match(file.stderr, /^error: --out .* exists and is not a directory/m);
     const curateResume = await cliInProcess(['--seeds', seeds, '--out', out, '--resume', '--curate', join(t.dir, 'c')]);
     assert.match(curateResume.stderr, /^error: crawl: --curate cannot be combined with --resume/m);
+  } finally {
+    await srv.close();
+    await t.cleanup();
+  }
+});
+
+test('--max-pages stops the crawl; a resumed crawl with a higher limit continues without fetching a page twice', async () => {
+  const srv = await startServer((req, res, path) => {
+    const n = Number(/^\/n\/(\d+)$/.exec(path)?.[1] ?? -1);
+    if (n < 0) return html(res, '', 404);
+    html(res, links(...[n + 1, n + 2].filter((k) => k < 30).map((k) => `/n/${k}`)));
+  });
+  const t = await tempDir();
+  try {
+    const base = { ...FAST, seeds: [`${srv.origin}/n/0`], outDir: t.dir, sitemaps: false };
+    const first = await new Crawler({ ...base, maxPages: 8 }).run();
+    assert.equal(first.stoppedBy, 'max-pages');
+    assert.equal((await readWarcResponses(t.dir)).length, 8);
+    const second = await new Crawler({ ...base, maxPages: 20, resume: true }).run();
+    assert.equal(second.stoppedBy, 'max-pages');
+    assert.equal(second.pagesFetched, 12, 'the limit counts pages of earlier runs too');
+    const stop = new AbortController();
+    const third = new Crawler({ ...base, resume: true, signal: stop.signal, onDocument: () => stop.abort() }).run();
+    assert.equal((await third).stoppedBy, 'signal');
+    await assert.rejects(new Crawler({ ...base, resume: true, scope: 'any' }).run(), /used --scope host; resume it with the same --scope/);
+    // Resumed with another seed: the original seed's host stays in scope.
+    const last = await new Crawler({ ...base, seeds: [`http://localhost:${srv.port}/leaf`], resume: true }).run();
+    assert.equal(last.stoppedBy, 'done');
+    const all = (await readWarcResponses(t.dir)).map((r) => r.uri);
+    assert.ok(all.includes(`http://localhost:${srv.port}/leaf`), 'the new seed was crawled');
+    const uris = all.filter((u) => u.startsWith(srv.origin));
+    assert.equal(uris.length, 30, 'the original seed host stayed in scope');
+    assert.equal(new Set(uris).size, 30);
+    for (let n = 0; n < 30; n++) assert.equal(srv.hits.get(`/n/${n}`), 1, `/n/${n} requested once`);
   } finally {
     await srv.close();
     await t.cleanup();

