@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../core/atomicFile.js';
 import { UserError } from '../core/errors.js';
 import { hostIsRefused } from './addressGuard.js';
 import { CrawlState, type CrawlLogLine } from './crawlState.js';
@@ -119,8 +120,7 @@ export class Crawler implements Discovery {
     const all = [...new Set([...(stored?.seeds ?? []), ...seeds])];
     for (const s of stored?.seeds ?? []) this.scope.addSeedHost(hostnameOf(s));
     mkdirSync(join(this.opts.outDir, 'state'), { recursive: true });
-    writeFileSync(`${path}.tmp`, JSON.stringify({ mode: this.opts.scope, seeds: all }));
-    renameSync(`${path}.tmp`, path);
+    writeFileAtomicSync(path, JSON.stringify({ mode: this.opts.scope, seeds: all }));
   }
 
   /** Called by the document consumer when it has room again. */

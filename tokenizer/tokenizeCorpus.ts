@@ -6,6 +6,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Piscina } from 'piscina';
+import { appendJournal } from '../core/journal.js';
 import { taskPool } from '../core/taskPool.js';
 import type { Document } from '../core/document.js';
 import { expandInputs } from '../datasets/inputs.js';
@@ -20,7 +21,7 @@ import {
 } from '../datasets/tokenShards.js';
 import { loadTokenizerFile } from './tokenizerFile.js';
 import { encodeBatch, type TokenizeResult, type TokenizeTask } from './tokenizeWorker.js';
-import { appendJournal, readJournal, sameSettings, type JournalHeader } from './tokenizeJournal.js';
+import { readTokenizeJournal, sameSettings, type JournalCheckpoint, type JournalHeader } from './tokenizeJournal.js';
 
 export interface TokenizeOptions {
   tokenizerPath: string;
@@ -122,7 +123,7 @@ async function tokenizeWith(docs: AsyncIterable<Document>, opts: TokenizeOptions
     }
     return done;
   }
-  const journal = opts.resume ? await readJournal(at(names.journal)) : undefined;
+  const journal = opts.resume ? await readTokenizeJournal(at(names.journal)) : undefined;
   if (journal && !sameSettings(journal.header, header)) {
     throw new TokenizeError(`${opts.outDir}: the inputs, tokenizer or settings changed since the interrupted run; use a new folder`);
   }
@@ -157,7 +158,8 @@ async function tokenizeWith(docs: AsyncIterable<Document>, opts: TokenizeOptions
     files.push(info);
     const documents = skip + files.slice(skippedShards).reduce((n, f) => n + (f.rows ?? 0), 0);
     await bin.sync();
-    await appendJournal(at(names.journal), { kind: 'checkpoint', documents, bin_bytes: bin.bytesFor(documents), shard: info });
+    const checkpoint: JournalCheckpoint = { kind: 'checkpoint', documents, bin_bytes: bin.bytesFor(documents), shard: info };
+    await appendJournal(at(names.journal), checkpoint);
   };
   const consume = async (ids: string[], r: TokenizeResult): Promise<void> => {
     await bin.append(r.flat, r.lengths);

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from '../core/atomicFile.js';
 import { UserError } from '../core/errors.js';
 import { parameterShapes, validateConfig, type GptConfig, type GptParams } from './model.js';
 import type { AdamWState } from './optimizer.js';
@@ -26,37 +27,6 @@ export interface CheckpointMeta {
   tokenizer?: string;
 }
 
-function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some filesystems refuse to fsync a directory; the rename is still atomic.
-  }
-}
-
-/** Writes chunks to `file` via a temp file, fsync and rename: readers see the old file or the new one. */
-export function writeFileAtomic(file: string, chunks: Iterable<Uint8Array | string>): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    for (const c of chunks) {
-      const buf = typeof c === 'string' ? Buffer.from(c) : c;
-      let off = 0;
-      while (off < buf.byteLength) off += writeSync(fd, buf, off, buf.byteLength - off);
-    }
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  fsyncDir(path.dirname(file));
-}
-
 async function tensorBytes(tensors: tf.Tensor[]): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (const t of tensors) {
@@ -75,14 +45,14 @@ export async function saveCheckpoint(dir: string, meta: Omit<CheckpointMeta, 've
   const names = [...params.keys()];
   const tensors = [...names.map((n) => params.get(n)!), ...names.map((n) => adam.m.get(n)!), ...names.map((n) => adam.v.get(n)!)];
   const weights = `weights-${String(meta.step).padStart(8, '0')}.bin`;
-  writeFileAtomic(path.join(dir, weights), await tensorBytes(tensors));
+  await writeFileAtomic(path.join(dir, weights), await tensorBytes(tensors));
   const full: CheckpointMeta = {
     version: 1,
     ...meta,
     weights,
     tensors: [...names.map((n) => ({ name: n, shape: params.get(n)!.shape })), ...names.map((n) => ({ name: `adam.m/${n}`, shape: params.get(n)!.shape })), ...names.map((n) => ({ name: `adam.v/${n}`, shape: params.get(n)!.shape }))],
   };
-  writeFileAtomic(path.join(dir, CHECKPOINT_FILE), [JSON.stringify(full, null, 2) + '\n']);
+  await writeFileAtomic(path.join(dir, CHECKPOINT_FILE), JSON.stringify(full, null, 2) + '\n');
   for (const f of readdirSync(dir)) {
     if (/^weights-\d+\.bin$/.test(f) && f !== weights) rmSync(path.join(dir, f), { force: true });
   }

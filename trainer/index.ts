@@ -7,7 +7,7 @@ export { adamWStep, initAdamW, learningRate, DEFAULT_ADAMW, type AdamWConfig, ty
 export { generate, pickToken, type SampleOptions } from './sample.js';
 export { writeSyntheticTokenDir, type SyntheticTokenOptions } from './syntheticTokens.js';
 export { curriculumSeqLen, train as trainGpt, type MetricsRecord, type TrainOptions as GptTrainOptions, type TrainResult as GptTrainResult } from './train.js';
-export { tokenizerVocabSize } from './tokenizerFile.js';
+export { tokenizerVocabSize } from '../tokenizer/tokenizerFile.js';
 export { TokenDataset, type TokenBatch, type TokenDatasetOptions, type TokenManifest, type TokenRange, type TokenSource } from '../datasets/tokenDataset.js';
 export { ParquetTokenDataset } from '../datasets/parquetTokenDataset.js';
 export { openTokenData, type TokenDataFormat } from '../datasets/tokenData.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from './checkpoint.js';
+import { writeFileAtomicSync } from '../core/atomicFile.js';
 
 export interface SyntheticTokenOptions {
   vocabSize: number;
@@ -46,14 +46,14 @@ export function writeSyntheticTokenDir(dir: string, o: SyntheticTokenOptions): {
   }
   const bin = new Uint8Array(tokens.buffer);
   const idx = megatronIndex(lengths, wide ? 4 : 8, wide ? 4 : 2);
-  writeFileAtomic(path.join(dir, 'tokens.bin'), [bin]);
-  writeFileAtomic(path.join(dir, 'tokens.idx'), [idx]);
+  writeFileAtomicSync(path.join(dir, 'tokens.bin'), bin);
+  writeFileAtomicSync(path.join(dir, 'tokens.idx'), idx);
   const info = (file: string, data: Uint8Array) => ({ file, bytes: data.byteLength, sha256: createHash('sha256').update(data).digest('hex') });
   const manifest = {
     version: 1, kind: 'tokens', vocab_size: o.vocabSize, eot_id: eotId, dtype: wide ? 'uint32' : 'uint16',
     total_tokens: total, documents: o.documents, files: [info('tokens.bin', bin), info('tokens.idx', idx)],
   };
-  writeFileAtomic(path.join(dir, 'manifest.json'), [JSON.stringify(manifest, null, 2) + '\n']);
+  writeFileAtomicSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return { eotId, totalTokens: total };
 }
 

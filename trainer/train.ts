@@ -3,14 +3,15 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { openTokenData, type TokenDataFormat } from '../datasets/tokenData.js';
 import type { TokenBatch } from '../datasets/tokenDataset.js';
+import { writeFileAtomic } from '../core/atomicFile.js';
 import { UserError } from '../core/errors.js';
 import { useBackend, type BackendName } from './backends.js';
-import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
+import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import { disposeParams, initParams, lossOf, validateConfig, type GptConfig, type GptParams } from './model.js';
 import { GradientWorkers } from './gradWorkers.js';
 import { adamWStep, DEFAULT_ADAMW, disposeAdamW, globalNorm, initAdamW, learningRate, type AdamWState } from './optimizer.js';
-import { tokenizerVocabSize } from './tokenizerFile.js';
+import { tokenizerVocabSize } from '../tokenizer/tokenizerFile.js';
 
 export interface TrainOptions {
   dataDir: string;
@@ -113,14 +114,14 @@ async function microStep(config: GptConfig, params: GptParams, batch: TokenBatch
   return { loss, grads: new Map(names.map((n, i) => [n, grads[i]!])) };
 }
 
-function keepOnlyMetricsUpTo(file: string, step: number): MetricsRecord[] {
+async function keepOnlyMetricsUpTo(file: string, step: number): Promise<MetricsRecord[]> {
   if (!existsSync(file)) return [];
   const kept = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as MetricsRecord)
     .filter((m) => m.step <= step);
-  writeFileAtomic(file, kept.map((m) => JSON.stringify(m) + '\n'));
+  await writeFileAtomic(file, kept.map((m) => JSON.stringify(m) + '\n'));
   return kept;
 }
 
@@ -176,12 +177,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       step = ck.meta.step;
       cursor = ck.meta.dataCursor;
       resumedFrom = step;
-      metrics = keepOnlyMetricsUpTo(metricsFile, step);
+      metrics = await keepOnlyMetricsUpTo(metricsFile, step);
     } else {
       params = initParams(config, opts.seed);
       adam = initAdamW(params);
-      writeFileAtomic(metricsFile, []);
-      if (opts.tokenizer) writeFileAtomic(path.join(opts.outDir, 'tokenizer.json'), [readFileSync(opts.tokenizer)]);
+      await writeFileAtomic(metricsFile, '');
+      if (opts.tokenizer) await writeFileAtomic(path.join(opts.outDir, 'tokenizer.json'), readFileSync(opts.tokenizer));
     }
     const threads = Math.min(opts.threads ?? 1, opts.batchSize);
     if (!Number.isInteger(threads) || threads < 1) throw new UserError(`--threads must be a positive integer, got ${opts.threads}`);

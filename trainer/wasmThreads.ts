@@ -9,12 +9,13 @@
  * binary ops) run on `threads` threads. Measured in docs/decisions.md ("trainer: parquet data and wasm speed").
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker as NodeWorker, threadId } from 'node:worker_threads';
+import { Worker as NodeWorker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomicSync } from '../core/atomicFile.js';
 
 const require = createRequire(import.meta.url);
 
@@ -35,7 +36,7 @@ let workerScript: string | undefined;
 
 /**
  * The pthread worker script as a file (Node workers need a path): one per script content in the temp folder,
- * named by its hash, written atomically (temp + rename) by whichever process needs it first.
+ * named by its hash, written atomically by whichever process needs it first.
  */
 function pthreadWorkerFile(wasmOut: string): string {
   if (workerScript) return workerScript;
@@ -45,11 +46,7 @@ function pthreadWorkerFile(wasmOut: string): string {
   const text = wasmWorkerContents.replace(/\n/g, '\\n');
   const file = path.join(os.tmpdir(), `corpusforge-tfjs-wasm-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.worker.cjs`);
   // Checked, not trusted: a file of that name with other content is replaced.
-  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
-    const tmp = `${file}.${process.pid}.${threadId}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  }
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileAtomicSync(file, text);
   workerScript = file;
   return file;
 }

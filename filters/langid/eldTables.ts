@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writeFileAtomicSync } from '../../core/atomicFile.js';
 
 /** The shape of eld's n-gram database module (`src/ngrams/*.js`). */
 export interface EldNgramData {
@@ -168,18 +169,11 @@ export function cachedEldTables(key: string, build: () => EldTables): EldTables 
     // no cache yet, or unreadable: build
   }
   const tables = build();
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, encodeEldTables(tables, fullKey));
-    fs.renameSync(tmp, file);
+    writeFileAtomicSync(file, encodeEldTables(tables, fullKey));
   } catch {
     // read-only home or full disk: the tables are built again next time
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // the directory itself is unusable
-    }
   }
   return tables;
 }
