@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../../core/document.js';
-import type { StepDefinition, Step } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
+import type { Document } from '../../core/document.js';
 import { UserError } from '../../core/errors.js';
+import { addCount, defineFilterStep } from '../filterStep.js';
 import { DEFAULT_BOILERPLATE_PATTERN, parseHtmlBlocks } from './extractHtml.js';
 import { classifyBlocks } from './extractClassify.js';
 
@@ -43,49 +42,11 @@ export function extractMainText(html: string, options: ExtractOptions, boilerpla
   return out;
 }
 
-export function createExtract(options: ExtractOptions): Step {
-  const boilerplate = new RegExp(options.boilerplatePattern, 'i');
-  return {
-    name: 'extract',
-    kind: 'filter',
-    run(batch: Document[]) {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      let blocks = 0;
-      let keptBlocks = 0;
-      for (const doc of batch) {
-        if (doc.metadata.format !== 'html') {
-          kept.push(doc);
-          continue;
-        }
-        let result: ExtractedText;
-        try {
-          result = extractMainText(doc.text, options, boilerplate);
-        } catch (e) {
-          // One malformed page must not end the run: it becomes a drop with the parser's message.
-          const message = e instanceof Error ? e.message : String(e);
-          dropped.push({ doc: { ...doc, metadata: { ...doc.metadata, extractError: message } }, reason: 'extract:failed' });
-          continue;
-        }
-        blocks += result.blocks;
-        keptBlocks += result.keptBlocks;
-        const metadata: Record<string, unknown> = { ...doc.metadata, format: 'text' };
-        if (result.title !== undefined) metadata.title = result.title;
-        const out: Document = { ...doc, text: result.text, metadata };
-        if (result.text === '') dropped.push({ doc: out, reason: 'extract:empty' });
-        else kept.push(out);
-      }
-      return { kept, dropped, counters: { 'extract.blocks': blocks, 'extract.blocks_kept': keptBlocks } };
-    },
-  };
-}
-
-export const extractStep: StepDefinition<ExtractOptions> = {
+export const extractStep = defineFilterStep({
   name: 'extract',
-  description:
-    'Main text from HTML (metadata.format "html"): drops script/nav/header/footer/aside/forms/cookie banners, jusText-like text/link-density block classifier, title into metadata.title',
-  parseOptions: (raw) => {
-    const o = zodOptions('extract', Options)(raw);
+  description: 'Main text from HTML (metadata.format "html"): drops script/nav/header/footer/aside/forms/cookie banners, jusText-like text/link-density block classifier, title into metadata.title',
+  options: Options,
+  refine: (o) => {
     try {
       new RegExp(o.boilerplatePattern, 'i');
     } catch (e) {
@@ -93,5 +54,28 @@ export const extractStep: StepDefinition<ExtractOptions> = {
     }
     return o;
   },
-  worker: createExtract,
-};
+  rule: (options) => {
+    const boilerplate = new RegExp(options.boilerplatePattern, 'i');
+    return {
+      kind: 'filter',
+      counters: ['extract.blocks', 'extract.blocks_kept'],
+      decide(doc, counters) {
+        if (doc.metadata.format !== 'html') return doc;
+        let result: ExtractedText;
+        try {
+          result = extractMainText(doc.text, options, boilerplate);
+        } catch (e) {
+          // One malformed page must not end the run: it becomes a drop with the parser's message.
+          const message = e instanceof Error ? e.message : String(e);
+          return { doc: { ...doc, metadata: { ...doc.metadata, extractError: message } }, reason: 'failed' };
+        }
+        addCount(counters, 'extract.blocks', result.blocks);
+        addCount(counters, 'extract.blocks_kept', result.keptBlocks);
+        const metadata: Record<string, unknown> = { ...doc.metadata, format: 'text' };
+        if (result.title !== undefined) metadata.title = result.title;
+        const out: Document = { ...doc, text: result.text, metadata };
+        return result.text === '' ? { doc: out, reason: 'empty' } : out;
+      },
+    };
+  },
+});

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../../core/document.js';
-import type { StepDefinition, Step } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
+import { addCount, defineFilterStep } from '../filterStep.js';
 import { fixMojibake } from '../text/mojibake.js';
 
 const Options = z.object({
@@ -41,31 +39,18 @@ export function normaliseText(
     .trim();
 }
 
-export function createNormalise(options: NormaliseOptions): Step {
-  return {
-    name: 'normalise',
-    kind: 'filter',
-    run(batch: Document[]) {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      let repaired = 0;
-      for (const doc of batch) {
-        const repairedText = options.fixMojibake ? fixMojibake(doc.text) : doc.text;
-        if (repairedText !== doc.text) repaired++;
-        const text = normaliseText(repairedText, options.form, false);
-        const out = { ...doc, text };
-        if (text.length < options.minChars) dropped.push({ doc: out, reason: 'normalise:empty' });
-        else kept.push(out);
-      }
-      return { kept, dropped, counters: { 'normalise.mojibake_repaired': repaired } };
-    },
-  };
-}
-
-export const normaliseStep: StepDefinition<NormaliseOptions> = {
+export const normaliseStep = defineFilterStep({
   name: 'normalise',
-  description:
-    'Mojibake repair (UTF-8 read as Windows-1252), Unicode NFC, line endings, control/zero-width characters, whitespace runs; drops empty documents',
-  parseOptions: zodOptions('normalise', Options),
-  worker: createNormalise,
-};
+  description: 'Mojibake repair (UTF-8 read as Windows-1252), Unicode NFC, line endings, control/zero-width characters, whitespace runs; drops empty documents',
+  options: Options,
+  rule: (options) => ({
+    kind: 'filter',
+    counters: ['normalise.mojibake_repaired'],
+    decide(doc, counters) {
+      const repairedText = options.fixMojibake ? fixMojibake(doc.text) : doc.text;
+      if (repairedText !== doc.text) addCount(counters, 'normalise.mojibake_repaired');
+      const out = { ...doc, text: normaliseText(repairedText, options.form, false) };
+      return out.text.length < options.minChars ? { doc: out, reason: 'empty' } : out;
+    },
+  }),
+});

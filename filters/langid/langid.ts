@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../../core/document.js';
-import type { StepDefinition, Step } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
+import type { Document } from '../../core/document.js';
+import { addCount, defineFilterStep } from '../filterStep.js';
 import { UserError } from '../../core/errors.js';
 import { expandLanguageCode } from '../text/langCodes.js';
 import { getIdentifier } from './langidIdentifiers.js';
@@ -58,17 +57,23 @@ function parseLangs(raw: RawOptions['langs']): string[] | undefined {
   return [...out].sort();
 }
 
-export function createLangid(options: LangidOptions): Step {
-  const identifier = getIdentifier(options.identifier);
-  const wanted = options.langs ? new Set(options.langs) : undefined;
-  return {
-    name: 'langid',
-    kind: options.labelOnly ? 'annotate' : 'filter',
-    run(batch: Document[]) {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      let und = 0;
-      for (const doc of batch) {
+export const langidStep = defineFilterStep({
+  name: 'langid',
+  description: 'Language ID (eld | franc | franc-all): sets lang (ISO 639-3, und when too short) and langScore; keeps langs (639-1 or 639-3) above minScore',
+  options: Options,
+  refine: (o): LangidOptions => {
+    const { langs, minScore, ...rest } = o;
+    const parsed = parseLangs(langs);
+    const filled = { ...rest, minScore: minScore ?? DEFAULT_MIN_SCORE[o.identifier] };
+    return parsed ? { ...filled, langs: parsed } : filled;
+  },
+  rule: (options) => {
+    const identifier = getIdentifier(options.identifier);
+    const wanted = options.langs ? new Set(options.langs) : undefined;
+    return {
+      kind: options.labelOnly ? 'annotate' : 'filter',
+      counters: ['langid.undetermined'],
+      decide(doc, counters) {
         const long = hasChars(doc.text, options.minChars);
         const guess = long ? identifier.identify(doc.text) : { lang: 'und', score: 0 };
         // Rounded once, and the decision uses the stored value, so re-filtering a shard on its
@@ -77,28 +82,12 @@ export function createLangid(options: LangidOptions): Step {
         const out: Document = { ...doc, lang: guess.lang, langScore: score };
         let reason: string | undefined;
         if (guess.lang === 'und') {
-          und++;
-          if (!options.keepUndetermined) reason = 'langid:undetermined';
-        } else if (wanted && !wanted.has(guess.lang)) reason = 'langid:wrong_language';
-        else if (score < options.minScore) reason = 'langid:low_score';
-        if (reason && !options.labelOnly) dropped.push({ doc: out, reason });
-        else kept.push(out);
-      }
-      return { kept, dropped, counters: { 'langid.undetermined': und } };
-    },
-  };
-}
-
-export const langidStep: StepDefinition<LangidOptions> = {
-  name: 'langid',
-  description:
-    'Language ID (eld | franc | franc-all): sets lang (ISO 639-3, und when too short) and langScore; keeps langs (639-1 or 639-3) above minScore',
-  parseOptions: (raw) => {
-    const o = zodOptions('langid', Options)(raw);
-    const { langs, minScore, ...rest } = o;
-    const parsed = parseLangs(langs);
-    const filled = { ...rest, minScore: minScore ?? DEFAULT_MIN_SCORE[o.identifier] };
-    return parsed ? { ...filled, langs: parsed } : filled;
+          addCount(counters, 'langid.undetermined');
+          if (!options.keepUndetermined) reason = 'undetermined';
+        } else if (wanted && !wanted.has(guess.lang)) reason = 'wrong_language';
+        else if (score < options.minScore) reason = 'low_score';
+        return reason && !options.labelOnly ? { doc: out, reason } : out;
+      },
+    };
   },
-  worker: createLangid,
-};
+});

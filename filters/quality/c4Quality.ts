@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../../core/document.js';
-import type { StepDefinition, Step } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
+import { addCount, defineFilterStep } from '../filterStep.js';
 import { countLetterTokens, hasUnspacedScript } from '../text/words.js';
 import { endsWithAny, isSpaceAt, splitLines, TERMINAL_PUNCTUATION } from '../text/lines.js';
 
@@ -116,29 +114,16 @@ export function c4Quality(text: string, o: C4QualityOptions): C4Result {
   return { text: kept.join('\n').trim(), removed };
 }
 
-export function createC4Quality(options: C4QualityOptions): Step {
-  return {
-    name: 'c4_quality',
-    kind: 'filter',
-    run(batch: Document[]) {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      const counters: Record<string, number> = {};
-      for (const doc of batch) {
-        const r = c4Quality(doc.text, options);
-        for (const [rule, n] of Object.entries(r.removed)) counters[`c4_quality.lines_removed_${rule}`] = (counters[`c4_quality.lines_removed_${rule}`] ?? 0) + n;
-        if (r.reason) dropped.push({ doc, reason: `c4_quality:${r.reason}` });
-        else kept.push(r.text === doc.text ? doc : { ...doc, text: r.text });
-      }
-      return { kept, dropped, counters };
-    },
-  };
-}
-
-export const c4QualityStep: StepDefinition<C4QualityOptions> = {
+export const c4QualityStep = defineFilterStep({
   name: 'c4_quality',
-  description:
-    'C4 rules (datatrove defaults): removes lines without terminal punctuation, with < 3 words, "javascript" or policy text; drops pages with lorem ipsum, "{", or < 5 sentences',
-  parseOptions: zodOptions('c4_quality', Options),
-  worker: createC4Quality,
-};
+  description: 'C4 rules (datatrove defaults): removes lines without terminal punctuation, with < 3 words, "javascript" or policy text; drops pages with lorem ipsum, "{", or < 5 sentences',
+  options: Options,
+  rule: (options) => ({
+    kind: 'filter',
+    decide(doc, counters) {
+      const r = c4Quality(doc.text, options);
+      for (const [rule, n] of Object.entries(r.removed)) addCount(counters, `c4_quality.lines_removed_${rule}`, n);
+      return r.reason ?? (r.text === doc.text ? doc : { ...doc, text: r.text });
+    },
+  }),
+});

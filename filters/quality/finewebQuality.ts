@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../../core/document.js';
-import type { StepDefinition, Step } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
+import { defineFilterStep } from '../filterStep.js';
 import { countTokens, weightedLength } from '../text/words.js';
 import { Spans } from '../text/spans.js';
 import { findDuplicateSpans, isSpaceAt, newlineSpans, TERMINAL_PUNCTUATION } from '../text/lines.js';
@@ -64,27 +62,9 @@ export function finewebQualityReason(text: string, o: FinewebQualityOptions): st
   return undefined;
 }
 
-export function createFinewebQuality(options: FinewebQualityOptions): Step {
-  return {
-    name: 'fineweb_quality',
-    kind: 'filter',
-    run(batch: Document[]) {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      for (const doc of batch) {
-        const reason = finewebQualityReason(doc.text, options);
-        if (reason) dropped.push({ doc, reason: `fineweb_quality:${reason}` });
-        else kept.push(doc);
-      }
-      return { kept, dropped };
-    },
-  };
-}
-
-export const finewebQualityStep: StepDefinition<FinewebQualityOptions> = {
+export const finewebQualityStep = defineFilterStep({
   name: 'fineweb_quality',
-  description:
-    'FineWeb rules (datatrove defaults): line punctuation ratio, short-line ratio, duplicated-line characters, newline/word (list) ratio',
-  parseOptions: zodOptions('fineweb_quality', Options),
-  worker: createFinewebQuality,
-};
+  description: 'FineWeb rules (datatrove defaults): line punctuation ratio, short-line ratio, duplicated-line characters, newline/word (list) ratio',
+  options: Options,
+  rule: (options) => ({ kind: 'filter', decide: (doc) => finewebQualityReason(doc.text, options) ?? doc }),
+});

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../../core/document.js';
-import type { StepDefinition, Step } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
+import { addCount, defineFilterStep } from '../filterStep.js';
 import { denseShareOf } from '../text/words.js';
 import { analyseWords } from '../text/wordAnalysis.js';
 import { stopWordsFor } from '../text/stopwords.js';
@@ -59,7 +57,7 @@ export function gopherQualityReason(
     const avg = stats.contentCodePoints / n;
     if (o.minAvgWordLength !== null && avg < o.minAvgWordLength) return 'avg_word_length_low';
     if (o.maxAvgWordLength !== null && avg > o.maxAvgWordLength) return 'avg_word_length_high';
-  } else if (counters) counters['gopher_quality.word_length_skipped_dense_script'] = (counters['gopher_quality.word_length_skipped_dense_script'] ?? 0) + 1;
+  } else if (counters) addCount(counters, 'gopher_quality.word_length_skipped_dense_script');
 
   if (o.maxSymbolWordRatio !== null) {
     const hashes = occurrences(text, '#');
@@ -96,7 +94,7 @@ export function gopherQualityReason(
   if (o.minStopWords !== null) {
     const stop = o.stopWords ? new Set(o.stopWords) : stopWordsFor(lang ?? o.defaultLang);
     if (!stop) {
-      if (counters) counters['gopher_quality.stop_words_skipped_no_list'] = (counters['gopher_quality.stop_words_skipped_no_list'] ?? 0) + 1;
+      if (counters) addCount(counters, 'gopher_quality.stop_words_skipped_no_list');
     } else {
       let found = 0;
       // Tokens are compared as written, like datatrove ("The" at a sentence start does not count);
@@ -113,31 +111,14 @@ export function gopherQualityReason(
   return undefined;
 }
 
-export function createGopherQuality(options: GopherQualityOptions): Step {
-  const stopWords = options.stopWords ? [...options.stopWords] : undefined;
-  const o = { ...options, stopWords };
-  return {
-    name: 'gopher_quality',
-    kind: 'filter',
-    run(batch: Document[]) {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      const counters: Record<string, number> = {};
-      for (const doc of batch) {
-        // `und` finds no stop-word list, so that rule is skipped rather than judged in English.
-        const reason = gopherQualityReason(doc.text, doc.lang, o, counters);
-        if (reason) dropped.push({ doc, reason: `gopher_quality:${reason}` });
-        else kept.push(doc);
-      }
-      return { kept, dropped, counters };
-    },
-  };
-}
-
-export const gopherQualityStep: StepDefinition<GopherQualityOptions> = {
+export const gopherQualityStep = defineFilterStep({
   name: 'gopher_quality',
-  description:
-    'Gopher quality rules (datatrove defaults): word count, mean word length, #/ellipsis ratio, bullet/ellipsis lines, alphabetic words, stop words per language',
-  parseOptions: zodOptions('gopher_quality', Options),
-  worker: createGopherQuality,
-};
+  description: 'Gopher quality rules (datatrove defaults): word count, mean word length, #/ellipsis ratio, bullet/ellipsis lines, alphabetic words, stop words per language',
+  options: Options,
+  rule: (options) => {
+    const stopWords = options.stopWords ? [...options.stopWords] : undefined;
+    const o = { ...options, stopWords };
+    // `und` finds no stop-word list, so that rule is skipped rather than judged in English.
+    return { kind: 'filter', decide: (doc, counters) => gopherQualityReason(doc.text, doc.lang, o, counters) ?? doc };
+  },
+});

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { Document, Rejected } from '../../core/document.js';
-import type { StepDefinition, Step } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
+import { defineFilterStep } from '../filterStep.js';
 import { denseShareOf, hasDenseScript } from '../text/words.js';
 import { Spans } from '../text/spans.js';
 import { analyseWords } from '../text/wordAnalysis.js';
@@ -61,27 +59,9 @@ export function gopherRepetitionReason(text: string, o: GopherRepetitionOptions)
   return undefined;
 }
 
-export function createGopherRepetition(options: GopherRepetitionOptions): Step {
-  return {
-    name: 'gopher_repetition',
-    kind: 'filter',
-    run(batch: Document[]) {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      for (const doc of batch) {
-        const reason = gopherRepetitionReason(doc.text, options);
-        if (reason) dropped.push({ doc, reason: `gopher_repetition:${reason}` });
-        else kept.push(doc);
-      }
-      return { kept, dropped };
-    },
-  };
-}
-
-export const gopherRepetitionStep: StepDefinition<GopherRepetitionOptions> = {
+export const gopherRepetitionStep = defineFilterStep({
   name: 'gopher_repetition',
-  description:
-    'Gopher repetition rules (datatrove defaults): duplicate line/paragraph fractions, top 2-4-gram and duplicated 5-10-gram character fractions',
-  parseOptions: zodOptions('gopher_repetition', Options),
-  worker: createGopherRepetition,
-};
+  description: 'Gopher repetition rules (datatrove defaults): duplicate line/paragraph fractions, top 2-4-gram and duplicated 5-10-gram character fractions',
+  options: Options,
+  rule: (options) => ({ kind: 'filter', decide: (doc) => gopherRepetitionReason(doc.text, options) ?? doc }),
+});

@@ -11,9 +11,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { Document } from '../../core/document.js';
-import type { StepDefinition, Step } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
+import { addCount, defineFilterStep } from '../filterStep.js';
 
 const Options = z.object({
   email: z.boolean().default(true),
@@ -27,6 +25,9 @@ export type PiiOptions = z.output<typeof Options>;
 
 export type PiiKind = 'email' | 'phone' | 'ip_address' | 'credit_card';
 const PLACEHOLDER: Record<PiiKind, string> = { email: '<EMAIL>', phone: '<PHONE>', ip_address: '<IP_ADDRESS>', credit_card: '<CREDIT_CARD>' };
+/** The step's counter per kind, in the order stats.json lists them. */
+const COUNTER: Record<PiiKind, string> = { email: 'pii.email', phone: 'pii.phone', ip_address: 'pii.ip_address', credit_card: 'pii.credit_card' };
+const KINDS = Object.keys(COUNTER) as PiiKind[];
 
 const EMAIL = /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])/g;
 // 13-19 digits, optionally in groups split by one consistent space or dash.
@@ -163,31 +164,23 @@ export function redactPii(text: string, options: PiiOptions): { text: string; co
   return { text: t, counts };
 }
 
-export function createPiiRedactor(options: PiiOptions): Step {
-  return {
-    name: 'pii',
-    kind: 'map',
-    run(batch: Document[]) {
-      const totals: Record<PiiKind, number> = { email: 0, phone: 0, ip_address: 0, credit_card: 0 };
-      const kept = batch.map((doc) => {
-        const r = redactPii(doc.text, options);
-        let changed = false;
-        for (const k of Object.keys(totals) as PiiKind[]) {
-          totals[k] += r.counts[k];
-          if (r.counts[k]) changed = true;
-        }
-        return changed ? { ...doc, text: r.text } : doc;
-      });
-      const counters: Record<string, number> = {};
-      for (const k of Object.keys(totals) as PiiKind[]) if (totals[k]) counters[`pii.${k}`] = totals[k];
-      return { kept, dropped: [], counters };
-    },
-  };
-}
-
-export const piiStep: StepDefinition<PiiOptions> = {
+export const piiStep = defineFilterStep({
   name: 'pii',
   description: 'Replaces e-mails, phone numbers, public IPs and Luhn-valid card numbers with <EMAIL>, <PHONE>, <IP_ADDRESS>, <CREDIT_CARD>',
-  parseOptions: zodOptions('pii', Options),
-  worker: createPiiRedactor,
-};
+  options: Options,
+  rule: (options) => ({
+    kind: 'map',
+    counters: KINDS.map((k) => COUNTER[k]),
+    omitZeroCounters: true,
+    decide(doc, counters) {
+      const r = redactPii(doc.text, options);
+      let changed = false;
+      for (const k of KINDS) {
+        if (r.counts[k] === 0) continue;
+        addCount(counters, COUNTER[k], r.counts[k]);
+        changed = true;
+      }
+      return changed ? { ...doc, text: r.text } : doc;
+    },
+  }),
+});

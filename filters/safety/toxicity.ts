@@ -13,9 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import type { Document, Rejected } from '../../core/document.js';
-import type { StepDefinition, Step } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
+import { addCount, defineFilterStep } from '../filterStep.js';
 import { wordTokens, wordTokensCached } from '../text/wordTokens.js';
 
 /**
@@ -117,60 +115,44 @@ const Options = z.object({
 });
 export type ToxicityOptions = z.output<typeof Options>;
 
-export function createToxicityFilter(options: ToxicityOptions): Step {
-  const matchers = new Map<string, WordListMatcher>();
-  const allow = new Set(options.allowWords.map((w) => w.normalize('NFKC').toLowerCase().trim()));
-  const matcherFor = (lang: string | undefined): WordListMatcher | undefined => {
-    let names = lang && lang !== 'und' ? listsForLang(lang) : [];
-    if (names.length === 0 && options.fallbackLang) names = listsForLang(options.fallbackLang);
-    const key = names.join('+');
-    if (!key && options.extraWords.length === 0) return undefined;
-    let m = matchers.get(key);
-    if (!m) {
-      const entries = names.flatMap((n) => naughtyWords()[n] ?? []).concat(options.extraWords);
-      m = new WordListMatcher(entries.filter((e) => !allow.has(e.normalize('NFKC').toLowerCase().trim())));
-      matchers.set(key, m);
-    }
-    return m;
-  };
-  return {
-    name: 'toxicity',
-    kind: 'filter',
-    run(batch: Document[]) {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      let unchecked = 0;
-      let flagged = 0;
-      for (const doc of batch) {
+export const toxicityStep = defineFilterStep({
+  name: 'toxicity',
+  description: 'Drops documents dense in LDNOOBW list words for their language (whole-word match; >= 3 hits and >= 0.5% of words)',
+  options: Options,
+  rule: (options) => {
+    const matchers = new Map<string, WordListMatcher>();
+    const allow = new Set(options.allowWords.map((w) => w.normalize('NFKC').toLowerCase().trim()));
+    const matcherFor = (lang: string | undefined): WordListMatcher | undefined => {
+      let names = lang && lang !== 'und' ? listsForLang(lang) : [];
+      if (names.length === 0 && options.fallbackLang) names = listsForLang(options.fallbackLang);
+      const key = names.join('+');
+      if (!key && options.extraWords.length === 0) return undefined;
+      let m = matchers.get(key);
+      if (!m) {
+        const entries = names.flatMap((n) => naughtyWords()[n] ?? []).concat(options.extraWords);
+        m = new WordListMatcher(entries.filter((e) => !allow.has(e.normalize('NFKC').toLowerCase().trim())));
+        matchers.set(key, m);
+      }
+      return m;
+    };
+    return {
+      kind: 'filter',
+      counters: ['toxicity.no_list', 'toxicity.docs_with_matches'],
+      omitZeroCounters: true,
+      decide(doc, counters) {
         const m = matcherFor(doc.lang);
         if (!m) {
-          unchecked++;
-          kept.push(doc);
-          continue;
+          addCount(counters, 'toxicity.no_list');
+          return doc;
         }
         const tokens = wordTokensCached(doc.text);
         const { matches } = m.count(tokens);
-        if (matches === 0) {
-          kept.push(doc);
-          continue;
-        }
-        flagged++;
+        if (matches === 0) return doc;
+        addCount(counters, 'toxicity.docs_with_matches');
         const out = { ...doc, metadata: { ...doc.metadata, toxic_words: matches } };
         const words = Math.max(tokens.length, 1);
-        if (matches >= options.minMatches && matches / words >= options.minRatio) dropped.push({ doc: out, reason: 'toxicity:word_list' });
-        else kept.push(out);
-      }
-      const counters: Record<string, number> = {};
-      if (unchecked) counters['toxicity.no_list'] = unchecked;
-      if (flagged) counters['toxicity.docs_with_matches'] = flagged;
-      return { kept, dropped, counters };
-    },
-  };
-}
-
-export const toxicityStep: StepDefinition<ToxicityOptions> = {
-  name: 'toxicity',
-  description: 'Drops documents dense in LDNOOBW list words for their language (whole-word match; >= 3 hits and >= 0.5% of words)',
-  parseOptions: zodOptions('toxicity', Options),
-  worker: createToxicityFilter,
-};
+        return matches >= options.minMatches && matches / words >= options.minRatio ? { doc: out, reason: 'word_list' } : out;
+      },
+    };
+  },
+});

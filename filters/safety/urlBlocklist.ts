@@ -11,9 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { domainToASCII } from 'node:url';
 import { parse as parseDomain } from 'tldts';
 import { z } from 'zod';
-import type { Document, Rejected } from '../../core/document.js';
-import type { StepDefinition, Step } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
+import { addCount, defineFilterStep } from '../filterStep.js';
 import { UserError } from '../../core/errors.js';
 
 const Options = z.object({
@@ -91,37 +89,29 @@ export class UrlBlocklist {
   }
 }
 
-export function createUrlBlocklistFilter(options: UrlBlocklistOptions): Step {
-  let text: string;
-  try {
-    text = readFileSync(options.file, 'utf8');
-  } catch (e) {
-    throw new UserError(`step 'url_blocklist': cannot read ${options.file}: ${(e as Error).message}`);
-  }
-  const list = UrlBlocklist.parse(text, options.file);
-  return {
-    name: 'url_blocklist',
-    kind: 'filter',
-    run(batch: Document[]) {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      let noUrl = 0;
-      for (const doc of batch) {
-        const why = doc.url ? list.check(doc.url) : undefined;
-        if (!doc.url) noUrl++;
-        if (why) dropped.push({ doc, reason: `url_blocklist:${why}` });
-        else kept.push(doc);
-      }
-      const counters: Record<string, number> = {};
-      if (noUrl) counters['url_blocklist.no_url'] = noUrl;
-      return { kept, dropped, counters };
-    },
-  };
-}
-
-export const urlBlocklistStep: StepDefinition<UrlBlocklistOptions> = {
+export const urlBlocklistStep = defineFilterStep({
   name: 'url_blocklist',
   description: 'Drops documents whose URL domain (or a subdomain) or URL prefix is listed in a blocklist file',
-  parseOptions: zodOptions('url_blocklist', Options),
-  worker: createUrlBlocklistFilter,
-};
+  options: Options,
+  rule: (options) => {
+    let text: string;
+    try {
+      text = readFileSync(options.file, 'utf8');
+    } catch (e) {
+      throw new UserError(`step 'url_blocklist': cannot read ${options.file}: ${(e as Error).message}`);
+    }
+    const list = UrlBlocklist.parse(text, options.file);
+    return {
+      kind: 'filter',
+      counters: ['url_blocklist.no_url'],
+      omitZeroCounters: true,
+      decide(doc, counters) {
+        if (!doc.url) {
+          addCount(counters, 'url_blocklist.no_url');
+          return doc;
+        }
+        return list.check(doc.url) ?? doc;
+      },
+    };
+  },
+});
