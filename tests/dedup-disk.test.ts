@@ -11,10 +11,6 @@ import { UserError } from '../core/errors.js';
 import { minhashDedupStep } from '../filters/dedup/minhashDedup.js';
 import { exactDedupStep } from '../filters/dedup/exactDedup.js';
 import { urlDedupStep } from '../filters/dedup/urlDedup.js';
-import { MemTable } from '../filters/dedup/keepFirst/memTable.js';
-import { BloomFilter } from '../filters/dedup/keepFirst/bloomFilter.js';
-import { SpilledIdStore } from '../filters/dedup/keepFirst/spilledIdStore.js';
-import { seededWords } from '../filters/dedup/hash.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
@@ -132,44 +128,6 @@ test('resume: stale spill files are discarded and replayed deltas give the unint
   resumed.close!();
   straight.coord.close!();
   assert.equal(existsSync(join(stateDir, 'minhash_dedup')), false);
-});
-
-test('SpilledIdStore returns every id whether it is on disk or still buffered', async () => {
-  const dir = await tempDir();
-  const s = new SpilledIdStore(dir, 1024);
-  const ids = Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? `文書-${i}` : i % 3 === 1 ? `doc-${i}-😀` : `u${i}`.repeat(i % 50)));
-  ids.forEach((id, i) => assert.equal(s.add(id), i));
-  for (let i = 0; i < ids.length; i += 7) assert.equal(s.get(i), ids[i]);
-  assert.equal(s.get(ids.length - 1), ids.at(-1));
-  assert.throws(() => s.get(ids.length), RangeError);
-  s.destroy();
-});
-
-test('MemTable finds what it holds and hands it back sorted by unsigned 64-bit key', () => {
-  const t = new MemTable(5000);
-  const w = seededWords(9, 10_000);
-  // Every 50th key shares its high word with the previous one: the sort must order by the low word.
-  const hi = (i: number) => w[2 * (i % 50 === 1 ? i - 1 : i)]!;
-  for (let i = 0; i < 5000; i++) t.add(hi(i), w[2 * i + 1]!, i);
-  assert.ok(t.full);
-  assert.throws(() => t.add(1, 2, 5000), RangeError);
-  for (let i = 0; i < 5000; i += 7) assert.equal(t.get(hi(i), w[2 * i + 1]!), i);
-  assert.equal(t.get(1, 2), -1);
-  const { his, los, ords } = t.sortedEntries();
-  const key = (j: number) => BigInt(his[j]!) * 2n ** 32n + BigInt(los[j]!);
-  for (let j = 1; j < his.length; j++) assert.ok(key(j - 1) < key(j));
-  for (let j = 0; j < his.length; j += 11) assert.equal(los[j], w[2 * ords[j]! + 1]);
-  assert.equal(new Set(ords).size, 5000);
-});
-
-test('BloomFilter: never a false negative, about 1% false positives at 10 bits per key', () => {
-  const f = new BloomFilter(20_000, 10);
-  const w = seededWords(5, 80_000);
-  for (let i = 0; i < 20_000; i++) f.add(w[2 * i]!, w[2 * i + 1]!);
-  for (let i = 0; i < 20_000; i++) assert.ok(f.mayContain(w[2 * i]!, w[2 * i + 1]!));
-  let fp = 0;
-  for (let i = 20_000; i < 40_000; i++) if (f.mayContain(w[2 * i]!, w[2 * i + 1]!)) fp++;
-  assert.ok(fp > 0 && fp / 20_000 < 0.02, `false positives: ${fp}`);
 });
 
 test('a bad memoryMb is one clear error, from the API and from the CLI', async () => {

@@ -4,7 +4,10 @@ import { FingerprintTable } from '../filters/dedup/keepFirst/fingerprintTable.js
 import { PartitionedKeyTable } from '../filters/dedup/keepFirst/partitionedKeyTable.js';
 import { IdStore } from '../filters/dedup/keepFirst/idStore.js';
 import { seededWords } from '../filters/dedup/hash.js';
-import { segmentWordLike } from '../filters/text/segmenter.js';
+import { MemTable } from '../filters/dedup/keepFirst/memTable.js';
+import { BloomFilter } from '../filters/dedup/keepFirst/bloomFilter.js';
+import { SpilledIdStore } from '../filters/dedup/keepFirst/spilledIdStore.js';
+import { tempDir } from './helpers/tmp.js';
 
 for (const [name, make] of [
   ['FingerprintTable', () => new FingerprintTable(16)],
@@ -45,13 +48,40 @@ test('IdStore round-trips ids of any script and grows', () => {
   assert.throws(() => s.get(20_000), RangeError);
 });
 
-test('chunked Intl.Segmenter gives the same words as one pass when text has breaks, and surrogate pairs survive', () => {
-  const unit = '人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。𠀀𠀁 ';
-  const text = unit.repeat(120); // ~6,000 code units: several pieces
-  const whole = [...new Intl.Segmenter('und', { granularity: 'word' }).segment(text)].filter((s) => s.isWordLike).map((s) => s.segment);
-  assert.deepEqual(segmentWordLike(text), whole);
-  const run = '中'.repeat(4000); // no break at all: cut every 1,500 units, nothing lost
-  assert.equal(segmentWordLike(run).join(''), run);
-  const astral = '𠀀'.repeat(2000);
-  assert.equal(segmentWordLike(astral).join(''), astral);
+test('SpilledIdStore returns every id whether it is on disk or still buffered', async () => {
+  const dir = await tempDir();
+  const s = new SpilledIdStore(dir, 1024);
+  const ids = Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? `文書-${i}` : i % 3 === 1 ? `doc-${i}-😀` : `u${i}`.repeat(i % 50)));
+  ids.forEach((id, i) => assert.equal(s.add(id), i));
+  for (let i = 0; i < ids.length; i += 7) assert.equal(s.get(i), ids[i]);
+  assert.equal(s.get(ids.length - 1), ids.at(-1));
+  assert.throws(() => s.get(ids.length), RangeError);
+  s.destroy();
+});
+
+test('MemTable finds what it holds and hands it back sorted by unsigned 64-bit key', () => {
+  const t = new MemTable(5000);
+  const w = seededWords(9, 10_000);
+  // Every 50th key shares its high word with the previous one: the sort must order by the low word.
+  const hi = (i: number) => w[2 * (i % 50 === 1 ? i - 1 : i)]!;
+  for (let i = 0; i < 5000; i++) t.add(hi(i), w[2 * i + 1]!, i);
+  assert.ok(t.full);
+  assert.throws(() => t.add(1, 2, 5000), RangeError);
+  for (let i = 0; i < 5000; i += 7) assert.equal(t.get(hi(i), w[2 * i + 1]!), i);
+  assert.equal(t.get(1, 2), -1);
+  const { his, los, ords } = t.sortedEntries();
+  const key = (j: number) => BigInt(his[j]!) * 2n ** 32n + BigInt(los[j]!);
+  for (let j = 1; j < his.length; j++) assert.ok(key(j - 1) < key(j));
+  for (let j = 0; j < his.length; j += 11) assert.equal(los[j], w[2 * ords[j]! + 1]);
+  assert.equal(new Set(ords).size, 5000);
+});
+
+test('BloomFilter: never a false negative, about 1% false positives at 10 bits per key', () => {
+  const f = new BloomFilter(20_000, 10);
+  const w = seededWords(5, 80_000);
+  for (let i = 0; i < 20_000; i++) f.add(w[2 * i]!, w[2 * i + 1]!);
+  for (let i = 0; i < 20_000; i++) assert.ok(f.mayContain(w[2 * i]!, w[2 * i + 1]!));
+  let fp = 0;
+  for (let i = 20_000; i < 40_000; i++) if (f.mayContain(w[2 * i]!, w[2 * i + 1]!)) fp++;
+  assert.ok(fp > 0 && fp / 20_000 < 0.02, `false positives: ${fp}`);
 });

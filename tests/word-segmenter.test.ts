@@ -26,3 +26,14 @@ test('no character below U+0E00 belongs to a script without spaces or a dense sc
   assert.ok(hasUnspacedScript('abc 東京') && hasUnspacedScript('ไทย') && !hasUnspacedScript('한국어 Straße'));
   assert.ok(hasDenseScript('한국어') && hasDenseScript('x 😀 ꀀ') && !hasDenseScript('Ελληνικά русский عربي'));
 });
+
+test('chunked Intl.Segmenter gives the same words as one pass when text has breaks, and surrogate pairs survive', () => {
+  const unit = '人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。𠀀𠀁 ';
+  const text = unit.repeat(120); // ~6,000 code units: several pieces
+  const whole = [...new Intl.Segmenter('und', { granularity: 'word' }).segment(text)].filter((s) => s.isWordLike).map((s) => s.segment);
+  assert.deepEqual(segmentWordLike(text), whole);
+  const run = '中'.repeat(4000); // no break at all: cut every 1,500 units, nothing lost
+  assert.equal(segmentWordLike(run).join(''), run);
+  const astral = '𠀀'.repeat(2000);
+  assert.equal(segmentWordLike(astral).join(''), astral);
+});

