@@ -17,8 +17,12 @@ import { zodOptions } from '../core/options.js';
  */
 export type Verdict = Document | string | Rejected;
 
+/** The verdict on one document; `counters` are this batch's (see addCount). */
+export type Decide = (doc: Document, counters: Record<string, number>) => Verdict;
+
 export interface FilterRule {
-  readonly kind: Step['kind'];
+  /** Default 'filter'. */
+  readonly kind?: Step['kind'];
   /**
    * Counters (full names, `<step>.<counter>`) that every batch reports, in this order, from 0.
    * A rule may count others too; they appear in the order first counted.
@@ -26,8 +30,7 @@ export interface FilterRule {
   readonly counters?: readonly string[];
   /** Leave counters that stayed 0 out of the batch's output (default: `counters` show even at 0). */
   readonly omitZeroCounters?: boolean;
-  /** The verdict on one document; `counters` are this batch's (see addCount). */
-  decide(doc: Document, counters: Record<string, number>): Verdict;
+  readonly decide: Decide;
 }
 
 /** Adds n to a counter of the batch, creating it at its first count. */
@@ -41,8 +44,13 @@ function withoutZeros(counters: Record<string, number>): Record<string, number> 
   return out;
 }
 
-/** A worker step (or the per-document half of a coordinator step) that applies `rule` to each document. */
-export function filterStep(name: string, rule: FilterRule): Step {
+/**
+ * A worker step (or the per-document half of a coordinator step) that applies a rule to each
+ * document; a bare Decide is a filter without declared counters.
+ */
+export function filterStep(name: string, ruleOrDecide: FilterRule | Decide): Step {
+  const rule: FilterRule = typeof ruleOrDecide === 'function' ? { decide: ruleOrDecide } : ruleOrDecide;
+  const decide = rule.decide;
   // One string per rule, built once: a drop costs a lookup, not a concatenation.
   const reasons = new Map<string, string>();
   const reasonOf = (ruleName: string): string => {
@@ -53,14 +61,14 @@ export function filterStep(name: string, rule: FilterRule): Step {
   const always = rule.counters ?? [];
   return {
     name,
-    kind: rule.kind,
+    kind: rule.kind ?? 'filter',
     run(batch: Document[]) {
       const kept: Document[] = [];
       const dropped: Rejected[] = [];
       const counters: Record<string, number> = {};
       for (const c of always) counters[c] = 0;
       for (const doc of batch) {
-        const verdict = rule.decide(doc, counters);
+        const verdict = decide(doc, counters);
         if (typeof verdict === 'string') dropped.push({ doc, reason: reasonOf(verdict) });
         else if ('reason' in verdict) {
           verdict.reason = reasonOf(verdict.reason);
@@ -82,7 +90,7 @@ export interface FilterDefinition<S extends OptionsSchema, O> {
   /** Checks and derived values beyond the schema (throws UserError); default: the parsed options. */
   readonly refine?: (parsed: z.output<S>) => O;
   /** The rule for one run, built once per worker from the parsed options. */
-  readonly rule: (options: O) => FilterRule;
+  readonly rule: (options: O) => FilterRule | Decide;
 }
 
 /** The StepDefinition of a per-document step: its options and its rule. */

@@ -10,9 +10,10 @@
  * per slot, half full at most); see SeenLineTable for what happens when it fills.
  */
 import { z } from 'zod';
-import type { Document, Rejected } from '../../core/document.js';
-import type { StepDefinition, CoordinatorStep, StepOutput } from '../../core/step.js';
+import type { Document } from '../../core/document.js';
+import type { StepDefinition, CoordinatorStep } from '../../core/step.js';
 import { zodOptions } from '../../core/options.js';
+import { addCount, filterStep } from '../filterStep.js';
 import { hashString64 } from './hash.js';
 
 const Options = z.object({
@@ -136,65 +137,52 @@ export function createBoilerplateLines(o: BoilerplateLinesOptions): CoordinatorS
   let delta: number[] = [];
   const key = new Uint32Array(2);
 
-  return {
-    name: 'boilerplate_lines',
-    decide(batch: Document[]): StepOutput {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      let unitsRemoved = 0;
+  const removeSeenUnits = filterStep('boilerplate_lines', {
+    counters: ['boilerplate_lines.units_removed', 'boilerplate_lines.chars_removed', 'boilerplate_lines.docs_changed'],
+    decide(doc, counters) {
+      const host = o.scope === 'host' ? hostOf(doc.url) : '';
+      const units = doc.text.split(separator);
+      const keep: string[] = [];
+      const seenHere = new Set<string>();
+      const added: number[] = [];
+      let removed = 0;
       let charsRemoved = 0;
-      let docsChanged = 0;
-      for (const doc of batch) {
-        const host = o.scope === 'host' ? hostOf(doc.url) : '';
-        const units = doc.text.split(separator);
-        const keep: string[] = [];
-        const seenHere = new Set<string>();
-        const added: number[] = [];
-        let removed = 0;
-        for (const unit of units) {
-          const trimmed = unit.trim();
-          if (trimmed.length < o.minChars) {
-            keep.push(unit);
-            continue;
-          }
-          hashString64(`${host}\u0000${normaliseUnit(trimmed)}`, key);
-          const hi = key[0]!;
-          const lo = key[1]!;
-          if (table.get(hi, lo) >= o.minSeen) {
-            removed++;
-            charsRemoved += unit.length;
-          } else keep.push(unit);
-          // Counted once per document: "seen on N earlier pages", not N times on one page.
-          const id = `${hi}:${lo}`;
-          if (!seenHere.has(id)) {
-            seenHere.add(id);
-            added.push(hi, lo);
-          }
-        }
-        // Only after deciding: a document's own lines never count against it.
-        for (let i = 0; i < added.length; i += 2) table.add(added[i]!, added[i + 1]!);
-        for (const k of added) delta.push(k);
-        if (removed === 0) {
-          kept.push(doc);
+      for (const unit of units) {
+        const trimmed = unit.trim();
+        if (trimmed.length < o.minChars) {
+          keep.push(unit);
           continue;
         }
-        unitsRemoved += removed;
-        docsChanged++;
-        const text = keep.join(joiner).replace(/\n{3,}/g, '\n\n').trim();
-        const out: Document = { ...doc, text };
-        if (text.length < o.minRemainingChars) dropped.push({ doc: out, reason: 'boilerplate_lines:too_little_text' });
-        else kept.push(out);
+        hashString64(`${host}\u0000${normaliseUnit(trimmed)}`, key);
+        const hi = key[0]!;
+        const lo = key[1]!;
+        if (table.get(hi, lo) >= o.minSeen) {
+          removed++;
+          charsRemoved += unit.length;
+        } else keep.push(unit);
+        // Counted once per document: "seen on N earlier pages", not N times on one page.
+        const id = `${hi}:${lo}`;
+        if (!seenHere.has(id)) {
+          seenHere.add(id);
+          added.push(hi, lo);
+        }
       }
-      return {
-        kept,
-        dropped,
-        counters: {
-          'boilerplate_lines.units_removed': unitsRemoved,
-          'boilerplate_lines.chars_removed': charsRemoved,
-          'boilerplate_lines.docs_changed': docsChanged,
-        },
-      };
+      // Only after deciding: a document's own lines never count against it.
+      for (let i = 0; i < added.length; i += 2) table.add(added[i]!, added[i + 1]!);
+      for (const k of added) delta.push(k);
+      if (removed === 0) return doc;
+      addCount(counters, 'boilerplate_lines.units_removed', removed);
+      addCount(counters, 'boilerplate_lines.chars_removed', charsRemoved);
+      addCount(counters, 'boilerplate_lines.docs_changed');
+      const text = keep.join(joiner).replace(/\n{3,}/g, '\n\n').trim();
+      const out: Document = { ...doc, text };
+      return text.length < o.minRemainingChars ? { doc: out, reason: 'too_little_text' } : out;
     },
+  });
+
+  return {
+    name: 'boilerplate_lines',
+    decide: (batch) => removeSeenUnits.run(batch),
     checkpointDelta(): Uint8Array {
       const out = new Uint8Array(Uint32Array.from(delta).buffer);
       delta = [];

@@ -4,11 +4,8 @@
  * Documents without a URL are kept and counted as `url_dedup.no_url`.
  */
 import { z } from 'zod';
-import type { Document } from '../../core/document.js';
-import type { StepDefinition, Step, CoordinatorStep, CoordinatorContext } from '../../core/step.js';
-import { zodOptions } from '../../core/options.js';
 import { hashString64 } from './hash.js';
-import { annotateKeys, createKeepFirstCoordinator, type KeepFirstSpec } from './keepFirst/keepFirstStep.js';
+import { defineKeepFirstStep, memoryMbOption } from './keepFirst/keepFirstStep.js';
 
 const Options = z.object({
   /** Treat http:// and https:// as the same page. */
@@ -19,12 +16,8 @@ const Options = z.object({
   stripTracking: z.boolean().default(true),
   /** Ignore the whole query string (for sites whose query only carries session state). */
   ignoreQuery: z.boolean().default(false),
-  /**
-   * Disk-backed index: MiB for its in-memory key table (32 bytes per key); the rest of the index
-   * goes to sorted run files under the run's state/ directory. Leave unset for the all-in-memory
-   * index (null, the default: faster, ~60 bytes per kept document); set it when the run has far more than ~50M documents.
-   */
-  memoryMb: z.number().min(0.01).max(1_048_576).nullable().default(null),
+  /** Disk-backed index (see memoryMbOption); unset, ~60 bytes per kept document in memory: set it past ~50M documents. */
+  memoryMb: memoryMbOption,
 });
 export type UrlDedupOptions = z.output<typeof Options>;
 
@@ -57,36 +50,21 @@ export function normaliseUrl(raw: string, options: UrlDedupOptions): string {
   return `${scheme}//${host}${port}${path}${query}`;
 }
 
-function spec(options: UrlDedupOptions): KeepFirstSpec {
-  return {
-    name: 'url_dedup',
-    reason: 'url_dedup:duplicate_url',
+export const urlDedupStep = defineKeepFirstStep({
+  name: 'url_dedup',
+  description: 'Drops documents whose normalised URL appeared earlier in the run (keeps the first)',
+  options: Options,
+  keys: (options) => ({
+    duplicateRule: 'duplicate_url',
     metadataKey: '_url_key',
     numKeys: 1,
-    computeKeys(doc: Document) {
+    computeKeys(doc) {
       if (!doc.url) return undefined;
       const keys = new Uint32Array(2);
       hashString64(normaliseUrl(doc.url, options), keys);
       return keys;
     },
     unkeyedCounter: 'no_url',
-    memoryMb: options.memoryMb ?? undefined,
-  };
-}
-
-export function createUrlKeyStep(options: UrlDedupOptions): Step {
-  const s = spec(options);
-  return { name: 'url_dedup', kind: 'annotate', run: (batch) => annotateKeys(s, batch) };
-}
-
-export function createUrlDedupCoordinator(options: UrlDedupOptions, context?: CoordinatorContext): CoordinatorStep {
-  return createKeepFirstCoordinator(spec(options), context);
-}
-
-export const urlDedupStep: StepDefinition<UrlDedupOptions> = {
-  name: 'url_dedup',
-  description: 'Drops documents whose normalised URL appeared earlier in the run (keeps the first)',
-  parseOptions: zodOptions('url_dedup', Options),
-  worker: createUrlKeyStep,
-  coordinator: createUrlDedupCoordinator,
-};
+    memoryMb: options.memoryMb,
+  }),
+});

@@ -57,7 +57,6 @@ export const extractStep = defineFilterStep({
   rule: (options) => {
     const boilerplate = new RegExp(options.boilerplatePattern, 'i');
     return {
-      kind: 'filter',
       counters: ['extract.blocks', 'extract.blocks_kept'],
       decide(doc, counters) {
         if (doc.metadata.format !== 'html') return doc;

@@ -60,17 +60,14 @@ function isBoilerplateToken(re: RegExp, token: string): boolean {
   return test(token);
 }
 
-/** The attributes the boilerplate test reads (the handler's switch in parseHtmlBlocks). */
-const READ_ATTRIBUTES: ReadonlySet<string> = new Set(['hidden', 'aria-hidden', 'aria-modal', 'role', 'style', 'class', 'id']);
+/** The attributes with a value that the boilerplate test reads; `hidden` counts by its presence. */
+type ValueAttribute = 'aria-hidden' | 'aria-modal' | 'role' | 'style' | 'class' | 'id';
+const VALUE_ATTRIBUTES: ReadonlySet<string> = new Set<ValueAttribute>(['aria-hidden', 'aria-modal', 'role', 'style', 'class', 'id']);
+const READ_ATTRIBUTES: ReadonlySet<string> = new Set(['hidden', ...VALUE_ATTRIBUTES]);
 
-interface TagAttributes {
+/** An open tag's attributes that the boilerplate test reads, first occurrence of each, by name. */
+interface TagAttributes extends Record<ValueAttribute, string | undefined> {
   hidden: boolean;
-  ariaHidden: string | undefined;
-  ariaModal: string | undefined;
-  role: string | undefined;
-  style: string | undefined;
-  cls: string | undefined;
-  id: string | undefined;
 }
 
 interface Open {
@@ -122,17 +119,17 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
 
   // The attributes the boilerplate test reads, first occurrence of each (as htmlparser2's attribute
   // object): collected from onattribute into one reused object instead of an object per tag.
-  const attrs: TagAttributes = { hidden: false, ariaHidden: undefined, ariaModal: undefined, role: undefined, style: undefined, cls: undefined, id: undefined };
+  const attrs: TagAttributes = { hidden: false, 'aria-hidden': undefined, 'aria-modal': undefined, role: undefined, style: undefined, class: undefined, id: undefined };
   let pendingTag: string | undefined;
 
   const isBoilerplate = (name: string): boolean => {
     if (SKIP_TAGS.has(name)) return true;
-    if (attrs.hidden || attrs.ariaHidden === 'true' || attrs.ariaModal === 'true') return true;
+    if (attrs.hidden || attrs['aria-hidden'] === 'true' || attrs['aria-modal'] === 'true') return true;
     const role = attrs.role;
     if (role !== undefined && SKIP_ROLES.has(role.toLowerCase())) return true;
     const style = attrs.style;
     if (style !== undefined && HIDDEN_STYLE.test(style)) return true;
-    const cls = attrs.cls;
+    const cls = attrs.class;
     if (cls !== undefined && cls !== '') {
       if (WHITESPACE.test(cls)) {
         for (const token of cls.split(WHITESPACE_RUN)) if (token && isBoilerplateToken(boilerplate, token)) return true;
@@ -171,35 +168,14 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp): ParsedPage {
         parser.wantAttributes = skipping === 0;
         pendingTag = name;
         attrs.hidden = false;
-        attrs.ariaHidden = attrs.ariaModal = attrs.role = attrs.style = attrs.cls = attrs.id = undefined;
+        attrs['aria-hidden'] = attrs['aria-modal'] = attrs.role = attrs.style = attrs.class = attrs.id = undefined;
       },
       onattribute(name, value) {
         // htmlparser2 ignores a <form> inside an open form but still reports its attributes; they
         // can only land on a tag inside the outer form, which is skipped whatever its attributes.
         if (pendingTag === undefined) return;
-        switch (name) {
-          case 'hidden':
-            attrs.hidden = true;
-            break;
-          case 'aria-hidden':
-            attrs.ariaHidden ??= value;
-            break;
-          case 'aria-modal':
-            attrs.ariaModal ??= value;
-            break;
-          case 'role':
-            attrs.role ??= value;
-            break;
-          case 'style':
-            attrs.style ??= value;
-            break;
-          case 'class':
-            attrs.cls ??= value;
-            break;
-          case 'id':
-            attrs.id ??= value;
-            break;
-        }
+        if (name === 'hidden') attrs.hidden = true;
+        else if (VALUE_ATTRIBUTES.has(name)) attrs[name as ValueAttribute] ??= value;
       },
       ontext(text) {
         openPendingTag();

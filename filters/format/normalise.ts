@@ -44,7 +44,6 @@ export const normaliseStep = defineFilterStep({
   description: 'Mojibake repair (UTF-8 read as Windows-1252), Unicode NFC, line endings, control/zero-width characters, whitespace runs; drops empty documents',
   options: Options,
   rule: (options) => ({
-    kind: 'filter',
     counters: ['normalise.mojibake_repaired'],
     decide(doc, counters) {
       const repairedText = options.fixMojibake ? fixMojibake(doc.text) : doc.text;

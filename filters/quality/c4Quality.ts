@@ -118,12 +118,9 @@ export const c4QualityStep = defineFilterStep({
   name: 'c4_quality',
   description: 'C4 rules (datatrove defaults): removes lines without terminal punctuation, with < 3 words, "javascript" or policy text; drops pages with lorem ipsum, "{", or < 5 sentences',
   options: Options,
-  rule: (options) => ({
-    kind: 'filter',
-    decide(doc, counters) {
-      const r = c4Quality(doc.text, options);
-      for (const [rule, n] of Object.entries(r.removed)) addCount(counters, `c4_quality.lines_removed_${rule}`, n);
-      return r.reason ?? (r.text === doc.text ? doc : { ...doc, text: r.text });
-    },
-  }),
+  rule: (options) => (doc, counters) => {
+    const r = c4Quality(doc.text, options);
+    for (const [rule, n] of Object.entries(r.removed)) addCount(counters, `c4_quality.lines_removed_${rule}`, n);
+    return r.reason ?? (r.text === doc.text ? doc : { ...doc, text: r.text });
+  },
 });

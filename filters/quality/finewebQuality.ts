@@ -66,5 +66,5 @@ export const finewebQualityStep = defineFilterStep({
   name: 'fineweb_quality',
   description: 'FineWeb rules (datatrove defaults): line punctuation ratio, short-line ratio, duplicated-line characters, newline/word (list) ratio',
   options: Options,
-  rule: (options) => ({ kind: 'filter', decide: (doc) => finewebQualityReason(doc.text, options) ?? doc }),
+  rule: (options) => (doc) => finewebQualityReason(doc.text, options) ?? doc,
 });

@@ -34,6 +34,23 @@ function occurrences(text: string, needle: string): number {
   return n;
 }
 
+function isBulletLine(line: string): boolean {
+  const s = line.trimStart();
+  return s.startsWith('•') || s.startsWith('-');
+}
+
+function isEllipsisLine(line: string): boolean {
+  const s = line.trimEnd();
+  return s.endsWith('...') || s.endsWith('…');
+}
+
+/** Share of the (non-empty list of) lines that pass the test. */
+function shareOfLines(lines: readonly string[], test: (line: string) => boolean): number {
+  let n = 0;
+  for (const l of lines) if (test(l)) n++;
+  return n / lines.length;
+}
+
 /** Why a document fails, or undefined when it passes. `counters` collects rules that were skipped. */
 export function gopherQualityReason(
   text: string,
@@ -68,22 +85,8 @@ export function gopherQualityReason(
 
   const lines = splitLines(text);
   if (lines.length > 0) {
-    if (o.maxBulletLinesRatio !== null) {
-      let bullets = 0;
-      for (const l of lines) {
-        const s = l.trimStart();
-        if (s.startsWith('•') || s.startsWith('-')) bullets++;
-      }
-      if (bullets / lines.length > o.maxBulletLinesRatio) return 'too_many_bullet_lines';
-    }
-    if (o.maxEllipsisLinesRatio !== null) {
-      let ell = 0;
-      for (const l of lines) {
-        const s = l.trimEnd();
-        if (s.endsWith('...') || s.endsWith('…')) ell++;
-      }
-      if (ell / lines.length > o.maxEllipsisLinesRatio) return 'too_many_ellipsis_lines';
-    }
+    if (o.maxBulletLinesRatio !== null && shareOfLines(lines, isBulletLine) > o.maxBulletLinesRatio) return 'too_many_bullet_lines';
+    if (o.maxEllipsisLinesRatio !== null && shareOfLines(lines, isEllipsisLine) > o.maxEllipsisLinesRatio) return 'too_many_ellipsis_lines';
   }
 
   if (o.maxNonAlphaWordsRatio !== null) {
@@ -119,6 +122,6 @@ export const gopherQualityStep = defineFilterStep({
     const stopWords = options.stopWords ? [...options.stopWords] : undefined;
     const o = { ...options, stopWords };
     // `und` finds no stop-word list, so that rule is skipped rather than judged in English.
-    return { kind: 'filter', decide: (doc, counters) => gopherQualityReason(doc.text, doc.lang, o, counters) ?? doc };
+    return (doc, counters) => gopherQualityReason(doc.text, doc.lang, o, counters) ?? doc;
   },
 });

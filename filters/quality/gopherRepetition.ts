@@ -63,5 +63,5 @@ export const gopherRepetitionStep = defineFilterStep({
   name: 'gopher_repetition',
   description: 'Gopher repetition rules (datatrove defaults): duplicate line/paragraph fractions, top 2-4-gram and duplicated 5-10-gram character fractions',
   options: Options,
-  rule: (options) => ({ kind: 'filter', decide: (doc) => gopherRepetitionReason(doc.text, options) ?? doc }),
+  rule: (options) => (doc) => gopherRepetitionReason(doc.text, options) ?? doc,
 });

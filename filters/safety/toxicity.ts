@@ -136,7 +136,6 @@ export const toxicityStep = defineFilterStep({
       return m;
     };
     return {
-      kind: 'filter',
       counters: ['toxicity.no_list', 'toxicity.docs_with_matches'],
       omitZeroCounters: true,
       decide(doc, counters) {

@@ -102,7 +102,6 @@ export const urlBlocklistStep = defineFilterStep({
     }
     const list = UrlBlocklist.parse(text, options.file);
     return {
-      kind: 'filter',
       counters: ['url_blocklist.no_url'],
       omitZeroCounters: true,
       decide(doc, counters) {

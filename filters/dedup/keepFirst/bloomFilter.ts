@@ -24,26 +24,26 @@ export class BloomFilter {
   }
 
   add(hi: number, lo: number): void {
-    const base = this.block(hi) * BLOCK_WORDS;
-    const w = this.words;
-    const step = Math.imul(hi, 0x9e3779b1) | 1;
-    let h = lo | 0;
-    for (let i = 0; i < K; i++) {
-      const bit = h & 511;
-      w[base + (bit >>> 5)]! |= 1 << (bit & 31);
-      h = (h + step) | 0;
-    }
+    this.probe(hi, lo, true);
   }
 
   /** False: the key was never added. True: it probably was. */
   mayContain(hi: number, lo: number): boolean {
+    return this.probe(hi, lo, false);
+  }
+
+  /** Visits the key's K bits in its block: sets them (`set`), or tells whether all are set. */
+  private probe(hi: number, lo: number, set: boolean): boolean {
     const base = this.block(hi) * BLOCK_WORDS;
     const w = this.words;
     const step = Math.imul(hi, 0x9e3779b1) | 1;
     let h = lo | 0;
     for (let i = 0; i < K; i++) {
       const bit = h & 511;
-      if ((w[base + (bit >>> 5)]! & (1 << (bit & 31))) === 0) return false;
+      const word = base + (bit >>> 5);
+      const mask = 1 << (bit & 31);
+      if (set) w[word]! |= mask;
+      else if ((w[word]! & mask) === 0) return false;
       h = (h + step) | 0;
     }
     return true;

@@ -1,35 +1,52 @@
 /**
- * The coordinator half shared by exact, URL and MinHash dedup: walks batches in input order,
- * keeps the first document of each duplicate cluster and drops later ones with
- * `metadata.duplicate_of` naming the kept document. Keys come from the worker half (a hex string
- * under a `_`-prefixed metadata key, removed here) or, when that half did not run, are computed
- * on the spot, so the coordinator alone is still correct.
+ * A keep-first dedup step (exact, URL, MinHash) from its key function and options. The worker half
+ * stores each document's keys (a hex string under a `_`-prefixed metadata key); the coordinator
+ * half walks batches in input order, keeps the first document of each duplicate cluster and drops
+ * later ones with `metadata.duplicate_of` naming the kept document. Keys the worker half did not
+ * store are computed on the spot, so the coordinator alone is still correct.
  */
-import type { Document, Rejected } from '../../../core/document.js';
 import { join } from 'node:path';
-import type { CoordinatorContext, CoordinatorStep, StepOutput } from '../../../core/step.js';
+import { z } from 'zod';
+import type { Document } from '../../../core/document.js';
+import type { CoordinatorContext, CoordinatorStep, StepDefinition } from '../../../core/step.js';
+import { zodOptions } from '../../../core/options.js';
+import { addCount, filterStep } from '../../filterStep.js';
 import { KeepFirstIndex } from './keepFirstIndex.js';
 
-export interface KeepFirstSpec {
-  /** Step name, used for counters (`<name>.<counter>`) and the drop reason prefix. */
-  name: string;
-  /** Drop reason, e.g. `minhash_dedup:near_duplicate`. */
-  reason: string;
+/**
+ * The option every keep-first step has. Disk-backed index: MiB for its in-memory key table (32
+ * bytes per key); the rest of the index goes to sorted run files under the run's state/ directory.
+ * Unset (null, the default): the whole index in memory, which is faster.
+ */
+export const memoryMbOption = z.number().min(0.01).max(1_048_576).nullable().default(null);
+
+/** What tells one dedup step's documents apart. */
+export interface KeepFirstKeys {
+  /** The rule of the drop reason `<step>:<rule>`, e.g. `near_duplicate`. */
+  duplicateRule: string;
   /** Metadata key the worker half writes, e.g. `_minhash`. */
   metadataKey: string;
   /** 64-bit keys per document (1 for exact/URL, the band count for MinHash). */
   numKeys: number;
   /** Keys of a document computed from scratch, or undefined when it has none (no URL, too short). */
   computeKeys(doc: Document): Uint32Array | undefined;
-  /** Counter name for documents without keys (kept, never indexed). */
+  /** Counter (`<step>.<counter>`) for documents without keys (kept, never indexed). */
   unkeyedCounter: string;
   /** Use the 8-byte partitioned key tables (44-bit keys) instead of exact 64-bit ones. */
   compactIndex?: boolean;
-  /**
-   * Disk-backed index with this many MiB for its in-memory key table (see keepFirstIndex.ts);
-   * undefined: the whole index in memory.
-   */
-  memoryMb?: number;
+  /** The step's memoryMb option (memoryMbOption): MiB for a disk-backed index, null: all in memory. */
+  memoryMb: number | null;
+}
+
+type OptionsSchema = z.ZodObject<z.ZodRawShape>;
+
+export interface KeepFirstDefinition<S extends OptionsSchema> {
+  readonly name: string;
+  readonly description: string;
+  /** The step's options, `memoryMb: memoryMbOption` among them (see KeepFirstKeys.memoryMb). */
+  readonly options: S;
+  /** The key function for one run, built once per worker (and once on the coordinator). */
+  readonly keys: (options: z.output<S>) => KeepFirstKeys;
 }
 
 const HEX = '0123456789abcdef';
@@ -63,12 +80,14 @@ export function decodeKeys(value: unknown, out: Uint32Array): boolean {
 }
 
 /** The worker half: stores each document's keys (or '' when it has none) under metadataKey. */
-export function annotateKeys(spec: KeepFirstSpec, batch: Document[]): StepOutput {
-  const kept = batch.map((doc) => {
-    const keys = spec.computeKeys(doc);
-    return { ...doc, metadata: { ...doc.metadata, [spec.metadataKey]: keys ? encodeKeys(keys) : '' } };
+function keyAnnotator(name: string, keys: KeepFirstKeys) {
+  return filterStep(name, {
+    kind: 'annotate',
+    decide(doc) {
+      const k = keys.computeKeys(doc);
+      return { ...doc, metadata: { ...doc.metadata, [keys.metadataKey]: k ? encodeKeys(k) : '' } };
+    },
   });
-  return { kept, dropped: [] };
 }
 
 function withoutKey(doc: Document, key: string, extra?: Record<string, unknown>): Document {
@@ -78,43 +97,38 @@ function withoutKey(doc: Document, key: string, extra?: Record<string, unknown>)
   return { ...doc, metadata };
 }
 
-export function createKeepFirstCoordinator(spec: KeepFirstSpec, context?: CoordinatorContext): CoordinatorStep {
-  const disk =
-    spec.memoryMb === undefined
-      ? undefined
-      : { memoryBytes: spec.memoryMb * 2 ** 20, dir: context?.stateDir ? join(context.stateDir, spec.name) : undefined };
-  const index = new KeepFirstIndex(spec.numKeys, { compact: spec.compactIndex ?? false, disk });
-  const scratch = new Uint32Array(spec.numKeys * 2);
-  return {
-    name: spec.name,
-    decide(batch: Document[]): StepOutput {
-      const kept: Document[] = [];
-      const dropped: Rejected[] = [];
-      let batchUnkeyed = 0;
-      for (const doc of batch) {
-        const stored = doc.metadata[spec.metadataKey];
-        let keys: Uint32Array | undefined;
-        if (stored === '') keys = undefined;
-        else if (decodeKeys(stored, scratch)) keys = scratch;
-        else keys = spec.computeKeys(doc);
-        if (!keys) {
-          batchUnkeyed++;
-          kept.push(withoutKey(doc, spec.metadataKey));
-          continue;
-        }
-        const first = index.find(keys);
-        if (first >= 0) {
-          const duplicateOf = index.addDuplicate(first);
-          dropped.push({ doc: withoutKey(doc, spec.metadataKey, { duplicate_of: duplicateOf }), reason: spec.reason });
-        } else {
-          index.insert(doc.id, keys);
-          kept.push(withoutKey(doc, spec.metadataKey));
-        }
+/** The coordinator half: an index of kept keys, disk-backed when memoryMb is set (see keepFirstIndex.ts). */
+function keepFirstCoordinator(name: string, keys: KeepFirstKeys, context?: CoordinatorContext): CoordinatorStep {
+  const mb = keys.memoryMb;
+  const disk = mb === null ? undefined : { memoryBytes: mb * 2 ** 20, dir: context?.stateDir ? join(context.stateDir, name) : undefined };
+  const index = new KeepFirstIndex(keys.numKeys, { compact: keys.compactIndex ?? false, disk });
+  const scratch = new Uint32Array(keys.numKeys * 2);
+  const unkeyed = `${name}.${keys.unkeyedCounter}`;
+  const step = filterStep(name, {
+    counters: [unkeyed],
+    omitZeroCounters: true,
+    decide(doc, counters) {
+      const stored = doc.metadata[keys.metadataKey];
+      let k: Uint32Array | undefined;
+      if (stored === '') k = undefined;
+      else if (decodeKeys(stored, scratch)) k = scratch;
+      else k = keys.computeKeys(doc);
+      if (!k) {
+        addCount(counters, unkeyed);
+        return withoutKey(doc, keys.metadataKey);
       }
-      const counters: Record<string, number> = {};
-      if (batchUnkeyed) counters[`${spec.name}.${spec.unkeyedCounter}`] = batchUnkeyed;
-      return { kept, dropped, counters };
+      const first = index.find(k);
+      if (first < 0) {
+        index.insert(doc.id, k);
+        return withoutKey(doc, keys.metadataKey);
+      }
+      const duplicateOf = index.addDuplicate(first);
+      return { doc: withoutKey(doc, keys.metadataKey, { duplicate_of: duplicateOf }), reason: keys.duplicateRule };
     },
+  });
+  return {
+    name,
+    decide: (batch) => step.run(batch),
     checkpointDelta: () => index.checkpointDelta(),
     restoreDelta: (delta) => index.restoreDelta(delta),
     // Everything reported is rebuilt by restoreDelta, so a resumed run reports the same numbers.
@@ -123,5 +137,16 @@ export function createKeepFirstCoordinator(spec: KeepFirstSpec, context?: Coordi
       return { ...index.clusterReport(), indexed: index.size, index_bytes: index.bytes, ...(disk ? { disk } : {}) };
     },
     close: () => index.close(),
+  };
+}
+
+/** The StepDefinition of a keep-first dedup step: its options and its key function. */
+export function defineKeepFirstStep<S extends OptionsSchema>(def: KeepFirstDefinition<S>): StepDefinition<z.output<S>> {
+  return {
+    name: def.name,
+    description: def.description,
+    parseOptions: zodOptions(def.name, def.options),
+    worker: (options) => keyAnnotator(def.name, def.keys(options)),
+    coordinator: (options, context) => keepFirstCoordinator(def.name, def.keys(options), context),
   };
 }
