@@ -1,12 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractStep, extractMainText } from '../filters/extract/extract.js';
-import { normaliseStep, normaliseText } from '../filters/format/normalise.js';
-import { exactDedupText } from '../filters/dedup/exactDedup.js';
-import { mulberry32 } from '../datasets/seededRandom.js';
-import { fixMojibake } from '../filters/text/mojibake.js';
 import type { Document } from '../core/document.js';
-import { isUserError } from '../core/errors.js';
+import { assertOptionsRejected } from './helpers/stepOptions.js';
 import { Parser, Tokenizer, type Handler } from 'htmlparser2';
 import { AttributeFilterParser, ATTRIBUTE_FILTER_ACTIVE } from '../filters/extract/attributeFilterParser.js';
 import { FastTokenizer, FAST_TOKENIZER_ACTIVE } from '../filters/extract/htmlTokenizer.js';
@@ -119,61 +115,7 @@ test('extract: a page whose blocks are all medium-length keeps them rather than 
 });
 
 test('extract options are validated', () => {
-  assert.throws(() => extractStep.parseOptions({ maxLinkDensity: 2 }), isUserError);
-  assert.throws(() => extractStep.parseOptions({ boilerplatePattern: '(' }), isUserError);
-  assert.throws(() => extractStep.parseOptions({ nope: 1 }), isUserError);
-});
-
-test('mojibake repair: UTF-8 read as Windows-1252 is fixed, genuine Latin-1 text is untouched', () => {
-  assert.equal(fixMojibake('cafÃ©'), 'café');
-  assert.equal(fixMojibake('Itâ€™s â€œfineâ€\u009d'), 'It’s “fine”');
-  assert.equal(fixMojibake('æ—¥æœ¬èªž'), '日本語');
-  assert.equal(fixMojibake('ðŸ˜€'), '😀');
-  assert.equal(fixMojibake('cafÃƒÂ©'), 'café', 'double-encoded text is repaired too');
-  for (const ok of ['Ärger über Öl', 'àé', 'Â', 'naïve café', 'plain ascii']) assert.equal(fixMojibake(ok), ok);
-});
-
-test('normalise: mojibake, zero-width characters, NFC, whitespace; option to keep mojibake', () => {
-  assert.equal(normaliseText('cafÃ©\u200b au\u00adlait\uFEFF  \r\n\r\n\r\nok'), 'café aulait\n\nok');
-  assert.equal(normaliseText('e\u0301'), 'é');
-  const step = normaliseStep.worker!(normaliseStep.parseOptions({}));
-  const out = step.run([
-    { id: '1', text: 'na\u00c3\u00afve', source: 's', metadata: {} },
-    { id: '2', text: '\u200b\u200d ', source: 's', metadata: {} },
-  ]);
-  assert.equal(out.kept[0]!.text, 'naïve');
-  assert.equal(out.dropped[0]!.doc.id, '2');
-  assert.equal(out.counters?.['normalise.mojibake_repaired'], 1);
-  const keep = normaliseStep.worker!(normaliseStep.parseOptions({ fixMojibake: false }));
-  assert.equal(keep.run([{ id: '1', text: 'cafÃ©', source: 's', metadata: {} }]).kept[0]!.text, 'cafÃ©');
-});
-
-test('normalise, extract and exact dedup fold every whitespace run to one space, and only runs', () => {
-  // Random mixes of the whitespace kinds each pass treats: the result must equal folding every maximal
-  // run, written out the slow way here.
-  const kinds = [' ', '\t', '\u00a0', '\u3000', '\n', '\r', '\f', '\v', '\u2028', 'a', 'b', '.'];
-  const random = mulberry32(7);
-  const next = () => Math.floor(random() * 1e9);
-  const foldRuns = (s: string, isSpace: (c: string) => boolean) => {
-    let out = '';
-    for (let i = 0; i < s.length; ) {
-      if (!isSpace(s[i]!)) out += s[i++];
-      else {
-        while (i < s.length && isSpace(s[i]!)) i++;
-        out += ' ';
-      }
-    }
-    return out;
-  };
-  for (let n = 0; n < 300; n++) {
-    const s = Array.from({ length: 1 + (next() % 40) }, () => kinds[next() % kinds.length]).join('');
-    assert.equal(exactDedupText(s, 'whitespace'), foldRuns(s, (c) => /\s/.test(c)).trim(), JSON.stringify(s));
-    const horizontal = s.replace(/[\r\f\v\u2028]/g, '');
-    const normalised = foldRuns(horizontal, (c) => /\s/.test(c) && c !== '\n').replace(/ +\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
-    assert.equal(normaliseText(horizontal, 'NFC', false), normalised, JSON.stringify(horizontal));
-  }
-  const html = '<p>one\t\ttwo \n three\u00a0four  five six</p>';
-  assert.equal(extractMainText(html, extractStep.parseOptions({ classify: false })).text, 'one two three four five six');
+  assertOptionsRejected(extractStep, { maxLinkDensity: 2 }, { boilerplatePattern: '(' }, { nope: 1 });
 });
 
 /** Every parser event, in order, as text (so two tokenizers can be compared event for event). */

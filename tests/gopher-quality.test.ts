@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gopherQualityStep, gopherQualityReason } from '../filters/quality/gopherQuality.js';
 import type { Document } from '../core/document.js';
-import { isUserError } from '../core/errors.js';
+import { assertOptionsRejected } from './helpers/stepOptions.js';
 import { distinctWords, sentence, udhrArticles } from './helpers/qualityText.js';
 
 const Q = gopherQualityStep.parseOptions({});
@@ -73,6 +73,5 @@ test('gopher_quality step: reasons are prefixed with the step name; options are 
   const out = step.run(docs);
   assert.deepEqual(out.kept.map((d) => d.id), ['0']);
   assert.equal(out.dropped[0]!.reason, 'gopher_quality:too_few_words');
-  assert.throws(() => gopherQualityStep.parseOptions({ minDocWords: 'x' }), isUserError);
-  assert.throws(() => gopherQualityStep.parseOptions({ minWords: 3 }), isUserError);
+  assertOptionsRejected(gopherQualityStep, { minDocWords: 'x' }, { minWords: 3 });
 });

