@@ -1,6 +1,6 @@
 // corpusforge public API: one entry point, typed. Each area exports its own surface.
 export type { Document, Rejected } from './core/document.js';
-export type { Step, StepOutput, CoordinatorStep, StepDefinition, StepSpec } from './core/step.js';
+export type { Step, StepOutput, CoordinatorStep, StepDefinition, StepSpec, Observer, ObserverDefinition } from './core/step.js';
 export { UserError } from './core/errors.js';
 export * from './pipelines/index.js';
 export * from './pipelines/report/index.js';
@@ -9,7 +9,7 @@ export { expandInputs, type InputFile, type InputFormat } from './datasets/input
 export { writeDocumentShard, type ShardInfo, type ShardWriteOptions } from './datasets/parquetShardWriter.js';
 export { readParquetDocuments } from './datasets/parquetReader.js';
 export { readWarc } from './datasets/warcReader.js';
-export { stepRegistry, getStepDefinition } from './filters/registry.js';
+export { stepRegistry, getStepDefinition, observerRegistry } from './filters/registry.js';
 export { normaliseText } from './filters/format/normalise.js';
 export * from './tokenizer/index.js';
 export { BiasReport, formatBiasReport, DEFAULT_IDENTITY_GROUPS, type BiasReportData, type BiasReportOptions } from './filters/safety/biasReport.js';

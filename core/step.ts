@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Document, Rejected } from './document.js';
 
 /** What one step did to one batch. `kept` preserves input order. */
@@ -64,4 +65,34 @@ export interface StepDefinition<O = Record<string, unknown>> {
 export interface StepSpec {
   step: string;
   [option: string]: unknown;
+}
+
+/**
+ * Watches what the steps decide, for a run-wide report (the bias report); it never changes a document.
+ * In a worker, `note` sums up a document once the worker steps have decided it (dropped, or kept so far),
+ * as a small structured-clonable value that travels with the batch. On the coordinator, `count` takes
+ * every document's note with the run's final decision, in input order, and `report` is what stats.json
+ * shows under the observer's name (cumulative, so the journal's last entry lets a resumed run go on).
+ */
+export interface Observer<N = unknown, R = unknown> {
+  note(doc: Document): N;
+  /** One document: kept by the run, or dropped with the step's reason. */
+  count(note: N, kept: boolean, reason?: string): void;
+  report(): R;
+  /** Continues counting from a report() of the run being resumed (same options). */
+  restore(report: R): void;
+}
+
+/**
+ * An observer as registered (filters/registry.ts). A run enables every observer unless its options are
+ * `false`; omitted options are `{}`, its defaults.
+ */
+export interface ObserverDefinition<O = Record<string, unknown>, N = unknown, R = unknown> {
+  /** Its key in curate options, in a pipeline file and in stats.json `reports`. */
+  readonly name: string;
+  /** What its pipeline file key means (docs/pipeline-reference.md). */
+  readonly description: string;
+  /** Its options as a pipeline file gives them; the registry adds the `false` that turns it off. */
+  readonly fileOptions: z.ZodType;
+  create(options: O): Observer<N, R>;
 }

@@ -1,4 +1,5 @@
-import type { StepDefinition } from '../core/step.js';
+import { z } from 'zod';
+import type { ObserverDefinition, StepDefinition } from '../core/step.js';
 import { UserError } from '../core/errors.js';
 import { normaliseStep } from './format/normalise.js';
 import { extractStep } from './extract/extract.js';
@@ -14,6 +15,7 @@ import { toxicityStep } from './safety/toxicity.js';
 import { urlBlocklistStep } from './safety/urlBlocklist.js';
 import { piiStep } from './safety/pii.js';
 import { boilerplateLinesStep } from './dedup/boilerplateLines.js';
+import { biasReportObserver } from './safety/biasReport.js';
 
 /** Every step a pipeline file may name. Add one line per step module. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,3 +43,19 @@ export function getStepDefinition(name: string): StepDefinition<any> {
   if (!def) throw new UserError(`unknown step '${name}'; valid steps: ${[...stepRegistry.keys()].join(', ')}`);
   return def;
 }
+
+/** Every run observer (core/step.ts), on in every run unless its options are false. One line per observer. */
+const observerDefinitions = [biasReportObserver] as const;
+
+type RegisteredObserver = (typeof observerDefinitions)[number];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const observerRegistry: readonly ObserverDefinition<any>[] = observerDefinitions;
+
+/** Each observer's options as curate takes them, under its name: false turns it off, omitted means `{}`. */
+export type ObserverOptions = { [D in RegisteredObserver as D['name']]?: Parameters<D['create']>[0] | false };
+
+/** The pipeline file keys of the observers, under their names. */
+export const observerFileKeys = Object.fromEntries(
+  observerDefinitions.map((d) => [d.name, z.union([z.literal(false), d.fileOptions]).optional().describe(d.description)]),
+) as { [D in RegisteredObserver as D['name']]: z.ZodOptional<z.ZodUnion<[z.ZodLiteral<false>, D['fileOptions']]>> };

@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { readJournal } from '../core/journal.js';
+import { writeJsonAtomic } from '../core/atomicFile.js';
+import type { StepSpec } from '../core/step.js';
 import type { ShardInfo } from '../datasets/parquetShardWriter.js';
 import type { RunStats } from './stats.js';
 import type { ReadPosition } from './readUnits.js';
@@ -25,4 +28,25 @@ export interface JournalEntry {
 /** The committed entries of a curate run's journal (none when it has no journal yet). */
 export async function readCurateJournal(path: string): Promise<JournalEntry[]> {
   return (await readJournal<JournalEntry>(path)) ?? [];
+}
+
+/** The files a journal lists (paths relative to the output folder): everything else of the run is a leftover. */
+export function committedFiles(entries: readonly JournalEntry[]): Set<string> {
+  return new Set(entries.flatMap((e) => [e.docs?.file, e.rejected?.file, e.state].filter((f): f is string => !!f)));
+}
+
+/** state/run.json: which run an output folder holds, so `--resume` refuses other inputs or options. */
+export interface RunInfo {
+  options_hash: string;
+  inputs_hash: string;
+  complete: boolean;
+  steps: StepSpec[];
+}
+
+export async function readRunInfo(path: string): Promise<RunInfo | undefined> {
+  return readFile(path, 'utf8').then((t) => JSON.parse(t) as RunInfo, () => undefined);
+}
+
+export async function writeRunInfo(path: string, info: RunInfo): Promise<void> {
+  await writeJsonAtomic(path, info);
 }

@@ -3,6 +3,7 @@ import { dirname, resolve, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { validateRecipe } from './recipe.js';
+import { observerFileKeys } from '../filters/registry.js';
 import type { StepSpec } from '../core/step.js';
 
 /** Curate settings a pipeline file may fix (flags override them). */
@@ -97,10 +98,7 @@ export const PipelineFileSchema = z
     crawl: CrawlSettings.optional().describe('crawl stage: pages from seed URLs into WARC files (instead of input)'),
     curate: CurateSettings.optional().describe('curate stage settings'),
     steps: z.array(z.object({ step: z.string() }).passthrough()).min(1).describe('curation steps, in order: {"step": NAME, ...options}'),
-    bias: z
-      .union([z.literal(false), z.object({ groups: z.record(z.string(), z.array(z.string().min(1)).min(1)) }).strict()])
-      .optional()
-      .describe('bias report: false turns it off; {"groups": {"name": [terms]}} replaces the default identity-term groups'),
+    ...observerFileKeys,
     tokenizer: TokenizerSettings.optional().describe('tokenizer stage: byte-level BPE trained on the curated corpus'),
     tokenize: TokenizeSettings.optional().describe('tokenize stage: token shards, tokens.bin + tokens.idx'),
     train: TrainSettings.optional().describe('train stage: a GPT trained on the token shards'),

@@ -1,11 +1,27 @@
 import { readFile } from 'node:fs/promises';
 import type { CoordinatorStep } from '../core/step.js';
 
+/** A coordinator step's state delta: what `checkpointDelta` returned, tagged with the step's index. */
+export interface StateFrame {
+  step: number;
+  delta: Uint8Array;
+}
+
+/** The deltas the coordinator steps took since their last call, in step order. */
+export function takeStateFrames(steps: CoordinatorStep[]): StateFrame[] {
+  const frames: StateFrame[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const delta = steps[i]!.checkpointDelta?.();
+    if (delta && delta.length > 0) frames.push({ step: i, delta });
+  }
+  return frames;
+}
+
 /**
  * Coordinator state deltas of one shard, one frame per coordinator step per batch:
  * [u32 step index][u32 length][bytes]... Replayed in order on resume.
  */
-export function encodeStateFrames(frames: { step: number; delta: Uint8Array }[]): Uint8Array {
+export function encodeStateFrames(frames: StateFrame[]): Uint8Array {
   const size = frames.reduce((n, f) => n + 8 + f.delta.length, 0);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);

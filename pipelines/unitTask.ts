@@ -2,8 +2,9 @@ import type { Document } from '../core/document.js';
 import type { Step, StepSpec } from '../core/step.js';
 import type { ReadUnit } from './readUnits.js';
 import type { ReadOptions } from '../datasets/readOptions.js';
-import type { BiasReportOptions } from '../filters/safety/biasReport.js';
-import { processBatch, type BatchResult, type GroupHitter } from './batchProcessor.js';
+import { runWorkerSteps, type BatchResult } from './batchSteps.js';
+import { buildWorkerSteps } from './recipe.js';
+import { RunObservers, type ObserverSettings } from './observers.js';
 import { jsonlChunkDocuments } from '../datasets/jsonlReader.js';
 import { readWarc } from '../datasets/warcReader.js';
 import { UserError } from '../core/errors.js';
@@ -15,7 +16,7 @@ export interface UnitTask {
   batchSize: number;
   recipe: StepSpec[];
   keepRejected: boolean;
-  bias: BiasReportOptions | null;
+  observers: ObserverSettings;
   textField?: string;
   strict?: boolean;
 }
@@ -48,11 +49,22 @@ function documentsOf(read: ReadUnit, opts: ReadOptions): Iterable<Document> | As
   }
 }
 
+// Tasks carry data, not closures: each thread rebuilds the steps and observers a task names, and keeps
+// them while the next tasks name the same.
+let built: { key: string; steps: Step[]; observers: RunObservers } | undefined;
+
+function workerPlan(task: UnitTask): { steps: Step[]; observers: RunObservers } {
+  const key = JSON.stringify([task.recipe, task.observers]);
+  if (built?.key !== key) built = { key, steps: buildWorkerSteps(task.recipe), observers: new RunObservers(task.observers) };
+  return built;
+}
+
 /**
- * Reads a unit and runs the steps batch by batch. Documents before `read.skip` were handled by the run
- * being resumed: they are passed over, and so are the warnings and malformed records met among them.
+ * Reads a unit and runs the worker steps batch by batch. Documents before `read.skip` were handled by the
+ * run being resumed: they are passed over, and so are the warnings and malformed records met among them.
  */
-export async function runUnit(steps: Step[], task: UnitTask, bias?: GroupHitter): Promise<UnitResult> {
+export async function runUnitTask(task: UnitTask): Promise<UnitResult> {
+  const { steps, observers } = workerPlan(task);
   const batches: UnitBatch[] = [];
   let seen = 0;
   let docs: Document[] = [];
@@ -66,7 +78,7 @@ export async function runUnit(steps: Step[], task: UnitTask, bias?: GroupHitter)
     onMalformed: () => void (skipping() || malformed++),
   };
   const close = () => {
-    batches.push({ docs: docs.length, malformed, bytes: batches.length === 0 ? task.bytes : 0, warnings, result: processBatch(steps, docs, task.keepRejected, bias) });
+    batches.push({ docs: docs.length, malformed, bytes: batches.length === 0 ? task.bytes : 0, warnings, result: runWorkerSteps(steps, docs, task.keepRejected, observers) });
     docs = [];
     malformed = 0;
     warnings = [];

@@ -5,11 +5,13 @@
  * known to remove text about some groups far more than others (Dodge et al. 2021 on C4); a
  * ratio well above 1 for a group under one reason is the signal to look at that filter.
  *
- * The executor calls observe() for every kept and every dropped document on the coordinator;
- * memory is a few counters per group and reason. Default terms are English: for other languages
- * pass your own `groups`.
+ * A run observer (core/step.ts): a worker notes the groups each document mentions, the coordinator
+ * counts the notes with the run's decisions; memory is a few counters per group and reason. Default
+ * terms are English: for other languages pass your own `groups`.
  */
+import { z } from 'zod';
 import type { Document } from '../../core/document.js';
+import type { Observer, ObserverDefinition } from '../../core/step.js';
 import { wordTokens, wordTokensCached } from '../text/wordTokens.js';
 
 /** Default identity-term groups, `category.group` -> terms (whole-word, case-insensitive). */
@@ -121,7 +123,7 @@ class GroupTermIndex {
   }
 }
 
-export class BiasReport {
+export class BiasReport implements Observer<number[], BiasReportData> {
   private readonly names: string[];
   private readonly index: GroupTermIndex;
   private readonly hits: Uint8Array;
@@ -142,7 +144,7 @@ export class BiasReport {
   }
 
   /** Indices (into the sorted group names) of the groups a document mentions. Pure: safe in workers. */
-  groupHits(doc: Document): number[] {
+  note(doc: Document): number[] {
     this.index.scan(doc.text, this.hits);
     const out: number[] = [];
     this.hits.forEach((h, i) => h && out.push(i));
@@ -151,11 +153,11 @@ export class BiasReport {
 
   /** Counts one document: kept by the run, or dropped with the given reason. */
   observe(doc: Document, kept: boolean, reason?: string): void {
-    this.observeHits(this.groupHits(doc), kept, reason);
+    this.count(this.note(doc), kept, reason);
   }
 
-  /** Counts one document from its groupHits (computed in a worker, counted on the coordinator). */
-  observeHits(hits: readonly number[], kept: boolean, reason?: string): void {
+  /** Counts one document from its note (computed in a worker, counted on the coordinator). */
+  count(hits: readonly number[], kept: boolean, reason?: string): void {
     if (kept) {
       this.kept++;
       for (const i of hits) this.keptWith[i]!++;
@@ -211,6 +213,14 @@ export class BiasReport {
     return { kept: this.kept, dropped: this.dropped, dropped_by_reason: Object.fromEntries(reasons.map((r) => [r, this.reasonDocs.get(r)!])), groups };
   }
 }
+
+/** The bias report as a run observer: on unless a run's `bias` is false. */
+export const biasReportObserver = {
+  name: 'bias',
+  description: 'bias report: false turns it off; {"groups": {"name": [terms]}} replaces the default identity-term groups',
+  fileOptions: z.object({ groups: z.record(z.string(), z.array(z.string().min(1)).min(1)) }).strict(),
+  create: (options: BiasReportOptions) => new BiasReport(options),
+} as const satisfies ObserverDefinition<BiasReportOptions, number[], BiasReportData>;
 
 /** A markdown table of a bias report for the run report: one row per group, ratios per reason. */
 export function formatBiasReport(data: BiasReportData, minDocs = 1): string {

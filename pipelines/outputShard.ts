@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Document } from '../core/document.js';
-import type { BatchRunner, ShardHandle } from './batchRunner.js';
+import type { ShardWriters, ShardHandle } from './shardWriters.js';
 import type { ShardInfo } from '../datasets/parquetShardWriter.js';
 import { tempPathFor } from '../core/atomicFile.js';
 
@@ -9,7 +9,7 @@ import { tempPathFor } from '../core/atomicFile.js';
  * thread as each group fills, so the coordinator holds at most a couple of row groups, not a shard.
  * The temp file is opened on the first row group; an empty shard writes nothing.
  */
-export class ShardSink {
+export class OutputShard {
   rows = 0;
   private handle?: ShardHandle;
   private docs: Document[] = [];
@@ -17,7 +17,7 @@ export class ShardSink {
   private readonly inflight: Promise<void>[] = [];
 
   constructor(
-    private readonly runner: BatchRunner,
+    private readonly writers: ShardWriters,
     private readonly dir: string,
     readonly file: string,
     private readonly withReasons: boolean,
@@ -38,7 +38,7 @@ export class ShardSink {
   private async send(n: number): Promise<void> {
     const docs = this.docs.splice(0, n);
     const reasons = this.withReasons ? this.reasons.splice(0, n) : undefined;
-    this.handle ??= this.runner.openShard(this.tempPath, {});
+    this.handle ??= this.writers.open(this.tempPath, {});
     const p = this.handle.append(docs, reasons);
     p.catch(() => undefined); // awaited below or in finish()
     this.inflight.push(p);

@@ -1,23 +1,17 @@
 import type { Document, Rejected } from '../core/document.js';
 import type { Step, CoordinatorStep, StepOutput } from '../core/step.js';
 import { emptyStepStats, type StepStats } from './stats.js';
+import type { NotedDrop, RunObservers } from './observers.js';
 
+/** What steps did to one batch: the documents left, those dropped (when kept), per-step counts. */
 export interface BatchResult {
   kept: Document[];
   /** Rejected documents; empty unless the run keeps them (to spare the copy back from the worker). */
   rejected: Rejected[];
   stats: Record<string, StepStats>;
-  /** Identity-term groups of each document the worker steps dropped (bias report), by reason. */
-  biasDropped?: { reason: string; hits: number[] }[];
+  /** The run observers' notes of each document the worker steps dropped (none when no observer is on). */
+  notedDrops?: NotedDrop[];
 }
-
-/** What the bias report needs from a worker: which identity-term groups a document mentions. */
-export interface GroupHitter {
-  groupHits(doc: Document): number[];
-}
-
-/** Metadata key carrying a kept document's group hits from the worker to the coordinator. */
-export const BIAS_KEY = '_bias';
 
 function account(stats: Record<string, StepStats>, name: string, inCount: number, out: StepOutput, ms: number): void {
   const s = (stats[name] ??= emptyStepStats());
@@ -44,11 +38,11 @@ export function runSteps(steps: (Step | CoordinatorStep)[], batch: Document[], k
   return { kept: docs, rejected, stats };
 }
 
-/** The worker's job for one batch: the worker steps, plus group hits for the bias report when asked. */
-export function processBatch(steps: Step[], batch: Document[], keepRejected: boolean, bias?: GroupHitter): BatchResult {
-  if (!bias) return runSteps(steps, batch, keepRejected);
-  const biasDropped: { reason: string; hits: number[] }[] = [];
-  const result = runSteps(steps, batch, keepRejected, (r) => biasDropped.push({ reason: r.reason, hits: bias.groupHits(r.doc) }));
-  for (const d of result.kept) d.metadata[BIAS_KEY] = bias.groupHits(d);
-  return { ...result, biasDropped };
+/** The worker's job for one batch: the worker steps, and the run observers' notes of every document. */
+export function runWorkerSteps(steps: Step[], batch: Document[], keepRejected: boolean, observers: RunObservers): BatchResult {
+  if (observers.size === 0) return runSteps(steps, batch, keepRejected);
+  const notedDrops: NotedDrop[] = [];
+  const result = runSteps(steps, batch, keepRejected, (r) => notedDrops.push({ reason: r.reason, notes: observers.notes(r.doc) }));
+  observers.attachNotes(result.kept);
+  return { ...result, notedDrops };
 }
