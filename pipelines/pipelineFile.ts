@@ -6,35 +6,37 @@ import { validateRecipe } from './recipe.js';
 import { observerFileKeys } from '../filters/registry.js';
 import type { StepSpec } from '../core/step.js';
 
+const pos = () => z.number().int().positive();
+/** Most settings are optional counts, described for the pipeline file reference. */
+const optionalPositive = (meaning: string) => pos().optional().describe(meaning);
+const optionalNonNegative = (meaning: string) => z.number().int().nonnegative().optional().describe(meaning);
+
 /** Curate settings a pipeline file may fix (flags override them). */
 const CurateSettings = z
   .object({
-    shardDocs: z.number().int().positive().optional().describe('max documents per shard (default 100000)'),
-    shardBytes: z.number().int().positive().optional().describe('max text bytes per shard (default 256 MiB)'),
-    batchSize: z.number().int().positive().optional().describe('documents per worker task (default 256)'),
+    shardDocs: optionalPositive('max documents per shard (default 100000)'),
+    shardBytes: optionalPositive('max text bytes per shard (default 256 MiB)'),
+    batchSize: optionalPositive('documents per worker task (default 256)'),
     keepRejected: z.boolean().optional().describe('also write rejected-NNNNN.parquet with each dropped document and its reason'),
     textField: z.string().min(1).optional().describe('JSONL field / Parquet column holding the text (default text)'),
     strict: z.boolean().optional().describe('malformed input records are fatal instead of counted and skipped'),
   })
   .strict();
 
-const int = () => z.number().int().nonnegative();
-const pos = () => z.number().int().positive();
-
 /** Crawl stage: where pages come from when there are no input files. Keys mirror `crawl` flags. */
 const CrawlSettings = z
   .object({
     seeds: z.string().min(1).optional().describe('seed file (one URL per line), relative to the pipeline file'),
     urls: z.array(z.string().min(1)).min(1).optional().describe('seed URLs given inline'),
-    maxPages: pos().optional().describe('stop after this many page fetches'),
-    maxDepth: int().optional().describe('links followed from the seeds at most this deep (default 20)'),
+    maxPages: optionalPositive('stop after this many page fetches'),
+    maxDepth: optionalNonNegative('links followed from the seeds at most this deep (default 20)'),
     scope: z.enum(['host', 'domain', 'any']).optional().describe("follow links within the seeds' hosts, registrable domains, or anywhere (default host)"),
-    concurrency: pos().optional().describe('requests in flight overall (default 32)'),
-    perHostConcurrency: pos().optional().describe('requests in flight per host (default 2)'),
-    delayMs: int().optional().describe('time between requests to one host; a larger robots.txt Crawl-delay wins (default 1000)'),
-    timeoutMs: pos().optional().describe('connect, header and idle-body timeout (default 30000)'),
-    maxBytes: pos().optional().describe('body cap after decompression (default 10 MB)'),
-    retries: pos().optional().describe('tries per URL on 5xx, 429, timeouts and resets (default 3)'),
+    concurrency: optionalPositive('requests in flight overall (default 32)'),
+    perHostConcurrency: optionalPositive('requests in flight per host (default 2)'),
+    delayMs: optionalNonNegative('time between requests to one host; a larger robots.txt Crawl-delay wins (default 1000)'),
+    timeoutMs: optionalPositive('connect, header and idle-body timeout (default 30000)'),
+    maxBytes: optionalPositive('body cap after decompression (default 10 MB)'),
+    retries: optionalPositive('tries per URL on 5xx, 429, timeouts and resets (default 3)'),
     userAgent: z.string().min(1).optional().describe('User-Agent header; robots.txt groups match its first word'),
     allowPrivate: z.boolean().optional().describe('allow loopback/private addresses (intranet or test crawls)'),
   })
@@ -45,7 +47,7 @@ const CrawlSettings = z
 const TokenizerSettings = z
   .object({
     vocabSize: z.number().int().min(257).describe('vocabulary size including the 256 byte tokens and special tokens'),
-    minFrequency: pos().optional().describe('pairs seen fewer times are not merged'),
+    minFrequency: optionalPositive('pairs seen fewer times are not merged'),
     specialTokens: z.array(z.string().min(1)).optional().describe('added special tokens, e.g. <|endoftext|>'),
     pretokenizer: z.enum(['gpt2', 'gpt4', 'o200k']).optional().describe('split regex: GPT-2, GPT-4 (cl100k) or o200k'),
   })
@@ -54,7 +56,7 @@ const TokenizerSettings = z
 /** Tokenize stage. Keys mirror `tokenize` flags. */
 const TokenizeSettings = z
   .object({
-    shardDocs: pos().optional().describe('max documents per tokens-NNNNN.parquet shard'),
+    shardDocs: optionalPositive('max documents per tokens-NNNNN.parquet shard'),
     eot: z.string().min(1).optional().describe('special token appended after every document (default <|endoftext|>)'),
   })
   .strict();
@@ -64,17 +66,17 @@ const TrainSettings = z
   .object({
     backend: z.enum(['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu']).optional().describe('TensorFlow.js backend (default wasm)'),
     steps: pos().describe('optimizer steps'),
-    batchSize: pos().optional().describe('sequences per micro-batch'),
-    gradAccum: pos().optional().describe('micro-batches per optimizer step'),
-    context: pos().optional().describe('sequence length'),
-    layers: pos().optional().describe('transformer blocks'),
-    heads: pos().optional().describe('attention heads'),
-    dim: pos().optional().describe('model width'),
+    batchSize: optionalPositive('sequences per micro-batch'),
+    gradAccum: optionalPositive('micro-batches per optimizer step'),
+    context: optionalPositive('sequence length'),
+    layers: optionalPositive('transformer blocks'),
+    heads: optionalPositive('attention heads'),
+    dim: optionalPositive('model width'),
     lr: z.number().positive().optional().describe('peak learning rate (warmup + cosine)'),
-    warmup: int().optional().describe('warmup steps'),
-    evalEvery: pos().optional().describe('validation loss every N steps'),
-    seed: int().optional().describe('seed for weights and data order'),
-    seqLenWarmup: int().optional().describe('curriculum: grow the sequence length to context over N steps'),
+    warmup: optionalNonNegative('warmup steps'),
+    evalEvery: optionalPositive('validation loss every N steps'),
+    seed: optionalNonNegative('seed for weights and data order'),
+    seqLenWarmup: optionalNonNegative('curriculum: grow the sequence length to context over N steps'),
     valFraction: z.number().min(0).lt(1).optional().describe('share of tokens held out for validation (default 0.05)'),
   })
   .strict();
@@ -83,9 +85,9 @@ const TrainSettings = z
 const SampleSettings = z
   .object({
     prompt: z.string().describe('text to continue'),
-    tokens: pos().optional().describe('tokens to generate'),
+    tokens: optionalPositive('tokens to generate'),
     temperature: z.number().nonnegative().optional().describe('sampling temperature (0 = greedy)'),
-    topK: pos().optional().describe('sample among the k most likely tokens'),
+    topK: optionalPositive('sample among the k most likely tokens'),
   })
   .strict();
 
