@@ -1,29 +1,22 @@
 // The streaming token dataset over a `corpusforge tokenize` folder: windows, splits, sharding, bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TokenDataset } from '../datasets/tokenDataset.js';
 import { UserError } from '../core/errors.js';
-import { writeSyntheticTokenDir } from '../trainer/syntheticTokens.js';
+import { withTokenDir } from './helpers/tokenDir.js';
 import { curriculumSeqLen } from '../trainer/train.js';
 
-function fixture(opts: { vocabSize?: number; documents?: number; docLength?: number } = {}) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-trainer-ds-'));
-  const data = path.join(dir, 'data');
-  const info = writeSyntheticTokenDir(data, { vocabSize: opts.vocabSize ?? 50, documents: opts.documents ?? 20, docLength: opts.docLength ?? 30, seed: 3 });
-  return { dir, data, ...info, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+const CORPUS = { vocabSize: 50, documents: 20, docLength: 30, seed: 3 };
 
 function allTokens(data: string): number[] {
   const buf = readFileSync(path.join(data, 'tokens.bin'));
   return Array.from(new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2));
 }
 
-test('training windows are deterministic from (seed, cursor), targets are inputs shifted by one', () => {
-  const f = fixture();
-  try {
+test('training windows are deterministic from (seed, cursor), targets are inputs shifted by one', async () => {
+  await withTokenDir(CORPUS, (f) => {
     const ds = TokenDataset.open(f.data, { valFraction: 0.1 });
     const flat = allTokens(f.data);
     const a = ds.trainBatch(0, 4, 8, 42);
@@ -42,14 +35,11 @@ test('training windows are deterministic from (seed, cursor), targets are inputs
       assert.ok(joined.includes([...inp, tgt[7]].join(',')));
     }
     ds.close();
-  } finally {
-    f.cleanup();
-  }
+  });
 });
 
-test('validation split starts at a document boundary and never overlaps training windows', () => {
-  const f = fixture();
-  try {
+test('validation split starts at a document boundary and never overlaps training windows', async () => {
+  await withTokenDir(CORPUS, (f) => {
     const ds = TokenDataset.open(f.data, { valFraction: 0.2 });
     const flat = allTokens(f.data);
     assert.equal(flat[ds.val.start - 1], f.eotId, 'the token before the validation split is end-of-text');
@@ -65,14 +55,11 @@ test('validation split starts at a document boundary and never overlaps training
       for (let r = 0; r < 5; r++) assert.ok(joined.includes([...b.inputs.subarray(r * 8, r * 8 + 8), b.targets[r * 8 + 7]].join(',')));
     }
     ds.close();
-  } finally {
-    f.cleanup();
-  }
+  });
 });
 
-test('rank/world sharding gives disjoint training slices covering the split', () => {
-  const f = fixture();
-  try {
+test('rank/world sharding gives disjoint training slices covering the split', async () => {
+  await withTokenDir(CORPUS, (f) => {
     const ranks = [0, 1, 2].map((rank) => TokenDataset.open(f.data, { valFraction: 0.1, rank, worldSize: 3 }));
     assert.equal(ranks[0]!.train.start, 0);
     assert.equal(ranks[0]!.train.end, ranks[1]!.train.start);
@@ -80,9 +67,7 @@ test('rank/world sharding gives disjoint training slices covering the split', ()
     assert.equal(ranks[2]!.train.end, ranks[0]!.val.start);
     ranks.forEach((d) => d.close());
     assert.throws(() => TokenDataset.open(f.data, { rank: 3, worldSize: 3 }), UserError);
-  } finally {
-    f.cleanup();
-  }
+  });
 });
 
 test('curriculum grows the window from 8 tokens to the context in multiples of 8', () => {
@@ -91,9 +76,8 @@ test('curriculum grows the window from 8 tokens to the context in multiples of 8
   assert.equal(curriculumSeqLen(0, 4, 10), 4);
 });
 
-test('bad token folders give one clear UserError', () => {
-  const f = fixture();
-  try {
+test('bad token folders give one clear UserError', async () => {
+  await withTokenDir(CORPUS, (f) => {
     const expectUserError = (fn: () => unknown, re: RegExp) => assert.throws(fn, (e: unknown) => e instanceof UserError && re.test(e.message));
     expectUserError(() => TokenDataset.open(path.join(f.dir, 'nope')), /does not exist/);
     const ds = TokenDataset.open(f.data);
@@ -109,26 +93,20 @@ test('bad token folders give one clear UserError', () => {
     expectUserError(() => TokenDataset.open(f.data), /truncated/);
     rmSync(path.join(f.data, 'manifest.json'));
     expectUserError(() => TokenDataset.open(f.data), /manifest\.json is missing/);
-  } finally {
-    f.cleanup();
-  }
+  });
 });
 
-test('token ids outside the vocabulary are reported with their position', () => {
-  const f = fixture();
-  try {
+test('token ids outside the vocabulary are reported with their position', async () => {
+  await withTokenDir(CORPUS, (f) => {
     const manifest = JSON.parse(readFileSync(path.join(f.data, 'manifest.json'), 'utf8'));
     manifest.vocab_size = 10; // the data holds ids up to 49
     writeFileSync(path.join(f.data, 'manifest.json'), JSON.stringify(manifest));
     assert.throws(() => TokenDataset.open(f.data).trainBatch(0, 2, 8, 1), (e: unknown) => e instanceof UserError && /outside the vocabulary \(size 10\)/.test(e.message));
-  } finally {
-    f.cleanup();
-  }
+  });
 });
 
-test('uint32 token files (vocabulary above 65536) are read as uint32', () => {
-  const f = fixture({ vocabSize: 70_000, documents: 6, docLength: 20 });
-  try {
+test('uint32 token files (vocabulary above 65536) are read as uint32', async () => {
+  await withTokenDir({ ...CORPUS, vocabSize: 70_000, documents: 6, docLength: 20 }, (f) => {
     const ds = TokenDataset.open(f.data, { valFraction: 0.2 });
     assert.equal(ds.manifest.dtype, 'uint32');
     const buf = readFileSync(path.join(f.data, 'tokens.bin'));
@@ -137,7 +115,5 @@ test('uint32 token files (vocabulary above 65536) are read as uint32', () => {
     assert.deepEqual(Array.from(ds.read(5, 10)), flat.slice(5, 15));
     assert.equal(flat[ds.val.start - 1], f.eotId);
     ds.close();
-  } finally {
-    f.cleanup();
-  }
+  });
 });

@@ -2,22 +2,16 @@
 // leaks, and bad input stops with one clear error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/errors.js';
 import { useBackend, wasmThreadCount } from '../trainer/backends.js';
 import { loadCheckpoint } from '../trainer/checkpoint.js';
-import { writeSyntheticTokenDir } from '../trainer/syntheticTokens.js';
+import { withTokenDir } from './helpers/tokenDir.js';
 import { train, type MetricsRecord, type TrainOptions } from '../trainer/train.js';
 
-function fixture() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-trainer-'));
-  const data = path.join(dir, 'data');
-  writeSyntheticTokenDir(data, { vocabSize: 32, documents: 40, docLength: 60, seed: 5, regularity: 0.95 });
-  return { dir, data, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+const CORPUS = { vocabSize: 32, documents: 40, docLength: 60, seed: 5, regularity: 0.95 };
 
 function tiny(data: string, out: string, extra: Partial<TrainOptions> = {}): TrainOptions {
   return {
@@ -30,8 +24,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 for (const backend of ['wasm', 'cpu'] as const) {
   test(`loss falls on a tiny corpus (${backend})`, async () => {
-    const f = fixture();
-    try {
+    await withTokenDir(CORPUS, async (f) => {
       const r = await train(tiny(f.data, path.join(f.dir, 'out'), { backend, steps: backend === 'cpu' ? 20 : 30 }));
       const losses = r.metrics.map((m) => m.loss);
       assert.ok(mean(losses.slice(-3)) < mean(losses.slice(0, 3)) - 0.5, `losses did not fall: ${losses.map((l) => l.toFixed(2)).join(' ')}`);
@@ -41,15 +34,12 @@ for (const backend of ['wasm', 'cpu'] as const) {
       for (const k of ['step', 'loss', 'lr', 'tokens_per_s', 'grad_norm'] as const) assert.equal(typeof lines[0]![k], 'number');
       assert.equal(typeof lines[9]!.val_loss, 'number');
       assert.equal(lines[8]!.val_loss, undefined);
-    } finally {
-      f.cleanup();
-    }
+    });
   });
 }
 
 test('--resume after a stop reproduces the uninterrupted loss curve and weights (wasm)', async () => {
-  const f = fixture();
-  try {
+  await withTokenDir(CORPUS, async (f) => {
     await useBackend('wasm');
     const opts = { gradAccum: 2, steps: 8, evalEvery: 4, seqLenWarmup: 4 };
     const full = await train(tiny(f.data, path.join(f.dir, 'full'), opts));
@@ -71,14 +61,11 @@ test('--resume after a stop reproduces the uninterrupted loss curve and weights 
     tf.dispose([...a.params.values(), ...b.params.values(), ...a.adam.m.values(), ...a.adam.v.values(), ...b.adam.m.values(), ...b.adam.v.values()]);
     // Only the latest weights file is kept; no temp files are left behind.
     assert.deepEqual(readdirSync(path.join(f.dir, 'split')).sort(), ['checkpoint.json', 'metrics.jsonl', 'weights-00000008.bin']);
-  } finally {
-    f.cleanup();
-  }
+  });
 });
 
 test('tensor count stays flat across training steps', async () => {
-  const f = fixture();
-  try {
+  await withTokenDir(CORPUS, async (f) => {
     await useBackend('wasm');
     const counts: number[] = [];
     const before = tf.memory().numTensors;
@@ -86,14 +73,11 @@ test('tensor count stays flat across training steps', async () => {
     assert.equal(new Set(counts.slice(1)).size, 1, `tensor counts per step: ${counts.join(' ')}`);
     // Everything the run created is released, apart from the cached causal mask (one per context length).
     assert.ok(tf.memory().numTensors <= before + 1, `${tf.memory().numTensors - before} tensors left after training`);
-  } finally {
-    f.cleanup();
-  }
+  });
 });
 
 test('bad input: vocabulary mismatch, too-large context, existing checkpoint without --resume', async () => {
-  const f = fixture();
-  try {
+  await withTokenDir(CORPUS, async (f) => {
     await useBackend('wasm');
     const tok = path.join(f.dir, 'tokenizer.json');
     const vocab = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`t${i}`, i]));
@@ -106,14 +90,11 @@ test('bad input: vocabulary mismatch, too-large context, existing checkpoint wit
     await rejects(tiny(f.data, path.join(f.dir, 'd'), { steps: 2 }), /already holds a checkpoint: pass --resume/);
     await rejects(tiny(f.data, path.join(f.dir, 'd'), { steps: 2, dim: 32, resume: true }), /--resume: the checkpoint .* is a .* model/);
     assert.equal(existsSync(path.join(f.dir, 'a', 'checkpoint.json')), false);
-  } finally {
-    f.cleanup();
-  }
+  });
 });
 
 test('two gradient threads train the same model as one (wasm, data parallel)', async () => {
-  const f = fixture();
-  try {
+  await withTokenDir(CORPUS, async (f) => {
     await useBackend('wasm');
     const one = await train(tiny(f.data, path.join(f.dir, 'one'), { steps: 4, evalEvery: 0, batchSize: 6 }));
     const two = await train(tiny(f.data, path.join(f.dir, 'two'), { steps: 4, evalEvery: 0, batchSize: 6, threads: 2 }));
@@ -121,25 +102,23 @@ test('two gradient threads train the same model as one (wasm, data parallel)', a
       assert.ok(Math.abs(m.loss - two.metrics[i]!.loss) < 1e-4, `step ${m.step}: ${m.loss} vs ${two.metrics[i]!.loss}`);
       assert.ok(Math.abs(m.grad_norm - two.metrics[i]!.grad_norm) < 1e-4 * Math.max(1, m.grad_norm));
     });
-  } finally {
-    f.cleanup();
-  }
+  });
 });
 
 test('threaded wasm build: XNNPACK runs 2 threads and training gives the 1-thread losses exactly', async () => {
-  const f = fixture();
-  try {
-    const opts = { steps: 4, evalEvery: 2, batchSize: 8, backend: 'wasm' as const };
-    const one = await train(tiny(f.data, path.join(f.dir, 'one'), { ...opts, wasmThreads: 1 }));
-    const status = await useBackend('wasm', { wasmThreads: 2 });
-    assert.equal(wasmThreadCount(), 2, 'XNNPACK pthreadpool size');
-    assert.match(status.detail, /2 threads \(threaded build\)/);
-    const two = await train(tiny(f.data, path.join(f.dir, 'two'), { ...opts, wasmThreads: 2 }));
-    const curve = (r: typeof one) => r.metrics.map(({ loss, grad_norm, val_loss }) => ({ loss, grad_norm, val_loss }));
-    assert.deepEqual(curve(two), curve(one));
-  } finally {
-    await useBackend('wasm', { wasmThreads: 1 });
-    assert.equal(wasmThreadCount(), 1);
-    f.cleanup();
-  }
+  await withTokenDir(CORPUS, async (f) => {
+    try {
+      const opts = { steps: 4, evalEvery: 2, batchSize: 8, backend: 'wasm' as const };
+      const one = await train(tiny(f.data, path.join(f.dir, 'one'), { ...opts, wasmThreads: 1 }));
+      const status = await useBackend('wasm', { wasmThreads: 2 });
+      assert.equal(wasmThreadCount(), 2, 'XNNPACK pthreadpool size');
+      assert.match(status.detail, /2 threads \(threaded build\)/);
+      const two = await train(tiny(f.data, path.join(f.dir, 'two'), { ...opts, wasmThreads: 2 }));
+      const curve = (r: typeof one) => r.metrics.map(({ loss, grad_norm, val_loss }) => ({ loss, grad_norm, val_loss }));
+      assert.deepEqual(curve(two), curve(one));
+    } finally {
+      await useBackend('wasm', { wasmThreads: 1 });
+      assert.equal(wasmThreadCount(), 1);
+    }
+  });
 });
