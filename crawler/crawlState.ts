@@ -198,7 +198,6 @@ export class CrawlState {
   async close(): Promise<void> {
     this.commit();
     await this.chain;
-    await this.compressor.close();
     if (this.failure) throw this.failure;
     this.sync();
     this.warc.close();

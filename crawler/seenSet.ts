@@ -16,19 +16,14 @@ export class SeenSet {
   private count = 0;
 
   constructor(initialSlots = 1 << 16) {
-    let slots = 1;
-    while (slots < initialSlots) slots <<= 1;
-    this.table = new Uint32Array(slots * 2);
-    this.mask = slots - 1;
+    // A power of two, so a fingerprint's home slot is `hi & mask`.
+    this.mask = 2 ** Math.ceil(Math.log2(Math.max(initialSlots, 1))) - 1;
+    this.table = new Uint32Array((this.mask + 1) * 2);
   }
 
+  /** URLs in the set. */
   get size(): number {
     return this.count;
-  }
-
-  /** Bytes held by the table (what a crawl of `size` URLs costs in memory). */
-  get memoryBytes(): number {
-    return this.table.byteLength;
   }
 
   /** Adds the URL; returns true when it was not in the set before. */
@@ -67,21 +62,18 @@ export class SeenSet {
     return true;
   }
 
+  /** Bytes held by the table (what a crawl of `size` URLs costs in memory). */
+  get memoryBytes(): number {
+    return this.table.byteLength;
+  }
+
+  /** Doubles the table: every key is inserted again at its place in the larger one. */
   private grow(): void {
     const old = this.table;
-    const slots = (this.mask + 1) * 2;
-    this.table = new Uint32Array(slots * 2);
-    this.mask = slots - 1;
-    const t = this.table;
-    for (let j = 0; j < old.length; j += 2) {
-      const h = old[j]!;
-      const l = old[j + 1]!;
-      if (h === 0 && l === 0) continue;
-      let i = h & this.mask;
-      while (t[2 * i] !== 0 || t[2 * i + 1] !== 0) i = (i + 1) & this.mask;
-      t[2 * i] = h;
-      t[2 * i + 1] = l;
-    }
+    this.table = new Uint32Array(old.length * 2);
+    this.mask = this.mask * 2 + 1;
+    this.count = 0;
+    for (let j = 0; j < old.length; j += 2) if (old[j] !== 0 || old[j + 1] !== 0) this.insert(old[j]!, old[j + 1]!);
   }
 }
 

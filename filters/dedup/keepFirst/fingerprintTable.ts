@@ -62,22 +62,12 @@ export class FingerprintTable {
     }
   }
 
+  /** Doubles the table: every entry is stored again at its place in the larger one. */
   private grow(): void {
     const old = this.slots;
-    const cap = (this.mask + 1) * 2;
-    this.slots = new Uint32Array(cap * 3);
-    this.mask = cap - 1;
-    const s = this.slots;
-    for (let p = 0; p < old.length; p += 3) {
-      const v = old[p + 2]!;
-      if (v === EMPTY) continue;
-      const hi = old[p]!;
-      const lo = old[p + 1]!;
-      let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-      while (s[i * 3 + 2] !== EMPTY) i = (i + 1) & this.mask;
-      s[i * 3] = hi;
-      s[i * 3 + 1] = lo;
-      s[i * 3 + 2] = v;
-    }
+    this.slots = new Uint32Array(old.length * 2);
+    this.mask = this.mask * 2 + 1;
+    this.count = 0;
+    for (let p = 0; p < old.length; p += 3) if (old[p + 2] !== EMPTY) this.setIfAbsent(old[p]!, old[p + 1]!, old[p + 2]! - 1);
   }
 }
