@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { intFlag, parseCommandArgs } from '../args.js';
+import { intFlag, parseCommandArgs, sharedFlags, switchFlags, valueFlags } from '../args.js';
 import { curate } from '../../pipelines/curate.js';
 import { loadPipelineFile, type PipelineFile } from '../../pipelines/pipelineFile.js';
 import type { StepSpec } from '../../core/step.js';
@@ -12,23 +12,11 @@ import { writeRunReport } from '../../pipelines/report/writeReport.js';
 /** The steps `curate` runs without --config. */
 export const DEFAULT_CURATE_STEPS: StepSpec[] = [{ step: 'normalise' }];
 
-export const CURATE_FLAGS = {
-  input: { type: 'string', multiple: true, short: 'i' },
-  out: { type: 'string', short: 'o' },
-  config: { type: 'string' },
-  workers: { type: 'string', short: 'w' },
-  resume: { type: 'boolean' },
-  'keep-rejected': { type: 'boolean' },
-  'text-field': { type: 'string' },
-  strict: { type: 'boolean' },
-  'shard-docs': { type: 'string' },
-  'shard-bytes': { type: 'string' },
-  'batch-size': { type: 'string' },
-  rank: { type: 'string' },
-  'world-size': { type: 'string' },
-  'report-json': { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+const FLAGS = {
+  ...sharedFlags('input', 'out', 'workers', 'quiet'),
+  ...valueFlags('config', 'text-field', 'shard-docs', 'shard-bytes', 'batch-size', 'rank', 'world-size', 'report-json'),
+  ...switchFlags('resume', 'keep-rejected', 'strict'),
+};
 
 export const command: Command = {
   name: 'curate',
@@ -59,13 +47,13 @@ options:
 steps available in --config: ${[...stepRegistry.keys()].join(', ')}`;
   },
   async run(argv) {
-    const { values } = parseCommandArgs('curate', argv, CURATE_FLAGS);
+    const { values } = parseCommandArgs('curate', argv, FLAGS);
     const pipeline = values.config ? await loadPipelineFile(values.config) : undefined;
     return executeCurate('curate', values, pipeline);
   },
 };
 
-type CurateFlagValues = ReturnType<typeof parseCommandArgs<typeof CURATE_FLAGS>>['values'];
+type CurateFlagValues = ReturnType<typeof parseCommandArgs<typeof FLAGS>>['values'];
 
 /** Shared by `curate` and `run`: flags override what the pipeline file sets. */
 export async function executeCurate(name: string, values: CurateFlagValues, pipeline?: PipelineFile): Promise<number> {

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
-import { intFlag, parseCommandArgs } from '../args.js';
+import { intFlag, parseCommandArgs, sharedFlags, valueFlags } from '../args.js';
 import { udhrCodes } from '../../datasets/udhrSample.js';
 import { writeJsonAtomic } from '../../core/atomicFile.js';
 import { loadPipelineFile } from '../../pipelines/pipelineFile.js';
@@ -35,13 +35,7 @@ each run) with the pipeline file it ran, every stage's output and report.html.
   --languages N     languages on the site (default 60)
   --train-steps N   training steps (default 800, about a minute on 2 idle cores)`,
   async run(argv) {
-    const { values } = parseCommandArgs('demo', argv, {
-      out: { type: 'string', short: 'o' },
-      languages: { type: 'string' },
-      'train-steps': { type: 'string' },
-      workers: { type: 'string', short: 'w' },
-      quiet: { type: 'boolean', short: 'q' },
-    });
+    const { values } = parseCommandArgs('demo', argv, { ...sharedFlags('out', 'workers', 'quiet'), ...valueFlags('languages', 'train-steps') });
     const out = resolve(values.out ?? 'demo-out');
     const codes = demoLanguages(intFlag('languages', values.languages, 60, 2));
     const steps = intFlag('train-steps', values['train-steps'], 800, 1);

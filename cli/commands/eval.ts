@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
+import { intFlag, numberFlag, parseCommandArgs, requiredFlag, sharedFlags, switchFlags, valueFlags } from '../args.js';
 import { UserError } from '../../core/errors.js';
 import { openTokenData, parseTokenDataFormat } from '../../datasets/tokenData.js';
 import { parseBackendName, useBackend } from '../../trainer/backends.js';
@@ -8,15 +8,10 @@ import { evaluate } from '../../trainer/evaluate.js';
 import { disposeParams } from '../../trainer/model.js';
 
 const FLAGS = {
-  checkpoint: { type: 'string', short: 'c' },
-  data: { type: 'string', short: 'd' },
-  'data-format': { type: 'string' },
-  'val-fraction': { type: 'string' },
-  'batch-size': { type: 'string' },
-  batches: { type: 'string' },
-  backend: { type: 'string', short: 'b' },
-  json: { type: 'boolean' },
-} as const;
+  ...sharedFlags('checkpoint', 'data', 'backend'),
+  ...valueFlags('data-format', 'val-fraction', 'batch-size', 'batches'),
+  ...switchFlags('json'),
+};
 
 export const command: Command = {
   name: 'eval',
@@ -39,17 +34,17 @@ options:
       --json             print {"loss","perplexity","tokens"} as JSON`,
   async run(argv) {
     const { values: v } = parseCommandArgs('eval', argv, FLAGS);
-    if (!v.checkpoint) throw new UserError('eval: --checkpoint is required');
-    if (!v.data) throw new UserError('eval: --data is required');
+    const checkpoint = requiredFlag('eval', 'checkpoint', v.checkpoint);
+    const data = requiredFlag('eval', 'data', v.data);
     const valFraction = numberFlag('val-fraction', v['val-fraction'], 0.05);
     if (!(valFraction > 0 && valFraction < 1)) throw new UserError(`--val-fraction must be in (0, 1), got ${valFraction}`);
-    const ds = await openTokenData(v.data, { valFraction, format: parseTokenDataFormat(v['data-format'] ?? 'auto') });
+    const ds = await openTokenData(data, { valFraction, format: parseTokenDataFormat(v['data-format'] ?? 'auto') });
     try {
       await useBackend(parseBackendName(v.backend ?? 'wasm'));
-      const { meta, params } = loadCheckpoint(v.checkpoint, false);
+      const { meta, params } = loadCheckpoint(checkpoint, false);
       try {
         if (meta.config.vocabSize !== ds.manifest.vocab_size) {
-          throw new UserError(`vocabulary mismatch: the model has ${meta.config.vocabSize} tokens, ${v.data} was tokenized with ${ds.manifest.vocab_size}`);
+          throw new UserError(`vocabulary mismatch: the model has ${meta.config.vocabSize} tokens, ${data} was tokenized with ${ds.manifest.vocab_size}`);
         }
         const r = await evaluate(meta.config, params, ds, intFlag('batch-size', v['batch-size'], 16, 1), meta.config.context, intFlag('batches', v.batches, Number.MAX_SAFE_INTEGER, 1));
         if (v.json) console.log(JSON.stringify(r));

@@ -1,13 +1,9 @@
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, requiredFlag, sharedFlags } from '../args.js';
 import { UserError } from '../../core/errors.js';
 import { mergeTokenDatasets, MergeTokensError } from '../../tokenizer/mergeTokens.js';
 
-const FLAGS = {
-  input: { type: 'string', multiple: true, short: 'i' },
-  out: { type: 'string', short: 'o' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+const FLAGS = sharedFlags('input', 'out', 'quiet');
 
 export const command: Command = {
   name: 'merge-tokens',
@@ -28,14 +24,13 @@ options:
   -q, --quiet       no summary`,
   async run(argv) {
     const { values } = parseCommandArgs('merge-tokens', argv, FLAGS);
-    const inputs = values.input ?? [];
-    if (inputs.length === 0) throw new UserError('merge-tokens: --input is required');
-    if (!values.out) throw new UserError('merge-tokens: --out is required');
+    const inputs = requiredFlag('merge-tokens', 'input', values.input);
+    const out = requiredFlag('merge-tokens', 'out', values.out);
     try {
-      const m = await mergeTokenDatasets(inputs, values.out);
+      const m = await mergeTokenDatasets(inputs, out);
       if (!values.quiet) {
         const shards = m.files.filter((f) => f.file.endsWith('.parquet')).length;
-        console.log(`merge-tokens: ${m.documents} documents, ${m.total_tokens} tokens (${m.dtype}), ${shards} Parquet shards -> ${values.out}`);
+        console.log(`merge-tokens: ${m.documents} documents, ${m.total_tokens} tokens (${m.dtype}), ${shards} Parquet shards -> ${out}`);
       }
       return 0;
     } catch (e) {

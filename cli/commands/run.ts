@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, sharedFlags, switchFlags, valueFlags } from '../args.js';
 import { loadPipelineFile } from '../../pipelines/pipelineFile.js';
 import { UserError } from '../../core/errors.js';
 import { buildRunReport } from '../../pipelines/report/runReport.js';
@@ -9,13 +9,10 @@ import { writeRunReport } from '../../pipelines/report/writeReport.js';
 import { runChain, type StageRecord } from '../chain.js';
 
 const FLAGS = {
-  input: { type: 'string', multiple: true, short: 'i' },
-  out: { type: 'string', short: 'o' },
-  workers: { type: 'string', short: 'w' },
-  force: { type: 'boolean' },
-  'report-json': { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+  ...sharedFlags('input', 'out', 'workers', 'quiet'),
+  ...valueFlags('report-json'),
+  ...switchFlags('force'),
+};
 
 export const command: Command = {
   name: 'run',

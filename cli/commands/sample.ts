@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command.js';
-import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
+import { intFlag, numberFlag, parseCommandArgs, requiredFlag, sharedFlags, valueFlags } from '../args.js';
 import { UserError } from '../../core/errors.js';
 import { loadTokenizerFile } from '../../tokenizer/tokenizerFile.js';
 import { parseBackendName, useBackend } from '../../trainer/backends.js';
@@ -10,14 +10,10 @@ import { disposeParams } from '../../trainer/model.js';
 import { generate } from '../../trainer/sample.js';
 
 const FLAGS = {
-  checkpoint: { type: 'string', short: 'c' },
+  ...sharedFlags('checkpoint', 'tokenizer', 'backend'),
   prompt: { type: 'string', short: 'p' },
   tokens: { type: 'string', short: 'n' },
-  temperature: { type: 'string' },
-  'top-k': { type: 'string' },
-  seed: { type: 'string' },
-  tokenizer: { type: 'string', short: 't' },
-  backend: { type: 'string', short: 'b' },
+  ...valueFlags('temperature', 'top-k', 'seed'),
 } as const;
 
 export const command: Command = {
@@ -39,9 +35,9 @@ options:
   -b, --backend NAME    wasm (default), cpu, tensorflow, tensorflow-gpu or webgpu`,
   async run(argv) {
     const { values: v } = parseCommandArgs('sample', argv, FLAGS);
-    if (!v.checkpoint) throw new UserError('sample: --checkpoint is required');
+    const checkpoint = requiredFlag('sample', 'checkpoint', v.checkpoint);
     if (v.prompt === undefined) throw new UserError('sample: --prompt is required');
-    const tokPath = v.tokenizer ?? path.join(v.checkpoint, 'tokenizer.json');
+    const tokPath = v.tokenizer ?? path.join(checkpoint, 'tokenizer.json');
     if (!existsSync(tokPath)) throw new UserError(`sample: no tokenizer at ${tokPath}; pass --tokenizer`);
     let tokenizer;
     try {
@@ -52,7 +48,7 @@ options:
     const temperature = numberFlag('temperature', v.temperature, 0.8);
     if (temperature < 0) throw new UserError('--temperature must be >= 0');
     await useBackend(parseBackendName(v.backend ?? 'wasm'));
-    const { meta, params } = loadCheckpoint(v.checkpoint, false);
+    const { meta, params } = loadCheckpoint(checkpoint, false);
     if (tokenizer.vocabSize !== meta.config.vocabSize) {
       disposeParams(params);
       throw new UserError(`vocabulary mismatch: ${tokPath} has ${tokenizer.vocabSize} tokens, the model ${meta.config.vocabSize}`);

@@ -2,24 +2,16 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
-import { intFlag, parseCommandArgs } from '../args.js';
+import { intFlag, parseCommandArgs, requiredFlag, sharedFlags, switchFlags, valueFlags } from '../args.js';
 import { UserError } from '../../core/errors.js';
 import { tokenFileNames, tokenizeInputs, TokenizeError } from '../../tokenizer/tokenizeCorpus.js';
 import { TokenizerJsonError } from '../../tokenizer/hfJson.js';
 
 const FLAGS = {
-  input: { type: 'string', multiple: true, short: 'i' },
-  tokenizer: { type: 'string', short: 't' },
-  out: { type: 'string', short: 'o' },
-  workers: { type: 'string', short: 'w' },
-  eot: { type: 'string' },
-  'shard-docs': { type: 'string' },
-  'text-field': { type: 'string' },
-  resume: { type: 'boolean' },
-  rank: { type: 'string' },
-  'world-size': { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+  ...sharedFlags('input', 'tokenizer', 'out', 'workers', 'quiet'),
+  ...valueFlags('eot', 'shard-docs', 'text-field', 'rank', 'world-size'),
+  ...switchFlags('resume'),
+};
 
 export const command: Command = {
   name: 'tokenize',
@@ -50,24 +42,23 @@ options:
   -q, --quiet           no summary`,
   async run(argv) {
     const { values } = parseCommandArgs('tokenize', argv, FLAGS);
-    const inputs = values.input ?? [];
-    if (inputs.length === 0) throw new UserError('tokenize: --input is required');
-    if (!values.tokenizer) throw new UserError('tokenize: --tokenizer is required');
-    if (!values.out) throw new UserError('tokenize: --out is required');
+    const inputs = requiredFlag('tokenize', 'input', values.input);
+    const tokenizerPath = requiredFlag('tokenize', 'tokenizer', values.tokenizer);
+    const out = requiredFlag('tokenize', 'out', values.out);
     const readOpts: { textField?: string } = {};
     if (values['text-field']) readOpts.textField = values['text-field'];
     const worldSize = intFlag('world-size', values['world-size'], 1, 1);
     const rank = intFlag('rank', values.rank, 0, 0);
     const started = performance.now();
-    const manifestPath = join(values.out, tokenFileNames(rank, worldSize).manifest);
+    const manifestPath = join(out, tokenFileNames(rank, worldSize).manifest);
     const finishedBefore = values.resume === true && existsSync(manifestPath);
     try {
       const m = await tokenizeInputs(inputs, readOpts, {
         rank,
         worldSize,
         resume: values.resume === true,
-        tokenizerPath: values.tokenizer,
-        outDir: values.out,
+        tokenizerPath,
+        outDir: out,
         workers: intFlag('workers', values.workers, availableParallelism(), 0),
         eotToken: values.eot ?? '<|endoftext|>',
         shardDocs: intFlag('shard-docs', values['shard-docs'], 100_000, 1),
@@ -78,7 +69,7 @@ options:
         const s = (performance.now() - started) / 1000;
         console.log(
           `tokenized ${m.documents} documents into ${m.total_tokens} tokens (${m.dtype}, vocab ${m.vocab_size}, eot ${m.eot_id}) ` +
-            `in ${s.toFixed(1)} s -> ${values.out}`,
+            `in ${s.toFixed(1)} s -> ${out}`,
         );
       }
       return 0;

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { intFlag, parseCommandArgs } from '../args.js';
+import { intFlag, parseCommandArgs, requiredFlag, sharedFlags, switchFlags, valueFlags } from '../args.js';
 import { UserError } from '../../core/errors.js';
 import { readDocuments } from '../../datasets/readers.js';
 import { pretokenizerByName } from '../../tokenizer/pretokenize.js';
@@ -10,18 +10,10 @@ import { TokenizerJsonError } from '../../tokenizer/hfJson.js';
 import { availableParallelism } from 'node:os';
 
 const TRAIN_FLAGS = {
-  input: { type: 'string', multiple: true, short: 'i' },
-  out: { type: 'string', short: 'o' },
-  'vocab-size': { type: 'string' },
-  'min-frequency': { type: 'string' },
-  'special-tokens': { type: 'string' },
-  pretokenizer: { type: 'string' },
-  workers: { type: 'string', short: 'w' },
-  'max-words': { type: 'string' },
-  'text-field': { type: 'string' },
-  'hf-compat': { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+  ...sharedFlags('input', 'out', 'workers', 'quiet'),
+  ...valueFlags('vocab-size', 'min-frequency', 'special-tokens', 'pretokenizer', 'max-words', 'text-field'),
+  ...switchFlags('hf-compat'),
+};
 
 const HELP = `usage: corpusforge tokenizer <train|encode|decode> [options]
 
@@ -49,9 +41,8 @@ encode / decode:
 
 async function train(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('tokenizer train', argv, TRAIN_FLAGS);
-  const inputs = values.input ?? [];
-  if (inputs.length === 0) throw new UserError('tokenizer train: --input is required');
-  if (!values.out) throw new UserError('tokenizer train: --out is required');
+  const inputs = requiredFlag('tokenizer train', 'input', values.input);
+  const out = requiredFlag('tokenizer train', 'out', values.out);
   if (values['vocab-size'] === undefined) throw new UserError('tokenizer train: --vocab-size is required');
   const specials = (values['special-tokens'] ?? '<|endoftext|>').split(',').map((s) => s.trim()).filter(Boolean);
   const hfCompat = values['hf-compat'] === true;
@@ -78,7 +69,7 @@ async function train(argv: string[]): Promise<number> {
     maxWords: intFlag('max-words', values['max-words'], 4_000_000, 1),
   });
   if (report.documents === 0) throw new UserError('tokenizer train: the inputs hold no documents');
-  await saveTokenizerFile(values.out, toHfJson(report.trained, pattern));
+  await saveTokenizerFile(out, toHfJson(report.trained, pattern));
   for (const w of warnings.slice(0, 5)) console.error(`warning: ${w}`);
   if (warnings.length > 5) console.error(`warning: ${warnings.length - 5} more malformed records skipped`);
   if (report.pruned.words > 0) {
@@ -92,7 +83,7 @@ async function train(argv: string[]): Promise<number> {
     console.log(
       `trained ${pattern.name} BPE: vocab ${vocab} (${report.trained.merges.length} merges, ${specials.length} special) ` +
         `from ${report.documents} documents, ${report.characters} chars, ${report.distinctWords} distinct words; ` +
-        `count ${(report.countMs / 1000).toFixed(1)} s, merges ${(report.mergeMs / 1000).toFixed(1)} s -> ${values.out}`,
+        `count ${(report.countMs / 1000).toFixed(1)} s, merges ${(report.mergeMs / 1000).toFixed(1)} s -> ${out}`,
     );
     if (vocab < vocabSize) console.log(`note: stopped at ${vocab} < ${vocabSize}: no pair left above --min-frequency`);
   }
@@ -110,9 +101,7 @@ async function load(path: string | undefined) {
 }
 
 async function encode(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'tokenizer encode', argv, { tokenizer: { type: 'string', short: 't' }, special: { type: 'boolean' } }, true,
-  );
+  const { values, positionals } = parseCommandArgs('tokenizer encode', argv, { ...sharedFlags('tokenizer'), ...switchFlags('special') }, true);
   const tok = await load(values.tokenizer);
   if (positionals.length === 0) throw new UserError('tokenizer encode: give the text to encode');
   const ids = tok.encode(positionals.join(' '), values.special ? { allowedSpecial: 'all' } : {});
@@ -121,7 +110,7 @@ async function encode(argv: string[]): Promise<number> {
 }
 
 async function decode(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('tokenizer decode', argv, { tokenizer: { type: 'string', short: 't' } }, true);
+  const { values, positionals } = parseCommandArgs('tokenizer decode', argv, sharedFlags('tokenizer'), true);
   const tok = await load(values.tokenizer);
   const parts = positionals.join(' ').split(/[\s,]+/).filter(Boolean);
   if (parts.length === 0) throw new UserError('tokenizer decode: give token ids');

@@ -1,43 +1,18 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
-import { intFlag, numberFlag, parseCommandArgs } from '../args.js';
+import { intFlag, numberFlag, parseCommandArgs, requiredFlag, sharedFlags, switchFlags, valueFlags } from '../args.js';
 import { UserError } from '../../core/errors.js';
 import { parseBackendName, probeAllBackends, useBackend } from '../../trainer/backends.js';
 import { train, type TrainOptions } from '../../trainer/train.js';
 import { parseTokenDataFormat } from '../../datasets/tokenData.js';
 
 const FLAGS = {
-  data: { type: 'string', short: 'd' },
-  'data-format': { type: 'string' },
-  tokenizer: { type: 'string', short: 't' },
-  out: { type: 'string', short: 'o' },
-  backend: { type: 'string', short: 'b' },
-  steps: { type: 'string' },
-  'batch-size': { type: 'string' },
-  'grad-accum': { type: 'string' },
-  context: { type: 'string' },
-  layers: { type: 'string' },
-  heads: { type: 'string' },
-  dim: { type: 'string' },
-  lr: { type: 'string' },
-  'min-lr': { type: 'string' },
-  warmup: { type: 'string' },
-  'weight-decay': { type: 'string' },
-  clip: { type: 'string' },
-  'eval-every': { type: 'string' },
-  'eval-batches': { type: 'string' },
-  'val-fraction': { type: 'string' },
-  'checkpoint-every': { type: 'string' },
-  'seq-len-warmup': { type: 'string' },
-  embedding: { type: 'string' },
-  seed: { type: 'string' },
-  rank: { type: 'string' },
-  'world-size': { type: 'string' },
-  threads: { type: 'string' },
-  'wasm-threads': { type: 'string' },
-  resume: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+  ...sharedFlags('data', 'tokenizer', 'out', 'backend', 'quiet'),
+  ...valueFlags('data-format', 'steps', 'batch-size', 'grad-accum', 'context', 'layers', 'heads', 'dim', 'lr', 'min-lr', 'warmup'),
+  ...valueFlags('weight-decay', 'clip', 'eval-every', 'eval-batches', 'val-fraction', 'checkpoint-every', 'seq-len-warmup'),
+  ...valueFlags('embedding', 'seed', 'rank', 'world-size', 'threads', 'wasm-threads'),
+  ...switchFlags('resume'),
+};
 
 export const command: Command = {
   name: 'train',
@@ -85,8 +60,8 @@ options:
   -q, --quiet               print only the summary`,
   async run(argv) {
     const { values: v } = parseCommandArgs('train', argv, FLAGS);
-    if (!v.data) throw new UserError('train: --data is required');
-    if (!v.out) throw new UserError('train: --out is required');
+    const dataDir = requiredFlag('train', 'data', v.data);
+    const outDir = requiredFlag('train', 'out', v.out);
     const backend = parseBackendName(v.backend ?? 'wasm');
     const steps = intFlag('steps', v.steps, 1000, 1);
     const embedding = v.embedding ?? 'gather';
@@ -97,9 +72,9 @@ options:
     const controller = new AbortController();
     // Every flag is checked before any backend loads, so a typo fails fast with one line.
     const options: TrainOptions = {
-      dataDir: v.data,
+      dataDir,
       dataFormat: parseTokenDataFormat(v['data-format'] ?? 'auto'),
-      outDir: v.out,
+      outDir,
       tokenizer: v.tokenizer,
       steps,
       batchSize: intFlag('batch-size', v['batch-size'], 16, 1),
@@ -148,7 +123,7 @@ options:
       const r = await train(options);
       const from = r.resumedFrom !== undefined ? ` (resumed from step ${r.resumedFrom})` : '';
       const val = r.finalValLoss === undefined ? '' : `, val loss ${r.finalValLoss.toFixed(4)}`;
-      console.log(`${r.stopped ? 'stopped' : 'trained'} to step ${r.steps}${from}: loss ${r.finalLoss.toFixed(4)}${val}; checkpoint in ${v.out}`);
+      console.log(`${r.stopped ? 'stopped' : 'trained'} to step ${r.steps}${from}: loss ${r.finalLoss.toFixed(4)}${val}; checkpoint in ${outDir}`);
       return 0;
     } finally {
       process.off('SIGINT', onSigint);
