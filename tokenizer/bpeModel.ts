@@ -54,7 +54,7 @@ export class BpeModel {
       }
     });
     const list = [...merges];
-    this.rules = new PairTable(list.length);
+    this.rules = new PairTable(list.length, Infinity);
     // The first rule for a pair wins, as when HF loads a merges list with duplicates.
     list.forEach(([a, b, id], rank) => this.rules.setIfAbsent(a, b, rank * ID_LIMIT + id));
   }
@@ -64,28 +64,10 @@ export class BpeModel {
     const entries: [Uint8Array, number][] = Array.isArray(ranks)
       ? ranks
       : [...ranks].map(([k, r]) => [Uint8Array.from(k, (c) => c.charCodeAt(0)), r]);
-    const tokenBytes: (Uint8Array | undefined)[] = [];
-    const byKey = new Map<string, number>();
-    for (const [bytes, rank] of entries) {
-      tokenBytes[rank] = bytes;
-      byKey.set(bytesKey(bytes), rank);
-    }
-    // Every split of a token into two tokens is a rule with the token's rank: merging by the rank of the
-    // concatenation is exactly tiktoken's rule.
-    const rules: [number, number, number][] = [];
-    const order = [...entries].sort((x, y) => x[1] - y[1]);
-    for (const [bytes, rank] of order) {
-      if (bytes.length < 2) continue;
-      const key = bytesKey(bytes);
-      for (let i = 1; i < bytes.length; i++) {
-        const a = byKey.get(key.slice(0, i));
-        const b = byKey.get(key.slice(i));
-        if (a !== undefined && b !== undefined) rules.push([a, b, rank]);
-      }
-    }
+    const { tokenBytes, merges } = mergesFromRanks(entries);
     const model = new BpeModel(tokenBytes, [], true);
-    model.rules = new PairTable(rules.length);
-    for (const [a, b, id] of rules) model.rules.setIfAbsent(a, b, id * ID_LIMIT + id);
+    model.rules = new PairTable(merges.length, Infinity);
+    for (const [a, b, id] of merges) model.rules.setIfAbsent(a, b, id * ID_LIMIT + id);
     return model;
   }
 
@@ -117,7 +99,7 @@ export class BpeModel {
       if (s.starts[i]! >= 0) tokenBytes[i] = s.bytes.slice(start(i), start(i + 1));
     }
     const model = new BpeModel(tokenBytes, [], s.ignoreMerges);
-    model.rules = new PairTable(0, s.rules);
+    model.rules = new PairTable(0, Infinity, s.rules);
     return model;
   }
 
@@ -306,4 +288,28 @@ class PairHeap {
     }
     return top;
   }
+}
+
+/**
+ * tiktoken ranks as BPE merges: the token bytes by id (a token's rank is its id) and every split of a token
+ * into two tokens as [left, right, token], in the order of the token's rank. Merging by the rank of the
+ * concatenation is exactly tiktoken's rule. Where two ranks name the same bytes, the later one in `ranks` wins.
+ */
+export function mergesFromRanks(ranks: readonly [Uint8Array, number][]): { tokenBytes: (Uint8Array | undefined)[]; merges: [number, number, number][] } {
+  const tokenBytes: (Uint8Array | undefined)[] = [];
+  const byKey = new Map<string, number>();
+  for (const [bytes, rank] of ranks) {
+    tokenBytes[rank] = bytes;
+    byKey.set(bytesKey(bytes), rank);
+  }
+  const merges: [number, number, number][] = [];
+  for (const [bytes, rank] of [...ranks].sort((x, y) => x[1] - y[1])) {
+    const key = bytesKey(bytes);
+    for (let i = 1; i < key.length; i++) {
+      const a = byKey.get(key.slice(0, i));
+      const b = byKey.get(key.slice(i));
+      if (a !== undefined && b !== undefined) merges.push([a, b, rank]);
+    }
+  }
+  return { tokenBytes, merges };
 }

@@ -6,7 +6,7 @@
  * with the current count, as HF does (including its quirk of never decrementing the merged pair itself).
  */
 import { BYTE_TO_CHAR } from './byteLevel.js';
-import { PairCounts } from './pairCounts.js';
+import { PairTable } from './pairTable.js';
 
 export interface TrainOptions {
   /** Target vocabulary size, counting special tokens, the byte alphabet and merges. */
@@ -139,7 +139,7 @@ export function trainBpe(wordCounts: Iterable<readonly [string, number]>, option
   for (let i = 0; i < starts.length; i++) lens[i] = (i + 1 < starts.length ? starts[i + 1]! : used) - starts[i]!;
   allBytes = new Uint8Array(0);
 
-  const pairCounts = new PairCounts(1 << 16);
+  const pairCounts = new PairTable(1 << 16, 0);
   const initialPos = new Map<number, number[]>();
   for (let i = 0; i < starts.length; i++) {
     const s = flat.subarray(starts[i]!, starts[i]! + lens[i]!);
@@ -216,7 +216,7 @@ function mergeWord(
   b: number,
   newId: number,
   count: number,
-  pairCounts: PairCounts,
+  pairCounts: PairTable,
   whereToUpdate: Map<number, number[]>,
 ): void {
   // Absolute indices into the flat symbol array: this word is flat[start .. end).
@@ -249,7 +249,7 @@ function noteWord(whereToUpdate: Map<number, number[]>, k: number, iw: number): 
   else if (pos[pos.length - 1] !== iw) pos.push(iw);
 }
 
-function countOf(pairCounts: PairCounts, k: number): number {
+function countOf(pairCounts: PairTable, k: number): number {
   const a = Math.floor(k / SHIFT);
   return pairCounts.get(a, k - a * SHIFT);
 }
