@@ -80,7 +80,8 @@ export function filterStep(name: string, ruleOrDecide: FilterRule | Decide): Ste
   };
 }
 
-type OptionsSchema = z.ZodObject<z.ZodRawShape>;
+/** A step's options as a zod object schema (see zodOptions). */
+export type OptionsSchema = z.ZodObject<z.ZodRawShape>;
 
 export interface FilterDefinition<S extends OptionsSchema, O> {
   readonly name: string;

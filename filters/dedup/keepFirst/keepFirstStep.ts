@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Document } from '../../../core/document.js';
 import type { CoordinatorContext, CoordinatorStep, StepDefinition } from '../../../core/step.js';
-import { zodOptions } from '../../../core/options.js';
-import { addCount, filterStep } from '../../filterStep.js';
+import { addCount, defineFilterStep, filterStep, type FilterRule, type OptionsSchema } from '../../filterStep.js';
 import { KeepFirstIndex } from './keepFirstIndex.js';
 
 /**
@@ -37,8 +36,6 @@ export interface KeepFirstKeys {
   /** The step's memoryMb option (memoryMbOption): MiB for a disk-backed index, null: all in memory. */
   memoryMb: number | null;
 }
-
-type OptionsSchema = z.ZodObject<z.ZodRawShape>;
 
 export interface KeepFirstDefinition<S extends OptionsSchema> {
   readonly name: string;
@@ -80,14 +77,14 @@ export function decodeKeys(value: unknown, out: Uint32Array): boolean {
 }
 
 /** The worker half: stores each document's keys (or '' when it has none) under metadataKey. */
-function keyAnnotator(name: string, keys: KeepFirstKeys) {
-  return filterStep(name, {
+function keyAnnotator(keys: KeepFirstKeys): FilterRule {
+  return {
     kind: 'annotate',
     decide(doc) {
       const k = keys.computeKeys(doc);
       return { ...doc, metadata: { ...doc.metadata, [keys.metadataKey]: k ? encodeKeys(k) : '' } };
     },
-  });
+  };
 }
 
 function withoutKey(doc: Document, key: string, extra?: Record<string, unknown>): Document {
@@ -142,11 +139,9 @@ function keepFirstCoordinator(name: string, keys: KeepFirstKeys, context?: Coord
 
 /** The StepDefinition of a keep-first dedup step: its options and its key function. */
 export function defineKeepFirstStep<S extends OptionsSchema>(def: KeepFirstDefinition<S>): StepDefinition<z.output<S>> {
+  const { name, description, options, keys } = def;
   return {
-    name: def.name,
-    description: def.description,
-    parseOptions: zodOptions(def.name, def.options),
-    worker: (options) => keyAnnotator(def.name, def.keys(options)),
-    coordinator: (options, context) => keepFirstCoordinator(def.name, def.keys(options), context),
+    ...defineFilterStep({ name, description, options, rule: (o: z.output<S>) => keyAnnotator(keys(o)) }),
+    coordinator: (o, context) => keepFirstCoordinator(name, keys(o), context),
   };
 }
