@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
 import type { Document } from '../core/document.js';
+import { writeHashedFile } from './hashedFile.js';
 
 /** What a finished shard file holds; listed in manifest.json and the journal. */
 export interface ShardInfo {
@@ -57,21 +56,7 @@ export function parquetWriterProperties(compression: ShardWriteOptions['compress
 
 /** Encodes a stream of record batches into a Parquet file at `path` (fsynced); returns its size and sha256. */
 export async function writeParquetStream(path: string, batches: ReadableStream<pw.RecordBatch>, props: pw.WriterProperties): Promise<{ bytes: number; sha256: string }> {
-  const out = (await pw.transformParquetStream(batches, props)) as ReadableStream<Uint8Array>;
-  const hash = createHash('sha256');
-  const fh = await open(path, 'w');
-  let bytes = 0;
-  try {
-    for await (const chunk of out) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      await fh.write(chunk);
-    }
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  return { bytes, sha256: hash.digest('hex') };
+  return writeHashedFile(path, (await pw.transformParquetStream(batches, props)) as ReadableStream<Uint8Array>);
 }
 
 /**

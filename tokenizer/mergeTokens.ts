@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, open, readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { syncDir } from '../core/atomicFile.js';
+import { writeHashedFile } from '../datasets/hashedFile.js';
 import {
   bytesPerToken,
   encodeMegatronIndex,
@@ -97,14 +98,15 @@ function checkCompatible(parts: Part[]): void {
 }
 
 /** Streams `src` into the open output (when given), hashing it; fails when it does not match its manifest entry. */
-async function streamChecked(src: string, want: TokenFileInfo, write?: (chunk: Buffer) => Promise<void>): Promise<void> {
+/** The bytes of `src`, checked at the end against the size and sha256 its manifest lists. */
+async function* checkedChunks(src: string, want: TokenFileInfo): AsyncGenerator<Buffer> {
   const hash = createHash('sha256');
   let bytes = 0;
   try {
     for await (const chunk of createReadStream(src)) {
       hash.update(chunk as Buffer);
       bytes += (chunk as Buffer).length;
-      await write?.(chunk as Buffer);
+      yield chunk as Buffer;
     }
   } catch (e) {
     throw new MergeTokensError(`${src}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (listed in its manifest)' : (e as Error).message}`);
@@ -140,11 +142,8 @@ export async function mergeTokenDatasets(inputs: readonly string[], outDir: stri
     const documents = parts.reduce((n, p) => n + p.manifest.documents, 0);
     const lengths = new Int32Array(documents);
     let doc = 0;
-    const binPath = join(staging, 'tokens.bin');
-    const out = await open(binPath, 'w');
-    const hash = createHash('sha256');
-    let binBytes = 0;
-    try {
+    // tokens.bin: every part's tokens.bin in order, each checked against its manifest while it streams.
+    async function* binChunks(): AsyncGenerator<Buffer> {
       for (const p of parts) {
         const idxPath = join(p.dir, p.idx.file);
         let idxBytes: Buffer;
@@ -163,31 +162,18 @@ export async function mergeTokenDatasets(inputs: readonly string[], outDir: stri
         }
         lengths.set(idx.lengths, doc);
         doc += idx.lengths.length;
-        await streamChecked(join(p.dir, p.bin.file), p.bin, async (chunk) => {
-          hash.update(chunk);
-          binBytes += chunk.length;
-          await out.write(chunk);
-        });
+        yield* checkedChunks(join(p.dir, p.bin.file), p.bin);
       }
-      await out.sync();
-    } finally {
-      await out.close();
     }
-    const idxData = encodeMegatronIndex(lengths, dtype);
-    const idxOut = await open(join(staging, 'tokens.idx'), 'w');
-    try {
-      await idxOut.writeFile(idxData);
-      await idxOut.sync();
-    } finally {
-      await idxOut.close();
-    }
+    const bin = await writeHashedFile(join(staging, 'tokens.bin'), binChunks());
+    const idx = await writeHashedFile(join(staging, 'tokens.idx'), [encodeMegatronIndex(lengths, dtype)]);
 
     // Parquet shards keep their bytes, so a hard link suffices (copy across filesystems); inputs are checked first.
     const shards: TokenFileInfo[] = [];
     for (const p of parts) {
       for (const s of p.shards) {
         const src = join(p.dir, s.file);
-        await streamChecked(src, s);
+        for await (const _ of checkedChunks(src, s)); // checked before it is linked
         const name = `tokens-${String(shards.length).padStart(5, '0')}.parquet`;
         const dst = join(staging, name);
         try {
@@ -206,12 +192,12 @@ export async function mergeTokenDatasets(inputs: readonly string[], outDir: stri
       vocab_size,
       eot_id,
       dtype,
-      total_tokens: binBytes / bytesPerToken(dtype),
+      total_tokens: bin.bytes / bytesPerToken(dtype),
       documents,
       files: [
         ...shards,
-        { file: 'tokens.bin', bytes: binBytes, sha256: hash.digest('hex') },
-        { file: 'tokens.idx', bytes: idxData.length, sha256: createHash('sha256').update(idxData).digest('hex') },
+        { file: 'tokens.bin', ...bin },
+        { file: 'tokens.idx', ...idx },
       ],
       tokenizer_sha256,
     };
