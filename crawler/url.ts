@@ -36,7 +36,12 @@ export function normaliseUrl(raw: string, base?: string | URL, maxLength = MAX_U
     u.username = '';
     u.password = '';
   }
-  if (u.hostname.endsWith('.')) u.hostname = u.hostname.replace(/\.+$/, '');
+  if (u.hostname.endsWith('.')) {
+    // A loop, not /\.+$/ (quadratic on a long run of dots).
+    let end = u.hostname.length;
+    while (end > 0 && u.hostname.charCodeAt(end - 1) === 0x2e) end--;
+    u.hostname = u.hostname.slice(0, end);
+  }
   if (u.search.length > 1 && MAYBE_TRACKING.test(u.search)) {
     const kept = u.search
       .slice(1)

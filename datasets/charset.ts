@@ -45,13 +45,44 @@ function bomEncoding(b: Uint8Array): string | undefined {
   return undefined;
 }
 
-const META_CHARSET = /<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)/i;
+const NAME_CHAR = /[A-Za-z0-9_:.+-]/;
+const isAsciiWordChar = (ch: string | undefined) => ch !== undefined && /\w/.test(ch);
+const isSpaceChar = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
 
-/** The charset a `<meta>` tag in the first 1,024 bytes declares (the WHATWG prescan window). */
+/** The charset name a `charset=` inside one tag's text gives: the first occurrence that parses. */
+function charsetInTag(tag: string, lower: string): string | undefined {
+  for (let at = lower.indexOf('charset'); at >= 0; at = lower.indexOf('charset', at + 1)) {
+    if (isAsciiWordChar(tag[at - 1])) continue;
+    let i = at + 7;
+    while (isSpaceChar(tag[i])) i++;
+    if (tag[i] !== '=') continue;
+    i++;
+    while (isSpaceChar(tag[i])) i++;
+    if (tag[i] === '"' || tag[i] === "'") i++;
+    while (isSpaceChar(tag[i])) i++;
+    const start = i;
+    while (i < tag.length && NAME_CHAR.test(tag[i]!)) i++;
+    if (i > start) return tag.slice(start, i);
+  }
+  return undefined;
+}
+
+/**
+ * The charset a `<meta>` tag in the first 1,024 bytes declares (the WHATWG prescan window): what
+ * `/<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)/i` finds, as a scan of each `<meta` tag up to its
+ * `>` (that regex backtracks polynomially on a head full of `<meta`s without a charset).
+ */
 export function charsetFromMeta(b: Uint8Array): string | undefined {
   const head = Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 1024)).toString('latin1');
-  const m = META_CHARSET.exec(head);
-  return m?.[1];
+  const lower = head.toLowerCase();
+  for (let at = lower.indexOf('<meta'); at >= 0; at = lower.indexOf('<meta', at + 1)) {
+    if (isAsciiWordChar(head[at + 5])) continue;
+    const close = head.indexOf('>', at);
+    const end = close < 0 ? head.length : close;
+    const found = charsetInTag(head.slice(at, end), lower.slice(at, end));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });

@@ -92,7 +92,9 @@ export async function expandInputs(paths: string[]): Promise<InputFile[]> {
       }
       const inside = (await glob('**/*', { cwd: p, onlyFiles: true, absolute: false })).sort();
       const before = files.length;
-      for (const m of inside) await add(`${p.replace(/\/+$/, '')}/${m}`, false);
+      let end = p.length; // the folder as given, less trailing slashes (a loop: /\/+$/ is quadratic)
+      while (end > 0 && p.charCodeAt(end - 1) === 0x2f) end--;
+      for (const m of inside) await add(`${p.slice(0, end)}/${m}`, false);
       if (files.length === before) throw new UserError(`${p}: the folder holds no readable input files`);
     } else {
       await add(p, true);

@@ -26,13 +26,21 @@ function wrap(title: string, lang: string, body: string, codes: string[]): strin
 </body></html>`;
 }
 
+/** The page's `<html ...>` start tag (searched apart from its attributes: one regex over both backtracks). */
+function htmlStartTag(html: string): string {
+  const at = html.search(/<html\b/i);
+  if (at < 0) return '';
+  const close = html.indexOf('>', at);
+  return html.slice(at, close < 0 ? html.length : close);
+}
+
 export async function startUdhrSite(codes: string[]): Promise<DemoSite> {
   const pages = new Map<string, string>();
   const linked = codes.slice(0, -1); // the last language is reachable only through the sitemap
   for (const code of codes) {
     const d = await udhrDeclaration(code);
     const body = d.html.replace(/^[\s\S]*?<body>/i, '').replace(/<\/body>[\s\S]*$/i, '');
-    const lang = /<html[^>]*\blang="([^"]+)"/i.exec(d.html)?.[1] ?? 'und';
+    const lang = /\blang="([^"]+)"/i.exec(htmlStartTag(d.html))?.[1] ?? 'und';
     pages.set(`/udhr/${code}.html`, wrap(`${d.name}: Universal Declaration of Human Rights`, lang, body, linked));
   }
   const index = `<h1>The Universal Declaration of Human Rights in ${codes.length} languages</h1><ul>${linked

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { iso1To3 } from '../text/langCodes.js';
 import { EldScorer } from './eldScorer.js';
 import { buildEldTables, cachedEldTables, type EldNgramData } from './eldTables.js';
+import { blankUrlsAndEmails } from './urlsAndEmails.js';
 
 export type IdentifierName = 'eld' | 'franc' | 'franc-all';
 
@@ -81,8 +82,6 @@ export function sampleForId(text: string): string {
   if (nl >= 0 && nl < 100 && text.length - nl > 200) start = nl + 1;
   return text.length - start > SAMPLE_CHARS ? text.slice(start, start + SAMPLE_CHARS) : start > 0 ? text.slice(start) : text;
 }
-const URL_OR_EMAIL = /\b(?:https?:\/\/|www\.)\S+|[^\s@]+@[^\s@]+\.[a-z]{2,}/gi;
-
 /** eld's medium database: the accuracy/memory trade-off measured in docs/decisions.md. */
 export const ELD_DATABASE = './medium';
 
@@ -122,7 +121,7 @@ function eldIdentifier(): LanguageIdentifier {
     name: 'eld',
     identify(text) {
       let sample = sampleForId(text);
-      if (sample.includes('@') || sample.includes('http') || sample.includes('www.')) sample = sample.replace(URL_OR_EMAIL, ' ');
+      if (sample.includes('@') || sample.includes('http') || sample.includes('www.')) sample = blankUrlsAndEmails(sample);
       const r = scorer.detect(sample);
       if (!r) return UND;
       const lang = iso1To3(r.lang);
