@@ -1,6 +1,6 @@
 /**
  * The `extract` step on Mozilla Readability's 130 test pages (bench/data/extraction/, Apache-2.0):
- *   node --import tsx bench/extract.ts [--quick] [--rounds N] [--worst N]
+ *   node --import tsx bench/extract.ts [--quick] [--rounds N] [--worst N] [--hostile-scale X]
  * (1) quality: F1, precision and recall with the scoring of bench/data/extraction/README.md, overall and
  *     per page type (page-types.json, labelled by hand), empty pages, the worst pages;
  * (2) speed: pages/s and MB/s of the step over the same pages, best of N rounds, beside a bare
@@ -27,6 +27,7 @@ const argValue = (name: string, fallback: number) => {
 };
 const ROUNDS = argValue('--rounds', quick ? 2 : 6);
 const WORST = argValue('--worst', 15);
+const HOSTILE_SCALE = argValue('--hostile-scale', quick ? 0.25 : 1);
 const dataDir = fileURLToPath(new URL('./data/extraction/', import.meta.url));
 const pages = readTestPages(`${dataDir}readability-test-pages.jsonl.gz`);
 const typeOf = new Map<string, string>();
@@ -95,7 +96,7 @@ console.log(`bare htmlparser2 ${(pages.length / (bestBare / 1000)).toFixed(1).pa
 
 // ---------- (3) hostile pages ----------
 console.log(`\n(3) hostile pages: outcome and MB/s vs the ${stepMBps.toFixed(1)} MB/s of the normal pages (goal: slowdown within 5x)`);
-for (const h of hostilePages(quick ? 0.25 : 1)) {
+for (const h of hostilePages(HOSTILE_SCALE)) {
   const t = perf.now();
   const out = step.run([asDoc(h.name, h.html)]);
   const ms = perf.now() - t;
