@@ -7,10 +7,10 @@
  * mtime the owner refreshes as a heartbeat. A lock whose heartbeat is older than `staleMs` belongs to a process
  * that is gone (kill -9, a lost host) and is taken over. Beside it, `<lock>.owner.json` names the owner (host,
  * pid, command, start time) for the error message (proper-lockfile removes its lock with rmdir, so the
- * directory stays empty); when that owner is on this host and no longer running, acquiring
- * waits for the heartbeat to go stale and takes over, so a rerun after kill -9 just works.
+ * directory stays empty); when that owner is on this host and no longer running, the lock is taken over at
+ * once, so a rerun after kill -9 or the OOM killer just works.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -24,8 +24,8 @@ export interface OutputLockOptions {
   command?: string;
   /** Heartbeat age after which the lock is taken over; default CORPUSFORGE_LOCK_STALE_MS or 30 s (min 5 s). */
   staleMs?: number;
-  /** Told once when acquiring waits for a dead owner's lock to go stale. */
-  onWait?: (message: string) => void;
+  /** Told when the lock of a dead owner on this host is taken over. */
+  onTakeover?: (message: string) => void;
 }
 
 export interface OutputLock {
@@ -65,11 +65,18 @@ function isRunningHere(pid: number): boolean {
   }
 }
 
-async function readOwner(lockDir: string): Promise<Owner | undefined> {
+/**
+ * The owner the lock's owner file names, and whether that file belongs to the lock as it is now: an owner file
+ * older than the lock directory (birth time, where the filesystem keeps one) is an earlier holder's, left
+ * between a new holder's mkdir and its owner write.
+ */
+async function readOwner(lockDir: string): Promise<{ owner: Owner; current: boolean } | undefined> {
   try {
-    return JSON.parse(await readFile(`${lockDir}.owner.json`, 'utf8')) as Owner;
+    const file = `${lockDir}.owner.json`;
+    const [dir, meta, text] = await Promise.all([stat(lockDir), stat(file), readFile(file, 'utf8')]);
+    return { owner: JSON.parse(text) as Owner, current: dir.birthtimeMs > 0 && meta.mtimeMs + 1 >= dir.birthtimeMs };
   } catch {
-    return undefined; // the winner has not written it yet, or it is gone
+    return undefined; // no lock, or the winner has not written its owner file yet
   }
 }
 
@@ -81,8 +88,6 @@ async function heartbeatAgeMs(lockDir: string): Promise<number | undefined> {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Acquires the output lock of `dir` (created if missing). Throws UserError naming the owner while another live
  * process holds it.
@@ -92,7 +97,7 @@ export async function lockOutput(dir: string, options: OutputLockOptions = {}): 
   const lockDir = outputLockPath(dir, options.name);
   const stale = Math.max(5000, options.staleMs ?? defaultStaleMs());
   let lost: Error | undefined;
-  let waited = false;
+  let tookOver = false;
   for (;;) {
     try {
       const release = await lockfile.lock(dir, {
@@ -110,21 +115,25 @@ export async function lockOutput(dir: string, options: OutputLockOptions = {}): 
           if (lost) throw new UserError(`${dir}: lost the output lock (${lost.message}); another process may be writing here, stopping before the next commit`);
         },
         async release() {
-          if (!lost) await release().catch(() => undefined);
+          if (lost) return;
+          await rm(`${lockDir}.owner.json`, { force: true });
+          await release().catch(() => undefined);
         },
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
     }
-    const owner = await readOwner(lockDir);
+    const found = await readOwner(lockDir);
     const age = await heartbeatAgeMs(lockDir);
     if (age === undefined) continue; // released between our attempt and the look: try again
-    if (owner && owner.host === hostname() && !isRunningHere(owner.pid)) {
-      if (!waited) {
-        options.onWait?.(`${dir}: the previous owner (pid ${owner.pid}) is not running; taking over its lock in ${Math.ceil(Math.max(0, stale - age) / 1000)} s`);
-        waited = true;
-      }
-      await sleep(Math.min(1000, Math.max(100, stale - age + 50)));
+    const owner = found?.owner;
+    if (found?.current && owner && owner.host === hostname() && !isRunningHere(owner.pid) && !tookOver) {
+      // Its owner died on this host (kill -9, the OOM killer): age the heartbeat so the lock counts as stale
+      // now rather than staleMs from now. Should two processes race here, the loser's heartbeat notices the
+      // takeover and assertHeld() stops it before its next commit.
+      options.onTakeover?.(`${dir}: taking over the output lock of pid ${owner.pid}, which is no longer running`);
+      tookOver = true;
+      await utimes(lockDir, 0, 0).catch(() => undefined);
       continue;
     }
     const who = owner ? `${owner.command} (pid ${owner.pid} on ${owner.host}, since ${owner.started})` : 'another process';

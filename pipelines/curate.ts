@@ -12,7 +12,8 @@ import { ShardWriters } from './shardWriters.js';
 import { ShardCommitter } from './shardCommit.js';
 import { CoordinatorMerge } from './coordinatorMerge.js';
 import { runUnitsInOrder } from './unitQueue.js';
-import { manifestOf, planCurate, runInfoOf, type CurateOptions } from './curatePlan.js';
+import { manifestOf, planCurate, runInfoOf, type CurateOptions, type CuratePlan } from './curatePlan.js';
+import { lockOutput, type OutputLock } from '../core/outputLock.js';
 
 export type { CurateOptions, CurateProgress } from './curatePlan.js';
 
@@ -27,6 +28,16 @@ export interface CurateResult {
 /** Runs a curate pipeline: read -> worker steps (pool) -> coordinator steps (in order) -> Parquet shards. */
 export async function curate(options: CurateOptions): Promise<CurateResult> {
   const plan = await planCurate(options);
+  // One writer per output (per rank in a split run): taken before resume deletes anything uncommitted.
+  const lock = await lockOutput(plan.out, { name: plan.layout.suffix.slice(1) || undefined, command: 'corpusforge curate', onTakeover: options.onWarning });
+  try {
+    return await curateLocked(plan, options, lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function curateLocked(plan: CuratePlan, options: CurateOptions, lock: OutputLock): Promise<CurateResult> {
   const { layout } = plan;
   const committed = await readCommitted(plan, options.resume ?? false);
   if (committed.complete) {
@@ -40,7 +51,7 @@ export async function curate(options: CurateOptions): Promise<CurateResult> {
   const start = await replayCommitted(plan, committed.entries, coordinator, observers);
   const runner = new UnitRunner(plan.workers);
   const writers = new ShardWriters(plan.workers > 0);
-  const commits = new ShardCommitter(plan, writers, committed.entries, start);
+  const commits = new ShardCommitter(plan, writers, committed.entries, start, lock);
   const totalBytes = options.source ? undefined : plan.files.reduce((n, f) => n + f.bytes, 0);
   const merge = new CoordinatorMerge(plan, coordinator, observers, commits, start, { onWarning: options.onWarning, onProgress: options.onProgress, totalBytes });
   const closePools = () => Promise.all([runner.close(), writers.close()]);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Document, Rejected } from '../core/document.js';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomicFile.js';
 import { appendJournal } from '../core/journal.js';
+import type { OutputLock } from '../core/outputLock.js';
 import type { ShardInfo } from '../datasets/parquetShardWriter.js';
 import { committedFiles, type JournalEntry } from './journal.js';
 import { encodeStateFrames, type StateFrame } from './stateFile.js';
@@ -43,6 +44,8 @@ export class ShardCommitter {
     /** The committed entries, this run's appended as they commit. */
     readonly entries: JournalEntry[],
     start: RunStart,
+    /** This run's hold on the output folder: checked before each journal line, so a run that lost it commits nothing more. */
+    private readonly lock: Pick<OutputLock, 'assertHeld'>,
   ) {
     this.nextShard = entries.length;
     this.pending = this.openShards(this.nextShard);
@@ -129,6 +132,7 @@ export class ShardCommitter {
     this.output.shards += entry.docs ? 1 : 0;
     this.output.bytes += entry.docs?.bytes ?? 0;
     entry.stats.output = { ...this.output };
+    this.lock.assertHeld();
     await appendJournal(this.plan.layout.journal, entry);
     this.entries.push(entry);
     await writeJsonAtomic(this.plan.layout.manifest, manifestOf(this.plan, this.entries, false));

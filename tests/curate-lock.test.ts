@@ -1,0 +1,53 @@
+// One writer per output folder: a second `curate --resume` on a folder whose run is alive is refused;
+// once the owner is killed, the next --resume takes over and every input document lands exactly once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { CLI, runCli } from './helpers/cli.js';
+import { duckQuery, lit } from './helpers/duckdb.js';
+import { tempDir } from './helpers/tmp.js';
+
+const N = 60_000;
+
+async function journalLines(out: string): Promise<number> {
+  const text = await readFile(join(out, 'state', 'journal.jsonl'), 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).length;
+}
+
+test('a second --resume on a live run is refused with one error line; after kill -9 of the owner a third takes over, exactly once', async () => {
+  const dir = await tempDir();
+  const input = join(dir, 'in.jsonl');
+  const ws = createWriteStream(input);
+  for (let i = 0; i < N; i++) if (!ws.write(JSON.stringify({ id: `doc-${i}`, text: `Row ${i}: the committee met on a grey morning.` }) + '\n')) await once(ws, 'drain');
+  ws.end();
+  await once(ws, 'finish');
+  const out = join(dir, 'out');
+  const args = ['curate', '--input', input, '--out', out, '--shard-docs', '2000', '--batch-size', '200', '--workers', '1', '--quiet', '--resume'];
+
+  const owner = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+  const ownerExit = once(owner, 'exit');
+  while ((await journalLines(out)) < 1) {
+    assert.equal(owner.exitCode, null, 'the first run ended before its first commit was seen');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  // Stopped, the owner is alive but does nothing: the second run meets a held lock, whatever the timing.
+  owner.kill('SIGSTOP');
+  const second = await runCli(args);
+  assert.notEqual(second.code, 0);
+  const lines = second.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, second.stderr);
+  assert.match(lines[0]!, new RegExp(`^error: .* is in use by corpusforge curate \\(pid ${owner.pid} on `));
+
+  owner.kill('SIGKILL');
+  await ownerExit;
+  const third = await runCli(args);
+  assert.equal(third.code, 0, third.stderr);
+  assert.match(third.stderr, new RegExp(`taking over the output lock of pid ${owner.pid}`));
+  assert.match(third.stdout, /resumed after \d+ committed docs/);
+  const [agg] = await duckQuery(`select count(*)::int as n, count(distinct id)::int as ids from read_parquet(${lit(join(out, 'docs-*.parquet'))})`);
+  assert.deepEqual(agg, { n: N, ids: N });
+});
