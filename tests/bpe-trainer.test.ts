@@ -10,9 +10,9 @@ import { trainFromTexts } from '../tokenizer/trainPipeline.js';
 import { toHfJson, tokenizerFromHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
 import { PRETOKENIZERS, pretokenize } from '../tokenizer/pretokenize.js';
 import { bytesToByteLevel } from '../tokenizer/byteLevel.js';
-import { udhrDeclarations } from './helpers/udhrText.js';
+import { udhrPlainTexts } from '../datasets/udhrSample.js';
 
-const DECLS = udhrDeclarations();
+const DECLS = udhrPlainTexts();
 
 test('small example: merges and ids as HF BpeTrainer documents them (min_frequency 2)', () => {
   const counts: [string, number][] = [

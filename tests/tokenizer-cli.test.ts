@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 import { loadTokenizerFile } from '../tokenizer/tokenizerFile.js';
-import { udhrDeclarations } from './helpers/udhrText.js';
+import { udhrPlainTexts } from '../datasets/udhrSample.js';
 
 test('tokenizer train -> tokenizer.json; encode and decode round-trip; the word cap is reported', async () => {
   const dir = await tempDir('cf-tokcli-');
-  const decls = udhrDeclarations().slice(0, 20);
+  const decls = udhrPlainTexts().slice(0, 20);
   await writeFile(join(dir, 'a.jsonl'), decls.slice(0, 15).map((d) => JSON.stringify({ id: d.code, text: d.text })).join('\n') + '\n');
   await writeFile(join(dir, 'b.txt'), decls[15]!.text);
   const out = join(dir, 'tok.json');

@@ -6,7 +6,8 @@ import gpt2 from 'js-tiktoken/ranks/gpt2';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import o200k from 'js-tiktoken/ranks/o200k_base';
 import { tokenizerFromTiktokenData, type TiktokenBpeData } from '../tokenizer/tiktokenRanks.js';
-import { udhrDeclarations, EDGE_CASES } from './helpers/udhrText.js';
+import { EDGE_CASES } from './helpers/udhrText.js';
+import { udhrPlainTexts } from '../datasets/udhrSample.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 
 // Code point pools that stress the split rules: ASCII, spaces of every kind, marks, digits, scripts, emoji.
@@ -36,7 +37,7 @@ function randomStrings(count: number, seed: number): string[] {
 /** Thousands of strings: lines from every UDHR translation, the edge cases and random mixes. */
 function cases(): string[] {
   const out: string[] = [...EDGE_CASES];
-  for (const d of udhrDeclarations()) {
+  for (const d of udhrPlainTexts()) {
     const lines = d.text.split('\n');
     out.push(lines.slice(0, 8).join('\n') + '\n');
     for (const line of lines.slice(8, 14)) out.push(line);

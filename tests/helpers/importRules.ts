@@ -1,5 +1,5 @@
 // The import rule of docs/architecture.md as a table, and the check of a source tree against it.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { importSpecifiers } from './moduleImports.js';
 
@@ -75,9 +75,17 @@ export function importViolations(files: ReadonlyMap<string, string>, rules: Read
 /** Every source file under the root (node_modules and dot folders skipped), root-relative path -> text. */
 export function readSourceTree(root: string): Map<string, string> {
   const files = new Map<string, string>();
+  // Top-level folders .gitignore names (`out/`, `demo-out/`): scratch and output, not the project's code.
+  const ignored = new Set(
+    (existsSync(posix.join(root, '.gitignore')) ? readFileSync(posix.join(root, '.gitignore'), 'utf8') : '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^\/?[\w.-]+\/$/.test(l))
+      .map((l) => l.replace(/^\//, '').slice(0, -1)),
+  );
   const walk = (dir: string) => {
     for (const entry of readdirSync(posix.join(root, dir), { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      if (entry.name === 'node_modules' || entry.name.startsWith('.') || (!dir && ignored.has(entry.name))) continue;
       const path = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile() && CODE_FILE.test(entry.name) && !entry.name.endsWith('.d.ts')) files.set(path, readFileSync(posix.join(root, path), 'utf8'));

