@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/errors.js';
+import { activeWebgpuAdapter, createWebgpuBackend, probeWebgpuAdapters, resolveOptional, type WebgpuAdapterKind } from './webgpuDevice.js';
 import { registerWasmGemmKernels, wasmGemmActive } from './gemmKernels.js';
 import { registerSegmentSumKernels } from './segmentSumKernels.js';
 import { registerWasmGatherKernels } from './wasmGatherKernels.js';
@@ -11,6 +12,12 @@ import { registerWasmSliceKernels } from './wasmSliceKernels.js';
 /** The tfjs backends the trainer knows. `tensorflow*` and `webgpu` need optional packages. */
 export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** `--backend`: a backend, or `auto` (webgpu on a hardware adapter, else wasm). */
+export type BackendChoice = BackendName | 'auto';
+
+/** Arithmetic of activations and products: f16 needs webgpu on an adapter with shader-f16. */
+export type Precision = 'f32' | 'f16';
 
 export interface BackendStatus {
   name: BackendName;
@@ -32,12 +39,26 @@ export function parseBackendName(s: string): BackendName {
   return s;
 }
 
-function resolveOptional(pkg: string): string | undefined {
-  try {
-    return require.resolve(pkg);
-  } catch {
-    return undefined;
-  }
+export function parseBackendChoice(s: string): BackendChoice {
+  if (s === 'auto') return s;
+  if (!isBackendName(s)) throw new UserError(`--backend must be auto or one of ${BACKEND_NAMES.join(', ')}, got '${s}'`);
+  return s;
+}
+
+export function parsePrecision(s: string): Precision {
+  if (s !== 'f32' && s !== 'f16') throw new UserError(`--precision must be f32 or f16, got '${s}'`);
+  return s;
+}
+
+/**
+ * `auto`: webgpu when a hardware adapter is there, else wasm (the software adapter is slower than wasm, so
+ * auto never takes it). Returns the backend and why, in words, for the run's first line.
+ */
+export function resolveBackend(choice: BackendChoice): { name: BackendName; why: string } {
+  if (choice !== 'auto') return { name: choice, why: 'asked for with --backend' };
+  const hw = probeWebgpuAdapters(['hardware']).get('hardware')!;
+  if (hw.ok) return { name: 'webgpu', why: `auto: hardware WebGPU adapter ${hw.report.name}` };
+  return { name: 'wasm', why: `auto: ${hw.missing}` };
 }
 
 const INSTALL_HINT: Record<'tensorflow' | 'tensorflow-gpu' | 'webgpu', string> = {
@@ -49,7 +70,9 @@ const INSTALL_HINT: Record<'tensorflow' | 'tensorflow-gpu' | 'webgpu', string> =
     '(downloads libtensorflow 2.9.1 built for CUDA 11.2 / cuDNN 8.1 only; needs network access)',
   webgpu:
     "backend 'webgpu' needs the 'webgpu' (Dawn for Node) and '@tensorflow/tfjs-backend-webgpu' packages: run " +
-    "'npm install webgpu @tensorflow/tfjs-backend-webgpu@4.22.0'; it also needs libvulkan1 and a GPU driver's Vulkan ICD",
+    "'npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0' (optional dependencies of corpusforge; npm skips them " +
+    "when they fail to install); a GPU needs libvulkan1 and the driver's Vulkan ICD; the software adapter (--webgpu-adapter " +
+    'software) needs libegl1 libgles2 libegl-mesa0',
 };
 
 /** How to make an optional backend available ('' for the built-in ones). */
@@ -62,27 +85,11 @@ const FLOAT16: Record<BackendName, string> = {
   cpu: 'no (float32 only)',
   tensorflow: 'no (tfjs-node exposes float32 kernels only)',
   'tensorflow-gpu': 'no (tfjs-node-gpu exposes float32 kernels only)',
-  webgpu: 'no (tfjs-backend-webgpu 4.22 computes in float32)',
+  webgpu: 'with --precision f16 where the adapter offers shader-f16 (corpusforge kernels); else float32',
 };
 
-async function webgpuAdapterName(): Promise<string | undefined> {
-  // The 'webgpu' package (Dawn) provides navigator.gpu for Node; tfjs-backend-webgpu reads it from globalThis.
-  const mod = (await import(resolveOptional('webgpu') ?? 'webgpu')) as {
-    create(flags: string[]): { requestAdapter(): Promise<{ info?: { description?: string; vendor?: string } } | null> };
-    globals: Record<string, unknown>;
-  };
-  Object.assign(globalThis, mod.globals);
-  const gpu = mod.create([]);
-  const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator;
-  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) return undefined;
-  return adapter.info?.description || adapter.info?.vendor || 'GPU adapter';
-}
-
 /** Checks whether a backend can run here without switching to it. */
-export async function probeBackend(name: BackendName): Promise<BackendStatus> {
+export async function probeBackend(name: BackendName, webgpuAdapter: WebgpuAdapterKind = 'hardware'): Promise<BackendStatus> {
   const float16 = FLOAT16[name];
   switch (name) {
     case 'cpu':
@@ -98,28 +105,17 @@ export async function probeBackend(name: BackendName): Promise<BackendStatus> {
       return { name, ok: true, detail: `${pkg} installed`, float16 };
     }
     case 'webgpu': {
-      if (!resolveOptional('webgpu')) return { name, ok: false, detail: "the 'webgpu' (Dawn) package is not installed", float16 };
-      if (!resolveOptional('@tensorflow/tfjs-backend-webgpu'))
-        return { name, ok: false, detail: '@tensorflow/tfjs-backend-webgpu is not installed', float16 };
-      try {
-        const adapter = await webgpuAdapterName();
-        if (!adapter) {
-          // Seen on a headless NVIDIA container: the driver's GLX-based ICD yields no instance, its EGL one works.
-          const detail = 'no WebGPU adapter (needs libvulkan1 and a Vulkan ICD from the GPU driver; headless NVIDIA: ' +
-            'set VK_ICD_FILENAMES to a JSON whose ICD library_path is libEGL_nvidia.so.0, see docs/benchmarks.md)';
-          return { name, ok: false, detail, float16 };
-        }
-        return { name, ok: true, detail: adapter, float16 };
-      } catch (e) {
-        return { name, ok: false, detail: `Dawn failed to start: ${(e as Error).message.split('\n')[0]}`, float16 };
-      }
+      const found = probeWebgpuAdapters([webgpuAdapter]).get(webgpuAdapter)!;
+      if (!found.ok) return { name, ok: false, detail: found.missing, float16 };
+      const f16 = found.report.shaderF16 ? 'shader-f16' : 'no shader-f16';
+      return { name, ok: true, detail: `${webgpuAdapter} adapter ${found.report.name}, ${f16}`, float16 };
     }
   }
 }
 
-export async function probeAllBackends(): Promise<BackendStatus[]> {
+export async function probeAllBackends(webgpuAdapter: WebgpuAdapterKind = 'hardware'): Promise<BackendStatus[]> {
   const out: BackendStatus[] = [];
-  for (const name of BACKEND_NAMES) out.push(await probeBackend(name));
+  for (const name of BACKEND_NAMES) out.push(await probeBackend(name, webgpuAdapter));
   return out;
 }
 
@@ -132,14 +128,28 @@ async function wasmSimdSupported(): Promise<boolean> {
  * Makes `name` the active tfjs backend, loading optional packages only now.
  * Throws a UserError that says how to install a missing backend.
  */
-export async function useBackend(name: BackendName, opts: { wasmThreads?: number } = {}): Promise<BackendStatus> {
+export interface BackendOptions {
+  /** XNNPACK threads of the wasm backend (its threaded build above 1). */
+  wasmThreads?: number;
+  /** Which WebGPU adapter the webgpu backend opens (default hardware). */
+  webgpuAdapter?: WebgpuAdapterKind;
+  /** f16 asks webgpu for shader-f16 (an adapter without it is an error); other backends compute in f32 only. */
+  precision?: Precision;
+}
+
+export async function useBackend(name: BackendName, opts: BackendOptions = {}): Promise<BackendStatus> {
   const wasmThreads = name === 'wasm' ? Math.max(1, opts.wasmThreads ?? 1) : 1;
-  if (tf.engine().backendName === backendRegistryName(name) && (name !== 'wasm' || wasmThreads === activeWasmThreads)) {
+  const precision = opts.precision ?? 'f32';
+  if (precision === 'f16' && name !== 'webgpu') throw new UserError(`--precision f16 needs the webgpu backend (backend: ${name} computes in float32 only)`);
+  const webgpuKey = `${opts.webgpuAdapter ?? 'hardware'}/${precision}`;
+  if (tf.engine().backendName === backendRegistryName(name) && (name !== 'wasm' || wasmThreads === activeWasmThreads) && (name !== 'webgpu' || webgpuKey === activeWebgpuKey)) {
     return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
   }
   // Production mode skips debug-only checks and tfjs's "install tfjs-node" banner on the cpu backend.
   if (!tf.env().getBool('PROD')) tf.enableProdMode();
-  const status = await probeBackend(name);
+  // For webgpu this asks a child process first (trainer/webgpuDevice.ts), so that a missing adapter is our one
+  // error line without Dawn's own warnings.
+  const status = await probeBackend(name, opts.webgpuAdapter);
   if (!status.ok) {
     const hint = installHint(name) ? `; ${installHint(name)}` : '';
     throw new UserError(`backend '${name}' cannot run here: ${status.detail}${hint}`);
@@ -154,8 +164,8 @@ export async function useBackend(name: BackendName, opts: { wasmThreads?: number
   } else if (name === 'tensorflow' || name === 'tensorflow-gpu') {
     await import(name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu' as string);
   } else if (name === 'webgpu') {
-    await import('@tensorflow/tfjs-backend-webgpu' as string);
-    chunkWebgpuAddN();
+    await registerWebgpu(opts.webgpuAdapter ?? 'hardware', precision);
+    activeWebgpuKey = webgpuKey;
   }
   if (name === 'wasm' || name === 'cpu') registerSegmentSumKernels();
   if (name === 'wasm') {
@@ -167,10 +177,25 @@ export async function useBackend(name: BackendName, opts: { wasmThreads?: number
   const ok = await tf.setBackend(backendRegistryName(name));
   if (!ok) throw new UserError(`backend '${name}' failed to initialise`);
   await tf.ready();
+  if (name === 'webgpu') chunkWebgpuAddN();
   return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
 }
 
 let wasmPathsSet = false;
+/** Adapter kind and precision of the registered webgpu backend. */
+let activeWebgpuKey: string | undefined;
+
+/**
+ * Registers tfjs's 'webgpu' backend on a device of ours (trainer/webgpuDevice.ts), replacing the package's own
+ * registration and any earlier one of another adapter or precision (tfjs then disposes that backend).
+ */
+async function registerWebgpu(kind: WebgpuAdapterKind, precision: Precision): Promise<void> {
+  // Created first, so that a missing adapter or feature is one UserError (tfjs logs a factory's error and goes on).
+  const backend = (await createWebgpuBackend({ kind, shaderF16: precision === 'f16' })) as tf.KernelBackend;
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => backend, 1);
+}
+
 /** XNNPACK threads of the registered `wasm` backend (1: tfjs's own single-threaded registration). */
 let activeWasmThreads = 1;
 let singleThreadedWasm: unknown;
@@ -248,5 +273,9 @@ function describeActive(name: BackendName): string {
     return `WebAssembly SIMD + XNNPACK, ${n} thread${activeWasmThreads > 1 ? 's (threaded build)' : ''}${products}`;
   }
   if (name === 'cpu') return 'pure JavaScript kernels';
+  if (name === 'webgpu') {
+    const a = activeWebgpuAdapter();
+    return a ? `${a.kind} adapter ${a.name}${activeWebgpuKey?.endsWith('f16') ? ', shader-f16' : ''}` : 'webgpu';
+  }
   return name;
 }

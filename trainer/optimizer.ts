@@ -44,41 +44,69 @@ export function learningRate(step: number, maxLr: number, warmup: number, total:
   return minLr + 0.5 * (1 + Math.cos(Math.PI * progress)) * (maxLr - minLr);
 }
 
-/** Global L2 norm of the gradients (one scalar read back). */
-export async function globalNorm(grads: Map<string, tf.Tensor>): Promise<number> {
-  const total = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))));
-  const v = (await total.data())[0]!;
-  total.dispose();
-  return Math.sqrt(v);
+/**
+ * The global L2 norm of the gradients divided by `gradAccum` (the norm of the mean micro-batch gradient) and
+ * the factor that clips it to `clipNorm` and averages the accumulated sum: min(1, clipNorm / norm) / gradAccum
+ * (no clipping when clipNorm is 0). Both stay on the device: the step reads nothing back.
+ */
+export function clippedScale(grads: Map<string, tf.Tensor>, gradAccum: number, clipNorm: number): { norm: tf.Scalar; scale: tf.Scalar } {
+  return tf.tidy(() => {
+    const sumSq = tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))));
+    const norm = tf.div(tf.sqrt(sumSq), gradAccum) as tf.Scalar;
+    const clip = clipNorm > 0 ? tf.where(tf.greater(norm, clipNorm), tf.div(clipNorm, norm), tf.onesLike(norm)) : tf.onesLike(norm);
+    return { norm, scale: tf.div(clip, gradAccum) as tf.Scalar };
+  });
+}
+
+/** A registered fused update for the active backend (trainer/kernels/adamWKernel.ts on webgpu), if any. */
+export type FusedAdamW = (p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, scale: tf.Scalar, u: AdamWUniforms) => [tf.Tensor, tf.Tensor, tf.Tensor];
+
+/** The per-step constants of one AdamW update. */
+export interface AdamWUniforms {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1 - beta^t, the bias corrections. */
+  bc1: number;
+  bc2: number;
+  /** Multiplies the parameter before the update: 1 - lr * weightDecay for decayed tensors, else 1. */
+  decay: number;
+}
+
+/** The update as tfjs ops: what the fused kernels are checked against. */
+export function adamWOps(p: tf.Tensor, g0: tf.Tensor, m0: tf.Tensor, v0: tf.Tensor, scale: tf.Scalar, u: AdamWUniforms): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => {
+    const g = tf.mul(g0, scale);
+    const m = tf.add(tf.mul(m0, u.beta1), tf.mul(g, 1 - u.beta1));
+    const v = tf.add(tf.mul(v0, u.beta2), tf.mul(tf.square(g), 1 - u.beta2));
+    const update = tf.div(tf.div(m, u.bc1), tf.add(tf.sqrt(tf.div(v, u.bc2)), u.eps));
+    const decayed = u.decay !== 1 ? tf.mul(p, u.decay) : p;
+    return [tf.sub(decayed, tf.mul(update, u.lr)), m, v] as [tf.Tensor, tf.Tensor, tf.Tensor];
+  });
 }
 
 /**
  * One AdamW update with decoupled weight decay. Replaces (and disposes) the parameter and moment tensors
- * in place in the maps; `gradScale` multiplies the gradients first (clipping and accumulation averaging).
+ * in place in the maps; `gradScale` (a device scalar: clipping and accumulation averaging) multiplies the
+ * gradients first. `fused`, when given, does each tensor's update in one kernel.
  */
-export function adamWStep(params: GptParams, grads: Map<string, tf.Tensor>, state: AdamWState, cfg: AdamWConfig, lr: number, gradScale: number): void {
+export function adamWStep(params: GptParams, grads: Map<string, tf.Tensor>, state: AdamWState, cfg: AdamWConfig, lr: number, gradScale: tf.Scalar, fused?: FusedAdamW): void {
   const t = state.step + 1;
-  const bc1 = 1 - Math.pow(cfg.beta1, t);
-  const bc2 = 1 - Math.pow(cfg.beta2, t);
+  const base = { lr, beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, bc1: 1 - Math.pow(cfg.beta1, t), bc2: 1 - Math.pow(cfg.beta2, t) };
   for (const [name, p] of params) {
-    const g0 = grads.get(name);
-    if (!g0) throw new Error(`no gradient for ${name}`);
+    const g = grads.get(name);
+    if (!g) throw new Error(`no gradient for ${name}`);
     const m0 = state.m.get(name)!;
     const v0 = state.v.get(name)!;
-    const [p1, m1, v1] = tf.tidy(() => {
-      const g = gradScale === 1 ? g0 : tf.mul(g0, gradScale);
-      const m = tf.add(tf.mul(m0, cfg.beta1), tf.mul(g, 1 - cfg.beta1));
-      const v = tf.add(tf.mul(v0, cfg.beta2), tf.mul(tf.square(g), 1 - cfg.beta2));
-      const update = tf.div(tf.div(m, bc1), tf.add(tf.sqrt(tf.div(v, bc2)), cfg.eps));
-      const decayed = isDecayed(p.shape) && cfg.weightDecay > 0 ? tf.mul(p, 1 - lr * cfg.weightDecay) : p;
-      return [tf.sub(decayed, tf.mul(update, lr)), m, v];
-    });
+    const u = { ...base, decay: isDecayed(p.shape) && cfg.weightDecay > 0 ? 1 - lr * cfg.weightDecay : 1 };
+    const [p1, m1, v1] = (fused ?? adamWOps)(p, g, m0, v0, gradScale, u);
     p.dispose();
     m0.dispose();
     v0.dispose();
-    params.set(name, p1!);
-    state.m.set(name, m1!);
-    state.v.set(name, v1!);
+    params.set(name, p1);
+    state.m.set(name, m1);
+    state.v.set(name, v1);
   }
   state.step = t;
 }

@@ -5,12 +5,14 @@ import { openTokenData, type TokenDataFormat } from '../datasets/tokenData.js';
 import type { TokenBatch } from '../datasets/tokenDataset.js';
 import { writeFileAtomic } from '../core/atomicFile.js';
 import { UserError } from '../core/errors.js';
-import { useBackend, type BackendName } from './backends.js';
+import { useBackend, type BackendName, type Precision } from './backends.js';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import { disposeParams, initParams, lossOf, validateConfig, type GptConfig, type GptParams } from './model.js';
 import { GradientWorkers } from './gradWorkers.js';
-import { adamWStep, DEFAULT_ADAMW, disposeAdamW, globalNorm, initAdamW, learningRate, type AdamWState } from './optimizer.js';
+import { adamWStep, clippedScale, DEFAULT_ADAMW, disposeAdamW, initAdamW, learningRate, type AdamWState } from './optimizer.js';
+import { PendingSteps, type MetricsRecord } from './pendingSteps.js';
+import type { WebgpuAdapterKind } from './webgpuDevice.js';
 import { tokenizerVocabSize } from '../tokenizer/tokenizerFile.js';
 
 export interface TrainOptions {
@@ -57,22 +59,23 @@ export interface TrainOptions {
    * and softmax are split across threads with unchanged per-element arithmetic: losses equal the 1-thread run.
    */
   wasmThreads?: number;
+  /** The WebGPU adapter when the backend is webgpu (default hardware; software: Mesa's, for tests). */
+  webgpuAdapter?: WebgpuAdapterKind;
+  /** f16 needs webgpu with shader-f16 (default f32). */
+  precision?: Precision;
+  /**
+   * Read the loss and gradient norm back every N steps (default 1): between reads the device runs ahead of
+   * the host. Records are the same; they reach metrics.jsonl and `onMetrics` at the read, with the
+   * tokens/s of the steps since the previous read, and a non-finite loss stops the run at the read.
+   */
+  readEvery?: number;
   /** Called with every metrics record (the CLI prints them). */
   onMetrics?(m: MetricsRecord): void;
   /** When aborted, training stops after the current step and saves a checkpoint (Ctrl-C in the CLI). */
   signal?: AbortSignal;
 }
 
-/** One line of metrics.jsonl. */
-export interface MetricsRecord {
-  step: number;
-  loss: number;
-  val_loss?: number;
-  lr: number;
-  tokens_per_s: number;
-  grad_norm: number;
-  seq_len: number;
-}
+export type { MetricsRecord } from './pendingSteps.js';
 
 export interface TrainResult {
   steps: number;
@@ -95,8 +98,8 @@ function toTensors(b: TokenBatch): [tf.Tensor2D, tf.Tensor2D] {
   return [tf.tensor2d(b.inputs, [b.batchSize, b.seqLen], 'int32'), tf.tensor2d(b.targets, [b.batchSize, b.seqLen], 'int32')];
 }
 
-/** Gradient of the mean loss on one micro-batch, with the loss value. */
-async function microStep(config: GptConfig, params: GptParams, batch: TokenBatch): Promise<{ loss: number; grads: Map<string, tf.Tensor> }> {
+/** Gradient of the mean loss on one micro-batch, with the loss left on the device. */
+function microStep(config: GptConfig, params: GptParams, batch: TokenBatch): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
   const names = [...params.keys()];
   const [inputs, targets] = toTensors(batch);
   const out = tf.tidy(() => {
@@ -109,9 +112,27 @@ async function microStep(config: GptConfig, params: GptParams, batch: TokenBatch
   inputs.dispose();
   targets.dispose();
   const [value, ...grads] = out;
-  const loss = (await value!.data())[0]!;
-  value!.dispose();
-  return { loss, grads: new Map(names.map((n, i) => [n, grads[i]!])) };
+  return { loss: value as tf.Scalar, grads: new Map(names.map((n, i) => [n, grads[i]!])) };
+}
+
+/** The same with the loss read back (gradient threads combine plain numbers). */
+async function microStepRead(config: GptConfig, params: GptParams, batch: TokenBatch): Promise<{ loss: number; grads: Map<string, tf.Tensor> }> {
+  const { loss, grads } = microStep(config, params, batch);
+  const value = (await loss.data())[0]!;
+  loss.dispose();
+  return { loss: value, grads };
+}
+
+/** Sum of gradient maps, disposing the addends. */
+function addInto(acc: Map<string, tf.Tensor> | undefined, grads: Map<string, tf.Tensor>): Map<string, tf.Tensor> {
+  if (!acc) return grads;
+  for (const [n, g] of grads) {
+    const prev = acc.get(n)!;
+    acc.set(n, tf.add(prev, g));
+    prev.dispose();
+    g.dispose();
+  }
+  return acc;
 }
 
 async function keepOnlyMetricsUpTo(file: string, step: number): Promise<MetricsRecord[]> {
@@ -127,11 +148,12 @@ async function keepOnlyMetricsUpTo(file: string, step: number): Promise<MetricsR
 
 /** Trains (or resumes training) a GPT on a token directory; writes checkpoint + metrics.jsonl into outDir. */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
-  if (opts.backend) await useBackend(opts.backend, { wasmThreads: opts.wasmThreads });
+  if (opts.backend) await useBackend(opts.backend, { wasmThreads: opts.wasmThreads, webgpuAdapter: opts.webgpuAdapter, precision: opts.precision });
   const ds = await openTokenData(opts.dataDir, { valFraction: opts.valFraction ?? 0.05, rank: opts.rank, worldSize: opts.worldSize, format: opts.dataFormat });
   let params: GptParams | undefined;
   let adam: AdamWState | undefined;
   let workers: GradientWorkers | undefined;
+  let pending: PendingSteps | undefined;
   try {
     const vocabSize = ds.manifest.vocab_size;
     if (opts.tokenizer) {
@@ -142,7 +164,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     const config: GptConfig = { vocabSize, context: opts.context, layers: opts.layers, heads: opts.heads, dim: opts.dim, embedding: opts.embedding ?? 'gather' };
     validateConfig(config);
-    for (const [k, v] of Object.entries({ steps: opts.steps, 'batch-size': opts.batchSize, 'grad-accum': opts.gradAccum })) {
+    const readEvery = opts.readEvery ?? 1;
+    for (const [k, v] of Object.entries({ steps: opts.steps, 'batch-size': opts.batchSize, 'grad-accum': opts.gradAccum, 'read-every': readEvery })) {
       if (!Number.isInteger(v) || v < 1) throw new UserError(`--${k} must be a positive integer, got ${v}`);
     }
     ds.requireWindow(ds.train, opts.context, 'training');
@@ -194,55 +217,49 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         step, config, options, seed: opts.seed, dataCursor: cursor, optimizerStep: adam!.step,
         tokenizer: opts.tokenizer || existsSync(path.join(opts.outDir, 'tokenizer.json')) ? 'tokenizer.json' : undefined,
       }, params!, adam!);
-    let lastLoss = NaN;
+    pending = new PendingSteps(metricsFile, metrics, opts.onMetrics);
     let lastVal: number | undefined;
     while (step < opts.steps) {
-      const t0 = performance.now();
       const seqLen = curriculumSeqLen(step, opts.context, opts.seqLenWarmup ?? 0);
       let acc: Map<string, tf.Tensor> | undefined;
-      let lossSum = 0;
+      const losses: tf.Scalar[] = [];
       for (let a = 0; a < opts.gradAccum; a++) {
         const batch = await ds.trainBatch(cursor, opts.batchSize, seqLen, opts.seed, opts.rank ?? 0);
         cursor += opts.batchSize;
         const p = params;
-        const { loss, grads } = workers ? await workers.compute(p, batch, (share) => microStep(config, p, share)) : await microStep(config, p, batch);
-        if (!Number.isFinite(loss)) throw new UserError(`loss became ${loss} at step ${step}: lower --lr`);
-        lossSum += loss;
-        if (!acc) acc = grads;
-        else {
-          for (const [n, g] of grads) {
-            const prev = acc.get(n)!;
-            acc.set(n, tf.add(prev, g));
-            prev.dispose();
-            g.dispose();
-          }
+        if (workers) {
+          const r = await workers.compute(p, batch, (share) => microStepRead(config, p, share));
+          losses.push(tf.scalar(r.loss));
+          acc = addInto(acc, r.grads);
+        } else {
+          const r = microStep(config, p, batch);
+          losses.push(r.loss);
+          acc = addInto(acc, r.grads);
         }
       }
-      const rawNorm = (await globalNorm(acc!)) / opts.gradAccum;
-      const clip = adamCfg.clipNorm > 0 && rawNorm > adamCfg.clipNorm ? adamCfg.clipNorm / rawNorm : 1;
+      const loss = tf.tidy(() => tf.div(tf.addN(losses), opts.gradAccum) as tf.Scalar);
+      tf.dispose(losses);
+      const { norm, scale } = clippedScale(acc!, opts.gradAccum, adamCfg.clipNorm);
       const lr = learningRate(step, opts.lr, opts.warmup, opts.steps, minLr);
-      adamWStep(params, acc!, adam, adamCfg, lr, clip / opts.gradAccum);
-      for (const g of acc!.values()) g.dispose();
-      const seconds = (performance.now() - t0) / 1000;
+      adamWStep(params, acc!, adam, adamCfg, lr, scale);
+      tf.dispose([...acc!.values(), scale]);
       step++;
-      lastLoss = lossSum / opts.gradAccum;
-      const record: MetricsRecord = {
-        step, loss: lastLoss, lr, tokens_per_s: Math.round((opts.batchSize * opts.gradAccum * seqLen) / seconds), grad_norm: rawNorm, seq_len: seqLen,
-      };
+      pending.add({ step, loss, norm, lr, seqLen, tokens: opts.batchSize * opts.gradAccum * seqLen });
       const evalNow = canEval && (step % opts.evalEvery === 0 || step === opts.steps);
-      if (evalNow) {
-        lastVal = (await evaluate(config, params, ds, opts.batchSize, opts.context, evalBatches)).loss;
-        record.val_loss = lastVal;
+      const checkpointNow = evalNow || step === opts.steps || (opts.checkpointEvery !== undefined && opts.checkpointEvery > 0 && step % opts.checkpointEvery === 0);
+      if (evalNow || checkpointNow || opts.signal?.aborted || pending.size >= readEvery) {
+        const p = params;
+        await pending.flush(evalNow ? async () => (lastVal = (await evaluate(config, p, ds, opts.batchSize, opts.context, evalBatches)).loss) : undefined);
       }
-      appendFileSync(metricsFile, JSON.stringify(record) + '\n');
-      metrics.push(record);
-      opts.onMetrics?.(record);
+      // After the flush: its records may have asked to stop (the callback sees every step).
       const stopping = opts.signal?.aborted === true;
-      if (stopping || evalNow || step === opts.steps || (opts.checkpointEvery && step % opts.checkpointEvery === 0)) await save();
+      if (stopping || checkpointNow) await save();
       if (stopping) break;
     }
+    const lastLoss = metrics.at(-1)?.loss ?? NaN;
     return { steps: step, stopped: step < opts.steps, finalLoss: lastLoss, finalValLoss: lastVal, resumedFrom, metrics };
   } finally {
+    pending?.dispose();
     await workers?.close();
     ds.close();
     if (params) disposeParams(params);

@@ -1,0 +1,252 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../core/errors.js';
+
+/*
+ * The WebGPU device for tfjs-backend-webgpu in Node: Dawn from the npm `webgpu` package. Two adapters:
+ * - hardware: Dawn's default backend (Vulkan on Linux), a GPU driver's device;
+ * - software: Mesa's OpenGL ES device (llvmpipe) through EGL without a display, Dawn's `backend=opengles`
+ *   and the compatibility feature level (measured: Mesa's Vulkan lavapipe is refused by Dawn). It runs the
+ *   same kernels as a GPU, slower than the wasm backend, so it is used only when asked for (tests, CI).
+ */
+
+export const WEBGPU_ADAPTER_KINDS = ['hardware', 'software'] as const;
+export type WebgpuAdapterKind = (typeof WEBGPU_ADAPTER_KINDS)[number];
+/** Environment variable giving the default of `--webgpu-adapter`. */
+export const WEBGPU_ADAPTER_ENV = 'CORPUSFORGE_WEBGPU_ADAPTER';
+
+/** `--webgpu-adapter` (or, when absent, $CORPUSFORGE_WEBGPU_ADAPTER), default hardware. */
+export function parseWebgpuAdapterKind(flag: string | undefined): WebgpuAdapterKind {
+  const fromEnv = process.env[WEBGPU_ADAPTER_ENV] || undefined;
+  const s = flag ?? fromEnv ?? 'hardware';
+  if (!(WEBGPU_ADAPTER_KINDS as readonly string[]).includes(s)) {
+    const from = flag === undefined ? `$${WEBGPU_ADAPTER_ENV}` : '--webgpu-adapter';
+    throw new UserError(`${from} must be hardware or software, got '${s}'`);
+  }
+  return s as WebgpuAdapterKind;
+}
+
+/** What an adapter offers, for `doctor` and the backend line. */
+export interface WebgpuAdapterReport {
+  kind: WebgpuAdapterKind;
+  /** Device and driver, e.g. "llvmpipe-llvm-15-0-6-256-bits- (OpenGL version OpenGL ES 3.2 Mesa 22.3.6)". */
+  name: string;
+  /** A CPU implementation (llvmpipe, lavapipe, SwiftShader), whatever Dawn's backend. */
+  software: boolean;
+  features: string[];
+  shaderF16: boolean;
+  limits: Record<string, number>;
+}
+
+/** An adapter, or why there is none (what is missing, in words). */
+export type AdapterLookup = { ok: true; report: WebgpuAdapterReport } | { ok: false; missing: string };
+
+interface DawnModule {
+  create(flags: string[]): GPU;
+  globals: Record<string, unknown>;
+}
+
+const require = createRequire(import.meta.url);
+
+export function resolveOptional(pkg: string): string | undefined {
+  try {
+    return require.resolve(pkg);
+  } catch {
+    return undefined;
+  }
+}
+
+let dawn: DawnModule | undefined;
+const instances = new Map<WebgpuAdapterKind, GPU>();
+
+/** Loads dawn.node once and installs WebGPU's globals (GPUBufferUsage, ...) that tfjs-backend-webgpu reads. */
+async function loadDawn(): Promise<DawnModule> {
+  if (dawn) return dawn;
+  const entry = resolveOptional('webgpu');
+  if (!entry) throw new UserError("the 'webgpu' (Dawn) package is not installed");
+  try {
+    dawn = (await import('webgpu' as string)) as DawnModule;
+  } catch (e) {
+    throw new UserError(`dawn.node from the 'webgpu' package does not load on ${process.platform}-${process.arch}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  Object.assign(globalThis, dawn.globals);
+  return dawn;
+}
+
+function gpuInstance(d: DawnModule, kind: WebgpuAdapterKind): GPU {
+  let gpu = instances.get(kind);
+  if (!gpu) {
+    // Without a display EGL fails to initialise unless asked for its surfaceless platform (Mesa).
+    if (kind === 'software') process.env.EGL_PLATFORM ||= 'surfaceless';
+    gpu = d.create(kind === 'software' ? ['backend=opengles'] : []);
+    instances.set(kind, gpu);
+  }
+  return gpu;
+}
+
+/** Makes `navigator.gpu` the given instance (Node 20 has no navigator; tfjs-backend-webgpu checks for it on import). */
+function exposeNavigatorGpu(gpu: GPU): void {
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+}
+
+const SOFTWARE_NAMES = /llvmpipe|lavapipe|softpipe|swiftshader/i;
+
+const LIMITS_SHOWN = [
+  'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize',
+] as const;
+
+interface AdapterFacts {
+  info: { vendor?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  features: string[];
+  limits: Record<string, number>;
+}
+
+function reportOf(kind: WebgpuAdapterKind, a: AdapterFacts): WebgpuAdapterReport {
+  const device = a.info.device || a.info.vendor || 'unnamed adapter';
+  const name = a.info.description && a.info.description !== device ? `${device} (${a.info.description})` : device;
+  const software = a.info.isFallbackAdapter === true || SOFTWARE_NAMES.test(`${device} ${a.info.description ?? ''}`);
+  return { kind, name, software, features: a.features, shaderF16: a.features.includes('shader-f16'), limits: a.limits };
+}
+
+function factsOf(adapter: GPUAdapter): AdapterFacts {
+  const i = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const limits: Record<string, number> = {};
+  for (const k of LIMITS_SHOWN) limits[k] = Number(adapter.limits[k]);
+  return { info: { vendor: i.vendor, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter }, features: [...adapter.features].sort(), limits };
+}
+
+/** Library folders the dynamic loader searches on Linux (enough to say which library is missing). */
+function libraryPresent(file: string): boolean {
+  const multiarch = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`;
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), multiarch, '/usr/lib64', '/usr/lib', '/lib64', '/lib'];
+  return dirs.some((d) => existsSync(path.join(d, file)));
+}
+
+function missingFor(kind: WebgpuAdapterKind): string {
+  if (kind === 'software') {
+    const libs = ['libEGL.so.1', 'libGLESv2.so.2', 'libEGL_mesa.so.0'].filter((f) => !libraryPresent(f));
+    if (libs.length) return `no software WebGPU adapter: ${libs.join(', ')} not found (Debian: apt-get install libegl1 libgles2 libegl-mesa0)`;
+    return `no software WebGPU adapter: Mesa's OpenGL ES device did not open (EGL_PLATFORM=${process.env.EGL_PLATFORM ?? 'unset'})`;
+  }
+  if (process.platform === 'linux' && !libraryPresent('libvulkan.so.1')) {
+    return 'no hardware WebGPU adapter: libvulkan.so.1 (the Vulkan loader, Debian libvulkan1) is not installed, and a GPU driver with a Vulkan ICD is needed';
+  }
+  return 'no hardware WebGPU adapter: Dawn found no Vulkan GPU (a GPU driver with a Vulkan ICD is needed; headless NVIDIA: set ' +
+    'VK_ICD_FILENAMES to a JSON whose ICD library_path is libEGL_nvidia.so.0, see docs/trainer.md)';
+}
+
+/** An adapter's facts as a lookup: a CPU implementation does not count as hardware. */
+function lookupOf(kind: WebgpuAdapterKind, facts: AdapterFacts | null): AdapterLookup {
+  if (!facts) return { ok: false, missing: missingFor(kind) };
+  const report = reportOf(kind, facts);
+  if (kind === 'hardware' && report.software) {
+    return { ok: false, missing: `no hardware WebGPU adapter: the only one is a CPU implementation (${report.name}); --webgpu-adapter software runs on it` };
+  }
+  return { ok: true, report };
+}
+
+function packagesMissing(): string | undefined {
+  if (!resolveOptional('webgpu')) return "the 'webgpu' (Dawn) package is not installed";
+  if (!resolveOptional('@tensorflow/tfjs-backend-webgpu')) return '@tensorflow/tfjs-backend-webgpu is not installed';
+  return undefined;
+}
+
+const probed = new Map<WebgpuAdapterKind, AdapterLookup>();
+
+/**
+ * What the adapters of `kinds` offer, asked in a child process (trainer/webgpuProbe.mjs): Dawn prints warnings
+ * of its own to stderr when a backend is absent, and a broken driver could take the process down; neither
+ * should reach a run that ends up on wasm. Cached per process. Never throws for a missing package or device.
+ */
+export function probeWebgpuAdapters(kinds: readonly WebgpuAdapterKind[]): Map<WebgpuAdapterKind, AdapterLookup> {
+  const missingPkg = packagesMissing();
+  const todo = kinds.filter((k) => !probed.has(k));
+  if (todo.length && missingPkg) for (const k of todo) probed.set(k, { ok: false, missing: missingPkg });
+  else if (todo.length) {
+    const script = fileURLToPath(new URL('./webgpuProbe.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [script, ...todo], {
+      encoding: 'utf8', timeout: 60_000, env: { ...process.env, CF_WEBGPU_LIMITS: LIMITS_SHOWN.join(',') },
+    });
+    let parsed: Record<string, AdapterFacts | null | { error: string }> = {};
+    try {
+      parsed = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof parsed;
+    } catch {
+      const why = r.signal ? `was killed by ${r.signal}` : `exited with ${r.status}`;
+      for (const k of todo) parsed[k] = { error: `the adapter probe ${why}: ${r.stderr.trim().split('\n').pop() ?? ''}` };
+    }
+    for (const k of todo) {
+      const v = parsed[k] ?? null;
+      probed.set(k, v && 'error' in v ? { ok: false, missing: `Dawn failed: ${v.error}` } : lookupOf(k, v));
+    }
+  }
+  return new Map(kinds.map((k) => [k, probed.get(k)!]));
+}
+
+/** Errors the device reported outside any error scope (invalid pipelines, out of memory), oldest first. */
+const deviceErrors: string[] = [];
+
+/** Returns and clears the device errors seen so far; the trainer turns one into a failure (else it would read garbage). */
+export function takeWebgpuErrors(): string[] {
+  return deviceErrors.splice(0);
+}
+
+export interface WebgpuDeviceOptions {
+  kind: WebgpuAdapterKind;
+  /** Ask for shader-f16 (mixed precision); an adapter without it is an error. */
+  shaderF16: boolean;
+}
+
+interface WebgpuBackendModule {
+  WebGPUBackend: new (device: GPUDevice, adapterInfo?: GPUAdapterInfo) => object;
+}
+
+/**
+ * Opens a device on the adapter and returns tfjs-backend-webgpu's backend on it. Done here rather than by the
+ * package's own registration so that the device gets the adapter's storage-buffer limit (tfjs asks for WebGPU's
+ * default of 8, and kernels with more bindings fail validation), the software adapter's feature level, and
+ * shader-f16 when asked for.
+ */
+export async function createWebgpuBackend(o: WebgpuDeviceOptions): Promise<object> {
+  const missingPkg = packagesMissing();
+  if (missingPkg) throw new UserError(`backend 'webgpu' cannot run here: ${missingPkg}`);
+  let d: DawnModule;
+  try {
+    d = await loadDawn();
+  } catch (e) {
+    throw new UserError(`backend 'webgpu' cannot run here: ${(e as Error).message}`);
+  }
+  const gpu = gpuInstance(d, o.kind);
+  const options = o.kind === 'software' ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' as const };
+  const adapter = await gpu.requestAdapter(options as GPURequestAdapterOptions);
+  const found = lookupOf(o.kind, adapter ? factsOf(adapter) : null);
+  if (!found.ok || !adapter) throw new UserError(`backend 'webgpu' cannot run here: ${found.ok ? 'no adapter' : found.missing}`);
+  if (o.shaderF16 && !found.report.shaderF16) {
+    throw new UserError(`--precision f16 needs an adapter with shader-f16; ${found.report.name} offers: ${found.report.features.join(', ') || 'no optional features'}`);
+  }
+  exposeNavigatorGpu(gpu);
+  const mod = (await import('@tensorflow/tfjs-backend-webgpu' as string)) as WebgpuBackendModule;
+  const requiredFeatures: GPUFeatureName[] = [];
+  if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  if (o.shaderF16) requiredFeatures.push('shader-f16');
+  const requiredLimits: Record<string, number> = {};
+  for (const k of LIMITS_SHOWN) requiredLimits[k] = Number(adapter.limits[k]);
+  const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+  device.addEventListener('uncapturederror', (e) => {
+    deviceErrors.push((e as GPUUncapturedErrorEvent).error.message.split('\n')[0] ?? 'WebGPU error');
+  });
+  activeReport = found.report;
+  return new mod.WebGPUBackend(device, adapter.info);
+}
+
+let activeReport: WebgpuAdapterReport | undefined;
+
+/** The adapter of the device created last (what the running webgpu backend computes on). */
+export function activeWebgpuAdapter(): WebgpuAdapterReport | undefined {
+  return activeReport;
+}
