@@ -71,7 +71,7 @@ function findEndTag(html: string, name: string, from: number): number {
  * Extracts outlinks with a hand-written tag scanner: it visits only tags (indexOf('<')), skips comments,
  * declarations and the content of raw-text elements (script, style, ...), and reads attributes with the
  * HTML quoting rules. It replaced an htmlparser2 pass that took ~21% of the crawl loop's main-thread
- * time on 2 KB pages (bench/crawl profile); tests/crawler-units.test.ts checks it against htmlparser2.
+ * time on 2 KB pages (bench/crawl profile); tests/link-extraction.test.ts checks it against htmlparser2.
  */
 export function extractLinks(html: string): PageLinks {
   const out: PageLinks = { hrefs: [], nofollow: false };

@@ -6,7 +6,7 @@
  * style, hidden, aria-hidden, aria-modal), and none inside a subtree it already skips. Here a name
  * of another length is dropped without a string, the others are compared after lower-casing as the
  * stock parser does, and a dropped attribute's value is never built. Events for the names kept are
- * identical to the stock parser's (tests/filters-extract.test.ts compares both).
+ * identical to the stock parser's (tests/extract.test.ts compares both).
  *
  * Like htmlTokenizer.ts this overrides htmlparser2 12.0.0 internals; when they are missing the stock
  * methods run unchanged (ATTRIBUTE_FILTER_ACTIVE tells which).

@@ -5,7 +5,7 @@
  * attribute values (for the quote and "&") and in script/style bodies (fastForwardTo("<"), a
  * charCodeAt loop). On the bench pages (24 KB of inline JS/CSS each) that scanning was ~40% of
  * the parse; String#indexOf and a sticky character-class regex do the same search natively:
- * 0.72x the stock parse time, same events (tests/filters-extract.test.ts compares both).
+ * 0.72x the stock parse time, same events (tests/extract.test.ts compares both).
  *
  * The overridden methods are internal to htmlparser2 (package.json pins 12.0.0). Each override
  * skips only characters on which the stock method would do nothing, then defers to it, so the

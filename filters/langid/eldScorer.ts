@@ -1,6 +1,6 @@
 /**
  * eld's detect() (Nito T.M., Apache-2.0) over the same n-gram database, re-implemented for speed
- * with identical results (tests/filters-langid.test.ts compares both on every UDHR language and on
+ * with identical results (tests/eld-scorer.test.ts compares both on every UDHR language and on
  * generated strings). Per document eld spent its time in a separator regex with a look-behind over
  * a large Unicode class, in a dictionary-mode object lookup per n-gram and in `for...in` over
  * integer keys; here a per-code-unit letter table, n-grams packed into numbers (their byte codes,

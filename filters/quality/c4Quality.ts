@@ -28,7 +28,7 @@ const SENTENCE_END = /[.!?。！？؟।][)"'”’»」』]*(?=\s|$)/gu;
 // toLowerCase().includes(); of all other characters only U+0130 (İ -> "i̇") and U+212A (Kelvin
 // sign -> "k") lowercase to ASCII letters, and "i̇" cannot complete any phrase (an "i" in them is
 // never last and never followed by U+0307), so a line without U+212A that fails this test needs
-// no toLowerCase() (tests/curation-speed-lines.test.ts checks the claim over all code points).
+// no toLowerCase() (tests/c4-quality.test.ts checks the claim over all code points).
 export const PHRASE_PREFILTER = new RegExp(['lorem ipsum', 'javascript', ...POLICY].join('|'), 'i');
 
 /** min(limit, words) where words is line === '' ? 0 : line.split(/\s+/).length, for a trimmed line. */

@@ -3,7 +3,7 @@
  *
  * Each class is defined by the regex below and a code point's bits are computed once, lazily, by
  * running those regexes on that one character (so the sets are the regexes' sets by construction;
- * tests/curation-speed-words.test.ts checks every code point). Scanning with charCodeAt and a table
+ * tests/text-words.test.ts checks every code point). Scanning with charCodeAt and a table
  * replaced regexes with Unicode property classes that took several % of a curation worker's time.
  */
 
