@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../core/atomicFile.js';
 import { buildCoordinatorSteps } from './recipe.js';
 import type { RunStats } from './stats.js';
+import type { RecipeChoice } from './defaultRecipe.js';
 import type { Manifest } from './manifest.js';
 import { writeRunInfo } from './journal.js';
 import { RunObservers } from './observers.js';
@@ -25,6 +26,8 @@ export interface CurateResult {
   alreadyComplete: boolean;
 }
 
+const withRecipe = (stats: RunStats, recipe: RecipeChoice | undefined): RunStats => (recipe ? { ...stats, recipe } : stats);
+
 /** Runs a curate pipeline: read -> worker steps (pool) -> coordinator steps (in order) -> Parquet shards. */
 export async function curate(options: CurateOptions): Promise<CurateResult> {
   const plan = await planCurate(options);
@@ -42,7 +45,7 @@ async function curateLocked(plan: CuratePlan, options: CurateOptions, lock: Outp
   const committed = await readCommitted(plan, options.resume ?? false);
   if (committed.complete) {
     const last = committed.entries.at(-1)!;
-    return { manifest: manifestOf(plan, committed.entries, true), stats: last.stats, resumedDocs: last.cursor, alreadyComplete: true };
+    return { manifest: manifestOf(plan, committed.entries, true), stats: withRecipe(last.stats, plan.recipe), resumedDocs: last.cursor, alreadyComplete: true };
   }
   await writeRunInfo(layout.runInfo, runInfoOf(plan, false));
 
@@ -77,7 +80,7 @@ async function curateLocked(plan: CuratePlan, options: CurateOptions, lock: Outp
     throw e;
   }
   await closePools();
-  const stats = merge.finalStats();
+  const stats = withRecipe(merge.finalStats(), plan.recipe);
   for (const c of coordinator) c.close?.();
   const manifest = manifestOf(plan, commits.entries, true);
   await writeJsonAtomic(layout.stats, stats);

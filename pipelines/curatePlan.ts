@@ -11,6 +11,7 @@ import { buildManifest, inputsHash, sha256Hex, type Manifest } from './manifest.
 import { OutputLayout } from './outputLayout.js';
 import { WARC_RANGE_BYTES } from './readUnits.js';
 import type { JournalEntry, RunInfo } from './journal.js';
+import type { RecipeChoice } from './defaultRecipe.js';
 
 /** A curate run's options; the run observers' options (e.g. `bias`) sit beside them, by observer name. */
 export interface CurateOptions extends ObserverOptions {
@@ -20,6 +21,8 @@ export interface CurateOptions extends ObserverOptions {
   source?: AsyncIterable<Document>;
   out: string;
   steps: StepSpec[];
+  /** Which recipe `steps` is and why, for stats.json and the report (not part of the options hash). */
+  recipe?: RecipeChoice;
   /** Worker threads; 0 runs the steps in this thread (debugging). Default: number of cores. */
   workers?: number;
   batchSize?: number;
@@ -51,6 +54,7 @@ export interface CuratePlan {
   rank: number;
   worldSize: number;
   steps: StepSpec[];
+  recipe?: RecipeChoice;
   shardDocs: number;
   shardBytes: number;
   batchSize: number;
@@ -94,6 +98,7 @@ export async function planCurate(options: CurateOptions): Promise<CuratePlan> {
     rank,
     worldSize,
     steps,
+    recipe: options.recipe,
     shardDocs,
     shardBytes,
     batchSize,

@@ -99,7 +99,11 @@ export const PipelineFileSchema = z
     out: z.string().min(1).optional().describe('output folder, relative to the pipeline file'),
     crawl: CrawlSettings.optional().describe('crawl stage: pages from seed URLs into WARC files (instead of input)'),
     curate: CurateSettings.optional().describe('curate stage settings'),
-    steps: z.array(z.object({ step: z.string() }).passthrough()).min(1).describe('curation steps, in order: {"step": NAME, ...options}'),
+    steps: z
+      .array(z.object({ step: z.string() }).passthrough())
+      .min(1)
+      .optional()
+      .describe('curation steps, in order: {"step": NAME, ...options}; without it the recipe is chosen from the input: pipelines/web.json for web pages (a crawl, WARC, .html, JSONL with an "html" field; also when mixed with text), pipelines/text.json for text'),
     ...observerFileKeys,
     tokenizer: TokenizerSettings.optional().describe('tokenizer stage: byte-level BPE trained on the curated corpus'),
     tokenize: TokenizeSettings.optional().describe('tokenize stage: token shards, tokens.bin + tokens.idx'),
@@ -112,7 +116,7 @@ export const PipelineFileSchema = z
   .refine((p) => !p.train || p.tokenizer, { message: '"train" needs a "tokenizer" section' })
   .refine((p) => !p.sample || p.train, { message: '"sample" needs a "train" section' });
 
-export type PipelineFile = Omit<z.output<typeof PipelineFileSchema>, 'steps'> & { steps: StepSpec[]; path: string };
+export type PipelineFile = Omit<z.output<typeof PipelineFileSchema>, 'steps'> & { steps?: StepSpec[]; path: string };
 
 /** The object schema at a path of the pipeline file (to list the valid keys), if any. */
 function objectAt(path: PropertyKey[]): z.ZodObject | undefined {
@@ -152,7 +156,7 @@ export async function loadPipelineFile(path: string): Promise<PipelineFile> {
   }
   const parsed = PipelineFileSchema.safeParse(json);
   if (!parsed.success) throw new UserError(`${path}: ${describe(parsed.error.issues[0]!)}`);
-  const { steps } = validateRecipe({ steps: parsed.data.steps }, path);
+  const steps = parsed.data.steps && validateRecipe({ steps: parsed.data.steps }, path).steps;
   const base = dirname(path);
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   return {

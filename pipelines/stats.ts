@@ -1,4 +1,5 @@
 import { emptyProfile, mergeProfiles, type CorpusProfile } from './corpusProfile.js';
+import type { RecipeChoice } from './defaultRecipe.js';
 
 /** Counts for one step over a run: what stats.json shows per step. */
 export interface StepStats {
@@ -18,6 +19,8 @@ export interface RunStats {
   reports: Record<string, unknown>;
   /** Languages and lengths of the kept documents. */
   profile: CorpusProfile;
+  /** Which recipe ran and why (chosen from the input, or given by a pipeline file), when the caller said. */
+  recipe?: RecipeChoice;
 }
 
 export function emptyStepStats(): StepStats {
@@ -61,5 +64,7 @@ export function mergeRunStats(all: RunStats[]): RunStats {
     out.output.bytes += s.output.bytes;
   }
   out.profile = mergeProfiles(all.map((s) => s.profile ?? emptyProfile()));
+  const recipe = all.find((s) => s.recipe)?.recipe; // every rank of a split run ran the same recipe
+  if (recipe) out.recipe = recipe;
   return out;
 }

@@ -38,8 +38,11 @@ test('crawl --curate: every crawled HTML page is extracted and written to Parque
   try {
     const seeds = join(t.dir, 'seeds.txt');
     await writeFile(seeds, `${srv.origin}/article/0\n`);
+    // Extraction only: the default web recipe would (rightly) dedup these near-identical short pages.
+    const cfg = join(t.dir, 'extract.json');
+    await writeFile(cfg, JSON.stringify({ steps: [{ step: 'extract' }, { step: 'normalise' }] }));
     const r = await cli(['crawl', '--seeds', seeds, '--out', join(t.dir, 'crawl'), '--allow-private', '--delay-ms', '0', '--timeout-ms', '5000',
-      '--curate', join(t.dir, 'curated'), '--workers', '1']);
+      '--curate', join(t.dir, 'curated'), '--config', cfg, '--workers', '1']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /curate: 12 pages in, 12 kept/);
     const docs = [];

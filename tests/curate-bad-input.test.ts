@@ -69,7 +69,9 @@ test('malformed JSONL lines are warned with file and line, counted and skipped; 
   const input = join(dir, 'm.jsonl');
   await writeFile(input, lines(3) + '{"id": "x", "text": \n' + JSON.stringify({ id: 'y', body: 'no text' }) + '\n' + lines(2, 'e'));
   const out = join(dir, 'out');
-  const r = await runCli(['curate', '--input', input, '--out', out, '--workers', '0', '--quiet']);
+  const cfg = join(dir, 'normalise.json'); // one step, so that every well-formed line is kept (the default recipe dedups)
+  await writeFile(cfg, JSON.stringify({ steps: [{ step: 'normalise' }] }));
+  const r = await runCli(['curate', '--input', input, '--out', out, '--config', cfg, '--workers', '0', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /warning: .*m\.jsonl:4: not valid JSON; skipped/);
   assert.match(r.stderr, /warning: .*m\.jsonl:5: missing string field 'text'; skipped/);

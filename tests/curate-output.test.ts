@@ -23,7 +23,9 @@ test('curate CLI writes Parquet that DuckDB reads back with the expected rows an
   await writeFile(join(dir, 'a.jsonl'), jsonl(700, 'a') + JSON.stringify({ id: 'blank', text: ' \u200b ' }) + '\n');
   await writeFile(join(dir, 'b.jsonl.gz'), gzipSync(jsonl(300, 'b')));
   const out = join(dir, 'out');
-  const r = await runCli(['curate', '--input', join(dir, '*.jsonl*'), '--out', out, '--workers', '2', '--shard-docs', '256', '--batch-size', '64', '--quiet']);
+  const cfg = join(dir, 'normalise.json'); // the Parquet output of one step; the default text recipe would also dedup
+  await writeFile(cfg, JSON.stringify({ steps: [{ step: 'normalise' }] }));
+  const r = await runCli(['curate', '--input', join(dir, '*.jsonl*'), '--out', out, '--config', cfg, '--workers', '2', '--shard-docs', '256', '--batch-size', '64', '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /1001 docs read .* 1000 kept/);
 

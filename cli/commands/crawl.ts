@@ -10,10 +10,7 @@ import { SCOPE_MODES, type ScopeMode } from '../../crawler/scope.js';
 import { crawlDocuments } from '../../crawler/crawlDocuments.js';
 import { curate } from '../../pipelines/curate.js';
 import { loadPipelineFile } from '../../pipelines/pipelineFile.js';
-import type { StepSpec } from '../../core/step.js';
-
-/** What `crawl --curate` runs without --config: crawled pages are HTML, so extract text first. */
-const DEFAULT_CRAWL_CURATE_STEPS: StepSpec[] = [{ step: 'extract' }, { step: 'normalise' }];
+import { configChoice, recipeLine, shippedRecipe, type RecipeChoice } from '../../pipelines/defaultRecipe.js';
 
 const d = DEFAULT_CRAWL_OPTIONS;
 
@@ -38,7 +35,8 @@ Crawls from seed URLs, politely (robots.txt, per-host delay and concurrency), in
   --allow-private            allow loopback/private/link-local addresses (intranet or test crawls)
   --resume                   continue the crawl in DIR after a stop or crash
   --curate DIR               also stream the pages straight into the curate pipeline, writing Parquet shards
-                             to DIR as pages arrive (steps from --config FILE; default: ${DEFAULT_CRAWL_CURATE_STEPS.map((x) => x.step).join(', ')})
+                             to DIR as pages arrive (steps from --config FILE; default: pipelines/web.json, as
+                             curate picks for WARC input)
   --config FILE              pipeline file for --curate ({"steps": [...]})
   --workers N                curate worker threads for --curate (default: number of cores)
 
@@ -113,10 +111,13 @@ export const command: Command = {
       if (values.curate === undefined) summary = await new Crawler(opts).run();
       else {
         // Pages flow into the worker pool as they arrive; the crawl pauses when curation falls behind.
+        const recipe: RecipeChoice = pipeline?.steps ? configChoice(pipeline.path) : { name: 'web', chosen: 'input', why: 'chosen from the input (crawled web pages)' };
+        console.error(`crawl --curate: ${recipeLine(recipe)}`);
         const result = await curate({
           source: crawlDocuments(opts, { onSummary: (x) => (summary = x) }),
           out: resolve(values.curate),
-          steps: pipeline?.steps ?? DEFAULT_CRAWL_CURATE_STEPS,
+          steps: pipeline?.steps ?? (await shippedRecipe('web')),
+          recipe,
           workers: values.workers === undefined ? undefined : intFlag('workers', values.workers, 0),
           ...(pipeline?.curate ?? {}),
         });

@@ -2,15 +2,12 @@ import type { Command } from '../command.js';
 import { intFlag, parseCommandArgs, sharedFlags, switchFlags, valueFlags } from '../args.js';
 import { curate } from '../../pipelines/curate.js';
 import { loadPipelineFile, type PipelineFile } from '../../pipelines/pipelineFile.js';
-import type { StepSpec } from '../../core/step.js';
 import { UserError } from '../../core/errors.js';
 import { progressPrinter } from '../progress.js';
 import { stepRegistry } from '../../filters/registry.js';
 import { curateReport } from '../../pipelines/report/runReport.js';
 import { writeRunReport } from '../../pipelines/report/writeReport.js';
-
-/** The steps `curate` runs without --config. */
-export const DEFAULT_CURATE_STEPS: StepSpec[] = [{ step: 'normalise' }];
+import { chooseRecipe, configChoice, recipeLine } from '../../pipelines/defaultRecipe.js';
 
 const FLAGS = {
   ...sharedFlags('input', 'out', 'workers', 'quiet'),
@@ -30,7 +27,9 @@ in a worker pool and writes docs-NNNNN.parquet shards, manifest.json and stats.j
 options:
   -i, --input PATH        input file, folder or glob (repeatable)
   -o, --out DIR           output folder (must be new unless --resume)
-      --config FILE       pipeline file ({"steps": [{"step": "normalise"}, ...]}); default: ${DEFAULT_CURATE_STEPS.map((s) => s.step).join(', ')}
+      --config FILE       pipeline file ({"steps": [{"step": "normalise"}, ...]}); default: chosen from the
+                          input: pipelines/web.json for web pages (WARC, .html, JSONL with an "html" field,
+                          also when mixed with text), pipelines/text.json for text (.txt, Parquet, JSONL text)
   -w, --workers N         worker threads (default: number of cores; 0 = run in the main thread)
       --resume            continue an interrupted run in DIR exactly once
       --keep-rejected     also write rejected-NNNNN.parquet with each dropped document and its reason
@@ -61,7 +60,10 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
   const out = values.out ?? pipeline?.out;
   if (!inputs?.length) throw new UserError(`${name}: --input is required`);
   if (!out) throw new UserError(`${name}: --out is required`);
-  const steps = pipeline?.steps ?? DEFAULT_CURATE_STEPS;
+  const { steps, choice } = pipeline?.steps
+    ? { steps: pipeline.steps, choice: configChoice(pipeline.path) }
+    : await chooseRecipe(inputs, values['text-field'] ?? pipeline?.curate?.textField);
+  console.error(`${name}: ${recipeLine(choice)}`);
   const fixed = pipeline?.curate ?? {};
   const progress = values.quiet ? undefined : progressPrinter(name);
   let warnings = 0;
@@ -69,6 +71,7 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
     inputs,
     out,
     steps,
+    recipe: choice,
     workers: values.workers === undefined ? undefined : intFlag('workers', values.workers, 0),
     resume: values.resume,
     keepRejected: values['keep-rejected'] ?? fixed.keepRejected,

@@ -59,7 +59,7 @@ export function curateReport(stats: RunStats, title: string): RunReport {
   return {
     title,
     created: new Date().toISOString(),
-    stages: {},
+    stages: stats.recipe ? { recipe: `${stats.recipe.name}: ${stats.recipe.why}` } : {},
     funnel: Object.entries(stats.steps).map(([step, s]) => ({ step, in: s.in, out: s.out, dropped: s.dropped, seconds: s.ms / 1000 })),
     input: { docs: stats.input.docs, malformed: stats.input.malformed, bytes: stats.input.bytes },
     output: { docs: stats.output.docs, shards: stats.output.shards, bytes: stats.output.bytes },
@@ -108,7 +108,7 @@ export async function readStats(dir: string): Promise<RunStats> {
 /** A whole run's report: the curate funnel plus tokens and training when those stages ran. */
 export async function buildRunReport(dirs: { corpus: string; tokens?: string; model?: string }, title: string, stages: Record<string, string> = {}): Promise<RunReport> {
   const report = curateReport(await readStats(dirs.corpus), title);
-  report.stages = stages;
+  report.stages = { ...stages, ...report.stages };
   if (dirs.tokens) {
     const m = JSON.parse(await readFile(join(dirs.tokens, 'manifest.json'), 'utf8')) as { total_tokens: number; documents: number; vocab_size: number };
     const lengths = await readIdxLengths(join(dirs.tokens, 'tokens.idx')).catch(() => new Int32Array());
