@@ -4,10 +4,15 @@ import { gopherQualityStep, gopherQualityReason } from '../filters/quality/gophe
 import type { Document } from '../core/document.js';
 import { assertOptionsRejected } from './helpers/stepOptions.js';
 import { distinctWords, sentence, udhrArticles } from './helpers/qualityText.js';
+import { readFileSync } from 'node:fs';
 
-const Q = gopherQualityStep.parseOptions({});
+/** The thresholds' arithmetic below is datatrove's (punctuation tokens count as words). */
+const Q = gopherQualityStep.parseOptions({ definitions: 'datatrove' });
+const P = gopherQualityStep.parseOptions({});
 
 const q = (text: string, lang?: string) => gopherQualityReason(text, lang, Q);
+const p = (text: string, lang?: string) => gopherQualityReason(text, lang, P);
+const docsText = (name: string) => readFileSync(new URL(`data/docs-text/${name}`, import.meta.url), 'utf8');
 
 test('gopher_quality: minimum and maximum word counts (50 / 100,000)', () => {
   assert.equal(q(sentence(49)), 'too_few_words');
@@ -49,7 +54,7 @@ test('gopher_quality: bullet lines at most 90%, ellipsis-ended lines at most 30%
   assert.equal(q(ellipses(4)), 'too_many_ellipsis_lines');
 });
 
-test('gopher_quality: at least 80% of tokens contain a letter', () => {
+test('gopher_quality (datatrove): at least 80% of tokens contain a letter', () => {
   // 79 words + "." + k numbers: 79 / (80 + k) crosses 0.8 between k = 18 and 19.
   const words = sentence(79).slice(0, -1);
   const withNumbers = (k: number) => `${words} ${Array.from({ length: k }, (_, i) => String(100 + i)).join(' ')}.`;
@@ -74,4 +79,52 @@ test('gopher_quality step: reasons are prefixed with the step name; options are 
   assert.deepEqual(out.kept.map((d) => d.id), ['0']);
   assert.equal(out.dropped[0]!.reason, 'gopher_quality:too_few_words');
   assertOptionsRejected(gopherQualityStep, { minDocWords: 'x' }, { minWords: 3 });
+});
+
+test('gopher_quality: the paper counts whitespace-separated words, so real documentation keeps its alphabetic words', () => {
+  assert.equal(P.definitions, 'paper', 'the default');
+  for (const name of ['debian-reference-apa.en.txt', 'debian-handbook-syslog.en.txt', 'python-tutorial-venv.en.txt']) {
+    const text = docsText(name);
+    const words = text.split(/\s+/).filter(Boolean);
+    const alpha = words.filter((w) => /\p{L}/u.test(w)).length / words.length;
+    assert.ok(alpha > 0.9, `${name}: ${alpha} of its whitespace words have a letter`);
+    assert.equal(p(text, 'eng'), undefined, `${name} is kept`);
+    // datatrove's tokens split "(DDP)", quotes and paths into punctuation tokens without letters.
+    assert.equal(q(text, 'eng'), 'too_few_alpha_words', `${name} under datatrove's definitions`);
+  }
+});
+
+test('gopher_quality (paper): at least 80% of words contain a letter; punctuation belongs to its word', () => {
+  // 80 words (the last with its ".") + k numbers: 80 / (80 + k) crosses 0.8 between k = 20 and 21.
+  const words = sentence(80);
+  const withNumbers = (k: number) => `${words} ${Array.from({ length: k }, (_, i) => String(100 + i)).join(' ')}`;
+  assert.equal(p(withNumbers(20)), undefined);
+  assert.equal(p(withNumbers(21)), 'too_few_alpha_words');
+  // References, paths and quotes are words with letters; a lone dash or number is not.
+  const refs = `${sentence(50)} See apt(8), dpkg(1), /etc/apt/sources.list, "quoted" and (parenthesised) words.`;
+  assert.equal(p(refs), undefined);
+  assert.equal(q(refs), 'too_few_alpha_words', 'datatrove: "(", "8", ")", "," are words without letters');
+  assert.equal(p(`${sentence(60)} ${Array.from({ length: 16 }, () => '—').join(' ')}`), 'too_few_alpha_words');
+});
+
+test('gopher_quality (paper): mean word length over words with their punctuation', () => {
+  const words = (w: string, n: number) => ['the', 'and', ...Array.from({ length: n }, () => w)].join(' ');
+  assert.equal(p(words('cat', 58)), undefined, 'mean exactly 3');
+  assert.equal(p(words('ca', 58)), 'avg_word_length_low');
+  assert.equal(p(words('ca.', 58)), undefined, '"ca." is three characters');
+  assert.equal(p(words('abcdefghijkl', 58)), 'avg_word_length_high');
+});
+
+test('gopher_quality (paper): stop words without case or punctuation; blank lines are not lines', () => {
+  const body = distinctWords(60).join(' ');
+  assert.equal(p(`The ${body} (with them).`), undefined, '"The" and "(with" are stop words');
+  assert.equal(q(`The ${body} (with them).`), 'too_few_stop_words', 'datatrove compares tokens as written');
+  const items = Array.from({ length: 10 }, (_, i) => sentence(8, i * 6));
+  const spaced = items.map((l) => `• ${l}`).join('\n\n');
+  assert.equal(p(spaced), 'too_many_bullet_lines', 'ten bullets with blank lines between them are 100% bullets');
+  assert.equal(q(spaced), undefined, 'datatrove: 10 of 19 lines');
+  assert.equal(p(items.map((l) => `・${l}`).join('\n')), 'too_many_bullet_lines', 'the Japanese list mark counts');
+  const ellipses = (k: number) => items.map((l, i) => (i < k ? l.replace(/\.$/, '…') : l)).join('\n\n');
+  assert.equal(p(ellipses(3)), undefined);
+  assert.equal(p(ellipses(4)), 'too_many_ellipsis_lines');
 });

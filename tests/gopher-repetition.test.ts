@@ -94,3 +94,15 @@ test('n-gram index gives exactly the plain-string results (ties, repeats, real t
     for (const n of [5, 6, 7, 8, 9, 10]) assert.equal(index.duplicateNGramChars(n), naiveDup(words, n), `dup ${n}`);
   }
 });
+
+test('gopher_repetition: n-grams of whitespace words (paper) or of datatrove tokens', () => {
+  const R_DT = gopherRepetitionStep.parseOptions({ definitions: 'datatrove' });
+  assert.equal(R.definitions, 'paper', 'the default');
+  // A "see also" list of manual pages: datatrove's tokens make "( 8 ) ," one 4-gram repeated 40 times.
+  const refs = distinctWords(40).map((w) => `${w}(8),`).join(' ');
+  assert.equal(gopherRepetitionReason(refs, R), undefined);
+  assert.equal(gopherRepetitionReason(refs, R_DT), 'top_2_gram');
+  // Repetition of words is still repetition.
+  const passage = distinctWords(48).join(' ');
+  assert.equal(gopherRepetitionReason(`${passage} ${passage}`, R), 'duplicated_5_n_grams');
+});

@@ -4,9 +4,13 @@ import { denseShareOf } from '../text/words.js';
 import { analyseWords } from '../text/wordAnalysis.js';
 import { stopWordsFor } from '../text/stopwords.js';
 import { splitLines } from '../text/lines.js';
+import { analyseSpacedWords, bareWord } from '../text/spacedWords.js';
+import { DefinitionsOption } from './definitions.js';
 
-// Defaults are datatrove's GopherQualityFilter (Rae et al. 2021, appendix A); null disables a rule.
+// Thresholds are datatrove's GopherQualityFilter (Rae et al. 2021, appendix A); null disables a rule.
+// `definitions: 'datatrove'` also counts words and lines as datatrove does (see definitions.ts).
 const Options = z.object({
+  definitions: DefinitionsOption,
   minDocWords: z.number().int().nullable().default(50),
   maxDocWords: z.number().int().nullable().default(100_000),
   minAvgWordLength: z.number().nullable().default(3),
@@ -14,7 +18,7 @@ const Options = z.object({
   maxSymbolWordRatio: z.number().nullable().default(0.1),
   maxBulletLinesRatio: z.number().nullable().default(0.9),
   maxEllipsisLinesRatio: z.number().nullable().default(0.3),
-  /** Minimum share of tokens containing a letter (datatrove's max_non_alpha_words_ratio). */
+  /** Minimum share of words containing a letter (datatrove's max_non_alpha_words_ratio). */
   maxNonAlphaWordsRatio: z.number().nullable().default(0.8),
   minStopWords: z.number().int().nullable().default(2),
   /** Stop words for every document; default: Gopher's 8 for English, stopwords-iso per `lang` otherwise. */
@@ -39,6 +43,14 @@ function isBulletLine(line: string): boolean {
   return s.startsWith('•') || s.startsWith('-');
 }
 
+// Besides • and -: the list marks of CJK pages (・ ● ■ ◆ ※) and other bullet glyphs.
+const BULLETS = new Set(['•', '-', '*', '‣', '◦', '▪', '▫', '●', '○', '■', '□', '◆', '◇', '・', '※']);
+
+function isAnyBulletLine(line: string): boolean {
+  const s = line.trimStart();
+  return s !== '' && BULLETS.has(s[0]!);
+}
+
 function isEllipsisLine(line: string): boolean {
   const s = line.trimEnd();
   return s.endsWith('...') || s.endsWith('…');
@@ -59,7 +71,8 @@ export function gopherQualityReason(
   counters?: Record<string, number>,
 ): string | undefined {
   // One tokenisation gives every count below (shared with gopher_repetition).
-  const words = analyseWords(text);
+  const paper = o.definitions === 'paper';
+  const words = paper ? analyseSpacedWords(text) : analyseWords(text);
   const nWords = words.count;
   const stats = words.stats;
   const n = nWords - stats.symbolTokens; // tokens that are not only punctuation/symbols
@@ -83,9 +96,11 @@ export function gopherQualityReason(
     if (ellipses / nWords > o.maxSymbolWordRatio) return 'too_many_ellipsis';
   }
 
-  const lines = splitLines(text);
+  // datatrove counts blank lines too, so blank lines between bullets halve the bullet share.
+  const lines = paper ? splitLines(text).filter((l) => l.trim() !== '') : splitLines(text);
   if (lines.length > 0) {
-    if (o.maxBulletLinesRatio !== null && shareOfLines(lines, isBulletLine) > o.maxBulletLinesRatio) return 'too_many_bullet_lines';
+    const bullet = paper ? isAnyBulletLine : isBulletLine;
+    if (o.maxBulletLinesRatio !== null && shareOfLines(lines, bullet) > o.maxBulletLinesRatio) return 'too_many_bullet_lines';
     if (o.maxEllipsisLinesRatio !== null && shareOfLines(lines, isEllipsisLine) > o.maxEllipsisLinesRatio) return 'too_many_ellipsis_lines';
   }
 
@@ -100,12 +115,13 @@ export function gopherQualityReason(
       if (counters) addCount(counters, 'gopher_quality.stop_words_skipped_no_list');
     } else {
       let found = 0;
-      // Tokens are compared as written, like datatrove ("The" at a sentence start does not count);
-      // each distinct token is looked up once, at its first occurrence (ids[t] <= t).
+      // datatrove compares tokens as written ("The" at a sentence start does not count); paper
+      // words are compared without their punctuation, lower-cased ("The", "(to" count).
+      // Each distinct token is looked up once, at its first occurrence (ids[t] <= t).
       const isStop = stopScratch.length >= nWords ? stopScratch : (stopScratch = new Uint8Array(nWords));
       for (let t = 0; t < nWords; t++) {
         const id = words.ids[t]!;
-        if (id === t) isStop[t] = stop.has(words.token(t)) ? 1 : 0;
+        if (id === t) isStop[t] = stop.has(paper ? bareWord(words.token(t)) : words.token(t)) ? 1 : 0;
         if (isStop[id] && ++found >= o.minStopWords) break;
       }
       if (found < o.minStopWords) return 'too_few_stop_words';
@@ -116,7 +132,7 @@ export function gopherQualityReason(
 
 export const gopherQualityStep = defineFilterStep({
   name: 'gopher_quality',
-  description: 'Gopher quality rules (datatrove defaults): word count, mean word length, #/ellipsis ratio, bullet/ellipsis lines, alphabetic words, stop words per language',
+  description: 'Gopher quality rules (datatrove thresholds; words as the paper counts them unless definitions: datatrove): word count, mean word length, #/ellipsis ratio, bullet/ellipsis lines, alphabetic words, stop words per language',
   options: Options,
   rule: (options) => {
     const stopWords = options.stopWords ? [...options.stopWords] : undefined;

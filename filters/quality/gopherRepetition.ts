@@ -5,11 +5,15 @@ import { Spans } from '../text/spans.js';
 import { analyseWords } from '../text/wordAnalysis.js';
 import { NGramIndex } from '../text/ngrams.js';
 import { findDuplicateSpans, newlineSpans, trimmedRange } from '../text/lines.js';
+import { analyseSpacedWords } from '../text/spacedWords.js';
+import { DefinitionsOption } from './definitions.js';
 
 const NGramThreshold = z.tuple([z.number().int().min(1), z.number().min(0).max(1)]);
 
 // Defaults are datatrove's GopherRepetitionFilter = Gopher paper table A1; null disables a rule.
+// N-grams are of whitespace-separated words, or of datatrove's tokens with `definitions: 'datatrove'`.
 const Options = z.object({
+  definitions: DefinitionsOption,
   dupLineFrac: z.number().nullable().default(0.3),
   dupParaFrac: z.number().nullable().default(0.3),
   dupLineCharFrac: z.number().nullable().default(0.2),
@@ -41,7 +45,7 @@ export function gopherRepetitionReason(text: string, o: GopherRepetitionOptions)
   if (o.dupLineCharFrac !== null && line.chars / text.length > o.dupLineCharFrac) return 'dup_line_char_frac';
 
   if (o.topNGrams.length === 0 && o.dupNGrams.length === 0) return undefined;
-  const words = analyseWords(text);
+  const words = o.definitions === 'paper' ? analyseSpacedWords(text) : analyseWords(text);
   // Segmented Chinese/Japanese tokens are about half an English word (particles, single
   // characters): a Japanese 5-token n-gram is a stock phrase like "を有する。", and the Japanese
   // UDHR trips the 5-gram rule at 0.15-0.2 where other languages score < 0.1. Such text is
@@ -61,7 +65,7 @@ export function gopherRepetitionReason(text: string, o: GopherRepetitionOptions)
 
 export const gopherRepetitionStep = defineFilterStep({
   name: 'gopher_repetition',
-  description: 'Gopher repetition rules (datatrove defaults): duplicate line/paragraph fractions, top 2-4-gram and duplicated 5-10-gram character fractions',
+  description: 'Gopher repetition rules (datatrove defaults; n-grams of whitespace words unless definitions: datatrove): duplicate line/paragraph fractions, top 2-4-gram and duplicated 5-10-gram character fractions',
   options: Options,
   rule: (options) => (doc) => gopherRepetitionReason(doc.text, options) ?? doc,
 });

@@ -138,12 +138,17 @@ export function tokenizeUnspaced(text: string): string[] {
   // Line by line: no token spans a newline (ICU breaks around it, the regex never matches it), and
   // the same lines come back from later steps (C4 counts words per line, FineWeb re-tokenises C4's
   // output), so each line is segmented once (Intl.Segmenter is 10-20x slower than the regex).
+  return tokensByLine(text, segmentedLine);
+}
+
+/** The tokens of each non-empty line of `text` ('\n'-separated), in order. */
+export function tokensByLine(text: string, lineTokens: (line: string) => readonly string[]): string[] {
   const out: string[] = [];
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    if (end > start) for (const t of segmentedLine(text.slice(start, end))) out.push(t);
+    if (end > start) for (const t of lineTokens(text.slice(start, end))) out.push(t);
     start = end + 1;
   }
   return out;

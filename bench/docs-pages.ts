@@ -1,0 +1,155 @@
+/**
+ * Real documentation through the web recipe (issue 14): how many clean documentation pages
+ * (bench/data/docs-pages: the Python docs, the Debian Handbook and Debian Reference, 12 languages)
+ * pipelines/web.json keeps, and which rule drops the others.
+ *
+ * Two views, both with the quality rules' definitions `paper` (the default) and `datatrove`:
+ * - the recipe: every per-document step in order; a dropped page counts under its first failing rule;
+ * - each step alone, on the text extract + normalise + langid give: how many pages it would drop.
+ * Dedup and PII are not run: they do not judge a page (the pages are distinct).
+ *
+ * Usage: node --import tsx bench/docs-pages.ts [--quick] [--list]
+ *   --quick: every third page; --list: every dropped page with its reason.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildWorkerSteps } from '../pipelines/recipe.js';
+import type { Step, StepSpec } from '../core/step.js';
+import type { Document } from '../core/document.js';
+import { expandLanguageCode } from '../filters/text/langCodes.js';
+
+const quick = process.argv.includes('--quick');
+const list = process.argv.includes('--list');
+const DATA = fileURLToPath(new URL('data/docs-pages/', import.meta.url));
+// The steps with a `definitions` option (c4_quality counts whitespace words in both).
+const QUALITY = new Set(['gopher_repetition', 'gopher_quality', 'fineweb_quality']);
+const PREPARE = new Set(['extract', 'normalise', 'langid']);
+
+interface Page {
+  file: string;
+  collection: string;
+  /** The manual's language, ISO 639-1 (from the folder name; the Python docs are English). */
+  lang: string;
+  html: string;
+}
+
+function pages(): Page[] {
+  const out: Page[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.html')) {
+        const rel = path.relative(DATA, p);
+        const [collection, sub] = rel.split(path.sep);
+        const lang = collection === 'python' ? 'en' : sub!.slice(0, 2).toLowerCase(); // de-DE, zh-cn -> de, zh
+        out.push({ file: rel, collection: collection!, lang, html: fs.readFileSync(p, 'utf8') });
+      }
+    }
+  };
+  walk(DATA);
+  return quick ? out.filter((_, i) => i % 3 === 0) : out;
+}
+
+const recipe = (JSON.parse(fs.readFileSync(new URL('../pipelines/web.json', import.meta.url), 'utf8')) as { steps: StepSpec[] }).steps;
+/** The recipe's per-document judging steps (up to the first dedup step), with the given definitions. */
+function judgingSpecs(definitions: 'paper' | 'datatrove'): StepSpec[] {
+  const end = recipe.findIndex((s) => s.step.endsWith('_dedup'));
+  return recipe.slice(0, end < 0 ? recipe.length : end).map((s) => (QUALITY.has(s.step) ? { ...s, definitions } : s));
+}
+
+/** The first drop reason of `steps` on one document, or undefined when it is kept; `out` gets the last kept version. */
+function firstDrop(steps: readonly Step[], doc: Document, out?: { doc: Document }): string | undefined {
+  let batch = [doc];
+  for (const s of steps) {
+    const r = s.run(batch);
+    if (r.dropped.length) return r.dropped[0]!.reason;
+    batch = r.kept;
+    if (out) out.doc = batch[0]!;
+  }
+  return undefined;
+}
+
+const all = pages();
+const docs: Document[] = all.map((p) => ({ id: p.file, text: p.html, source: p.file, metadata: { format: 'html' } }));
+const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`;
+
+const runs = (['paper', 'datatrove'] as const).map((definitions) => {
+  const specs = judgingSpecs(definitions);
+  const steps = buildWorkerSteps(specs);
+  const t0 = performance.now();
+  const reasons = docs.map((d) => firstDrop(steps, d));
+  const ms = performance.now() - t0;
+  // Each step alone on the prepared text.
+  const prepare = steps.filter((s) => PREPARE.has(s.name));
+  const alone = new Map<string, number>();
+  /** Pages that only this rule would drop: what turning it off would keep. */
+  const only = new Map<string, number>();
+  const langs = new Map<string, string>();
+  docs.forEach((d, i) => {
+    const held = { doc: d };
+    if (firstDrop(prepare, d, held) !== undefined && held.doc === d) return; // extract dropped it: nothing to judge
+    langs.set(all[i]!.file, held.doc.lang ?? '');
+    const failing: string[] = [];
+    for (const s of steps) {
+      if (PREPARE.has(s.name)) continue;
+      const r = s.run([held.doc]);
+      if (r.dropped.length) failing.push(r.dropped[0]!.reason);
+    }
+    for (const f of failing) count(alone, f);
+    if (failing.length === 1) count(only, failing[0]!);
+  });
+  return { definitions, reasons, alone, only, langs, ms };
+});
+
+console.log(`docs-pages: ${all.length} pages (${new Set(all.map((p) => p.collection)).size} manuals, ${new Set(all.map((p) => p.lang)).size} languages)${quick ? ' --quick' : ''}`);
+for (const r of runs) {
+  const kept = r.reasons.filter((x) => x === undefined).length;
+  console.log(`\nweb recipe, definitions ${r.definitions}: kept ${kept}/${all.length} (${pct(kept, all.length)}) in ${r.ms.toFixed(0)} ms`);
+  const byCollection = new Map<string, [number, number]>();
+  all.forEach((p, i) => {
+    const c = byCollection.get(p.collection) ?? [0, 0];
+    c[1]++;
+    if (r.reasons[i] === undefined) c[0]++;
+    byCollection.set(p.collection, c);
+  });
+  for (const [c, [k, n]] of byCollection) console.log(`  ${c}: kept ${k}/${n} (${pct(k, n)})`);
+  const byLang = new Map<string, [number, number]>();
+  all.forEach((p, i) => {
+    const c = byLang.get(p.lang) ?? [0, 0];
+    c[1]++;
+    if (r.reasons[i] === undefined) c[0]++;
+    byLang.set(p.lang, c);
+  });
+  console.log(`  per language: ${[...byLang].map(([l, [k, n]]) => `${l} ${k}/${n}`).join(', ')}`);
+}
+
+// Per rule: the recipe's first failing rule, and each step alone, under both definitions.
+const rules = new Set<string>();
+const first = runs.map((r) => {
+  const m = new Map<string, number>();
+  for (const x of r.reasons) if (x !== undefined) count(m, x);
+  for (const k of m.keys()) rules.add(k);
+  for (const k of r.alone.keys()) rules.add(k);
+  return m;
+});
+console.log('\nPages dropped per rule: first failing rule in the recipe / the step alone / only this step fails.');
+console.log('| rule | paper: recipe | alone | only | datatrove: recipe | alone | only |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const rule of [...rules].sort()) {
+  const cells = runs.flatMap((r, i) => [first[i]!.get(rule) ?? 0, r.alone.get(rule) ?? 0, r.only.get(rule) ?? 0]);
+  console.log(`| \`${rule}\` | ${cells.join(' | ')} |`);
+}
+
+const paper = runs[0]!;
+const misread = [...paper.langs].filter(([file, lang]) => {
+  const want = expandLanguageCode(all.find((p) => p.file === file)!.lang) ?? [];
+  return !want.includes(lang);
+});
+console.log(`\nlangid on the prepared text: ${misread.length} pages not in their manual's language${misread.length ? `: ${misread.map(([f, l]) => `${f} -> ${l}`).join(', ')}` : ''}`);
+if (list) {
+  console.log('\ndropped pages (paper definitions):');
+  all.forEach((p, i) => paper.reasons[i] !== undefined && console.log(`  ${p.file}: ${paper.reasons[i]}`));
+}
