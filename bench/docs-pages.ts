@@ -8,6 +8,9 @@
  * - each step alone, on the text extract + normalise + langid give: how many pages it would drop.
  * Dedup and PII are not run: they do not judge a page (the pages are distinct).
  *
+ * Also the speed of the three steps with a `definitions` option under each definition, on the same
+ * prepared texts, interleaved rounds in one process (a ratio; the machine may be loaded).
+ *
  * Usage: node --import tsx bench/docs-pages.ts [--quick] [--list]
  *   --quick: every third page; --list: every dropped page with its reason.
  */
@@ -153,3 +156,31 @@ if (list) {
   console.log('\ndropped pages (paper definitions):');
   all.forEach((p, i) => paper.reasons[i] !== undefined && console.log(`  ${p.file}: ${paper.reasons[i]}`));
 }
+
+// Speed of the steps with `definitions`, paper against datatrove, on the prepared texts.
+const prepared: Document[] = [];
+{
+  const prepare = buildWorkerSteps(judgingSpecs('paper').filter((x) => PREPARE.has(x.step)));
+  for (const d of docs) {
+    const held = { doc: d };
+    if (firstDrop(prepare, d, held) === undefined) prepared.push(held.doc);
+  }
+}
+const timed = (['paper', 'datatrove'] as const).map((definitions) => ({
+  definitions,
+  steps: buildWorkerSteps(judgingSpecs(definitions).filter((x) => QUALITY.has(x.step))),
+  ms: 0,
+}));
+const rounds = quick ? 3 : 10;
+for (let r = 0; r < rounds + 1; r++) {
+  for (const t of timed) {
+    // Fresh copies: the word analyses are cached per text, and a real run sees each text once.
+    const batch = prepared.map((d) => ({ ...d, text: `${d.text}\n${r}` }));
+    const t0 = performance.now();
+    for (const s of t.steps) s.run(batch);
+    if (r > 0) t.ms += performance.now() - t0; // round 0 warms up
+  }
+}
+const chars = prepared.reduce((a, d) => a + d.text.length, 0);
+for (const t of timed) console.log(`gopher_repetition + gopher_quality + fineweb_quality, definitions ${t.definitions}: ${((chars * rounds) / 1e6 / (t.ms / 1000)).toFixed(2)} MB/s of text (${prepared.length} pages, ${rounds} rounds)`);
+console.log(`paper / datatrove time: ${(timed[0]!.ms / timed[1]!.ms).toFixed(2)}x`);

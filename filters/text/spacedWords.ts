@@ -10,7 +10,7 @@
  * words contain a letter", though 93-99% of its words do (docs/decisions.md).
  */
 import { boundedMemo } from './boundedMemo.js';
-import { classAt, LETTER, DENSE, PAIR, SPACE, SYMBOL, UNSPACED, WORD, anyOfScript } from './charClass.js';
+import { ASCII_CLASS, classAt, LETTER, DENSE, PAIR, SPACE, SYMBOL, UNSPACED, WORD, anyOfScript } from './charClass.js';
 import { firstEqualSpans } from './lines.js';
 import { segmentChunked } from './segmenter.js';
 import { Spans } from './spans.js';
@@ -19,41 +19,49 @@ import { wordIdsOf } from './ngrams.js';
 import type { WordAnalysis } from './wordAnalysis.js';
 
 const spans = new Spans();
+const lineRuns = new Spans();
 
-/** Adds the counts of the word text[start, end) to `st` (tokenStats' definitions). */
-function countWord(text: string, start: number, end: number, st: TokenStats): void {
-  let all = SYMBOL;
-  let any = 0;
-  let highSurrogates = 0;
-  for (let i = start; i < end; i++) {
-    const k = classAt(text, i);
-    all &= k;
-    any |= k;
-    if (k & PAIR) {
-      i++;
-      highSurrogates++;
-    } else {
+/**
+ * The whitespace-separated words of a text without unspaced scripts, in one pass: adds their
+ * counts to `stats` (tokenStats' definitions) and their [start, end) to `spans` when given;
+ * returns their number.
+ */
+function scanSpaced(text: string, stats?: TokenStats, spans?: Spans): number {
+  const n = text.length;
+  let count = 0;
+  let i = 0;
+  for (;;) {
+    while (i < n && (text.charCodeAt(i) < 0x80 ? ASCII_CLASS[text.charCodeAt(i)]! : classAt(text, i)) & SPACE) i++;
+    if (i >= n) return count;
+    const start = i;
+    let all = SYMBOL;
+    let any = 0;
+    let highSurrogates = 0;
+    while (i < n) {
       const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff) highSurrogates++;
+      const k = c < 0x80 ? ASCII_CLASS[c]! : classAt(text, i);
+      if (k & SPACE) break;
+      all &= k;
+      any |= k;
+      if (k & PAIR) {
+        i += 2;
+        highSurrogates++;
+      } else {
+        if (c >= 0xd800 && c <= 0xdbff) highSurrogates++;
+        i++;
+      }
+    }
+    count++;
+    if (spans) spans.add(start, i);
+    if (stats) {
+      if (all) stats.symbolTokens++;
+      else stats.contentCodePoints += i - start - highSurrogates;
+      if (any & LETTER) {
+        stats.letterTokens++;
+        if (any & DENSE) stats.denseLetterTokens++;
+      }
     }
   }
-  if (all) st.symbolTokens++;
-  else st.contentCodePoints += end - start - highSurrogates;
-  if (any & LETTER) {
-    st.letterTokens++;
-    if (any & DENSE) st.denseLetterTokens++;
-  }
-}
-
-/** Index past the run of whitespace (want = true) or non-whitespace (false) starting at i. */
-function skip(text: string, i: number, want: boolean): number {
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    const space = c < 0x80 ? c === 32 || (c >= 9 && c <= 13) : (classAt(text, i) & SPACE) !== 0;
-    if (space !== want) return i;
-    i++;
-  }
-  return i;
 }
 
 function analyseSpaced(text: string): WordAnalysis {
@@ -63,13 +71,7 @@ function analyseSpaced(text: string): WordAnalysis {
   }
   spans.reset();
   const stats = newStats();
-  for (let i = skip(text, 0, true); i < text.length; ) {
-    const end = skip(text, i, false);
-    countWord(text, i, end, stats);
-    spans.add(i, end);
-    i = skip(text, end, true);
-  }
-  const count = spans.count;
+  const count = scanSpaced(text, stats, spans);
   const starts = spans.starts.slice(0, count);
   const lengths = new Int32Array(count);
   for (let t = 0; t < count; t++) lengths[t] = spans.ends[t]! - starts[t]!;
@@ -95,12 +97,13 @@ function segmentRun(run: string, out: string[]): void {
 /** The words of a line that holds an unspaced script. */
 function lineWords(line: string): readonly string[] {
   const out: string[] = [];
-  for (let i = skip(line, 0, true); i < line.length; ) {
-    const end = skip(line, i, false);
-    const run = line.slice(i, end);
+  const runs = lineRuns;
+  runs.reset();
+  scanSpaced(line, undefined, runs);
+  for (let r = 0; r < runs.count; r++) {
+    const run = line.slice(runs.starts[r], runs.ends[r]);
     if (anyOfScript(run, UNSPACED)) segmentRun(run, out);
     else out.push(run);
-    i = skip(line, end, true);
   }
   return out;
 }
@@ -110,24 +113,15 @@ const cachedLineWords = boundedMemo(8192, lineWords, 4096);
 
 /** Whitespace-separated words of a text, unspaced scripts segmented (as strings). */
 export function spacedWordTokens(text: string): string[] {
-  if (!anyOfScript(text, UNSPACED)) {
-    const out: string[] = [];
-    for (let i = skip(text, 0, true); i < text.length; ) {
-      const end = skip(text, i, false);
-      out.push(text.slice(i, end));
-      i = skip(text, end, true);
-    }
-    return out;
-  }
-  return tokensByLine(text, cachedLineWords);
+  if (anyOfScript(text, UNSPACED)) return tokensByLine(text, cachedLineWords);
+  spans.reset();
+  const count = scanSpaced(text, undefined, spans);
+  return Array.from({ length: count }, (_, t) => text.slice(spans.starts[t], spans.ends[t]));
 }
 
 /** The number of words spacedWordTokens() finds. */
 export function countSpacedWords(text: string): number {
-  if (anyOfScript(text, UNSPACED)) return spacedWordTokens(text).length;
-  let n = 0;
-  for (let i = skip(text, 0, true); i < text.length; n++) i = skip(text, skip(text, i, false), true);
-  return n;
+  return anyOfScript(text, UNSPACED) ? spacedWordTokens(text).length : scanSpaced(text);
 }
 
 /** A word without the punctuation around it, lower-cased ("(The" -> "the"): for stop-word lists. */
