@@ -8,6 +8,7 @@ import { registerSegmentSumKernels } from './segmentSumKernels.js';
 import { registerWasmGatherKernels } from './wasmGatherKernels.js';
 import { registerWasmIdentityKernel } from './wasmIdentityKernel.js';
 import { registerWasmSliceKernels } from './wasmSliceKernels.js';
+import { registerWebgpuKernels } from './webgpuKernels.js';
 
 /** The tfjs backends the trainer knows. `tensorflow*` and `webgpu` need optional packages. */
 export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
@@ -177,7 +178,10 @@ export async function useBackend(name: BackendName, opts: BackendOptions = {}): 
   const ok = await tf.setBackend(backendRegistryName(name));
   if (!ok) throw new UserError(`backend '${name}' failed to initialise`);
   await tf.ready();
-  if (name === 'webgpu') chunkWebgpuAddN();
+  if (name === 'webgpu') {
+    chunkWebgpuAddN();
+    registerWebgpuKernels();
+  }
   return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { wasmGemmActive } from './gemmKernels.js';
+import { columnSumsFused, fusedKernelsActive } from './webgpuKernels.js';
 
 /*
  * tfjs-backend-wasm 4.22 sends only untransposed 2-D products (batch 1, no transpose flags) to XNNPACK; a
@@ -11,9 +12,12 @@ import { wasmGemmActive } from './gemmKernels.js';
  * are passed instead and no transposed copy is made.
  */
 
-/** Whether transpose flags cost nothing on the active backend (the heap GEMM reads operands by strides). */
+/**
+ * Whether transpose flags cost nothing on the active backend: the heap GEMM reads operands by strides, and
+ * tfjs-backend-webgpu's matmul shaders read either layout.
+ */
 function flagsInPlace(): boolean {
-  return tf.getBackend() === 'wasm' && wasmGemmActive();
+  return (tf.getBackend() === 'wasm' && wasmGemmActive()) || tf.getBackend() === 'webgpu';
 }
 
 /** op(a) x op(b), as flags where they are free, else on explicitly transposed copies. */
@@ -86,6 +90,7 @@ export function matMulNT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
  */
 export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
   const [m, n] = x.shape;
+  if (fusedKernelsActive()) return columnSumsFused(x);
   if (flagsInPlace()) return tf.reshape(tf.matMul(x, tf.ones([m, 1]) as tf.Tensor2D, true, false), [n]);
   return tf.reshape(tf.matMul(tf.ones([1, m]) as tf.Tensor2D, tf.add(x, tf.scalar(0)) as tf.Tensor2D), [n]);
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/errors.js';
 import { attentionCore } from './attention.js';
 import { columnSums, linear, matMulNN, matMulNT } from './matmul.js';
+import { attentionFused, fusedKernelsActive, geluBiasFused, layerNormFused } from './webgpuKernels.js';
 
 /** GPT-2-shaped decoder-only transformer hyper-parameters. */
 export interface GptConfig {
@@ -107,7 +108,7 @@ const layerNormOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) 
 });
 
 export function layerNorm(x: tf.Tensor2D, g: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
-  return layerNormOp(x, g, b) as tf.Tensor2D;
+  return fusedKernelsActive() ? layerNormFused(x, g, b) : (layerNormOp(x, g, b) as tf.Tensor2D);
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI);
@@ -166,7 +167,14 @@ function get(p: GptParams, name: string): tf.Tensor {
  * products over every sequence and head at once) is trainer/attention.ts.
  */
 export function attention(x: tf.Tensor2D, wqkv: tf.Tensor2D, bqkv: tf.Tensor, wo: tf.Tensor2D, bo: tf.Tensor, batch: number, t: number, heads: number): tf.Tensor2D {
-  return linear(attentionCore(linear(x, wqkv, bqkv), batch, t, heads), wo, bo);
+  const core = fusedKernelsActive() ? attentionFused : attentionCore;
+  return linear(core(linear(x, wqkv, bqkv), batch, t, heads), wo, bo);
+}
+
+/** The MLP's hidden activations gelu(h W1 + b1); on webgpu the bias add is folded into the GELU kernel. */
+function mlpHidden(h: tf.Tensor2D, w1: tf.Tensor2D, b1: tf.Tensor): tf.Tensor2D {
+  if (fusedKernelsActive()) return geluBiasFused(matMulNN(h, w1), b1);
+  return gelu(linear(h, w1, b1)) as tf.Tensor2D;
 }
 
 /**
@@ -201,7 +209,7 @@ export function forward(c: GptConfig, p: GptParams, tokens: tf.Tensor2D): tf.Ten
     const a = attention(layerNorm(x, n('ln1.g'), n('ln1.b')), n('attn.wqkv'), n('attn.bqkv'), n('attn.wo'), n('attn.bo'), batch, t, c.heads);
     x = tf.add(x, a);
     const h = layerNorm(x, n('ln2.g'), n('ln2.b'));
-    const hidden = gelu(linear(h, n('mlp.w1'), n('mlp.b1'))) as tf.Tensor2D;
+    const hidden = mlpHidden(h, n('mlp.w1'), n('mlp.b1'));
     x = tf.add(x, linear(hidden, n('mlp.w2'), n('mlp.b2')));
   }
   const out = layerNorm(x, get(p, 'lnf.g'), get(p, 'lnf.b'));

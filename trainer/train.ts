@@ -12,6 +12,7 @@ import { disposeParams, initParams, lossOf, validateConfig, type GptConfig, type
 import { GradientWorkers } from './gradWorkers.js';
 import { adamWStep, clippedScale, DEFAULT_ADAMW, disposeAdamW, initAdamW, learningRate, type AdamWState } from './optimizer.js';
 import { PendingSteps, type MetricsRecord } from './pendingSteps.js';
+import { adamWFused, fusedKernelsActive } from './webgpuKernels.js';
 import type { WebgpuAdapterKind } from './webgpuDevice.js';
 import { tokenizerVocabSize } from '../tokenizer/tokenizerFile.js';
 
@@ -241,7 +242,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       tf.dispose(losses);
       const { norm, scale } = clippedScale(acc!, opts.gradAccum, adamCfg.clipNorm);
       const lr = learningRate(step, opts.lr, opts.warmup, opts.steps, minLr);
-      adamWStep(params, acc!, adam, adamCfg, lr, scale);
+      adamWStep(params, acc!, adam, adamCfg, lr, scale, fusedKernelsActive() ? adamWFused : undefined);
       tf.dispose([...acc!.values(), scale]);
       step++;
       pending.add({ step, loss, norm, lr, seqLen, tokens: opts.batchSize * opts.gradAccum * seqLen });
