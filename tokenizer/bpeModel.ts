@@ -119,21 +119,25 @@ export class BpeModel {
 
   /** Appends the ids of one pre-tokenized word (its UTF-8 bytes) to `out`. */
   encodeWord(bytes: Uint8Array, out: number[]): void {
-    const n = bytes.length;
+    this.encodeBytes(bytes, bytes.length, out);
+  }
+
+  /** Appends the ids of the word bytes[0, n) to `out`. */
+  encodeBytes(bytes: Uint8Array, n: number, out: number[]): void {
     if (n === 0) return;
     if (n === 1) {
       out.push(this.byteId(bytes[0]!));
       return;
     }
     if (this.ignoreMerges) {
-      const whole = this.idByBytes.get(bytesKey(bytes));
+      const whole = this.idByBytes.get(bytesKey(bytes.subarray(0, n)));
       if (whole !== undefined) {
         out.push(whole);
         return;
       }
     }
-    if (n <= 96) this.mergeSmall(bytes, out);
-    else this.mergeLarge(bytes, out);
+    if (n <= 96) this.mergeSmall(bytes, n, out);
+    else this.mergeLarge(bytes, n, out);
   }
 
   private byteId(b: number): number {
@@ -148,8 +152,8 @@ export class BpeModel {
   }
 
   /** Quadratic scan over a flat array: fastest for the short words that dominate text. */
-  private mergeSmall(bytes: Uint8Array, out: number[]): void {
-    let n = bytes.length;
+  private mergeSmall(bytes: Uint8Array, length: number, out: number[]): void {
+    let n = length;
     if (this.sym.length < n) {
       this.sym = new Int32Array(n * 2);
       this.ranks = new Float64Array(n * 2);
@@ -183,8 +187,7 @@ export class BpeModel {
   }
 
   /** Linked list + binary heap of (rank, position): n log n for long words (whitespace runs, CJK lines). */
-  private mergeLarge(bytes: Uint8Array, out: number[]): void {
-    const n = bytes.length;
+  private mergeLarge(bytes: Uint8Array, n: number, out: number[]): void {
     const sym = new Int32Array(n);
     const next = new Int32Array(n);
     const prev = new Int32Array(n);

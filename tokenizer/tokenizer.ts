@@ -1,5 +1,8 @@
 import { BpeModel, type SharedBpeModel } from './bpeModel.js';
-import { compilePattern, type PretokenizerPattern } from './pretokenize.js';
+import { type PretokenizerPattern } from './pretokenize.js';
+import { wordScannerFor, type WordScanner } from './wordScanner.js';
+import { WordCache, hashUnits } from './wordCache.js';
+import { utf8Into } from './byteLevel.js';
 
 export interface EncodeOptions {
   /** Special tokens recognised in the text: 'all', or a list. Default none: special strings are plain text. */
@@ -11,7 +14,7 @@ export interface TokenizerParts {
   pattern: PretokenizerPattern;
   /** Special token text -> id (ids outside or inside the model's range). */
   specialTokens?: ReadonlyMap<string, number>;
-  /** Words per cache generation (two generations are kept; default 100k). */
+  /** Words the word cache holds before it starts over (default 100k). */
   cacheSize?: number;
   /** Prepend a space to text that does not start with one (HF ByteLevel add_prefix_space). */
   addPrefixSpace?: boolean;
@@ -35,19 +38,17 @@ const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * A byte-level BPE tokenizer: pre-tokenizer regex, then BPE per word, with a bounded word -> ids cache.
- * Lossless: decode(encode(s)) === s for every well-formed Unicode string.
+ * A byte-level BPE tokenizer: pre-tokenizer (a scanner for the known patterns, else the regex), then BPE per
+ * word, with a bounded word -> ids cache kept across calls. Lossless: decode(encode(s)) === s for every
+ * well-formed Unicode string.
  */
 export class Tokenizer {
   readonly model: BpeModel;
   readonly pattern: PretokenizerPattern;
   readonly specialTokens: ReadonlyMap<string, number>;
   private readonly specialById = new Map<number, Uint8Array>();
-  private readonly regex: RegExp;
-  // Two-generation word cache: lookups hit `cache` then `older` (promoting the hit); when `cache` is full it
-  // becomes `older` and the previous `older` is dropped. Bounded at 2 x cacheSize words, keeps hot words.
-  private cache = new Map<string, number | number[]>();
-  private older = new Map<string, number | number[]>();
+  private readonly nextWordEnd: WordScanner;
+  private readonly cache: WordCache;
   private readonly cacheSize: number;
   private readonly addPrefixSpace: boolean;
   private readonly normalizeForm?: 'NFC' | 'NFKC' | 'NFD' | 'NFKD';
@@ -59,8 +60,9 @@ export class Tokenizer {
     this.pattern = parts.pattern;
     this.specialTokens = parts.specialTokens ?? new Map();
     for (const [text, id] of this.specialTokens) this.specialById.set(id, textEncoder.encode(text));
-    this.regex = compilePattern(parts.pattern);
+    this.nextWordEnd = wordScannerFor(parts.pattern);
     this.cacheSize = parts.cacheSize ?? 100_000;
+    this.cache = new WordCache(this.cacheSize);
     this.addPrefixSpace = parts.addPrefixSpace ?? false;
     this.normalizeForm = parts.normalize;
   }
@@ -126,49 +128,34 @@ export class Tokenizer {
     return out;
   }
 
-  /** Appends the ids of `text` to `out`. The hot loop: regex split, then cache or BPE per word. */
+  /** Appends the ids of `text` to `out`. The hot loop: scan a word, then the cache or BPE on its UTF-8 bytes. */
   encodeOrdinaryInto(text: string, out: number[]): void {
     if (this.normalizeForm) text = text.normalize(this.normalizeForm);
     if (this.addPrefixSpace && text.length > 0 && text[0] !== ' ') text = ' ' + text;
-    const words = text.match(this.regex);
-    if (words === null) return;
-    let cache = this.cache;
-    for (let w = 0; w < words.length; w++) {
-      const word = words[w]!;
-      let hit = cache.get(word);
-      if (hit === undefined) {
-        hit = this.older.get(word);
-        if (hit === undefined) {
-          const whole = this.model.wholeWordId(word);
-          if (whole !== undefined) {
-            out.push(whole); // already a direct lookup: not worth a cache slot
-            continue;
-          }
-          const start = out.length;
-          this.model.encodeWord(this.utf8(word), out);
-          cache = this.remember(word, out.length - start === 1 ? out[start]! : out.slice(start));
-          continue;
-        }
-        cache = this.remember(word, hit);
+    const nextWordEnd = this.nextWordEnd;
+    const cache = this.cache;
+    const cached = cache.ids;
+    for (let pos = 0; pos < text.length; ) {
+      const end = nextWordEnd(text, pos);
+      const hash = hashUnits(text, pos, end);
+      const slot = cache.find(text, pos, end, hash);
+      if (slot >= 0) {
+        const from = cache.idsStart(slot);
+        const to = from + cache.idCount(slot);
+        for (let i = from; i < to; i++) out.push(cached[i]!);
+      } else {
+        const before = out.length;
+        if (this.scratch.length < (end - pos) * 3) this.scratch = new Uint8Array((end - pos) * 3);
+        this.model.encodeBytes(this.scratch, utf8Into(text, pos, end, this.scratch), out);
+        cache.add(text, pos, end, hash, out, before, out.length);
       }
-      if (typeof hit === 'number') out.push(hit);
-      else for (let i = 0; i < hit.length; i++) out.push(hit[i]!);
+      pos = end;
     }
-  }
-
-  private remember(word: string, ids: number | number[]): Map<string, number | number[]> {
-    if (this.cache.size >= this.cacheSize) {
-      this.older = this.cache;
-      this.cache = new Map();
-    }
-    this.cache.set(word, ids);
-    return this.cache;
   }
 
   /** Empties the word cache (benchmarks use it to time cold encodes). */
   clearCache(): void {
-    this.cache = new Map();
-    this.older = new Map();
+    this.cache.clear();
   }
 
   /** Counts tokens without keeping them. */
@@ -199,12 +186,6 @@ export class Tokenizer {
   /** Decodes ids to text; a cut inside a multi-byte character shows as U+FFFD. */
   decode(ids: ArrayLike<number>): string {
     return utf8Decoder.decode(this.decodeBytes(ids));
-  }
-
-  private utf8(word: string): Uint8Array {
-    if (this.scratch.length < word.length * 3) this.scratch = new Uint8Array(word.length * 3);
-    const { written } = textEncoder.encodeInto(word, this.scratch);
-    return this.scratch.subarray(0, written);
   }
 
   private specialRegex(allowed: 'all' | readonly string[]): RegExp {
