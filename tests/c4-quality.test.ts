@@ -4,6 +4,7 @@ import { c4QualityStep, c4Quality, type C4QualityOptions } from '../filters/qual
 import { sentence } from './helpers/qualityText.js';
 import { hasLetter, hasUnspacedScript, tokenize } from '../filters/text/words.js';
 import { splitLines } from '../filters/text/lines.js';
+import { spacedWordTokens } from '../filters/text/spacedWords.js';
 
 const C4 = c4QualityStep.parseOptions({});
 
@@ -65,13 +66,16 @@ test('only U+0130 and U+212A lowercase to ASCII (the C4 phrase prefilter relies 
  * removed, lowercased) and goes through a table of rules in C4's order, the first that applies deciding;
  * words are split with a regex and phrases found with toLowerCase, where the step scans in one pass.
  */
+const THAI_END = /[\u0e00-\u0e7f]\s*$/;
+
 function referenceC4(text: string, o: C4QualityOptions): { reason?: string; text: string; removed: Record<string, number> } {
   const POLICY = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
   type View = { words: string[]; line: string; lower: string };
   // [what a hit removes, the rule's name, whether the line breaks it]; lines that break none are kept.
   const rules: Array<['line' | 'page', string, (v: View) => boolean]> = [
     ['line', 'too_long_word', (v) => o.maxWordLength !== -1 && v.words.some((w) => w.length > o.maxWordLength)],
-    ['line', 'no_terminal_punct', (v) => o.filterNoTerminalPunct && (!o.terminalPunctuation.some((p) => v.line.endsWith(p)) || v.line.endsWith('...'))],
+    // Thai marks no sentence end: a line ending in Thai is not judged.
+    ['line', 'no_terminal_punct', (v) => o.filterNoTerminalPunct && (!o.terminalPunctuation.some((p) => v.line.endsWith(p)) || v.line.endsWith('...')) && !THAI_END.test(v.line)],
     ['line', 'too_few_words', (v) => (hasUnspacedScript(v.line) ? tokenize(v.line).filter(hasLetter).length : v.words.length) < o.minWordsPerLine],
     ['page', 'lorem_ipsum', (v) => o.filterLoremIpsum && v.lower.includes('lorem ipsum')],
     ['line', 'javascript', (v) => o.filterJavascript && v.lower.includes('javascript')],
@@ -84,13 +88,17 @@ function referenceC4(text: string, o: C4QualityOptions): { reason?: string; text
   for (const raw of splitLines(text)) {
     const trimmed = raw.trim();
     const line = o.removeCitations ? trimmed.replace(/\[\d*\]|\[edit\]|\[citation needed\]/g, '') : trimmed;
-    // Words are those of the line before citations go (C4 counts them there).
-    const view: View = { words: trimmed === '' ? [] : trimmed.split(/\s+/), line, lower: line.toLowerCase() };
+    // Words are those of the line before citations go (C4 counts them there); dictionary words in unspaced scripts.
+    const words = trimmed === '' ? [] : hasUnspacedScript(trimmed) ? spacedWordTokens(trimmed) : trimmed.split(/\s+/);
+    const view: View = { words, line, lower: line.toLowerCase() };
     const hit = rules.find(([, , breaks]) => breaks(view));
     if (hit?.[0] === 'page') return { reason: hit[1], text, removed };
     if (hit) removed[hit[1]] = (removed[hit[1]] ?? 0) + 1;
     else {
-      sentences += Math.max(1, line.match(/[.!?。！？؟।][)"'”’»」』]*(?=\s|$)/gu)?.length ?? 0);
+      // Marks followed by a space or the line end; CJK full stops anywhere; Thai: spaces between Thai letters.
+      const marks = line.match(/[.!?؟।॥።။។៕][)"'”’»」』）]*(?=\s|$)|[。！？][)"'”’»」』）〉》】]*/gu)?.length ?? 0;
+      const thai = (line.match(/[\u0e00-\u0e7f]\s+(?=[\u0e00-\u0e7f])/g)?.length ?? 0) + (THAI_END.test(line) ? 1 : 0);
+      sentences += Math.max(1, marks + thai);
       kept.push(line);
     }
   }
@@ -104,7 +112,8 @@ test('c4_quality decides exactly as the plain per-line rules (cases, odd spaces,
     'This site USES COOKIES to work.', 'Read our coo\u212Aie policy now.', 'Read our pr\u0130vacy policy now.',
     'Terms of Use apply here today.', 'LOREM IPSUM dolor sit amet.', 'Two words.', 'Two\u00a0\u00a0words here.',
     'One\u3000two\u2003three.', 'Numbers [1] and [edit] and [citation needed] here.', '[1] [2] [3] ok.', 'a [citation needed] b',
-    '人人生而自由，在尊严和权利上一律平等。', 'ทุกคนเกิดมามีอิสระ', 'Объект {a: 1} здесь есть.', 'Wait for it...', 'End "quoted." Then more!',
+    '人人生而自由，在尊严和权利上一律平等。', 'ทุกคนเกิดมามีอิสระ', 'ทุกคนมีสิทธิในการดำรงชีวิต เสรีภาพ และความมั่นคงแห่งตัวตน',
+    'すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。人間は、理性と良心とを授けられている。', 'Объект {a: 1} здесь есть.', 'Wait for it...', 'End "quoted." Then more!',
     `A ${'x'.repeat(40)} word here.`, '', '   ', '\t tabbed line with words here. \t', 'Straße ist lang und breit.',
   ];
   let seed = 9;

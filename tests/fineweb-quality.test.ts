@@ -53,14 +53,16 @@ function referenceFineweb(text: string, o: FinewebQualityOptions): string | unde
   const lines = o.definitions === 'paper' ? all.filter((l) => l.trim() !== '') : all;
   if (lines.length === 0) return 'empty';
   let punct = 0;
+  let thai = 0;
   let short = 0;
   const nonEmpty: string[] = [];
   for (const line of lines) {
     if (endsWithAny(line, o.stopChars)) punct++;
+    else if (/[\u0e00-\u0e7f]\s*$/.test(line)) thai++; // Thai marks no sentence end: not judged
     if (weightedLength(line) <= o.shortLineLength) short++;
     if (line.trim() !== '') nonEmpty.push(line);
   }
-  const punctRatio = punct / lines.length;
+  const punctRatio = lines.length === thai ? 1 : punct / (lines.length - thai);
   if (punctRatio <= o.linePunctThr && !(punctRatio === 0 && o.linePunctExcludeZero)) return 'line_punct_ratio';
   if (short / lines.length >= o.shortLineThr) return 'short_line_ratio';
   const chars = text.length - all.length + 1;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { addCount, defineFilterStep } from '../filterStep.js';
 import { countLetterTokens, hasUnspacedScript } from '../text/words.js';
-import { endsWithAny, isSpaceAt, splitLines, TERMINAL_PUNCTUATION } from '../text/lines.js';
+import { endsInUnmarkedScript, endsWithAny, isSpaceAt, isUnmarkedSentenceScript, splitLines, TERMINAL_PUNCTUATION } from '../text/lines.js';
+import { spacedWordTokens } from '../text/spacedWords.js';
 
 // Defaults are datatrove's C4QualityFilter (Raffel et al. 2020 + the TFDS c4_utils code); -1 disables a count.
 const Options = z.object({
@@ -21,9 +22,32 @@ export type C4QualityOptions = z.output<typeof Options>;
 
 const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/g;
 const POLICY = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
-// Sentence ends inside a line: terminal mark followed by space or the line end (NLTK's punkt is
-// smarter about abbreviations; a kept line always counts at least one sentence).
-const SENTENCE_END = /[.!?。！？؟।][)"'”’»」』]*(?=\s|$)/gu;
+// Sentence ends inside a line: a terminal mark followed by space or the line end, or a full-width
+// CJK stop followed by anything (Chinese and Japanese put no space after 。). NLTK's punkt is
+// smarter about abbreviations; a kept line always counts at least one sentence.
+const SENTENCE_END = /[.!?؟।॥።။។៕][)"'”’»」』）]*(?=\s|$)|[。！？][)"'”’»」』）〉》】]*/gu;
+
+const THAI = /[\u0e00-\u0e7f]/;
+
+/**
+ * Sentences in a line. Thai ends a sentence with a space between two Thai letters; it also spaces
+ * clauses and list items that way, so for Thai this counts clauses (a lenient count).
+ */
+function countSentences(line: string): number {
+  let n = line.match(SENTENCE_END)?.length ?? 0;
+  if (THAI.test(line)) {
+    for (let i = 1; i < line.length - 1; i++) {
+      if (!isSpaceAt(line, i) || !isUnmarkedSentenceScript(line.charCodeAt(i - 1))) continue;
+      let j = i;
+      while (j < line.length && isSpaceAt(line, j)) j++;
+      if (j < line.length && isUnmarkedSentenceScript(line.charCodeAt(j))) n++;
+      i = j;
+    }
+    if (endsInUnmarkedScript(line)) n++; // the last sentence, which no mark ends
+  }
+  return Math.max(1, n);
+}
+
 // Any of the lowercase phrases the rules look for, in any case. On ASCII this is exactly
 // toLowerCase().includes(); of all other characters only U+0130 (İ -> "i̇") and U+212A (Kelvin
 // sign -> "k") lowercase to ASCII letters, and "i̇" cannot complete any phrase (an "i" in them is
@@ -45,9 +69,11 @@ function spacedWordsUpTo(line: string, limit: number): number {
   return count;
 }
 
-/** Whether some whitespace-separated word of the line is longer than `max` code units. */
+/** Whether some word of the line is longer than `max` code units (dictionary words for unspaced scripts). */
 function hasWordLongerThan(line: string, max: number): boolean {
   if (line === '' || line.length <= max) return false;
+  // A Chinese or Japanese paragraph has no spaces: its "word" would be the whole line.
+  if (hasUnspacedScript(line)) return spacedWordTokens(line).some((w) => w.length > max);
   let start = 0;
   for (let i = 0; i <= line.length; i++) {
     if (i === line.length || isSpaceAt(line, i)) {
@@ -80,7 +106,8 @@ export function c4Quality(text: string, o: C4QualityOptions): C4Result {
     // Words are counted on the line before citations are removed.
     const original = line;
     if (o.removeCitations && line.includes('[')) line = line.replace(CITATION, '');
-    if (o.filterNoTerminalPunct && (!endsWithAny(line, o.terminalPunctuation) || line.endsWith('...'))) {
+    // Thai has no sentence-final mark: its lines are not judged by this rule.
+    if (o.filterNoTerminalPunct && (!endsWithAny(line, o.terminalPunctuation) || line.endsWith('...')) && !endsInUnmarkedScript(line)) {
       drop('no_terminal_punct');
       continue;
     }
@@ -92,7 +119,7 @@ export function c4Quality(text: string, o: C4QualityOptions): C4Result {
     }
     if (!PHRASE_PREFILTER.test(line) && !line.includes('\u212a')) {
       if (o.filterCurlyBracket && line.includes('{')) return { reason: 'curly_bracket', text, removed };
-      sentences += Math.max(1, line.match(SENTENCE_END)?.length ?? 0);
+      sentences += countSentences(line);
       kept.push(line);
       continue;
     }
@@ -107,7 +134,7 @@ export function c4Quality(text: string, o: C4QualityOptions): C4Result {
       drop('policy');
       continue;
     }
-    sentences += Math.max(1, line.match(SENTENCE_END)?.length ?? 0);
+    sentences += countSentences(line);
     kept.push(line);
   }
   if (sentences < o.minNumSentences) return { reason: 'too_few_sentences', text, removed };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineFilterStep } from '../filterStep.js';
 import { countTokens, weightedLength } from '../text/words.js';
 import { Spans } from '../text/spans.js';
-import { findDuplicateSpans, isSpaceAt, newlineSpans, TERMINAL_PUNCTUATION } from '../text/lines.js';
+import { endsInUnmarkedScript, findDuplicateSpans, isSpaceAt, newlineSpans, TERMINAL_PUNCTUATION } from '../text/lines.js';
 import { countSpacedWords } from '../text/spacedWords.js';
 import { DefinitionsOption } from './definitions.js';
 
@@ -51,6 +51,7 @@ export function finewebQualityReason(text: string, o: FinewebQualityOptions): st
   newlineSpans(text, 0, text.length, 0, lineSpans); // text.split('\n')
   const paper = o.definitions === 'paper';
   let punct = 0;
+  let unmarked = 0; // lines ending in Thai, which marks no sentence end: not judged
   let short = 0;
   nonEmptySpans.reset();
   for (let l = 0; l < lineSpans.count; l++) {
@@ -61,13 +62,15 @@ export function finewebQualityReason(text: string, o: FinewebQualityOptions): st
     if (!blank) nonEmptySpans.add(start, end); // line.trim() !== ''
     else if (paper) continue;
     if (endsWithAnyAt(text, start, end, o.stopChars)) punct++;
+    else if (endsInUnmarkedScript(text, start, end)) unmarked++;
     // Weighted: a 17-character Chinese sentence is not a "short line" (see weightedLength, which is
     // never below the length, so only lines that short need it).
     if (end - start <= o.shortLineLength && weightedLength(text.slice(start, end)) <= o.shortLineLength) short++;
   }
   const lines = paper ? nonEmptySpans.count : lineSpans.count;
   if (lines === 0) return 'empty';
-  const punctRatio = punct / lines;
+  const judged = lines - unmarked;
+  const punctRatio = judged === 0 ? 1 : punct / judged;
   if (punctRatio <= o.linePunctThr && !(punctRatio === 0 && o.linePunctExcludeZero)) return 'line_punct_ratio';
   if (short / lines >= o.shortLineThr) return 'short_line_ratio';
   const chars = text.length - lineSpans.count + 1; // text without its newlines

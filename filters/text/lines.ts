@@ -29,10 +29,25 @@ export function findDuplicates(items: readonly string[]): { count: number; chars
 
 /**
  * Sentence-final punctuation: datatrove's C4/FineWeb set (. ? ! " ') plus the full stops of
- * scripts that do not use "." (CJK 。！？, Arabic ؟ ۔, Devanagari । ॥, Ethiopic ።, Myanmar ။),
- * so pages in those languages are not dropped for lacking Latin punctuation.
+ * scripts that do not use "." (CJK 。！？, Arabic ؟ ۔, Devanagari । ॥, Ethiopic ።, Myanmar ။,
+ * Khmer ។ ៕, Thai ๚ ๛), so pages in those languages are not dropped for lacking Latin punctuation.
  */
-export const TERMINAL_PUNCTUATION: readonly string[] = ['.', '?', '!', '"', "'", '。', '！', '？', '؟', '۔', '।', '॥', '።', '။'];
+export const TERMINAL_PUNCTUATION: readonly string[] = ['.', '?', '!', '"', "'", '。', '！', '？', '؟', '۔', '।', '॥', '።', '။', '។', '៕', '๚', '๛'];
+
+/** Thai (U+0E00-U+0E7F) ends a sentence with a space, not a mark (Lao text mostly uses "."). */
+export function isUnmarkedSentenceScript(c: number): boolean {
+  return c >= 0x0e00 && c <= 0x0e7f;
+}
+
+/**
+ * Whether text[start, end) ends (before trailing whitespace) in Thai: such a line has no
+ * sentence-final mark to look for, so the terminal-punctuation rules cannot judge it.
+ */
+export function endsInUnmarkedScript(text: string, start = 0, end = text.length): boolean {
+  let i = end - 1;
+  while (i >= start && isSpaceAt(text, i)) i--;
+  return i >= start && isUnmarkedSentenceScript(text.charCodeAt(i));
+}
 
 export function endsWithAny(line: string, endings: readonly string[]): boolean {
   for (const e of endings) if (line.endsWith(e)) return true;
