@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { extractStep, extractMainText } from '../filters/extract/extract.js';
 import type { Document } from '../core/document.js';
 import { assertOptionsRejected } from './helpers/stepOptions.js';
-import { Parser, Tokenizer, type Handler } from 'htmlparser2';
-import { AttributeFilterParser, ATTRIBUTE_FILTER_ACTIVE } from '../filters/extract/attributeFilterParser.js';
+import { Parser, Tokenizer } from 'htmlparser2';
 import { FastTokenizer, FAST_TOKENIZER_ACTIVE } from '../filters/extract/htmlTokenizer.js';
 
 const ARTICLE_1 =
@@ -65,14 +64,15 @@ test('extract keeps the article with paragraph breaks and drops every kind of bo
   assert.ok((out.counters?.['extract.blocks'] ?? 0) > (out.counters?.['extract.blocks_kept'] ?? 0));
 });
 
-test('extract: link-heavy blocks inside the article are boilerplate, entities are decoded', () => {
+test('extract: link-heavy containers inside the article are cleaned out, entities are decoded', () => {
   const body = `<div><p>${ARTICLE_1} Fish &amp; chips &lt;3 caf&eacute;.</p>
-<p><a href="/1">Read more about the Danube delta and its birds</a> <a href="/2">and the Iron Gates gorge</a></p>
-<p>${ARTICLE_2} ${ARTICLE_1}</p></div>`;
+<div><a href="/1">Read more about the Danube delta and its birds</a> <a href="/2">and the Iron Gates gorge</a></div>
+<p>${ARTICLE_2} ${ARTICLE_1}</p><p><a href="javascript:void(0)">A javascript: pseudo-link is text, and this paragraph reads as prose.</a></p></div>`;
   const { text } = extractMainText(page(body), extractStep.parseOptions({}));
   assert.ok(text.includes('Fish & chips <3 café.'));
-  assert.ok(!text.includes('Read more about'), 'a paragraph made of links is not content');
+  assert.ok(!text.includes('Read more about'), 'a container made of links is not content');
   assert.ok(text.includes(`${ARTICLE_2} ${ARTICLE_1}`));
+  assert.ok(text.includes('A javascript: pseudo-link is text'));
 });
 
 test('extract: source newlines are spaces, <br> and <pre> lines are kept', () => {
@@ -84,7 +84,7 @@ test('extract: source newlines are spaces, <br> and <pre> lines are kept', () =>
 });
 
 test('extract: classify=false keeps every visible block outside boilerplate containers', () => {
-  const body = `<p>Menu-like short line</p><p>${ARTICLE_1}</p>`;
+  const body = `<div><a href="/x">Menu-like short line</a> <a href="/y">and another menu entry</a></div><div><p>${ARTICLE_1}</p><p>${ARTICLE_2}</p></div>`;
   const classified = extractMainText(page(body), extractStep.parseOptions({}));
   const all = extractMainText(page(body), extractStep.parseOptions({ classify: false }));
   assert.ok(!classified.text.includes('Menu-like short line'));
@@ -152,38 +152,6 @@ test('extract: the fast tokenizer emits exactly the stock htmlparser2 events', (
     '',
   ];
   for (const html of cases) assert.deepEqual(parseEvents(html, FastTokenizer), parseEvents(html, Tokenizer), html);
-});
-
-test('extract: the attribute-filtering parser reports the chosen attributes exactly as the stock parser', () => {
-  assert.ok(ATTRIBUTE_FILTER_ACTIVE, 'htmlparser2 internals changed: the attribute filter is off');
-  const names = new Set(['class', 'id', 'hidden', 'aria-hidden']);
-  const events = (html: string, make: (cbs: Partial<Handler>) => Parser) => {
-    const ev: string[] = [];
-    make({
-      onopentagname: (n) => ev.push(`open ${n}`),
-      onattribute: (n, v, q) => {
-        if (names.has(n)) ev.push(`attr ${n}=${JSON.stringify(v)} ${q}`);
-      },
-      onclosetag: (n, implied) => ev.push(`close ${n} ${implied}`),
-      ontext: (t) => ev.push(`text ${t}`),
-    }).end(html);
-    return ev;
-  };
-  const cases = [
-    page(`<article><p>${ARTICLE_1}</p></article>`),
-    `<div CLASS="a &amp; b" Id=plain ids="no" clas="no" hidden data-class="x" class="second">v</div>`,
-    `<p aria-hidden='true' ARIA-HIDDEN="false" href="/x?a=1&amp;b=2" id="&#x41;&lt;">t</p><img class=pic alt="&">`,
-    '<a href="x" class="unterminated',
-    '<div id= spaced class = "c" hidden=hidden>x</div><br/><input class=last>',
-  ];
-  for (const html of cases) {
-    const want = events(html, (cbs) => new Parser(cbs, { decodeEntities: true }));
-    assert.deepEqual(events(html, (cbs) => new AttributeFilterParser(cbs, { decodeEntities: true }, names)), want, html);
-  }
-  // Switched off, it reports no attribute at all and the same tags and text.
-  const off = (cbs: Partial<Handler>) => Object.assign(new AttributeFilterParser(cbs, { decodeEntities: true }, names), { wantAttributes: false });
-  const html = cases[1]!;
-  assert.deepEqual(events(html, off), events(html, (cbs) => new Parser(cbs, { decodeEntities: true })).filter((e) => !e.startsWith('attr ')));
 });
 
 test('extract: boilerplate attributes as htmlparser2 reads them (first occurrence wins, names in any case)', () => {

@@ -2,49 +2,117 @@ import { z } from 'zod';
 import type { Document } from '../../core/document.js';
 import { UserError } from '../../core/errors.js';
 import { addCount, defineFilterStep } from '../filterStep.js';
-import { DEFAULT_BOILERPLATE_PATTERN, parseHtmlBlocks } from './extractHtml.js';
+import { DEFAULT_BOILERPLATE_PATTERN, parseHtmlBlocks, type ParsedPage } from './extractHtml.js';
 import { classifyBlocks } from './extractClassify.js';
+import { selectContent } from './contentRegion.js';
+import type { PageMetadata } from './pageMetadata.js';
 
 const Options = z.object({
-  /** Run the jusText-like block classifier; false keeps every visible block outside boilerplate containers. */
+  /** Select the main content; false keeps every visible block outside boilerplate containers. */
   classify: z.boolean().default(true),
-  /** Blocks shorter than this many characters are judged by their neighbours (jusText LENGTH_LOW). */
+  /** jusText fallback: blocks shorter than this many characters are judged by their neighbours (LENGTH_LOW). */
   minBlockChars: z.number().int().min(0).default(70),
-  /** Blocks at least this long with sentence punctuation are content on their own (jusText LENGTH_HIGH). */
+  /** jusText fallback: blocks at least this long with sentence punctuation are content on their own (LENGTH_HIGH). */
   goodBlockChars: z.number().int().min(1).default(200),
-  /** Largest share of a block's characters inside links before it is boilerplate (jusText MAX_LINK_DENSITY). */
+  /** jusText fallback: largest share of a block's characters inside links (MAX_LINK_DENSITY). */
   maxLinkDensity: z.number().min(0).max(1).default(0.2),
   /** Regex (case-insensitive) over class/id tokens that marks boilerplate containers such as cookie banners. */
   boilerplatePattern: z.string().default(DEFAULT_BOILERPLATE_PATTERN),
+  /** Pages longer than this (UTF-8 bytes) are cut here before parsing (counter extract.too_large). */
+  maxInputBytes: z.number().int().min(1).default(8_000_000),
+  /** Elements nested deeper than this are flattened into their ancestor at this depth (extract.too_deep). */
+  maxDepth: z.number().int().min(1).default(512),
+  /** The parse stops after this many start tags (extract.too_many_nodes). */
+  maxNodes: z.number().int().min(1).default(200_000),
+  /** A page past a limit: extract what is within it ("truncate"), or drop it with the limit as reason. */
+  overLimit: z.enum(['truncate', 'drop']).default('truncate'),
 });
 export type ExtractOptions = z.output<typeof Options>;
 
-export interface ExtractedText {
-  title?: string;
+/** Which selection produced the text (see docs/curation.md). */
+export type ExtractMethod = 'region' | 'justext' | 'page' | 'all';
+
+export interface ExtractedText extends PageMetadata {
   text: string;
   blocks: number;
   keptBlocks: number;
+  method: ExtractMethod;
+  /** Limits the page went past (in the order checked). */
+  limits: ('too_large' | 'too_deep' | 'too_many_nodes')[];
 }
 
-/** Main text of one HTML page: content blocks separated by blank lines. */
+/** Below this many (weighted) characters a selection is retried looser, as Readability does. */
+const ENOUGH_TEXT = 500;
+/** In the whole-page fallback, blocks with a larger share of link characters are link rows. */
+const LINK_BLOCK = 0.8;
+const encoder = new TextEncoder();
+
+/** The first maxBytes UTF-8 bytes of `html`, cut at a character boundary; undefined when it fits. */
+function truncateBytes(html: string, maxBytes: number): string | undefined {
+  if (html.length <= maxBytes / 3) return undefined;
+  const { read } = encoder.encodeInto(html, new Uint8Array(maxBytes));
+  return read < html.length ? html.slice(0, read) : undefined;
+}
+
+function keptLength(page: ParsedPage, keep: readonly boolean[]): number {
+  let n = 0;
+  for (let i = 0; i < keep.length; i++) if (keep[i]) n += page.blocks[i]!.length;
+  return n;
+}
+
+/**
+ * Which blocks are the main text: Readability's region (contentRegion.ts), loosened step by step
+ * while it holds less than ENOUGH_TEXT; then compared, as trafilatura does, with the jusText
+ * classifier over the whole page, which wins when the region is empty or far shorter; finally the
+ * whole page outside boilerplate, so a page with text never comes out empty.
+ */
+export function selectBlocks(page: ParsedPage, options: ExtractOptions): { keep: boolean[]; method: ExtractMethod } {
+  if (!options.classify) return { keep: page.blocks.map((b) => !b.boilerplate), method: 'all' };
+  let keep: boolean[] = [];
+  let length = -1;
+  for (const attempt of [
+    { stripBoilerplate: true, weightClasses: true, cleanConditionally: true },
+    { stripBoilerplate: true, weightClasses: false, cleanConditionally: true },
+    { stripBoilerplate: true, weightClasses: false, cleanConditionally: false },
+  ]) {
+    const k = selectContent(page, attempt);
+    const n = keptLength(page, k);
+    if (n > length) [keep, length] = [k, n];
+    if (length >= ENOUGH_TEXT) break;
+  }
+  const visible = page.blocks.map((b) => !b.boilerplate);
+  const justext = classifyBlocks(page.blocks, {
+    lengthLow: options.minBlockChars,
+    lengthHigh: options.goodBlockChars,
+    maxLinkDensity: options.maxLinkDensity,
+  }).map((k, i) => k && visible[i]!);
+  const justextLength = keptLength(page, justext);
+  if (length === 0 || (length < ENOUGH_TEXT && justextLength > 2 * length)) {
+    if (justextLength > 0) return { keep: justext, method: 'justext' };
+  }
+  if (length > 0) return { keep, method: 'region' };
+  // No region and no classifier verdict: the page's text outside boilerplate, without link rows.
+  const prose = page.blocks.map((b) => b.heading || b.linkChars <= LINK_BLOCK * b.chars);
+  return { keep: visible.map((v, i) => v && prose[i]!), method: 'page' };
+}
+
+/** Main text of one HTML page: content blocks separated by blank lines, and the page's metadata. */
 export function extractMainText(html: string, options: ExtractOptions, boilerplate?: RegExp): ExtractedText {
-  const page = parseHtmlBlocks(html, boilerplate ?? new RegExp(options.boilerplatePattern, 'i'));
-  const keep = options.classify
-    ? classifyBlocks(page.blocks, {
-        lengthLow: options.minBlockChars,
-        lengthHigh: options.goodBlockChars,
-        maxLinkDensity: options.maxLinkDensity,
-      })
-    : page.blocks.map(() => true);
+  const limits: ExtractedText['limits'] = [];
+  const cut = truncateBytes(html, options.maxInputBytes);
+  if (cut !== undefined) limits.push('too_large');
+  const page = parseHtmlBlocks(cut ?? html, boilerplate ?? new RegExp(options.boilerplatePattern, 'i'), options);
+  if (page.tooDeep) limits.push('too_deep');
+  if (page.tooManyNodes) limits.push('too_many_nodes');
+  const { keep, method } = selectBlocks(page, options);
   const kept = page.blocks.filter((_, i) => keep[i]);
-  const out: ExtractedText = { text: kept.map((b) => b.text).join('\n\n'), blocks: page.blocks.length, keptBlocks: kept.length };
-  if (page.title !== undefined) out.title = page.title;
-  return out;
+  return { ...page.metadata, text: kept.map((b) => b.text).join('\n\n'), blocks: page.blocks.length, keptBlocks: kept.length, method, limits };
 }
 
 export const extractStep = defineFilterStep({
   name: 'extract',
-  description: 'Main text from HTML (metadata.format "html"): drops script/nav/header/footer/aside/forms/cookie banners, jusText-like text/link-density block classifier, title into metadata.title',
+  description:
+    'Main text from HTML (metadata.format "html"): Readability-style content region with a jusText fallback; boilerplate (nav, footer, cookie banners...) out; title/author/date into metadata; documented size/depth/node limits',
   options: Options,
   refine: (o) => {
     try {
@@ -68,10 +136,12 @@ export const extractStep = defineFilterStep({
           const message = e instanceof Error ? e.message : String(e);
           return { doc: { ...doc, metadata: { ...doc.metadata, extractError: message } }, reason: 'failed' };
         }
+        for (const limit of result.limits) addCount(counters, `extract.${limit}`);
+        if (options.overLimit === 'drop' && result.limits.length > 0) return result.limits[0]!;
         addCount(counters, 'extract.blocks', result.blocks);
         addCount(counters, 'extract.blocks_kept', result.keptBlocks);
         const metadata: Record<string, unknown> = { ...doc.metadata, format: 'text' };
-        if (result.title !== undefined) metadata.title = result.title;
+        for (const key of ['title', 'author', 'date', 'siteName'] as const) if (result[key] !== undefined) metadata[key] = result[key];
         const out: Document = { ...doc, text: result.text, metadata };
         return result.text === '' ? { doc: out, reason: 'empty' } : out;
       },

@@ -6,7 +6,6 @@
  * we use a sentence-punctuation test in its place, which works for every script.
  */
 import type { TextBlock } from './extractHtml.js';
-import { weightedLength } from '../text/words.js';
 
 export interface ClassifyOptions {
   /** Blocks shorter than this (weighted chars) are "short" and decided by context (jusText: 70). */
@@ -25,19 +24,28 @@ const SENTENCE_END = /[.!?。！？؟।…](?:["'”’»)\]]*)(?:\s|$)/u;
 function initialClass(b: TextBlock, o: ClassifyOptions): Class {
   const linkDensity = b.chars === 0 ? 0 : b.linkChars / b.chars;
   if (linkDensity > o.maxLinkDensity) return 'bad';
-  const len = weightedLength(b.text);
+  const len = b.length;
   if (COPYRIGHT.test(b.text) && len < o.lengthHigh * 2) return 'bad';
   if (len < o.lengthLow) return b.linkChars > 0 ? 'bad' : 'short';
   if (len >= o.lengthHigh && SENTENCE_END.test(b.text)) return 'good';
   return 'neargood';
 }
 
-/** Nearest class in one direction, skipping blocks of the given classes; the document edge counts as bad. */
-function neighbour(classes: Class[], from: number, step: 1 | -1, skip: ReadonlySet<Class>): Class {
-  for (let i = from + step; i >= 0 && i < classes.length; i += step) {
-    if (!skip.has(classes[i]!)) return classes[i]!;
+/**
+ * Per index, the class of the nearest block before it (step -1) or after it (step 1) whose class is
+ * not in `skip`; the document edge counts as bad. One linear scan (a search per block was quadratic
+ * on pages of many short blocks).
+ */
+function nearest(classes: readonly Class[], step: 1 | -1, skip: ReadonlySet<Class>): Class[] {
+  const out = new Array<Class>(classes.length);
+  let seen: Class = 'bad';
+  const n = classes.length;
+  for (let k = 0; k < n; k++) {
+    const i = step === 1 ? n - 1 - k : k;
+    out[i] = seen;
+    if (!skip.has(classes[i]!)) seen = classes[i]!;
   }
-  return 'bad';
+  return out;
 }
 
 const SKIP_SHORT = new Set<Class>(['short']);
@@ -47,34 +55,32 @@ const SKIP_SHORT_NEAR = new Set<Class>(['short', 'neargood']);
 export function classifyBlocks(blocks: readonly TextBlock[], o: ClassifyOptions): boolean[] {
   const initial = blocks.map((b) => initialClass(b, o));
   // Headings are short by nature: promote one when the next non-short block is content.
+  const nextNonShort = nearest(initial, 1, SKIP_SHORT);
   for (let i = 0; i < blocks.length; i++) {
     if (blocks[i]!.heading && (initial[i] === 'short' || initial[i] === 'neargood')) {
-      const next = neighbour(initial, i, 1, SKIP_SHORT);
+      const next = nextNonShort[i];
       if (next === 'good' || next === 'neargood') initial[i] = 'neargood';
     }
   }
   // Near-good blocks: good if the nearest decided block on either side is good, else bad.
+  const prevDecided = nearest(initial, -1, SKIP_SHORT_NEAR);
+  const nextDecided = nearest(initial, 1, SKIP_SHORT_NEAR);
   const mid = initial.slice();
   for (let i = 0; i < blocks.length; i++) {
-    if (initial[i] !== 'neargood') continue;
-    const prev = neighbour(initial, i, -1, SKIP_SHORT_NEAR);
-    const next = neighbour(initial, i, 1, SKIP_SHORT_NEAR);
-    mid[i] = prev === 'good' || next === 'good' ? 'good' : 'bad';
+    if (initial[i] === 'neargood') mid[i] = prevDecided[i] === 'good' || nextDecided[i] === 'good' ? 'good' : 'bad';
   }
   // Short blocks: good only when enclosed by content on both sides (edges count as bad),
   // or next to content on one side and a near-good block on the other.
+  const prevMid = nearest(mid, -1, SKIP_SHORT);
+  const nextMid = nearest(mid, 1, SKIP_SHORT);
   const out = mid.slice();
   for (let i = 0; i < blocks.length; i++) {
     if (mid[i] !== 'short') continue;
-    const prev = neighbour(mid, i, -1, SKIP_SHORT);
-    const next = neighbour(mid, i, 1, SKIP_SHORT);
+    const prev = prevMid[i];
+    const next = nextMid[i];
     if (prev === 'good' && next === 'good') out[i] = 'good';
     else if (prev === 'bad' && next === 'bad') out[i] = 'bad';
-    else {
-      const p = neighbour(initial, i, -1, SKIP_SHORT_NEAR);
-      const n = neighbour(initial, i, 1, SKIP_SHORT_NEAR);
-      out[i] = p === 'good' && n === 'good' ? 'good' : 'bad';
-    }
+    else out[i] = prevDecided[i] === 'good' && nextDecided[i] === 'good' ? 'good' : 'bad';
   }
   // A page made only of medium-length blocks (no block is good on its own) would come out
   // empty; keep its near-good blocks rather than lose a whole page of real text.

@@ -1,0 +1,221 @@
+/**
+ * The main-content region of a page, after Mozilla Readability's method (read, not copied):
+ * every text block of 25+ characters scores 1 + its commas + one point per 100 characters (at most 3);
+ * the score goes to the block's parent element in full, its grandparent in half and three more
+ * ancestors at 1/(level*3). Elements start from a tag prior (div +5, td/pre/blockquote +3, lists and
+ * forms -3, headings -5) and a class/id weight (+/-25); each total is scaled by 1 - link density.
+ * The best element, moved up to a common ancestor when 3+ near-best candidates share one or its
+ * parent scores higher, is the region, together with siblings that score at least a fifth of it
+ * and sibling paragraphs that read as prose. Inside the region, containers that look like link
+ * lists, forms, image galleries or tiny fragments are cleaned out (Readability's conditional clean),
+ * except inside data tables and code. Linear: a block touches at most 5 ancestors, and every other
+ * pass visits each node or block once.
+ */
+import type { PageNode, ParsedPage } from './extractHtml.js';
+
+export interface RegionOptions {
+  /** Leave out blocks inside boilerplate containers (nav, footer, cookie banners...). */
+  stripBoilerplate: boolean;
+  /** Use the class/id weights. */
+  weightClasses: boolean;
+  /** Clean link-list, form and fragment containers out of the region. */
+  cleanConditionally: boolean;
+}
+
+const MIN_PARAGRAPH = 25;
+const ANCESTOR_LEVELS = 5;
+const TOP_CANDIDATES = 5;
+const MIN_SHARED_CANDIDATES = 3;
+const TAG_PRIOR: Readonly<Record<string, number>> = {
+  div: 5, pre: 3, td: 3, blockquote: 3, address: -3, ol: -3, ul: -3, dl: -3, dd: -3, dt: -3, li: -3, form: -3,
+  h1: -5, h2: -5, h3: -5, h4: -5, h5: -5, h6: -5, th: -5,
+};
+/** Elements that are a paragraph themselves: their text scores their parent. Text directly inside
+ * any other element is an implicit paragraph inside it (Readability wraps such runs in <p>). */
+const PARAGRAPH_TAGS = new Set(['p', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'dt', 'dd', 'td', 'th', 'blockquote', 'figcaption', 'caption', 'address', 'summary']);
+const CLEANED_TAGS = new Set(['div', 'section', 'ul', 'ol', 'table', 'form', 'fieldset']);
+const ROOT_TAGS = new Set(['html', 'body']);
+const SENTENCE_END = /\.( |$)/;
+const MAX_REGION_LINK_DENSITY = 0.5;
+
+const linkDensity = (n: { length: number; linkLength: number }) => (n.length > 0 ? n.linkLength / n.length : 0);
+
+/** Per block, whether it belongs to the main content. */
+export function selectContent(page: ParsedPage, o: RegionOptions): boolean[] {
+  const { nodes, blocks } = page;
+  const score = new Float64Array(nodes.length);
+  const scored = new Uint8Array(nodes.length);
+  // Text under a class/id that weighs against content (widget, related, comments...) does not vote
+  // for a region, as Readability strips its "unlikely candidates" before scoring.
+  const unlikely = new Uint8Array(nodes.length);
+  if (o.weightClasses) {
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      unlikely[i] = (n.parent >= 0 && unlikely[n.parent]) || n.classWeight < 0 ? 1 : 0;
+    }
+  }
+  for (const b of blocks) {
+    if (b.length < MIN_PARAGRAPH || b.node < 0 || (b.boilerplate && o.stripBoilerplate) || unlikely[b.node]) continue;
+    const points = 1 + b.commas + Math.min(Math.floor(b.length / 100), 3);
+    let a = PARAGRAPH_TAGS.has(nodes[b.node]!.tag) ? nodes[b.node]!.parent : b.node;
+    for (let level = 0; level < ANCESTOR_LEVELS && a >= 0; level++, a = nodes[a]!.parent) {
+      if (!scored[a]) {
+        scored[a] = 1;
+        const n = nodes[a]!;
+        score[a] = (TAG_PRIOR[n.tag] ?? 0) + (o.weightClasses ? n.classWeight : 0);
+      }
+      score[a] += level === 0 ? points : level === 1 ? points / 2 : points / (level * 3);
+    }
+  }
+  const top: number[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    if (!scored[i]) continue;
+    score[i] *= 1 - linkDensity(nodes[i]!);
+    insertTop(top, i, score);
+  }
+  const keep = new Array<boolean>(blocks.length).fill(false);
+  const visible = (i: number) => !(o.stripBoilerplate && blocks[i]!.boilerplate);
+  let best = top[0];
+  if (best === undefined || ROOT_TAGS.has(nodes[best]!.tag)) {
+    for (let i = 0; i < blocks.length; i++) keep[i] = visible(i);
+    return keep;
+  }
+  // A best candidate made mostly of links is a link list: the page has no article region.
+  if (linkDensity(nodes[best]!) > MAX_REGION_LINK_DENSITY) return keep;
+  best = raiseCandidate(nodes, best, top, score, scored);
+  const removed = o.cleanConditionally ? conditionalClean(nodes, o.weightClasses) : new Uint8Array(nodes.length);
+  const take = (first: number, end: number) => {
+    for (let i = first; i < end; i++) if (visible(i) && !removed[blocks[i]!.node]) keep[i] = true;
+  };
+  const parent = nodes[best]!.parent;
+  if (parent < 0) {
+    take(nodes[best]!.firstBlock, nodes[best]!.endBlock);
+    return keep;
+  }
+  // Siblings: the children of the region's parent, and text runs directly inside it.
+  const threshold = Math.max(10, score[best]! * 0.2);
+  const p = nodes[parent]!;
+  for (let i = p.firstBlock; i < p.endBlock; ) {
+    const b = blocks[i]!;
+    if (b.node === parent) {
+      if (isProse(b.length, b.chars > 0 ? b.linkChars / b.chars : 0, b.text)) take(i, i + 1);
+      i++;
+      continue;
+    }
+    // The child of `parent` that holds block i.
+    let c = b.node;
+    while (nodes[c]!.parent !== parent) c = nodes[c]!.parent;
+    const n = nodes[c]!;
+    if (c === best || (scored[c] && score[c]! >= threshold) || (n.tag === 'p' && isProse(n.length, linkDensity(n), blockText(page, n)))) take(n.firstBlock, n.endBlock);
+    i = Math.max(n.endBlock, i + 1);
+  }
+  return keep;
+}
+
+function blockText(page: ParsedPage, n: PageNode): string {
+  return n.endBlock > n.firstBlock ? page.blocks[n.endBlock - 1]!.text : '';
+}
+
+/** A sibling paragraph worth keeping: long with few links, or short, link-free and sentence-like. */
+function isProse(length: number, density: number, text: string): boolean {
+  if (length > 80) return density < 0.25;
+  return length > 0 && density === 0 && SENTENCE_END.test(text);
+}
+
+/** Keeps `top` as the TOP_CANDIDATES best node indices, best first. */
+function insertTop(top: number[], i: number, score: Float64Array): void {
+  let at = top.length;
+  while (at > 0 && score[top[at - 1]!]! < score[i]!) at--;
+  if (at >= TOP_CANDIDATES) return;
+  top.splice(at, 0, i);
+  if (top.length > TOP_CANDIDATES) top.pop();
+}
+
+/** Readability's moves up from the best candidate: to a shared ancestor of near-best candidates, to
+ * a parent that scores higher, and past parents that hold nothing else. */
+function raiseCandidate(nodes: PageNode[], best: number, top: number[], score: Float64Array, scored: Uint8Array): number {
+  const near = top.slice(1).filter((i) => score[i]! / score[best]! >= 0.75);
+  if (near.length >= MIN_SHARED_CANDIDATES) {
+    const ancestors = near.map((i) => {
+      const s = new Set<number>();
+      for (let a = nodes[i]!.parent; a >= 0; a = nodes[a]!.parent) s.add(a);
+      return s;
+    });
+    for (let a = nodes[best]!.parent; a >= 0 && !ROOT_TAGS.has(nodes[a]!.tag); a = nodes[a]!.parent) {
+      if (ancestors.filter((s) => s.has(a)).length >= MIN_SHARED_CANDIDATES) {
+        best = a;
+        break;
+      }
+    }
+  }
+  let last = score[best]!;
+  const floor = last / 3;
+  for (let a = nodes[best]!.parent; a >= 0 && !ROOT_TAGS.has(nodes[a]!.tag); a = nodes[a]!.parent) {
+    if (!scored[a]) continue;
+    if (score[a]! < floor) break;
+    if (score[a]! > last) {
+      best = a;
+      break;
+    }
+    last = score[a]!;
+  }
+  // A parent whose only content is this candidate is the same region with its wrapper.
+  for (let a = nodes[best]!.parent; a >= 0 && !ROOT_TAGS.has(nodes[a]!.tag); a = nodes[a]!.parent) {
+    const n = nodes[a]!;
+    const b = nodes[best]!;
+    if (n.firstBlock !== b.firstBlock || n.endBlock !== b.endBlock) break;
+    best = a;
+  }
+  return best;
+}
+
+/**
+ * Containers to clean out of the region, per node (1 = removed with its subtree). Nodes come in
+ * document order, so a parent is decided before its children.
+ */
+function conditionalClean(nodes: PageNode[], weightClasses: boolean): Uint8Array {
+  const removed = new Uint8Array(nodes.length);
+  // Inside or holding a data table, inside pre/figure: never cleaned (children before parents below).
+  const holdsData = new Uint8Array(nodes.length);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i]!;
+    if (n.dataTable) holdsData[i] = 1;
+    if (holdsData[i] && n.parent >= 0) holdsData[n.parent] = 1;
+  }
+  const protectedBy = new Uint8Array(nodes.length);
+  const inFigure = new Uint8Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const p = n.parent;
+    if (p >= 0) {
+      removed[i] = removed[p]!;
+      protectedBy[i] = protectedBy[p]! | (nodes[p]!.dataTable ? 1 : 0) | (nodes[p]!.tag === 'pre' ? 1 : 0);
+      inFigure[i] = inFigure[p]! | (nodes[p]!.tag === 'figure' ? 1 : 0);
+    }
+    if (removed[i] || protectedBy[i] || holdsData[i]) continue;
+    const weight = weightClasses ? n.classWeight : 0;
+    if ((n.tag === 'h1' || n.tag === 'h2') && weight < 0) removed[i] = 1;
+    else if (CLEANED_TAGS.has(n.tag) && shouldClean(n, weight, inFigure[i] === 1)) removed[i] = 1;
+  }
+  return removed;
+}
+
+function shouldClean(n: PageNode, weight: number, inFigure: boolean): boolean {
+  if (weight < 0) return true;
+  if (n.commas >= 10) return false;
+  const isList = n.tag === 'ul' || n.tag === 'ol' || (n.length > 0 && n.listLength / n.length > 0.9);
+  const density = linkDensity(n);
+  const headingDensity = n.length > 0 ? n.headingLength / n.length : 0;
+  const p = n.paragraphs;
+  const img = n.images;
+  return (
+    (img > 1 && p / img < 0.5 && !inFigure) ||
+    (!isList && n.listItems - 100 > p) ||
+    n.inputs > Math.floor(p / 3) ||
+    (!isList && headingDensity < 0.9 && n.length < 25 && (img === 0 || img > 2) && !inFigure) ||
+    (!isList && weight < 25 && density > 0.2) ||
+    (weight >= 25 && density > 0.5) ||
+    (n.embeds === 1 && n.length < 75) ||
+    n.embeds > 1
+  );
+}
