@@ -21,7 +21,8 @@ test('bias report shows a C4-style word filter removing LGBTQ+ text more than ot
     doc('7', 'The mosque and the synagogue organised a joint charity dinner.'),
     doc('8', 'The sex education curriculum for the school was revised by the women on the board.'),
   ];
-  const c4 = toxicityStep.worker!(toxicityStep.parseOptions({ minMatches: 1, minRatio: 0 }));
+  // C4's lists and rule (one listed word drops a page).
+  const c4 = toxicityStep.worker!(toxicityStep.parseOptions({ minMatches: 1, minRatio: 0, neutralTerms: false }));
   const out = c4.run(docs);
   assert.deepEqual(out.dropped.map((r) => r.doc.id), ['1', '2', '8']);
   const bias = new BiasReport();
@@ -48,8 +49,18 @@ test('bias report shows a C4-style word filter removing LGBTQ+ text more than ot
   // A group absent from kept documents has no ratio rather than a division by zero.
   assert.equal(rep.groups['nationality.nigerian']!.ratio, null);
   assert.ok(Object.keys(rep.groups).length === Object.keys(DEFAULT_IDENTITY_GROUPS).length);
+  // The toxicity step's drop rate for the group (2 of its 3 documents) against the corpus's (3 of 8).
+  assert.deepEqual(rep.dropped_by_step, { toxicity: 3 });
+  assert.deepEqual(lgbtq.by_step.toxicity, { dropped: 2, drop_rate: 0.666667, corpus_rate: 0.375, ratio: 1.777778 });
+  assert.deepEqual(christian.by_step.toxicity, { dropped: 0, drop_rate: 0, corpus_rate: 0.375, ratio: 0 });
+  assert.equal(rep.groups['nationality.nigerian']!.by_step.toxicity!.ratio, null, 'a group never mentioned has no rate');
   const md = formatBiasReport(rep);
   assert.match(md, /\| sexual_orientation\.lgbtq \| 20\.00% \| 66\.67% \| 3\.33 \| 3\.33 \|/);
+  assert.match(md, /\| \(corpus\) \| 8 \| 37\.50% \|/);
+  assert.match(md, /\| sexual_orientation\.lgbtq \| 3 \| 66\.67% \(1\.78\) \|/);
+  // The step as shipped: health and identity terms do not count, so none of these pages goes.
+  const curated = toxicityStep.worker!(toxicityStep.parseOptions({ minMatches: 1, minRatio: 0 })).run(docs);
+  assert.deepEqual(curated.dropped, []);
 });
 
 test('custom groups replace the defaults; multi-word terms and per-reason breakdown', () => {

@@ -41,10 +41,13 @@ test('default thresholds keep a passing mention, drop a page dense in listed wor
   const out = toxicity().run([health, spam, doc('clean', 'A quiet afternoon in the park with friends.', 'eng')]);
   assert.deepEqual(out.kept.map((d) => d.id), ['health', 'clean']);
   assert.deepEqual(out.dropped.map((r) => [r.doc.id, r.reason]), [['spam', 'toxicity:word_list']]);
-  assert.equal(out.kept[0]!.metadata.toxic_words, 1);
-  assert.equal(out.counters!['toxicity.docs_with_matches'], 2);
-  const c4 = toxicity({ minMatches: 1, minRatio: 0 }).run([health, spam]);
-  assert.deepEqual(c4.dropped.map((r) => r.doc.id), ['health', 'spam']);
+  assert.equal(out.kept[0]!.metadata.toxic_words, undefined, '"sexual" is a health term: not counted');
+  assert.equal(out.counters!['toxicity.docs_with_matches'], 1);
+  const c4 = toxicity({ minMatches: 1, minRatio: 0, neutralTerms: false }).run([health, spam]);
+  assert.deepEqual(c4.dropped.map((r) => r.doc.id), ['health', 'spam'], "C4's lists and rule drop the health page");
+  assert.equal(toxicity({ minMatches: 1, minRatio: 0, neutralTerms: false }).run([health]).dropped[0]!.doc.metadata.toxic_words, 1);
+  const anyHit = toxicity({ minMatches: 1, minRatio: 0 }).run([health, spam]);
+  assert.deepEqual(anyHit.dropped.map((r) => r.doc.id), ['spam'], 'any hit, without the neutral terms: the spam still goes');
 });
 
 test('the list follows the document language; unknown languages use the fallback or stay unchecked', () => {
@@ -63,18 +66,19 @@ test('the list follows the document language; unknown languages use the fallback
   assert.equal(extra.dropped.length, 1);
 });
 
-test('real text: the UDHR in the 45 translations that have a list survives the default thresholds, not C4', () => {
+test('real text: the UDHR in the 45 translations that have a list keeps every one, even at one hit; C4 drops many', () => {
   const dir = join(dirname(createRequire(import.meta.url).resolve('udhr')), 'declaration');
   const docs = udhr
     .filter((u) => listsForLang(u.iso6393).length > 0)
     .map((u) => doc(u.code, readFileSync(join(dir, `${u.code}.html`), 'utf8').replace(/<[^>]+>/g, ' '), u.iso6393));
   assert.ok(docs.length >= 40);
   const dropped = (o: Record<string, unknown>) => toxicity(o).run(docs).dropped.map((r) => r.doc.id).sort();
-  // Persian: the list's "کس" is also the everyday word for "person" (هر کس, "everyone"); whole-word
-  // matching cannot tell them apart, so it takes an allowWords entry.
-  assert.deepEqual(dropped({}), ['pes_1', 'pes_2']);
-  assert.deepEqual(dropped({ allowWords: ['کس'] }), []);
-  // C4's any-word rule drops English ("sex" in Article 2), French, Spanish, Portuguese, Japanese...
-  const c4 = dropped({ minMatches: 1, minRatio: 0 });
-  assert.ok(c4.includes('eng') && c4.includes('fra') && c4.includes('jpn') && c4.length >= 10, c4.join(' '));
+  // C4's lists and any-word rule drop English ("sex" in Article 2), French ("jouir", to enjoy),
+  // Japanese (人種 "race", 奴隷 "slave"), Persian ("کس", "person": هر کس, "everyone")...
+  const c4 = dropped({ minMatches: 1, minRatio: 0, neutralTerms: false });
+  assert.ok(c4.includes('eng') && c4.includes('fra') && c4.includes('jpn') && c4.includes('pes_1') && c4.length >= 10, c4.join(' '));
+  assert.deepEqual(dropped({ neutralTerms: false }), ['pes_1', 'pes_2'], 'the default thresholds alone still drop Persian');
+  // With the neutral terms (neutralTerms.ts) left out of the lists, no translation has a single listed word.
+  assert.deepEqual(dropped({}), []);
+  assert.deepEqual(dropped({ minMatches: 1, minRatio: 0 }), []);
 });

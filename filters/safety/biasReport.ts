@@ -5,6 +5,11 @@
  * known to remove text about some groups far more than others (Dodge et al. 2021 on C4); a
  * ratio well above 1 for a group under one reason is the signal to look at that filter.
  *
+ * Per step (the `<step>` of its reasons), each group's drop rate: the share of the documents that
+ * mention the group which the step dropped, beside the corpus rate (the share of all documents it
+ * dropped); a ratio above 1 means the step removes the group's documents more often than others.
+ * Both shares are over every document the run read, as the observer does not know the step order.
+ *
  * A run observer (core/step.ts): a worker notes the groups each document mentions, the coordinator
  * counts the notes with the run's decisions; memory is a few counters per group and reason. Default
  * terms are English: for other languages pass your own `groups`.
@@ -59,6 +64,18 @@ export interface BiasReasonStats {
   ratio: number | null;
 }
 
+/** One step's drops among one group's documents, against the whole corpus. */
+export interface BiasStepStats {
+  /** The group's documents the step dropped. */
+  dropped: number;
+  /** dropped / the group's documents. */
+  drop_rate: number;
+  /** The step's drops / all documents. */
+  corpus_rate: number;
+  /** drop_rate / corpus_rate; null when the step dropped nothing. */
+  ratio: number | null;
+}
+
 export interface BiasGroupStats {
   kept_docs: number;
   dropped_docs: number;
@@ -66,14 +83,20 @@ export interface BiasGroupStats {
   dropped_rate: number;
   ratio: number | null;
   by_reason: Record<string, BiasReasonStats>;
+  /** Per step: its drop rate for the group against the corpus rate. */
+  by_step: Record<string, BiasStepStats>;
 }
 
 export interface BiasReportData {
   kept: number;
   dropped: number;
   dropped_by_reason: Record<string, number>;
+  dropped_by_step: Record<string, number>;
   groups: Record<string, BiasGroupStats>;
 }
+
+/** The step of a drop reason `<step>:<rule>`. */
+const stepOf = (reason: string) => reason.split(':')[0]!;
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -190,6 +213,10 @@ export class BiasReport implements Observer<number[], BiasReportData> {
 
   report(): BiasReportData {
     const reasons = [...this.reasonDocs.keys()].sort();
+    const steps = [...new Set(reasons.map(stepOf))].sort();
+    const stepDocs = new Map<string, number>();
+    for (const r of reasons) stepDocs.set(stepOf(r), (stepDocs.get(stepOf(r)) ?? 0) + this.reasonDocs.get(r)!);
+    const total = this.kept + this.dropped;
     const groups: Record<string, BiasGroupStats> = {};
     this.names.forEach((name, i) => {
       const keptRate = this.kept ? this.keptWith[i]! / this.kept : 0;
@@ -201,6 +228,15 @@ export class BiasReport implements Observer<number[], BiasReportData> {
         const withGroup = this.reasonWith.get(r)![i]!;
         by_reason[r] = { docs, with_group: withGroup, rate: round(withGroup / docs), ratio: ratio(withGroup / docs) };
       }
+      const groupDocs = this.keptWith[i]! + this.droppedWith[i]!;
+      const by_step: Record<string, BiasStepStats> = {};
+      for (const st of steps) {
+        let dropped = 0;
+        for (const r of reasons) if (stepOf(r) === st) dropped += this.reasonWith.get(r)![i]!;
+        const dropRate = groupDocs ? dropped / groupDocs : 0;
+        const corpusRate = stepDocs.get(st)! / total;
+        by_step[st] = { dropped, drop_rate: round(dropRate), corpus_rate: round(corpusRate), ratio: groupDocs ? round(dropRate / corpusRate) : null };
+      }
       groups[name] = {
         kept_docs: this.keptWith[i]!,
         dropped_docs: this.droppedWith[i]!,
@@ -208,9 +244,16 @@ export class BiasReport implements Observer<number[], BiasReportData> {
         dropped_rate: round(droppedRate),
         ratio: this.dropped ? ratio(droppedRate) : null,
         by_reason,
+        by_step,
       };
     });
-    return { kept: this.kept, dropped: this.dropped, dropped_by_reason: Object.fromEntries(reasons.map((r) => [r, this.reasonDocs.get(r)!])), groups };
+    return {
+      kept: this.kept,
+      dropped: this.dropped,
+      dropped_by_reason: Object.fromEntries(reasons.map((r) => [r, this.reasonDocs.get(r)!])),
+      dropped_by_step: Object.fromEntries(steps.map((st) => [st, stepDocs.get(st)!])),
+      groups,
+    };
   }
 }
 
@@ -232,5 +275,25 @@ export function formatBiasReport(data: BiasReportData, minDocs = 1): string {
   const rows = Object.entries(data.groups).map(
     ([g, s]) => `| ${g} | ${pct(s.kept_rate)} | ${pct(s.dropped_rate)} | ${fmt(s.ratio)} |${reasons.map((r) => ` ${fmt(s.by_reason[r]!.ratio)} |`).join('')}`,
   );
-  return [`Documents kept: ${data.kept}, dropped: ${data.dropped}. Ratio = rate among dropped / rate among kept.`, '', head, sep, ...rows].join('\n');
+  const out = [`Documents kept: ${data.kept}, dropped: ${data.dropped}. Ratio = rate among dropped / rate among kept.`, '', head, sep, ...rows];
+  // Older reports (before by_step) have no per-step figures.
+  const steps = Object.keys(data.dropped_by_step ?? {}).filter((st) => data.dropped_by_step[st]! >= minDocs);
+  if (steps.length === 0) return out.join('\n');
+  const total = data.kept + data.dropped;
+  out.push(
+    '',
+    `Drop rate per step: the share of a group's documents the step dropped (and that rate over the step's rate on all ${total} documents).`,
+    '',
+    `| group | documents |${steps.map((st) => ` ${st} |`).join('')}`,
+    `|---|---:|${steps.map(() => '---:|').join('')}`,
+    `| (corpus) | ${total} |${steps.map((st) => ` ${pct(data.dropped_by_step[st]! / total)} |`).join('')}`,
+    ...Object.entries(data.groups).map(([g, s]) => {
+      const cells = steps.map((st) => {
+        const b = s.by_step?.[st];
+        return b ? ` ${pct(b.drop_rate)} (${fmt(b.ratio)}) |` : ' - |';
+      });
+      return `| ${g} | ${s.kept_docs + s.dropped_docs} |${cells.join('')}`;
+    }),
+  );
+  return out.join('\n');
 }

@@ -9,12 +9,17 @@
  * educational and LGBTQ+ pages; Dodge et al. 2021), so by default a document is dropped only when
  * it has at least `minMatches` (3) matches AND they make up at least `minRatio` (0.5%) of its
  * words: a passing mention survives, a page dense with the vocabulary does not. `{ minMatches: 1,
- * minRatio: 0 }` reproduces C4.
+ * minRatio: 0, neutralTerms: false }` reproduces C4.
+ *
+ * Identity, history and health terms (人種 "race", 奴隷 "slave", "sex", "vagina") and entries whose
+ * common meaning is neutral (Persian کس "person") do not count (neutralTerms.ts), so a text that
+ * names a group, its history or its health is not scored as abuse for it.
  */
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { addCount, defineFilterStep } from '../filterStep.js';
 import { wordTokens, wordTokensCached } from '../text/wordTokens.js';
+import { neutralTermsFor } from './neutralTerms.js';
 
 /**
  * Counts occurrences of listed words and phrases in a text: single words through a Set,
@@ -112,16 +117,19 @@ const Options = z.object({
   extraWords: z.array(z.string()).default([]),
   /** Listed words to ignore (e.g. medical terms a corpus needs). */
   allowWords: z.array(z.string()).default([]),
+  /** Leave the identity, history, health and everyday terms of neutralTerms.ts out of the lists (false: the lists as C4 used them). */
+  neutralTerms: z.boolean().default(true),
 });
 export type ToxicityOptions = z.output<typeof Options>;
 
 export const toxicityStep = defineFilterStep({
   name: 'toxicity',
-  description: 'Drops documents dense in LDNOOBW list words for their language (whole-word match; >= 3 hits and >= 0.5% of words)',
+  description: 'Drops documents dense in LDNOOBW list words for their language (whole-word match; >= 3 hits and >= 0.5% of words; identity, history and health terms do not count)',
   options: Options,
   rule: (options) => {
     const matchers = new Map<string, WordListMatcher>();
-    const allow = new Set(options.allowWords.map((w) => w.normalize('NFKC').toLowerCase().trim()));
+    const norm = (w: string) => w.normalize('NFKC').toLowerCase().trim();
+    const allow = new Set(options.allowWords.map(norm));
     const matcherFor = (lang: string | undefined): WordListMatcher | undefined => {
       let names = lang && lang !== 'und' ? listsForLang(lang) : [];
       if (names.length === 0 && options.fallbackLang) names = listsForLang(options.fallbackLang);
@@ -130,7 +138,8 @@ export const toxicityStep = defineFilterStep({
       let m = matchers.get(key);
       if (!m) {
         const entries = names.flatMap((n) => naughtyWords()[n] ?? []).concat(options.extraWords);
-        m = new WordListMatcher(entries.filter((e) => !allow.has(e.normalize('NFKC').toLowerCase().trim())));
+        const skip = options.neutralTerms ? new Set([...allow, ...neutralTermsFor(names).map(norm)]) : allow;
+        m = new WordListMatcher(entries.filter((e) => !skip.has(norm(e))));
         matchers.set(key, m);
       }
       return m;
