@@ -12,7 +12,7 @@ import { ParquetTokenDataset } from '../datasets/parquetTokenDataset.js';
 import { TokenDataset, type TokenBatch } from '../datasets/tokenDataset.js';
 import { writeTokenParquet, type TokensManifest } from '../datasets/tokenShards.js';
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_NAMES, installHint, parseBackendName, probeAllBackends, useBackend, type BackendName } from '../trainer/backends.js';
+import { BACKEND_NAMES, parseBackendName, probeAllBackends, useBackend, type BackendName } from '../trainer/backends.js';
 import { disposeParams, initParams, lossOf, type GptConfig } from '../trainer/model.js';
 import { writeSyntheticTokenDir } from '../trainer/syntheticTokens.js';
 import { train, type MetricsRecord } from '../trainer/train.js';
@@ -147,7 +147,7 @@ if (values['profile-only']) {
 for (const backend of requested) {
   const status = statuses.find((s) => s.name === backend)!;
   if (!status.ok) {
-    console.log(`skip ${backend}: ${status.detail}${installHint(backend) ? `; ${installHint(backend)}` : ''}`);
+    console.log(`skip ${backend}: ${status.detail}${status.install ? `; ${status.install}` : ''}`);
     rows.push({ name: backend, tokensPerS: NaN, tokensPerCpuS: NaN, loss: undefined, note: `cannot run: ${status.detail}` });
     continue;
   }

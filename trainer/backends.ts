@@ -27,6 +27,8 @@ export interface BackendStatus {
   detail: string;
   /** float16 compute: no tfjs backend offers it today; stated per backend so users need not guess. */
   float16: string;
+  /** When a missing package is why it cannot run: how to install it. */
+  install?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -49,6 +51,21 @@ export function parseBackendChoice(s: string): BackendChoice {
 export function parsePrecision(s: string): Precision {
   if (s !== 'f32' && s !== 'f16') throw new UserError(`--precision must be f32 or f16, got '${s}'`);
   return s;
+}
+
+/**
+ * Mixed precision is a switch with one position working today: every backend computes in float32. f16 needs
+ * webgpu on an adapter with shader-f16 (the error names what the adapter offers); where it has it, the run is
+ * still refused, because the trainer's f16 kernels are not written yet (issue 15).
+ */
+function refuseF16(name: BackendName, kind: WebgpuAdapterKind): never {
+  if (name !== 'webgpu') throw new UserError(`--precision f16 needs the webgpu backend (backend ${name} computes in float32 only); use --precision f32`);
+  const found = probeWebgpuAdapters([kind]).get(kind)!;
+  if (!found.ok) throw new UserError(`--precision f16 needs a WebGPU adapter with shader-f16: ${found.missing}`);
+  if (!found.report.shaderF16) {
+    throw new UserError(`--precision f16 needs a WebGPU adapter with shader-f16; ${found.report.name} offers: ${found.report.features.join(', ') || 'no optional features'}; use --precision f32`);
+  }
+  throw new UserError(`--precision f16: ${found.report.name} offers shader-f16, but the trainer's f16 kernels are not written yet; use --precision f32`);
 }
 
 /**
@@ -86,7 +103,7 @@ const FLOAT16: Record<BackendName, string> = {
   cpu: 'no (float32 only)',
   tensorflow: 'no (tfjs-node exposes float32 kernels only)',
   'tensorflow-gpu': 'no (tfjs-node-gpu exposes float32 kernels only)',
-  webgpu: 'with --precision f16 where the adapter offers shader-f16 (corpusforge kernels); else float32',
+  webgpu: 'no (tfjs-backend-webgpu 4.22 and the corpusforge kernels compute in float32; --precision f16 is refused)',
 };
 
 /** Checks whether a backend can run here without switching to it. */
@@ -102,12 +119,13 @@ export async function probeBackend(name: BackendName, webgpuAdapter: WebgpuAdapt
     case 'tensorflow':
     case 'tensorflow-gpu': {
       const pkg = name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
-      if (!resolveOptional(pkg)) return { name, ok: false, detail: `${pkg} is not installed`, float16 };
+      if (!resolveOptional(pkg)) return { name, ok: false, detail: `${pkg} is not installed`, float16, install: installHint(name) };
       return { name, ok: true, detail: `${pkg} installed`, float16 };
     }
     case 'webgpu': {
       const found = probeWebgpuAdapters([webgpuAdapter]).get(webgpuAdapter)!;
-      if (!found.ok) return { name, ok: false, detail: found.missing, float16 };
+      const packageMissing = !resolveOptional('webgpu') || !resolveOptional('@tensorflow/tfjs-backend-webgpu');
+      if (!found.ok) return { name, ok: false, detail: found.missing, float16, ...(packageMissing ? { install: installHint(name) } : {}) };
       const f16 = found.report.shaderF16 ? 'shader-f16' : 'no shader-f16';
       return { name, ok: true, detail: `${webgpuAdapter} adapter ${found.report.name}, ${f16}`, float16 };
     }
@@ -141,8 +159,8 @@ export interface BackendOptions {
 export async function useBackend(name: BackendName, opts: BackendOptions = {}): Promise<BackendStatus> {
   const wasmThreads = name === 'wasm' ? Math.max(1, opts.wasmThreads ?? 1) : 1;
   const precision = opts.precision ?? 'f32';
-  if (precision === 'f16' && name !== 'webgpu') throw new UserError(`--precision f16 needs the webgpu backend (backend: ${name} computes in float32 only)`);
-  const webgpuKey = `${opts.webgpuAdapter ?? 'hardware'}/${precision}`;
+  if (precision === 'f16') refuseF16(name, opts.webgpuAdapter ?? 'hardware');
+  const webgpuKey = opts.webgpuAdapter ?? 'hardware';
   if (tf.engine().backendName === backendRegistryName(name) && (name !== 'wasm' || wasmThreads === activeWasmThreads) && (name !== 'webgpu' || webgpuKey === activeWebgpuKey)) {
     return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
   }
@@ -152,7 +170,7 @@ export async function useBackend(name: BackendName, opts: BackendOptions = {}): 
   // error line without Dawn's own warnings.
   const status = await probeBackend(name, opts.webgpuAdapter);
   if (!status.ok) {
-    const hint = installHint(name) ? `; ${installHint(name)}` : '';
+    const hint = status.install ? `; ${status.install}` : '';
     throw new UserError(`backend '${name}' cannot run here: ${status.detail}${hint}`);
   }
   if (name === 'wasm') {
@@ -164,8 +182,9 @@ export async function useBackend(name: BackendName, opts: BackendOptions = {}): 
     await registerWasm(wasmThreads);
   } else if (name === 'tensorflow' || name === 'tensorflow-gpu') {
     await import(name === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu' as string);
-  } else if (name === 'webgpu') {
-    await registerWebgpu(opts.webgpuAdapter ?? 'hardware', precision);
+  } else if (name === 'webgpu' && activeWebgpuKey !== webgpuKey) {
+    // One device per adapter kind and process: switching back to webgpu reuses it (and its compiled pipelines).
+    await registerWebgpu(webgpuKey);
     activeWebgpuKey = webgpuKey;
   }
   if (name === 'wasm' || name === 'cpu') registerSegmentSumKernels();
@@ -186,16 +205,16 @@ export async function useBackend(name: BackendName, opts: BackendOptions = {}): 
 }
 
 let wasmPathsSet = false;
-/** Adapter kind and precision of the registered webgpu backend. */
+/** Adapter kind of the registered webgpu backend. */
 let activeWebgpuKey: string | undefined;
 
 /**
  * Registers tfjs's 'webgpu' backend on a device of ours (trainer/webgpuDevice.ts), replacing the package's own
- * registration and any earlier one of another adapter or precision (tfjs then disposes that backend).
+ * registration and any earlier one of another adapter (tfjs then disposes that backend).
  */
-async function registerWebgpu(kind: WebgpuAdapterKind, precision: Precision): Promise<void> {
-  // Created first, so that a missing adapter or feature is one UserError (tfjs logs a factory's error and goes on).
-  const backend = (await createWebgpuBackend({ kind, shaderF16: precision === 'f16' })) as tf.KernelBackend;
+async function registerWebgpu(kind: WebgpuAdapterKind): Promise<void> {
+  // Created first, so that a missing adapter is one UserError (tfjs logs a factory's error and goes on).
+  const backend = (await createWebgpuBackend(kind)) as tf.KernelBackend;
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => backend, 1);
 }
@@ -279,7 +298,7 @@ function describeActive(name: BackendName): string {
   if (name === 'cpu') return 'pure JavaScript kernels';
   if (name === 'webgpu') {
     const a = activeWebgpuAdapter();
-    return a ? `${a.kind} adapter ${a.name}${activeWebgpuKey?.endsWith('f16') ? ', shader-f16' : ''}` : 'webgpu';
+    return a ? `${a.kind} adapter ${a.name}` : 'webgpu';
   }
   return name;
 }

@@ -17,6 +17,12 @@ export interface GptConfig {
    * 'onehot' multiplies a one-hot matrix by the embedding table and needs no segment-sum kernel.
    */
   embedding: 'gather' | 'onehot';
+  /**
+   * Recompute each block's activations in the backward pass instead of keeping them (activation
+   * checkpointing): only block inputs stay on the tape, at the cost of a second forward per block. How the
+   * gradient is computed, not part of the model: checkpoints of either setting resume with the other.
+   */
+  recompute?: boolean;
 }
 
 /** Parameters by name, in a fixed order (the order of `parameterNames`). */
@@ -196,6 +202,48 @@ function addPositions(tok: tf.Tensor2D, pos: tf.Tensor2D, batch: number): tf.Ten
   return batch === 1 ? (tf.add(tok, pos) as tf.Tensor2D) : (addPositionsOp(tok, pos) as tf.Tensor2D);
 }
 
+/** A block's parameters in the order `block` takes them. */
+const BLOCK_PARAMS = ['ln1.g', 'ln1.b', 'attn.wqkv', 'attn.bqkv', 'attn.wo', 'attn.bo', 'ln2.g', 'ln2.b', 'mlp.w1', 'mlp.b1', 'mlp.w2', 'mlp.b2'] as const;
+
+/** One pre-LayerNorm transformer block on x [B*T, D]: x + attn(ln1(x)), then + mlp(ln2(.)). */
+function block(x: tf.Tensor2D, ps: tf.Tensor[], batch: number, t: number, heads: number): tf.Tensor2D {
+  const [ln1g, ln1b, wqkv, bqkv, wo, bo, ln2g, ln2b, w1, b1, w2, b2] = ps as [tf.Tensor2D, ...tf.Tensor2D[]];
+  const a = attention(layerNorm(x, ln1g, ln1b!), wqkv!, bqkv!, wo!, bo!, batch, t, heads);
+  const y = tf.add(x, a) as tf.Tensor2D;
+  const hidden = mlpHidden(layerNorm(y, ln2g!, ln2b!), w1!, b1!);
+  return tf.add(y, linear(hidden, w2!, b2!)) as tf.Tensor2D;
+}
+
+/**
+ * Gradients of `f` at `xs` for upstream `dy`, from inside another gradient's backward pass. tfjs keeps one
+ * tape per engine: a nested tf.grads replaces it and clears it when done, so the outer pass's tape is put back.
+ */
+function nestedGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], dy: tf.Tensor): tf.Tensor[] {
+  const state = (tf.engine() as unknown as { state: { activeTape: unknown } }).state;
+  const outer = state.activeTape;
+  try {
+    return tf.grads(f)(xs, dy);
+  } finally {
+    state.activeTape = outer;
+  }
+}
+
+/** `block` whose activations are recomputed in the backward pass: only x and the parameters are saved. */
+function recomputedBlock(x: tf.Tensor2D, ps: tf.Tensor[], batch: number, t: number, heads: number): tf.Tensor2D {
+  const run = (...a: tf.Tensor[]) => block(a[0] as tf.Tensor2D, a.slice(1), batch, t, heads);
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const inputs = args as tf.Tensor[];
+    save(inputs);
+    return {
+      // tidy: the block's intermediates are released now, not kept for the backward pass.
+      value: tf.tidy(() => run(...inputs)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => nestedGrads(run, saved, dy),
+    };
+  });
+  return op(x, ...ps) as tf.Tensor2D;
+}
+
 /** Logits [B*T, V] for tokens [B, T] (int32). T may be shorter than the configured context. */
 export function forward(c: GptConfig, p: GptParams, tokens: tf.Tensor2D): tf.Tensor2D {
   const [batch, t] = tokens.shape;
@@ -205,12 +253,9 @@ export function forward(c: GptConfig, p: GptParams, tokens: tf.Tensor2D): tf.Ten
   const tok = embeddingFor(c.embedding) === 'onehot' ? matMulNN(oneHotFloat(flat, c.vocabSize), wte) : tf.gather(wte, flat);
   let x = addPositions(tok as tf.Tensor2D, tf.slice(get(p, 'wpe'), [0, 0], [t, c.dim]) as tf.Tensor2D, batch);
   for (let l = 0; l < c.layers; l++) {
-    const n = (s: string) => get(p, `h${l}.${s}`) as tf.Tensor2D;
-    const a = attention(layerNorm(x, n('ln1.g'), n('ln1.b')), n('attn.wqkv'), n('attn.bqkv'), n('attn.wo'), n('attn.bo'), batch, t, c.heads);
-    x = tf.add(x, a);
-    const h = layerNorm(x, n('ln2.g'), n('ln2.b'));
-    const hidden = mlpHidden(h, n('mlp.w1'), n('mlp.b1'));
-    x = tf.add(x, linear(hidden, n('mlp.w2'), n('mlp.b2')));
+    const names = BLOCK_PARAMS.map((s) => `h${l}.${s}`);
+    const ps = names.map((n) => get(p, n));
+    x = c.recompute ? recomputedBlock(x, ps, batch, t, c.heads) : block(x, ps, batch, t, c.heads);
   }
   const out = layerNorm(x, get(p, 'lnf.g'), get(p, 'lnf.b'));
   return matMulNT(out, wte); // tied output embedding

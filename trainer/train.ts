@@ -44,6 +44,8 @@ export interface TrainOptions {
   weightDecay?: number;
   clipNorm?: number;
   embedding?: GptConfig['embedding'];
+  /** Recompute block activations in the backward pass (less memory, one more forward per block). */
+  recompute?: boolean;
   /** Curriculum: grow the sequence length from short to `context` over this many steps (0 = off). */
   seqLenWarmup?: number;
   /** Save a checkpoint every N steps (default: at every evaluation and at the end). */
@@ -163,7 +165,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         throw new UserError(`vocabulary mismatch: ${opts.tokenizer} has ${tokVocab} tokens but ${opts.dataDir} was tokenized with ${vocabSize}`);
       }
     }
-    const config: GptConfig = { vocabSize, context: opts.context, layers: opts.layers, heads: opts.heads, dim: opts.dim, embedding: opts.embedding ?? 'gather' };
+    const config: GptConfig = { vocabSize, context: opts.context, layers: opts.layers, heads: opts.heads, dim: opts.dim, embedding: opts.embedding ?? 'gather', ...(opts.recompute ? { recompute: true } : {}) };
     validateConfig(config);
     const readEvery = opts.readEvery ?? 1;
     for (const [k, v] of Object.entries({ steps: opts.steps, 'batch-size': opts.batchSize, 'grad-accum': opts.gradAccum, 'read-every': readEvery })) {
@@ -189,8 +191,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     let metrics: MetricsRecord[] = [];
     if (hasCheckpoint) {
       const ck = loadCheckpoint(opts.outDir);
-      // The embedding form is how the product is computed, not part of the model: compare the shape only.
-      const same = JSON.stringify({ ...ck.meta.config, embedding: config.embedding }) === JSON.stringify(config);
+      // The embedding form and recomputation are how the products are computed, not the model: compare the shape only.
+      const shape = ({ embedding: _e, recompute: _r, ...rest }: GptConfig) => JSON.stringify(rest);
+      const same = shape(ck.meta.config) === shape(config);
       if (!same) {
         disposeParams(ck.params);
         disposeAdamW(ck.adam);

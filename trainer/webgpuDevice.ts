@@ -196,12 +196,6 @@ export function takeWebgpuErrors(): string[] {
   return deviceErrors.splice(0);
 }
 
-export interface WebgpuDeviceOptions {
-  kind: WebgpuAdapterKind;
-  /** Ask for shader-f16 (mixed precision); an adapter without it is an error. */
-  shaderF16: boolean;
-}
-
 interface WebgpuBackendModule {
   WebGPUBackend: new (device: GPUDevice, adapterInfo?: GPUAdapterInfo) => object;
 }
@@ -209,10 +203,9 @@ interface WebgpuBackendModule {
 /**
  * Opens a device on the adapter and returns tfjs-backend-webgpu's backend on it. Done here rather than by the
  * package's own registration so that the device gets the adapter's storage-buffer limit (tfjs asks for WebGPU's
- * default of 8, and kernels with more bindings fail validation), the software adapter's feature level, and
- * shader-f16 when asked for.
+ * default of 8, and kernels with more bindings fail validation) and the software adapter's feature level.
  */
-export async function createWebgpuBackend(o: WebgpuDeviceOptions): Promise<object> {
+export async function createWebgpuBackend(kind: WebgpuAdapterKind): Promise<object> {
   const missingPkg = packagesMissing();
   if (missingPkg) throw new UserError(`backend 'webgpu' cannot run here: ${missingPkg}`);
   let d: DawnModule;
@@ -221,19 +214,15 @@ export async function createWebgpuBackend(o: WebgpuDeviceOptions): Promise<objec
   } catch (e) {
     throw new UserError(`backend 'webgpu' cannot run here: ${(e as Error).message}`);
   }
-  const gpu = gpuInstance(d, o.kind);
-  const options = o.kind === 'software' ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' as const };
+  const gpu = gpuInstance(d, kind);
+  const options = kind === 'software' ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' as const };
   const adapter = await gpu.requestAdapter(options as GPURequestAdapterOptions);
-  const found = lookupOf(o.kind, adapter ? factsOf(adapter) : null);
+  const found = lookupOf(kind, adapter ? factsOf(adapter) : null);
   if (!found.ok || !adapter) throw new UserError(`backend 'webgpu' cannot run here: ${found.ok ? 'no adapter' : found.missing}`);
-  if (o.shaderF16 && !found.report.shaderF16) {
-    throw new UserError(`--precision f16 needs an adapter with shader-f16; ${found.report.name} offers: ${found.report.features.join(', ') || 'no optional features'}`);
-  }
   exposeNavigatorGpu(gpu);
   const mod = (await import('@tensorflow/tfjs-backend-webgpu' as string)) as WebgpuBackendModule;
   const requiredFeatures: GPUFeatureName[] = [];
   if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
-  if (o.shaderF16) requiredFeatures.push('shader-f16');
   const requiredLimits: Record<string, number> = {};
   for (const k of LIMITS_SHOWN) requiredLimits[k] = Number(adapter.limits[k]);
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });

@@ -2,13 +2,14 @@ import type { Command } from '../command.js';
 import { intFlag, numberFlag, parseCommandArgs, requiredFlag, sharedFlags, switchFlags, valueFlags } from '../args.js';
 import { UserError } from '../../core/errors.js';
 import { openTokenData, parseTokenDataFormat } from '../../datasets/tokenData.js';
-import { parseBackendName, useBackend } from '../../trainer/backends.js';
 import { loadCheckpoint } from '../../trainer/checkpoint.js';
+import { backendHelp, chooseBackend, MODEL_BACKEND_FLAGS, startBackend } from '../backendChoice.js';
 import { evaluate } from '../../trainer/evaluate.js';
 import { disposeParams } from '../../trainer/model.js';
 
 const FLAGS = {
   ...sharedFlags('checkpoint', 'data', 'backend'),
+  ...MODEL_BACKEND_FLAGS,
   ...valueFlags('data-format', 'val-fraction', 'batch-size', 'batches'),
   ...switchFlags('json'),
 };
@@ -30,7 +31,7 @@ options:
       --val-fraction X   held-out tail (default 0.05; 1 > X > 0); use the training run's value to match it
       --batch-size N     windows per batch (default 16)
       --batches N        batches to evaluate (default: all held-out windows)
-  -b, --backend NAME     wasm (default), cpu, tensorflow, tensorflow-gpu or webgpu
+${backendHelp(25)}
       --json             print {"loss","perplexity","tokens"} as JSON`,
   async run(argv) {
     const { values: v } = parseCommandArgs('eval', argv, FLAGS);
@@ -40,7 +41,7 @@ options:
     if (!(valFraction > 0 && valFraction < 1)) throw new UserError(`--val-fraction must be in (0, 1), got ${valFraction}`);
     const ds = await openTokenData(data, { valFraction, format: parseTokenDataFormat(v['data-format'] ?? 'auto') });
     try {
-      await useBackend(parseBackendName(v.backend ?? 'wasm'));
+      await startBackend(chooseBackend(v));
       const { meta, params } = loadCheckpoint(checkpoint, false);
       try {
         if (meta.config.vocabSize !== ds.manifest.vocab_size) {

@@ -4,13 +4,14 @@ import type { Command } from '../command.js';
 import { intFlag, numberFlag, parseCommandArgs, requiredFlag, sharedFlags, valueFlags } from '../args.js';
 import { UserError } from '../../core/errors.js';
 import { loadTokenizerFile } from '../../tokenizer/tokenizerFile.js';
-import { parseBackendName, useBackend } from '../../trainer/backends.js';
 import { loadCheckpoint } from '../../trainer/checkpoint.js';
+import { backendHelp, chooseBackend, MODEL_BACKEND_FLAGS, startBackend } from '../backendChoice.js';
 import { disposeParams } from '../../trainer/model.js';
 import { generate } from '../../trainer/sample.js';
 
 const FLAGS = {
   ...sharedFlags('checkpoint', 'tokenizer', 'backend'),
+  ...MODEL_BACKEND_FLAGS,
   prompt: { type: 'string', short: 'p' },
   tokens: { type: 'string', short: 'n' },
   ...valueFlags('temperature', 'top-k', 'seed'),
@@ -32,7 +33,7 @@ options:
       --top-k N         sample among the k most likely tokens (default 40; 0 = all)
       --seed N          sampling seed (default 1; same seed, same text)
   -t, --tokenizer FILE  tokenizer.json (default: DIR/tokenizer.json)
-  -b, --backend NAME    wasm (default), cpu, tensorflow, tensorflow-gpu or webgpu`,
+${backendHelp(24)}`,
   async run(argv) {
     const { values: v } = parseCommandArgs('sample', argv, FLAGS);
     const checkpoint = requiredFlag('sample', 'checkpoint', v.checkpoint);
@@ -47,7 +48,7 @@ options:
     }
     const temperature = numberFlag('temperature', v.temperature, 0.8);
     if (temperature < 0) throw new UserError('--temperature must be >= 0');
-    await useBackend(parseBackendName(v.backend ?? 'wasm'));
+    await startBackend(chooseBackend(v));
     const { meta, params } = loadCheckpoint(checkpoint, false);
     if (tokenizer.vocabSize !== meta.config.vocabSize) {
       disposeParams(params);

@@ -2,16 +2,19 @@ import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
 import { intFlag, numberFlag, parseCommandArgs, requiredFlag, sharedFlags, switchFlags, valueFlags } from '../args.js';
 import { UserError } from '../../core/errors.js';
-import { parseBackendName, probeAllBackends, useBackend } from '../../trainer/backends.js';
+import { parsePrecision, probeAllBackends } from '../../trainer/backends.js';
+import { modelPreset, MODEL_PRESETS } from '../../trainer/presets.js';
 import { train, type TrainOptions } from '../../trainer/train.js';
+import { backendHelp, chooseBackend, MODEL_BACKEND_FLAGS, startBackend } from '../backendChoice.js';
 import { parseTokenDataFormat } from '../../datasets/tokenData.js';
 
 const FLAGS = {
   ...sharedFlags('data', 'tokenizer', 'out', 'backend', 'quiet'),
   ...valueFlags('data-format', 'steps', 'batch-size', 'grad-accum', 'context', 'layers', 'heads', 'dim', 'lr', 'min-lr', 'warmup'),
   ...valueFlags('weight-decay', 'clip', 'eval-every', 'eval-batches', 'val-fraction', 'checkpoint-every', 'seq-len-warmup'),
-  ...valueFlags('embedding', 'seed', 'rank', 'world-size', 'threads', 'wasm-threads'),
-  ...switchFlags('resume'),
+  ...valueFlags('embedding', 'seed', 'rank', 'world-size', 'threads', 'wasm-threads', 'preset', 'precision', 'read-every'),
+  ...MODEL_BACKEND_FLAGS,
+  ...switchFlags('resume', 'recompute'),
 };
 
 export const command: Command = {
@@ -31,14 +34,22 @@ options:
                             bin or parquet; both hold the same token stream, so runs match window for window
   -t, --tokenizer FILE      tokenizer.json used for the data (vocabulary sizes must match)
   -o, --out DIR             checkpoint folder
-  -b, --backend NAME        wasm (default), cpu, tensorflow, tensorflow-gpu or webgpu
+${backendHelp(28)}
+      --precision P         f32 (default). f16 is refused, saying what is missing: it needs webgpu on an
+                            adapter with shader-f16, and the trainer's f16 kernels are not written yet
+      --read-every N        read the loss back every N steps (default 1; 10 on webgpu, where a read waits
+                            for the GPU queue to drain); records and checkpoints are the same
       --steps N             optimizer steps (default 1000)
       --batch-size N        windows per micro-batch (default 16)
-      --grad-accum N        micro-batches per step (default 1)
+      --grad-accum N        micro-batches per step (default 1): gradients are summed over them, so a step
+                            sees batch-size x grad-accum windows with one micro-batch of activations in memory
+      --preset NAME         model shape: ${Object.entries(MODEL_PRESETS).map(([k, p]) => `${k} (${p.layers} layers, dim ${p.dim}, ${p.heads} heads, context ${p.context})`).join(',\n                            ')}; default tiny; the four flags below override it
       --context N           tokens per window (default 128)
       --layers N            transformer blocks (default 2)
       --heads N             attention heads (default 2)
       --dim N               model width (default 128)
+      --recompute           keep only each block's input for the backward pass and recompute the rest
+                            (activation memory ~1 block instead of all; one more forward per block)
       --lr X                peak learning rate (default 1e-3)
       --min-lr X            final learning rate of the cosine schedule (default lr/10)
       --warmup N            linear warmup steps (default 100, at most steps/10 when steps is small)
@@ -62,7 +73,10 @@ options:
     const { values: v } = parseCommandArgs('train', argv, FLAGS);
     const dataDir = requiredFlag('train', 'data', v.data);
     const outDir = requiredFlag('train', 'out', v.out);
-    const backend = parseBackendName(v.backend ?? 'wasm');
+    const chosen = chooseBackend(v);
+    const backend = chosen.name;
+    const precision = parsePrecision(v.precision ?? 'f32');
+    const preset = modelPreset(v.preset ?? 'tiny');
     const steps = intFlag('steps', v.steps, 1000, 1);
     const embedding = v.embedding ?? 'gather';
     if (embedding !== 'gather' && embedding !== 'onehot') throw new UserError(`--embedding must be gather or onehot, got '${embedding}'`);
@@ -79,10 +93,14 @@ options:
       steps,
       batchSize: intFlag('batch-size', v['batch-size'], 16, 1),
       gradAccum: intFlag('grad-accum', v['grad-accum'], 1, 1),
-      context: intFlag('context', v.context, 128, 1),
-      layers: intFlag('layers', v.layers, 2, 1),
-      heads: intFlag('heads', v.heads, 2, 1),
-      dim: intFlag('dim', v.dim, 128, 1),
+      context: intFlag('context', v.context, preset.context, 1),
+      layers: intFlag('layers', v.layers, preset.layers, 1),
+      heads: intFlag('heads', v.heads, preset.heads, 1),
+      dim: intFlag('dim', v.dim, preset.dim, 1),
+      recompute: v.recompute === true,
+      readEvery: intFlag('read-every', v['read-every'], backend === 'webgpu' ? 10 : 1, 1),
+      precision,
+      webgpuAdapter: chosen.webgpuAdapter,
       lr: numberFlag('lr', v.lr, 1e-3),
       minLr: v['min-lr'] === undefined ? undefined : numberFlag('min-lr', v['min-lr'], 0),
       warmup: intFlag('warmup', v.warmup, Math.min(100, Math.floor(steps / 10)), 0),
@@ -107,18 +125,21 @@ options:
         console.log(`step ${m.step} loss ${m.loss.toFixed(4)}${val} lr ${m.lr.toExponential(2)} tok/s ${m.tokens_per_s} grad_norm ${m.grad_norm.toFixed(3)}`);
       },
     };
-    const statuses = await probeAllBackends();
     if (!v.quiet) {
+      const statuses = await probeAllBackends(chosen.webgpuAdapter);
       for (const s of statuses) if (!s.ok) console.error(`note: backend ${s.name} cannot run here: ${s.detail}`);
     }
-    const active = await useBackend(backend, { wasmThreads });
+    const active = await startBackend(chosen, { wasmThreads, precision });
     const onSigint = () => {
       if (controller.signal.aborted) process.exit(130);
       console.error('stopping after this step (Ctrl-C again to quit without saving)');
       controller.abort();
     };
     process.on('SIGINT', onSigint);
-    if (!v.quiet) console.log(`backend ${active.name}: ${active.detail}; float16: ${active.float16}; gradient threads: ${threads}`);
+    if (!v.quiet) {
+      if (v.backend === undefined || v.backend === 'auto') console.log(`backend auto -> ${backend} (${chosen.why.replace(/^auto: /, '')})`);
+      console.log(`backend ${active.name}: ${active.detail}; precision: ${precision}; gradient threads: ${threads}`);
+    }
     try {
       const r = await train(options);
       const from = r.resumedFrom !== undefined ? ` (resumed from step ${r.resumedFrom})` : '';

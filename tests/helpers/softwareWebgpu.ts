@@ -1,0 +1,43 @@
+// The webgpu backend on Mesa's software OpenGL ES device (trainer/webgpuDevice.ts), for tests that run the
+// WebGPU code path on a machine without a GPU. Without the device (Debian: libegl1 libgles2 libegl-mesa0) the
+// tests skip with the reason, unless CORPUSFORGE_REQUIRE_WEBGPU=1 (set by .ci/run once it installed the
+// packages): then they fail.
+import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBackend } from '../../trainer/backends.js';
+import { probeWebgpuAdapters, takeWebgpuErrors } from '../../trainer/webgpuDevice.js';
+
+/** True when the software adapter is there; otherwise skips `t` (or fails it where it is required). */
+export function softwareWebgpuOr(t: TestContext): boolean {
+  const found = probeWebgpuAdapters(['software']).get('software')!;
+  if (found.ok) return true;
+  const why = `webgpu tests need the software WebGPU adapter: ${found.missing}`;
+  if (process.env.CORPUSFORGE_REQUIRE_WEBGPU === '1') assert.fail(`${why} (CORPUSFORGE_REQUIRE_WEBGPU=1)`);
+  t.skip(why);
+  return false;
+}
+
+/** Switches to the webgpu backend on the software adapter. */
+export async function useSoftwareWebgpu(): Promise<void> {
+  await useBackend('webgpu', { webgpuAdapter: 'software' });
+}
+
+/** Fails when the device reported an error (an invalid pipeline computes garbage without throwing). */
+export function assertNoDeviceErrors(): void {
+  assert.deepEqual(takeWebgpuErrors(), [], 'the WebGPU device reported errors');
+}
+
+/** Max |a - b| over two arrays of the same length. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+/** Max |a| of an array (the scale a tolerance is relative to). */
+export function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  return m;
+}

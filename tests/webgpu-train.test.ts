@@ -1,0 +1,132 @@
+// The trainer on the webgpu backend, on Mesa's software device: a step's loss and gradients and a short loss
+// curve equal wasm's within a stated tolerance, a stopped run resumes exactly, sampling works; and the CLI's
+// backend choice: auto, a clear error without an adapter, the f16 switch's refusal, `doctor`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../trainer/backends.js';
+import { loadCheckpoint } from '../trainer/checkpoint.js';
+import { initParams, lossOf, type GptConfig } from '../trainer/model.js';
+import { generate } from '../trainer/sample.js';
+import { train, type MetricsRecord, type TrainOptions } from '../trainer/train.js';
+import { probeWebgpuAdapters } from '../trainer/webgpuDevice.js';
+import { CLI } from './helpers/cli.js';
+import { assertNoDeviceErrors, maxAbs, maxAbsDiff, softwareWebgpuOr, useSoftwareWebgpu } from './helpers/softwareWebgpu.js';
+import { withTokenDir } from './helpers/tokenDir.js';
+
+const CORPUS = { vocabSize: 48, documents: 40, docLength: 80, seed: 5, regularity: 0.95 };
+
+function run(data: string, out: string, extra: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    dataDir: data, outDir: out, steps: 8, batchSize: 4, gradAccum: 2, context: 24, layers: 2, heads: 2, dim: 32,
+    lr: 1e-2, warmup: 2, evalEvery: 4, evalBatches: 2, seed: 1, resume: false, valFraction: 0.1, webgpuAdapter: 'software', ...extra,
+  };
+}
+
+/** Loss and gradients of one batch on the active backend, read back (parameter order). */
+async function lossAndGrads(c: GptConfig): Promise<Float32Array[]> {
+  const p = initParams(c, 3);
+  const names = [...p.keys()];
+  const ids = (k: number) => tf.tensor2d(Array.from({ length: 3 * c.context }, (_, i) => (i * k + 1) % c.vocabSize), [3, c.context], 'int32');
+  const out = tf.tidy(() => {
+    const r = tf.valueAndGrads((...ps: tf.Tensor[]) => lossOf(c, new Map(names.map((n, i) => [n, ps[i]!])), ids(7), ids(5)))(names.map((n) => p.get(n)!));
+    return [r.value, ...r.grads];
+  });
+  const read: Float32Array[] = [];
+  for (const t of out) read.push((await t.data()) as Float32Array);
+  tf.dispose([...out, ...p.values()]);
+  return read;
+}
+
+test('one step on webgpu (WGSL kernels, and tfjs ops) gives wasm loss and gradients within 1e-4 relative', async (t) => {
+  if (!softwareWebgpuOr(t)) return;
+  const c: GptConfig = { vocabSize: 48, context: 24, layers: 2, heads: 2, dim: 32, embedding: 'gather' };
+  await useBackend('wasm');
+  const ref = await lossAndGrads(c);
+  await useSoftwareWebgpu();
+  for (const kernels of ['wgsl', 'tfjs'] as const) {
+    if (kernels === 'tfjs') process.env.CORPUSFORGE_WEBGPU_KERNELS = 'tfjs';
+    try {
+      const got = await lossAndGrads(c);
+      assertNoDeviceErrors();
+      // Tolerance: float32 products and reductions in another order; 1e-4 of each tensor's largest entry.
+      ref.forEach((r, i) => {
+        const diff = maxAbsDiff(got[i]!, r);
+        assert.ok(diff <= 1e-4 * maxAbs(r) + 1e-7, `${kernels}: ${i === 0 ? 'loss' : `gradient ${i - 1}`} differs by ${diff} (scale ${maxAbs(r)})`);
+      });
+    } finally {
+      delete process.env.CORPUSFORGE_WEBGPU_KERNELS;
+    }
+  }
+});
+
+test('training on webgpu follows wasm, resumes exactly from a checkpoint, and samples', async (t) => {
+  if (!softwareWebgpuOr(t)) return;
+  await withTokenDir(CORPUS, async (f) => {
+    const wasm = await train(run(f.data, path.join(f.dir, 'wasm'), { backend: 'wasm' }));
+    const full = await train(run(f.data, path.join(f.dir, 'full'), { backend: 'webgpu', readEvery: 3 }));
+    assertNoDeviceErrors();
+    // Same data, init and schedule: the curves agree to float32 noise (measured ~1e-6; stated 1e-3).
+    full.metrics.forEach((m, i) => assert.ok(Math.abs(m.loss - wasm.metrics[i]!.loss) < 1e-3, `step ${m.step}: webgpu ${m.loss} vs wasm ${wasm.metrics[i]!.loss}`));
+    assert.ok(Math.abs(full.finalValLoss! - wasm.finalValLoss!) < 1e-3);
+    assert.ok(full.metrics.at(-1)!.loss < full.metrics[0]!.loss - 0.3, 'loss did not fall on webgpu');
+
+    const stopper = new AbortController();
+    const first = await train(run(f.data, path.join(f.dir, 'split'), { backend: 'webgpu', readEvery: 3, signal: stopper.signal, onMetrics: (m) => m.step === 3 && stopper.abort() }));
+    assert.equal(first.steps, 3);
+    const second = await train(run(f.data, path.join(f.dir, 'split'), { backend: 'webgpu', readEvery: 3, resume: true }));
+    assert.equal(second.resumedFrom, 3);
+    const strip = (ms: MetricsRecord[]) => ms.map(({ tokens_per_s: _t, ...rest }) => rest);
+    assert.deepEqual(strip(second.metrics), strip(full.metrics));
+    const a = loadCheckpoint(path.join(f.dir, 'full'));
+    const b = loadCheckpoint(path.join(f.dir, 'split'));
+    for (const [name, x] of a.params) assert.deepEqual(await x.data(), await b.params.get(name)!.data(), `${name} differs after resume`);
+    for (const [name, x] of a.adam.v) assert.deepEqual(await x.data(), await b.adam.v.get(name)!.data(), `adam v ${name} differs after resume`);
+
+    // Greedy continuation: the same tokens on webgpu and wasm; sampling stays in the vocabulary.
+    const prompt = [1, 2, 3];
+    const greedy = { tokens: 6, temperature: 0, topK: 0, seed: 1 };
+    const onGpu = await generate(a.meta.config, a.params, prompt, greedy);
+    const sampled = await generate(a.meta.config, a.params, prompt, { tokens: 6, temperature: 0.8, topK: 10, seed: 2 });
+    assertNoDeviceErrors();
+    await useBackend('wasm');
+    const onWasm = await generate(a.meta.config, loadCheckpoint(path.join(f.dir, 'full'), false).params, prompt, greedy);
+    assert.deepEqual(onGpu, onWasm);
+    assert.equal(sampled.length, 6);
+    assert.ok(sampled.every((id) => Number.isInteger(id) && id >= 0 && id < CORPUS.vocabSize));
+    tf.dispose([...a.params.values(), ...b.params.values(), ...a.adam.m.values(), ...a.adam.v.values(), ...b.adam.m.values(), ...b.adam.v.values()]);
+  });
+});
+
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+test('CLI: --backend webgpu without a GPU names what is missing; f16 is refused with the reason; doctor reports', async (t) => {
+  if (!softwareWebgpuOr(t)) return;
+  await withTokenDir(CORPUS, async (f) => {
+    const sizes = ['--steps', '2', '--context', '16', '--layers', '1', '--dim', '16', '--eval-every', '0', '--quiet'];
+    const hardware = probeWebgpuAdapters(['hardware']).get('hardware')!;
+    if (!hardware.ok) {
+      const r = cli('train', '--data', f.data, '--out', path.join(f.dir, 'a'), '--backend', 'webgpu', ...sizes);
+      assert.equal(r.status, 2, r.stderr);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+      assert.deepEqual(errors, [`error: backend 'webgpu' cannot run here: ${hardware.missing}`]);
+      const auto = cli('train', '--data', f.data, '--out', path.join(f.dir, 'b'), ...sizes.slice(0, -1));
+      assert.equal(auto.status, 0, auto.stderr);
+      assert.match(auto.stdout, /^backend auto -> wasm \(no hardware WebGPU adapter/m);
+    }
+    const f16 = cli('train', '--data', f.data, '--out', path.join(f.dir, 'c'), '--backend', 'webgpu', '--webgpu-adapter', 'software', '--precision', 'f16', ...sizes);
+    assert.equal(f16.status, 2);
+    assert.match(f16.stderr, /^error: --precision f16 needs a WebGPU adapter with shader-f16; llvmpipe.* offers: .*; use --precision f32$/m);
+    const bad = cli('train', '--data', f.data, '--out', path.join(f.dir, 'd'), '--webgpu-adapter', 'gpu');
+    assert.equal(bad.stderr.trim(), "error: --webgpu-adapter must be hardware or software, got 'gpu'");
+  });
+  const d = cli('doctor', '--json');
+  assert.equal(d.status, 0, d.stderr);
+  const report = JSON.parse(d.stdout) as { backends: Array<{ name: string; ok: boolean }>; adapters: Record<string, { ok: boolean; report?: { shaderF16: boolean; limits: Record<string, number> } }>; auto: { name: string } };
+  assert.deepEqual(report.backends.map((b) => b.name), ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu']);
+  assert.equal(report.adapters['software']!.ok, true);
+  assert.equal(report.adapters['software']!.report!.limits['maxStorageBuffersPerShaderStage'], 16);
+  assert.equal(report.auto.name, report.adapters['hardware']!.ok ? 'webgpu' : 'wasm');
+});
