@@ -3,7 +3,8 @@ import type { Document } from '../../core/document.js';
 import { addCount, defineFilterStep } from '../filterStep.js';
 import { UserError } from '../../core/errors.js';
 import { expandLanguageCode } from '../text/langCodes.js';
-import { getIdentifier } from './langidIdentifiers.js';
+import { getIdentifier, sampleForId } from './langidIdentifiers.js';
+import { isWantedLanguage, mergedLanguage } from './closeLanguages.js';
 
 const Options = z.object({
   /** Which library identifies the language (eld: default, 60 languages; franc-all: ~400 languages). */
@@ -18,6 +19,11 @@ const Options = z.object({
   keepUndetermined: z.boolean().default(false),
   /** Only annotate `lang`/`langScore`, never drop (datatrove's label_only). */
   labelOnly: z.boolean().default(false),
+  /**
+   * Languages the identifier cannot tell apart: 'merge' labels them with their group (`msa`: Malay or
+   * Indonesian; `hbs`: Croatian, Serbian, Bosnian in Latin script), 'separate' keeps its guess.
+   */
+  closeLanguages: z.enum(['merge', 'separate']).default('merge'),
 });
 type RawOptions = z.output<typeof Options>;
 export type LangidOptions = Omit<RawOptions, 'langs' | 'minScore'> & { langs?: string[]; minScore: number };
@@ -79,12 +85,13 @@ export const langidStep = defineFilterStep({
         // Rounded once, and the decision uses the stored value, so re-filtering a shard on its
         // lang_score column reproduces this step's decisions exactly.
         const score = Math.round(guess.score * 1e4) / 1e4;
-        const out: Document = { ...doc, lang: guess.lang, langScore: score };
+        const lang = options.closeLanguages === 'merge' && guess.lang !== 'und' ? mergedLanguage(guess.lang, sampleForId(doc.text)) : guess.lang;
+        const out: Document = { ...doc, lang, langScore: score };
         let reason: string | undefined;
-        if (guess.lang === 'und') {
+        if (lang === 'und') {
           addCount(counters, 'langid.undetermined');
           if (!options.keepUndetermined) reason = 'undetermined';
-        } else if (wanted && !wanted.has(guess.lang)) reason = 'wrong_language';
+        } else if (wanted && !isWantedLanguage(lang, wanted)) reason = 'wrong_language';
         else if (score < options.minScore) reason = 'low_score';
         return reason && !options.labelOnly ? { doc: out, reason } : out;
       },

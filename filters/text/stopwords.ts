@@ -11,6 +11,10 @@ import { iso3To1 } from './langCodes.js';
 /** Gopher's stop words (Rae et al. 2021, as in datatrove's GopherQualityFilter). */
 export const GOPHER_STOP_WORDS: readonly string[] = ['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with'];
 
+// The groups langid labels close languages with (langid/closeLanguages.ts): Malay and Indonesian,
+// Serbo-Croatian (stopwords-iso has Croatian, not Serbian or Bosnian).
+const GROUP_LISTS: Readonly<Record<string, readonly string[]>> = { msa: ['ms', 'id'], hbs: ['hr'] };
+
 let iso: Record<string, string[]> | undefined;
 const cache = new Map<string, ReadonlySet<string> | undefined>();
 const WORDLIKE = /^[\p{L}\p{M}'’\-]+$/u;
@@ -30,9 +34,9 @@ export function stopWordsFor(lang: string): ReadonlySet<string> | undefined {
   let set: ReadonlySet<string> | undefined;
   if (lang === 'eng') set = new Set(GOPHER_STOP_WORDS);
   else {
-    const one = iso3To1(lang);
-    const list = one ? isoLists()[one] : undefined;
-    if (list) set = new Set(list.map((w) => w.toLowerCase()).filter((w) => WORDLIKE.test(w)));
+    const one = GROUP_LISTS[lang] ?? [iso3To1(lang)];
+    const list = one.flatMap((l) => (l ? (isoLists()[l] ?? []) : []));
+    if (list.length > 0) set = new Set(list.map((w) => w.toLowerCase()).filter((w) => WORDLIKE.test(w)));
   }
   cache.set(lang, set);
   return set;
