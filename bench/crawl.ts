@@ -44,7 +44,19 @@ function trackPeakRss(): () => { peakRssMb: number; cpuSeconds: number } {
   };
 }
 
-/** `warm` > 0: an untimed crawl of that many pages first, in the same process (steady state, JIT warm). */
+/**
+ * Times `crawl(all pages)` with peak RSS and CPU; `warm` > 0: an untimed crawl of that many pages first, in the
+ * same process (steady state, JIT warm).
+ */
+async function timedCrawl(name: string, warm: number, crawl: (maxPages: number) => Promise<number>): Promise<RunResult> {
+  if (warm > 0) await crawl(warm);
+  const peak = trackPeakRss();
+  const t0 = performance.now();
+  const pages = await crawl(Number.POSITIVE_INFINITY);
+  const seconds = (performance.now() - t0) / 1000;
+  return { name, pages, seconds, ...peak() };
+}
+
 async function runOurs(origin: string, warm: number): Promise<RunResult> {
   const { Crawler } = await import('../crawler/crawler.js');
   const crawl = async (maxPages: number) => {
@@ -54,14 +66,9 @@ async function runOurs(origin: string, warm: number): Promise<RunResult> {
       perHostConcurrency: CONCURRENCY, maxDepth: 1000, sitemaps: false, progressIntervalMs: 1000, maxPages,
     }).run();
     rmSync(out, { recursive: true, force: true });
-    return s;
+    return s.pagesFetched;
   };
-  if (warm > 0) await crawl(warm);
-  const peak = trackPeakRss();
-  const t0 = performance.now();
-  const s = await crawl(Number.POSITIVE_INFINITY);
-  const seconds = (performance.now() - t0) / 1000;
-  return { name: 'corpusforge crawl (WARC on)', pages: s.pagesFetched, seconds, ...peak() };
+  return timedCrawl('corpusforge crawl (WARC on)', warm, crawl);
 }
 
 async function runCrawlee(origin: string, crawleePages: number): Promise<RunResult> {
@@ -86,7 +93,7 @@ async function runCrawlee(origin: string, crawleePages: number): Promise<RunResu
   return { name: 'Crawlee 3.18 CheerioCrawler', pages, seconds, ...peak() };
 }
 
-/** The limit: undici Pool.request, a regex for links, a Set. `warm` as for runOurs. */
+/** The limit: undici Pool.request, a regex for links, a Set. `warm` as for timedCrawl. */
 async function runBare(origin: string, warm: number): Promise<RunResult> {
   const { Pool } = await import('undici');
   const crawl = async (limit: number): Promise<number> => {
@@ -115,12 +122,7 @@ async function runBare(origin: string, warm: number): Promise<RunResult> {
     await pool.close();
     return pages;
   };
-  if (warm > 0) await crawl(warm);
-  const peak = trackPeakRss();
-  const t0 = performance.now();
-  const pages = await crawl(Number.POSITIVE_INFINITY);
-  const seconds = (performance.now() - t0) / 1000;
-  return { name: 'bare undici Pool.request loop', pages, seconds, ...peak() };
+  return timedCrawl('bare undici Pool.request loop', warm, crawl);
 }
 
 /** Seen-set memory and insert rate at n URLs, against a JS Set of the same strings (at 1M only). */

@@ -4,19 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { CLI, runCli } from './helpers/cli.js';
 import { duckQuery, lit } from './helpers/duckdb.js';
 import { tempDir } from './helpers/tmp.js';
+import { journalLines } from './helpers/journalLines.js';
 
 const N = 60_000;
-
-async function journalLines(out: string): Promise<number> {
-  const text = await readFile(join(out, 'state', 'journal.jsonl'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).length;
-}
 
 test('a second --resume on a live run is refused with one error line; after kill -9 of the owner a third takes over, exactly once', async () => {
   const dir = await tempDir();
@@ -26,24 +22,29 @@ test('a second --resume on a live run is refused with one error line; after kill
   ws.end();
   await once(ws, 'finish');
   const out = join(dir, 'out');
-  const args = ['curate', '--input', input, '--out', out, '--shard-docs', '2000', '--batch-size', '200', '--workers', '1', '--quiet', '--resume'];
+  const config = join(dir, 'normalise.json');
+  await writeFile(config, JSON.stringify({ steps: [{ step: 'normalise' }] }));
+  const args = ['curate', '--config', config, '--input', input, '--out', out, '--shard-docs', '2000', '--batch-size', '200', '--workers', '1', '--quiet', '--resume'];
 
   const owner = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
   const ownerExit = once(owner, 'exit');
-  while ((await journalLines(out)) < 1) {
-    assert.equal(owner.exitCode, null, 'the first run ended before its first commit was seen');
-    await new Promise((r) => setTimeout(r, 10));
+  try {
+    while ((await journalLines(out)) < 1) {
+      assert.equal(owner.exitCode, null, 'the first run ended before its first commit was seen');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Stopped, the owner is alive but does nothing: the second run meets a held lock, whatever the timing.
+    owner.kill('SIGSTOP');
+    const second = await runCli(args);
+    assert.notEqual(second.code, 0);
+    const errors = second.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    assert.equal(errors.length, 1, second.stderr);
+    assert.match(errors[0]!, new RegExp(`^error: .* is in use by corpusforge curate \\(pid ${owner.pid} on `));
+    assert.doesNotMatch(second.stderr, /\n\s+at /, 'no stack trace');
+  } finally {
+    owner.kill('SIGKILL'); // also when an assertion failed: a stopped child would keep the test alive
+    await ownerExit;
   }
-  // Stopped, the owner is alive but does nothing: the second run meets a held lock, whatever the timing.
-  owner.kill('SIGSTOP');
-  const second = await runCli(args);
-  assert.notEqual(second.code, 0);
-  const lines = second.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, second.stderr);
-  assert.match(lines[0]!, new RegExp(`^error: .* is in use by corpusforge curate \\(pid ${owner.pid} on `));
-
-  owner.kill('SIGKILL');
-  await ownerExit;
   const third = await runCli(args);
   assert.equal(third.code, 0, third.stderr);
   assert.match(third.stderr, new RegExp(`taking over the output lock of pid ${owner.pid}`));

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { CLI, runCli } from './helpers/cli.js';
 import { duckQuery, lit } from './helpers/duckdb.js';
 import { tempDir } from './helpers/tmp.js';
+import { journalLines } from './helpers/journalLines.js';
 
 const N = 120_000;
 
@@ -18,11 +19,6 @@ async function makeInput(path: string): Promise<void> {
   }
   ws.end();
   await once(ws, 'finish');
-}
-
-async function journalLines(out: string): Promise<number> {
-  const text = await readFile(join(out, 'state', 'journal.jsonl'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).length;
 }
 
 /** Starts a curate child and SIGKILLs it once the journal holds more than `after` commits. */

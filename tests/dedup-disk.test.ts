@@ -14,6 +14,7 @@ import { urlDedupStep } from '../filters/dedup/urlDedup.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
+import { journalLines } from './helpers/journalLines.js';
 
 // 0.01 MiB = 327 keys in memory: a MinHash run (14 bands) spills every ~23 kept documents.
 const TINY = 0.01;
@@ -140,11 +141,6 @@ test('a bad memoryMb is one clear error, from the API and from the CLI', async (
   assert.match(r.stderr, /^error: .*memoryMb/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
-
-async function journalLines(out: string): Promise<number> {
-  const text = await readFile(join(out, 'state', 'journal.jsonl'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).length;
-}
 
 test('kill -9 + --resume with disk-backed dedup equals an uninterrupted run', async () => {
   const dir = await tempDir();
