@@ -11,7 +11,8 @@
  * except inside data tables and code. Linear: a block touches at most 5 ancestors, and every other
  * pass visits each node or block once.
  */
-import type { PageNode, ParsedPage } from './extractHtml.js';
+import type { ParsedPage } from './extractHtml.js';
+import { DATA_TABLE, type PageNodes } from './pageNodes.js';
 
 export interface RegionOptions {
   /** Leave out blocks inside boilerplate containers (nav, footer, cookie banners...). */
@@ -38,64 +39,61 @@ const ROOT_TAGS = new Set(['html', 'body']);
 const SENTENCE_END = /\.( |$)/;
 const MAX_REGION_LINK_DENSITY = 0.5;
 
-const linkDensity = (n: { length: number; linkLength: number }) => (n.length > 0 ? n.linkLength / n.length : 0);
 
 /** Per block, whether it belongs to the main content. */
 export function selectContent(page: ParsedPage, o: RegionOptions): boolean[] {
   const { nodes, blocks } = page;
-  const score = new Float64Array(nodes.length);
-  const scored = new Uint8Array(nodes.length);
+  const score = new Float64Array(nodes.size);
+  const scored = new Uint8Array(nodes.size);
   // Text under a class/id that weighs against content (widget, related, comments...) does not vote
   // for a region, as Readability strips its "unlikely candidates" before scoring.
-  const unlikely = new Uint8Array(nodes.length);
+  const unlikely = new Uint8Array(nodes.size);
   if (o.weightClasses) {
-    for (let i = 0; i < nodes.length; i++) {
-      const n = nodes[i]!;
-      unlikely[i] = (n.parent >= 0 && unlikely[n.parent]) || n.classWeight < 0 ? 1 : 0;
+    for (let i = 0; i < nodes.size; i++) {
+      const p = nodes.parent[i]!;
+      unlikely[i] = (p >= 0 && unlikely[p]) || nodes.classWeight[i]! < 0 ? 1 : 0;
     }
   }
   for (const b of blocks) {
     if (b.length < MIN_PARAGRAPH || b.node < 0 || (b.boilerplate && o.stripBoilerplate) || unlikely[b.node]) continue;
     const points = 1 + b.commas + Math.min(Math.floor(b.length / 100), 3);
-    let a = PARAGRAPH_TAGS.has(nodes[b.node]!.tag) ? nodes[b.node]!.parent : b.node;
-    for (let level = 0; level < ANCESTOR_LEVELS && a >= 0; level++, a = nodes[a]!.parent) {
+    let a = PARAGRAPH_TAGS.has(nodes.tag[b.node]!) ? nodes.parent[b.node]! : b.node;
+    for (let level = 0; level < ANCESTOR_LEVELS && a >= 0; level++, a = nodes.parent[a]!) {
       if (!scored[a]) {
         scored[a] = 1;
-        const n = nodes[a]!;
-        score[a] = (TAG_PRIOR[n.tag] ?? 0) + (o.weightClasses ? n.classWeight : 0);
+        score[a] = (TAG_PRIOR[nodes.tag[a]!] ?? 0) + (o.weightClasses ? nodes.classWeight[a]! : 0);
       }
       score[a] += level === 0 ? points : level === 1 ? points / 2 : points / (level * 3);
     }
   }
   const top: number[] = [];
-  for (let i = 0; i < nodes.length; i++) {
+  for (let i = 0; i < nodes.size; i++) {
     if (!scored[i]) continue;
-    score[i] *= 1 - linkDensity(nodes[i]!);
+    score[i] *= 1 - nodes.linkDensity(i);
     insertTop(top, i, score);
   }
   const keep = new Array<boolean>(blocks.length).fill(false);
   const visible = (i: number) => !(o.stripBoilerplate && blocks[i]!.boilerplate);
   let best = top[0];
-  if (best === undefined || ROOT_TAGS.has(nodes[best]!.tag)) {
+  if (best === undefined || ROOT_TAGS.has(nodes.tag[best]!)) {
     for (let i = 0; i < blocks.length; i++) keep[i] = visible(i);
     return keep;
   }
   // A best candidate made mostly of links is a link list: the page has no article region.
-  if (linkDensity(nodes[best]!) > MAX_REGION_LINK_DENSITY) return keep;
+  if (nodes.linkDensity(best) > MAX_REGION_LINK_DENSITY) return keep;
   best = raiseCandidate(nodes, best, top, score, scored);
-  const removed = o.cleanConditionally ? conditionalClean(nodes, o.weightClasses) : new Uint8Array(nodes.length);
+  const removed = o.cleanConditionally ? conditionalClean(nodes, o.weightClasses) : new Uint8Array(nodes.size);
   const take = (first: number, end: number) => {
     for (let i = first; i < end; i++) if (visible(i) && !removed[blocks[i]!.node]) keep[i] = true;
   };
-  const parent = nodes[best]!.parent;
+  const parent = nodes.parent[best]!;
   if (parent < 0) {
-    take(nodes[best]!.firstBlock, nodes[best]!.endBlock);
+    take(nodes.firstBlock[best]!, nodes.endBlock[best]!);
     return keep;
   }
   // Siblings: the children of the region's parent, and text runs directly inside it.
   const threshold = Math.max(10, score[best]! * 0.2);
-  const p = nodes[parent]!;
-  for (let i = p.firstBlock; i < p.endBlock; ) {
+  for (let i = nodes.firstBlock[parent]!; i < nodes.endBlock[parent]!; ) {
     const b = blocks[i]!;
     if (b.node === parent) {
       if (isProse(b.length, b.chars > 0 ? b.linkChars / b.chars : 0, b.text)) take(i, i + 1);
@@ -104,16 +102,13 @@ export function selectContent(page: ParsedPage, o: RegionOptions): boolean[] {
     }
     // The child of `parent` that holds block i.
     let c = b.node;
-    while (nodes[c]!.parent !== parent) c = nodes[c]!.parent;
-    const n = nodes[c]!;
-    if (c === best || (scored[c] && score[c]! >= threshold) || (n.tag === 'p' && isProse(n.length, linkDensity(n), blockText(page, n)))) take(n.firstBlock, n.endBlock);
-    i = Math.max(n.endBlock, i + 1);
+    while (nodes.parent[c] !== parent) c = nodes.parent[c]!;
+    const [first, end] = [nodes.firstBlock[c]!, nodes.endBlock[c]!];
+    const lastText = end > first ? blocks[end - 1]!.text : '';
+    if (c === best || (scored[c] && score[c]! >= threshold) || (nodes.tag[c] === 'p' && isProse(nodes.length[c]!, nodes.linkDensity(c), lastText))) take(first, end);
+    i = Math.max(end, i + 1);
   }
   return keep;
-}
-
-function blockText(page: ParsedPage, n: PageNode): string {
-  return n.endBlock > n.firstBlock ? page.blocks[n.endBlock - 1]!.text : '';
 }
 
 /** A sibling paragraph worth keeping: long with few links, or short, link-free and sentence-like. */
@@ -133,15 +128,15 @@ function insertTop(top: number[], i: number, score: Float64Array): void {
 
 /** Readability's moves up from the best candidate: to a shared ancestor of near-best candidates, to
  * a parent that scores higher, and past parents that hold nothing else. */
-function raiseCandidate(nodes: PageNode[], best: number, top: number[], score: Float64Array, scored: Uint8Array): number {
+function raiseCandidate(nodes: PageNodes, best: number, top: number[], score: Float64Array, scored: Uint8Array): number {
   const near = top.slice(1).filter((i) => score[i]! / score[best]! >= 0.75);
   if (near.length >= MIN_SHARED_CANDIDATES) {
     const ancestors = near.map((i) => {
       const s = new Set<number>();
-      for (let a = nodes[i]!.parent; a >= 0; a = nodes[a]!.parent) s.add(a);
+      for (let a = nodes.parent[i]!; a >= 0; a = nodes.parent[a]!) s.add(a);
       return s;
     });
-    for (let a = nodes[best]!.parent; a >= 0 && !ROOT_TAGS.has(nodes[a]!.tag); a = nodes[a]!.parent) {
+    for (let a = nodes.parent[best]!; a >= 0 && !ROOT_TAGS.has(nodes.tag[a]!); a = nodes.parent[a]!) {
       if (ancestors.filter((s) => s.has(a)).length >= MIN_SHARED_CANDIDATES) {
         best = a;
         break;
@@ -150,7 +145,7 @@ function raiseCandidate(nodes: PageNode[], best: number, top: number[], score: F
   }
   let last = score[best]!;
   const floor = last / 3;
-  for (let a = nodes[best]!.parent; a >= 0 && !ROOT_TAGS.has(nodes[a]!.tag); a = nodes[a]!.parent) {
+  for (let a = nodes.parent[best]!; a >= 0 && !ROOT_TAGS.has(nodes.tag[a]!); a = nodes.parent[a]!) {
     if (!scored[a]) continue;
     if (score[a]! < floor) break;
     if (score[a]! > last) {
@@ -160,10 +155,8 @@ function raiseCandidate(nodes: PageNode[], best: number, top: number[], score: F
     last = score[a]!;
   }
   // A parent whose only content is this candidate is the same region with its wrapper.
-  for (let a = nodes[best]!.parent; a >= 0 && !ROOT_TAGS.has(nodes[a]!.tag); a = nodes[a]!.parent) {
-    const n = nodes[a]!;
-    const b = nodes[best]!;
-    if (n.firstBlock !== b.firstBlock || n.endBlock !== b.endBlock) break;
+  for (let a = nodes.parent[best]!; a >= 0 && !ROOT_TAGS.has(nodes.tag[a]!); a = nodes.parent[a]!) {
+    if (nodes.firstBlock[a] !== nodes.firstBlock[best] || nodes.endBlock[a] !== nodes.endBlock[best]) break;
     best = a;
   }
   return best;
@@ -173,49 +166,52 @@ function raiseCandidate(nodes: PageNode[], best: number, top: number[], score: F
  * Containers to clean out of the region, per node (1 = removed with its subtree). Nodes come in
  * document order, so a parent is decided before its children.
  */
-function conditionalClean(nodes: PageNode[], weightClasses: boolean): Uint8Array {
-  const removed = new Uint8Array(nodes.length);
+function conditionalClean(nodes: PageNodes, weightClasses: boolean): Uint8Array {
+  const n = nodes.size;
+  const removed = new Uint8Array(n);
   // Inside or holding a data table, inside pre/figure: never cleaned (children before parents below).
-  const holdsData = new Uint8Array(nodes.length);
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const n = nodes[i]!;
-    if (n.dataTable) holdsData[i] = 1;
-    if (holdsData[i] && n.parent >= 0) holdsData[n.parent] = 1;
+  const holdsData = new Uint8Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    if (nodes.has(i, DATA_TABLE)) holdsData[i] = 1;
+    if (holdsData[i] && nodes.parent[i]! >= 0) holdsData[nodes.parent[i]!] = 1;
   }
-  const protectedBy = new Uint8Array(nodes.length);
-  const inFigure = new Uint8Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    const p = n.parent;
+  const guarded = new Uint8Array(n);
+  const inFigure = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = nodes.parent[i]!;
     if (p >= 0) {
       removed[i] = removed[p]!;
-      protectedBy[i] = protectedBy[p]! | (nodes[p]!.dataTable ? 1 : 0) | (nodes[p]!.tag === 'pre' ? 1 : 0);
-      inFigure[i] = inFigure[p]! | (nodes[p]!.tag === 'figure' ? 1 : 0);
+      guarded[i] = guarded[p]! | (nodes.has(p, DATA_TABLE) || nodes.tag[p] === 'pre' ? 1 : 0);
+      inFigure[i] = inFigure[p]! | (nodes.tag[p] === 'figure' ? 1 : 0);
     }
-    if (removed[i] || protectedBy[i] || holdsData[i]) continue;
-    const weight = weightClasses ? n.classWeight : 0;
-    if ((n.tag === 'h1' || n.tag === 'h2') && weight < 0) removed[i] = 1;
-    else if (CLEANED_TAGS.has(n.tag) && shouldClean(n, weight, inFigure[i] === 1)) removed[i] = 1;
+    if (removed[i] || guarded[i] || holdsData[i]) continue;
+    const tag = nodes.tag[i]!;
+    const weight = weightClasses ? nodes.classWeight[i]! : 0;
+    if ((tag === 'h1' || tag === 'h2') && weight < 0) removed[i] = 1;
+    else if (CLEANED_TAGS.has(tag) && shouldClean(nodes, i, weight, inFigure[i] === 1)) removed[i] = 1;
   }
   return removed;
 }
 
-function shouldClean(n: PageNode, weight: number, inFigure: boolean): boolean {
+function shouldClean(nodes: PageNodes, i: number, weight: number, inFigure: boolean): boolean {
   if (weight < 0) return true;
-  if (n.commas >= 10) return false;
-  const isList = n.tag === 'ul' || n.tag === 'ol' || (n.length > 0 && n.listLength / n.length > 0.9);
-  const density = linkDensity(n);
-  const headingDensity = n.length > 0 ? n.headingLength / n.length : 0;
-  const p = n.paragraphs;
-  const img = n.images;
+  if (nodes.commas[i]! >= 10) return false;
+  const tag = nodes.tag[i]!;
+  const length = nodes.length[i]!;
+  const isList = tag === 'ul' || tag === 'ol' || (length > 0 && nodes.listLength[i]! / length > 0.9);
+  const density = nodes.linkDensity(i);
+  const headingDensity = length > 0 ? nodes.headingLength[i]! / length : 0;
+  const p = nodes.paragraphs[i]!;
+  const img = nodes.images[i]!;
+  const embeds = nodes.embeds[i]!;
   return (
     (img > 1 && p / img < 0.5 && !inFigure) ||
-    (!isList && n.listItems - 100 > p) ||
-    n.inputs > Math.floor(p / 3) ||
-    (!isList && headingDensity < 0.9 && n.length < 25 && (img === 0 || img > 2) && !inFigure) ||
+    (!isList && nodes.listItems[i]! - 100 > p) ||
+    nodes.inputs[i]! > Math.floor(p / 3) ||
+    (!isList && headingDensity < 0.9 && length < 25 && (img === 0 || img > 2) && !inFigure) ||
     (!isList && weight < 25 && density > 0.2) ||
     (weight >= 25 && density > 0.5) ||
-    (n.embeds === 1 && n.length < 75) ||
-    n.embeds > 1
+    (embeds === 1 && length < 75) ||
+    embeds > 1
   );
 }

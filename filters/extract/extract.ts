@@ -80,6 +80,7 @@ export function selectBlocks(page: ParsedPage, options: ExtractOptions): { keep:
     if (n > length) [keep, length] = [k, n];
     if (length >= ENOUGH_TEXT) break;
   }
+  if (length >= ENOUGH_TEXT) return { keep, method: 'region' };
   const visible = page.blocks.map((b) => !b.boilerplate);
   const justext = classifyBlocks(page.blocks, {
     lengthLow: options.minBlockChars,
@@ -87,9 +88,7 @@ export function selectBlocks(page: ParsedPage, options: ExtractOptions): { keep:
     maxLinkDensity: options.maxLinkDensity,
   }).map((k, i) => k && visible[i]!);
   const justextLength = keptLength(page, justext);
-  if (length === 0 || (length < ENOUGH_TEXT && justextLength > 2 * length)) {
-    if (justextLength > 0) return { keep: justext, method: 'justext' };
-  }
+  if (justextLength > 2 * length) return { keep: justext, method: 'justext' };
   if (length > 0) return { keep, method: 'region' };
   // No region and no classifier verdict: the page's text outside boilerplate, without link rows.
   const prose = page.blocks.map((b) => b.heading || b.linkChars <= LINK_BLOCK * b.chars);

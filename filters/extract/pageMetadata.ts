@@ -55,8 +55,8 @@ export class MetadataCollector {
       const key = (a.get('property') ?? a.get('name') ?? a.get('itemprop'))?.toLowerCase();
       const field = key === undefined ? undefined : META_FIELDS.get(key);
       if (field) this.offer(field, a.get('content'), field === 'title' ? 20 : 10);
-    } else if (name === 'script' && a.get('type')?.toLowerCase() === 'application/ld+json') this.startCapture('jsonld');
-    else if (skipped) return;
+    } else if (a.size === 0 || skipped) return;
+    else if (name === 'script' && a.get('type')?.toLowerCase() === 'application/ld+json') this.startCapture('jsonld');
     else if (name === 'time' && a.has('datetime')) this.offer('date', a.get('datetime'), 40);
     else if (a.get('itemprop') === 'datePublished') this.offer('date', a.get('content') ?? a.get('datetime'), 15);
     else if ((a.get('rel') === 'author' || a.get('itemprop') === 'author') && this.fields.author === undefined) this.startCapture('author');
