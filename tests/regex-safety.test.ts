@@ -1,5 +1,5 @@
 // Every regular expression in the project's source is checked for catastrophic (super-linear) backtracking with
-// recheck (docs/notes/redos-checker.md says why recheck, with the measurements in bench/redos-checkers.ts).
+// recheck (docs/security.md says why recheck, with the measurements in bench/redos-checkers.ts).
 //
 // The regexes are found with the TypeScript compiler API: regex literals, and `new RegExp(...)` / `RegExp(...)` calls
 // whose pattern can be read statically (string literals, templates and `+` over consts of the same file,
