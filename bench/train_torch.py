@@ -1,7 +1,8 @@
-"""PyTorch CPU reference for bench/train.ts: the same GPT (GPT-2 shape, pre-LN, tanh GELU, tied embeddings),
-the same AdamW / warmup + cosine schedule / clipping, trained on the same tokens.bin. Prints one JSON line.
+"""PyTorch reference for bench/train.ts: the same GPT (GPT-2 shape, pre-LN, tanh GELU, tied embeddings),
+the same AdamW / warmup + cosine schedule / clipping, trained on the same tokens.bin, in float32 eager mode on
+the CPU or, with --device cuda (the default where CUDA is there), the GPU. Prints one JSON line.
 Run with Debian's python3-torch: /usr/bin/python3 bench/train_torch.py --data DIR ..."""
-import argparse, json, math, os, time
+import argparse, json, math, os, resource, time
 
 import numpy as np
 import torch
@@ -48,7 +49,7 @@ class GPT(nn.Module):
 
     def forward(self, idx):
         t = idx.shape[1]
-        x = self.wte(idx) + self.wpe(torch.arange(t))
+        x = self.wte(idx) + self.wpe(torch.arange(t, device=idx.device))
         for blk in self.blocks:
             x = blk(x, self.mask)
         return self.lnf(x) @ self.wte.weight.T
@@ -61,14 +62,18 @@ def main():
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--data', required=True)
     ap.add_argument('--threads', type=int, default=os.cpu_count())
+    ap.add_argument('--device', choices=('auto', 'cpu', 'cuda'), default='auto')
     a = ap.parse_args()
+    device = ('cuda' if torch.cuda.is_available() else 'cpu') if a.device == 'auto' else a.device
+    # Timings wait for the GPU's queue; on the CPU this is a no-op.
+    sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed or 1)
     manifest = json.load(open(os.path.join(a.data, 'manifest.json')))
     dtype = np.uint16 if manifest['dtype'] == 'uint16' else np.uint32
     data = np.memmap(os.path.join(a.data, 'tokens.bin'), dtype=dtype, mode='r')
     rng = np.random.default_rng(a.seed or 1)
-    model = GPT(a.vocab, a.context, a.layers, a.heads, a.dim)
+    model = GPT(a.vocab, a.context, a.layers, a.heads, a.dim).to(device)
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.1}, {'params': no_decay, 'weight_decay': 0.0}], lr=a.lr, betas=(0.9, 0.95), eps=1e-8)
@@ -85,7 +90,7 @@ def main():
         t0 = time.perf_counter()
         c0 = time.process_time()  # CPU seconds of all threads: robust to other load on a shared machine
         starts = rng.integers(0, a.val_start - a.context - 1, a.batch)
-        w = torch.from_numpy(np.stack([data[s:s + a.context + 1].astype(np.int64) for s in starts]))
+        w = torch.from_numpy(np.stack([data[s:s + a.context + 1].astype(np.int64) for s in starts])).to(device)
         for g in opt.param_groups:
             g['lr'] = lr_at(step)
         logits = model(w[:, :-1])
@@ -94,6 +99,7 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        sync()
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     # Validation: the same consecutive windows bench/train.ts evaluates (from the start of the held-out split).
@@ -104,7 +110,7 @@ def main():
             rows = min(a.batch, (a.val_end - pos - 1) // a.context)
             if rows <= 0:
                 break
-            w = torch.from_numpy(data[pos:pos + rows * a.context + 1].astype(np.int64))
+            w = torch.from_numpy(data[pos:pos + rows * a.context + 1].astype(np.int64)).to(device)
             x = w[:-1].view(rows, a.context)
             y = w[1:].view(rows, a.context)
             losses.append(F.cross_entropy(model(x).reshape(-1, a.vocab), y.reshape(-1)).item() * rows)
@@ -112,7 +118,10 @@ def main():
     steady = sorted(times[1:] or times)[len(times[1:] or times) // 2]
     cpu_steady = sorted(cpu[1:] or cpu)[len(cpu[1:] or cpu) // 2]
     print(json.dumps({'tokens_per_s': a.batch * a.context / steady, 'tokens_per_cpu_s': a.batch * a.context / cpu_steady, 'val_loss': sum(losses) / max(1, (pos - a.val_start) // a.context),
-                      'train_loss': loss.item(), 'threads': torch.get_num_threads(), 'torch': torch.__version__}))
+                      'train_loss': loss.item(), 'threads': torch.get_num_threads(), 'torch': torch.__version__, 'device': device,
+                      'device_name': torch.cuda.get_device_name() if device == 'cuda' else 'cpu',
+                      # GPU: the caching allocator's peak; CPU: the process's peak resident set.
+                      'memory_bytes': torch.cuda.max_memory_reserved() if device == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 
 
 if __name__ == '__main__':
