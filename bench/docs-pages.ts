@@ -8,6 +8,10 @@
  * - each step alone, on the text extract + normalise + langid give: how many pages it would drop.
  * Dedup and PII are not run: they do not judge a page (the pages are distinct).
  *
+ * A control set of real code as pages (.js/.css/.json files of node_modules, 2-30 KB) checks that
+ * the rules still drop code, with and without C4's curly-bracket rule (a page with "{" goes), which
+ * is the one that drops documentation with code samples.
+ *
  * Also the speed of the three steps with a `definitions` option under each definition, on the same
  * prepared texts, interleaved rounds in one process (a ratio; the machine may be loaded).
  *
@@ -21,6 +25,7 @@ import { buildWorkerSteps } from '../pipelines/recipe.js';
 import type { Step, StepSpec } from '../core/step.js';
 import type { Document } from '../core/document.js';
 import { expandLanguageCode } from '../filters/text/langCodes.js';
+import { isWantedLanguage } from '../filters/langid/closeLanguages.js';
 
 const quick = process.argv.includes('--quick');
 const list = process.argv.includes('--list');
@@ -147,10 +152,7 @@ for (const rule of [...rules].sort()) {
 }
 
 const paper = runs[0]!;
-const misread = [...paper.langs].filter(([file, lang]) => {
-  const want = expandLanguageCode(all.find((p) => p.file === file)!.lang) ?? [];
-  return !want.includes(lang);
-});
+const misread = [...paper.langs].filter(([file, lang]) => !isWantedLanguage(lang, new Set(expandLanguageCode(all.find((p) => p.file === file)!.lang) ?? [])));
 console.log(`\nlangid on the prepared text: ${misread.length} pages not in their manual's language${misread.length ? `: ${misread.map(([f, l]) => `${f} -> ${l}`).join(', ')}` : ''}`);
 if (list) {
   console.log('\ndropped pages (paper definitions):');
@@ -184,3 +186,28 @@ for (let r = 0; r < rounds + 1; r++) {
 const chars = prepared.reduce((a, d) => a + d.text.length, 0);
 for (const t of timed) console.log(`gopher_repetition + gopher_quality + fineweb_quality, definitions ${t.definitions}: ${((chars * rounds) / 1e6 / (t.ms / 1000)).toFixed(2)} MB/s of text (${prepared.length} pages, ${rounds} rounds)`);
 console.log(`paper / datatrove time: ${(timed[0]!.ms / timed[1]!.ms).toFixed(2)}x`);
+
+// C4's curly-bracket rule: what documentation and real code pages the recipe keeps without it.
+function keptWith(specs: StepSpec[], pagesToJudge: readonly Document[]): number {
+  const steps = buildWorkerSteps(specs);
+  return pagesToJudge.filter((d) => firstDrop(steps, d) === undefined).length;
+}
+const noCurly = (specs: StepSpec[]) => specs.map((x) => (x.step === 'c4_quality' ? { ...x, filterCurlyBracket: false } : x));
+const codeFiles: string[] = [];
+const walkCode = (dir: string, depth: number) => {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && depth < 4) walkCode(p, depth + 1);
+    else if (e.isFile() && /\.(js|css|json)$/.test(e.name) && !e.name.endsWith('.min.js')) {
+      const size = fs.statSync(p).size;
+      if (size > 2000 && size < 30000) codeFiles.push(p);
+    }
+  }
+};
+walkCode(fileURLToPath(new URL('../node_modules/', import.meta.url)), 0);
+const step = Math.ceil(codeFiles.length / (quick ? 100 : 300));
+const code: Document[] = codeFiles.filter((_, i) => i % step === 0).map((f) => ({ id: f, text: fs.readFileSync(f, 'utf8'), source: f, metadata: {} }));
+// Code files are text already: the recipe without extract.
+const textSpecs = judgingSpecs('paper').filter((x) => x.step !== 'extract');
+const docsNoCurly = keptWith(noCurly(judgingSpecs('paper')), docs);
+console.log(`\nwithout C4's curly-bracket rule: documentation kept ${docsNoCurly}/${docs.length} (${pct(docsNoCurly, docs.length)}); real code pages kept ${keptWith(textSpecs, code)}/${code.length} with the rule, ${keptWith(noCurly(textSpecs), code)}/${code.length} without`);
