@@ -62,8 +62,8 @@ const SPACE_RUN = /[ \t\n\r\f\v\u00a0]{2,}|[\t\n\r\f\v\u00a0]/g;
 const BR = '\uE000';
 /** Commas of several scripts (Readability's list, and the ideographic comma). */
 const COMMAS = new Set([0x2c, 0x60c, 0xfe50, 0xfe10, 0xfe11, 0x2e41, 0x2e34, 0x2e32, 0xff0c, 0x3001]);
-/** A <form> with less text than this is a search box, a sign-up or a comment form, not a page
- * wrapper (ASP.NET pages put the whole body in one form). */
+/** A <form> with less text than this, and not most of the page's, is a search box, a sign-up or a
+ * comment form, not a page wrapper (ASP.NET pages put the whole body in one form). */
 const FORM_WRAPPER_LENGTH = 1000;
 const WRAPPER_TAGS = new Set(['div', 'section']);
 
@@ -240,7 +240,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
 /**
  * Boilerplate is inherited down the tree until a content marker; blocks take their row's. Two
  * corrections first, from the text each element holds: a small <form> is boilerplate (a search or
- * sign-up box), and a div/section named like boilerplate ("has-sidebar", "ad-portal") that holds
+ * sign-up box) unless it holds most of the page's text, and a div/section named like boilerplate ("has-sidebar", "ad-portal") that holds
  * most of the page's text, prose rather than links, is a page wrapper, not a component.
  */
 function markBoilerplate(nodes: PageNodes, blocks: TextBlock[]): void {
@@ -260,7 +260,7 @@ function markBoilerplate(nodes: PageNodes, blocks: TextBlock[]): void {
       rawLinks[p] += rawLinks[i]!;
     }
     const tag = nodes.tag[i]!;
-    if (tag === 'form' && raw[i]! < FORM_WRAPPER_LENGTH && !nodes.has(i, CONTENT_MARKER)) nodes.set(i, OWN_BOILERPLATE, true);
+    if (tag === 'form' && raw[i]! < FORM_WRAPPER_LENGTH && raw[i]! <= total / 2 && !nodes.has(i, CONTENT_MARKER)) nodes.set(i, OWN_BOILERPLATE, true);
     else if (nodes.has(i, OWN_BOILERPLATE) && WRAPPER_TAGS.has(tag) && raw[i]! > total / 2 && rawLinks[i]! < raw[i]! / 2) {
       nodes.set(i, OWN_BOILERPLATE, false);
     }
