@@ -6,7 +6,8 @@
  * Two views, both with the quality rules' definitions `paper` (the default) and `datatrove`:
  * - the recipe: every per-document step in order; a dropped page counts under its first failing rule;
  * - each step alone, on the text extract + normalise + langid give: how many pages it would drop.
- * Dedup and PII are not run: they do not judge a page (the pages are distinct).
+ * Steps from the first one decided on the coordinator on (dedup, boilerplate lines) are not run: they
+ * judge a page against the others, not on its own.
  *
  * A control set of real code as pages (.js/.css/.json files of node_modules, 2-30 KB) checks that
  * the rules still drop code, with and without C4's curly-bracket rule (a page with "{" goes), which
@@ -22,6 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWorkerSteps } from '../pipelines/recipe.js';
+import { getStepDefinition } from '../filters/registry.js';
 import type { Step, StepSpec } from '../core/step.js';
 import type { Document } from '../core/document.js';
 import { expandLanguageCode } from '../filters/text/langCodes.js';
@@ -61,9 +63,9 @@ function pages(): Page[] {
 }
 
 const recipe = (JSON.parse(fs.readFileSync(new URL('../pipelines/web.json', import.meta.url), 'utf8')) as { steps: StepSpec[] }).steps;
-/** The recipe's per-document judging steps (up to the first dedup step), with the given definitions. */
+/** The recipe's per-document judging steps (up to the first step decided on the coordinator), with the given definitions. */
 function judgingSpecs(definitions: 'paper' | 'datatrove'): StepSpec[] {
-  const end = recipe.findIndex((s) => s.step.endsWith('_dedup'));
+  const end = recipe.findIndex((s) => getStepDefinition(s.step).coordinator !== undefined);
   return recipe.slice(0, end < 0 ? recipe.length : end).map((s) => (QUALITY.has(s.step) ? { ...s, definitions } : s));
 }
 
