@@ -25,14 +25,11 @@ const POSITIVE_PART = /(^|[-_])(article|body|content|entry|hentry|h-entry|main|p
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 const WHITESPACE_RUN = /\s+/;
 
-// class/id tokens repeat across a site's pages ("menu-item" x 50 per page): remember each pattern's
-// verdict per token instead of running its alternation again. Bounded per pattern; long keys not kept.
-const verdicts = new WeakMap<RegExp, (token: string) => boolean>();
-function matchesToken(re: RegExp, token: string): boolean {
-  let test = verdicts.get(re);
-  if (!test) verdicts.set(re, (test = boundedMemo(50_000, (t) => re.test(t), 200)));
-  return test(token);
-}
+/** What the tokens of one class or id value say, as bits. */
+const CONTENT = 1; // a token names content ("post-body") and is not also a boilerplate name
+const BOILERPLATE_NAME = 2; // a token matches the boilerplate pattern
+const POSITIVE = 4;
+const NEGATIVE = 8;
 
 /** A token of 5+ dash-separated parts without "_" is a slug of text (Sphinx's id="sharing-with-a-single-developer"),
  * not a component name: it says nothing about boilerplate. */
@@ -46,15 +43,28 @@ function isSlug(token: string): boolean {
   return false;
 }
 
-/** Whether a class/id token matches `re`; with `unless`, a token that also matches that does not count. */
-function anyToken(re: RegExp, cls: string | undefined, id: string | undefined, unless?: RegExp): boolean {
-  for (const v of [cls, id]) {
-    if (v === undefined || v === '') continue;
-    for (const token of v.split(WHITESPACE_RUN)) {
-      if (token !== '' && !isSlug(token) && matchesToken(re, token) && !(unless && matchesToken(unless, token))) return true;
-    }
+function valueBits(value: string, boilerplate: RegExp): number {
+  let bits = 0;
+  for (const token of value.split(WHITESPACE_RUN)) {
+    if (token === '' || isSlug(token)) continue;
+    const named = boilerplate.test(token);
+    if (named) bits |= BOILERPLATE_NAME;
+    else if (CONTENT_PART.test(token)) bits |= CONTENT;
+    if (POSITIVE_PART.test(token)) bits |= POSITIVE;
+    if (NEGATIVE_PART.test(token)) bits |= NEGATIVE;
   }
-  return false;
+  return bits;
+}
+
+// class/id values repeat across a page and a site ("menu-item menu-item-type-post" x 50): remember
+// each value's bits, per boilerplate pattern. Bounded; long values are computed, not kept.
+const memos = new WeakMap<RegExp, (value: string) => number>();
+function bitsOf(a: AttributeValues, boilerplate: RegExp): number {
+  let memo = memos.get(boilerplate);
+  if (!memo) memos.set(boilerplate, (memo = boundedMemo(50_000, (v) => valueBits(v, boilerplate), 200)));
+  const cls = a.get('class');
+  const id = a.get('id');
+  return (cls ? memo(cls) : 0) | (id ? memo(id) : 0);
 }
 
 /** hidden, aria-hidden, aria-modal, a dialog role or an inline display:none / visibility:hidden. */
@@ -68,11 +78,9 @@ export function isHidden(a: AttributeValues): boolean {
 }
 
 /** +25 for a content-like class/id part, -25 for a boilerplate-like one (both: 0). */
-export function classWeight(a: AttributeValues): number {
-  const cls = a.get('class');
-  const id = a.get('id');
-  if (cls === undefined && id === undefined) return 0;
-  return (anyToken(POSITIVE_PART, cls, id) ? 25 : 0) - (anyToken(NEGATIVE_PART, cls, id) ? 25 : 0);
+export function classWeight(a: AttributeValues, boilerplate: RegExp): number {
+  const bits = bitsOf(a, boilerplate);
+  return (bits & POSITIVE ? 25 : 0) - (bits & NEGATIVE ? 25 : 0);
 }
 
 /** OWN_BOILERPLATE, CONTENT_MARKER and DATA_TABLE flags of a block-level element. */
@@ -83,14 +91,13 @@ export function elementFlags(name: string, a: AttributeValues, boilerplate: RegE
   if (name === 'main' || (role !== undefined && CONTENT_ROLES.has(role)) || a.get('itemprop') === 'articleBody') flags |= CONTENT_MARKER;
   if (name === 'table' && (a.has('summary') || role === 'grid')) flags |= DATA_TABLE;
   if (name === 'article' || name === 'main' || name === 'html' || name === 'body') return flags;
-  const cls = a.get('class');
-  const id = a.get('id');
+  const bits = bitsOf(a, boilerplate);
   // A class/id part such as "content" or "post" says the content is here, unless that same
   // token is also a boilerplate name ("comment-body", "sidebar-content").
-  if (anyToken(CONTENT_PART, cls, id, boilerplate)) return flags;
+  if (bits & CONTENT) return flags;
   const own =
     name === 'header'
       ? !insideArticle
-      : BOILERPLATE_TAGS.has(name) || (role !== undefined && BOILERPLATE_ROLES.has(role)) || anyToken(boilerplate, cls, id);
+      : BOILERPLATE_TAGS.has(name) || (role !== undefined && BOILERPLATE_ROLES.has(role)) || (bits & BOILERPLATE_NAME) !== 0;
   return own ? flags | OWN_BOILERPLATE : flags;
 }

@@ -56,6 +56,13 @@ const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const EMBEDS = new Set(['iframe', 'object', 'embed', 'video', 'audio']);
 const INPUTS = new Set(['input', 'select', 'textarea', 'button']);
 const JAVASCRIPT_URL = /^\s*javascript:/i;
+/** Every attribute the extraction reads: elementClass.ts, links, pageMetadata.ts. */
+const READ_ATTRIBUTES = {
+  names: new Set([
+    'class', 'id', 'role', 'style', 'hidden', 'aria-hidden', 'aria-modal', 'itemprop', 'summary', 'href',
+    'name', 'property', 'content', 'type', 'rel', 'datetime',
+  ]),
+};
 // Runs to fold into one ' '; a lone ' ' is not matched, so a text without runs is not rebuilt.
 const SPACE_RUN = /[ \t\n\r\f\v\u00a0]{2,}|[\t\n\r\f\v\u00a0]/g;
 /** Marks a kept line break (<br>, newlines inside <pre>) in the block buffer. */
@@ -82,10 +89,11 @@ function countNonWs(s: string): number {
   return n;
 }
 
-/** One scan of a block's buffer: its commas, whether it has characters of dense scripts (counted
- * twice by weightedLength) and whether its whitespace needs folding (regex calls per short block
- * cost more than this loop on tag-dense pages). */
-function scanBlock(buf: string): { commas: number; dense: boolean; clean: boolean } {
+/** One scan of a block's buffer: its non-space characters, its commas, whether it has characters
+ * of dense scripts (counted twice by weightedLength) and whether its whitespace needs folding
+ * (regex calls per short block cost more than this loop on tag-dense pages). */
+function scanBlock(buf: string): { chars: number; commas: number; dense: boolean; clean: boolean } {
+  let chars = 0;
   let commas = 0;
   let dense = false;
   let clean = buf.length > 0 && buf.charCodeAt(0) !== 32 && buf.charCodeAt(buf.length - 1) !== 32;
@@ -98,13 +106,18 @@ function scanBlock(buf: string): { commas: number; dense: boolean; clean: boolea
       continue;
     }
     prevSpace = false;
-    if (c < 32 || c === 160 || c === 0xe000) clean = false;
+    if (c < 32 || c === 160 || c === 0xe000) {
+      clean = false;
+      continue;
+    }
+    chars++;
+    if (c === 44) commas++;
     else if (c >= SCRIPTS_START) {
       dense = true;
       if (COMMAS.has(c)) commas++;
-    } else if (COMMAS.has(c)) commas++;
+    } else if (c >= 0x60c && COMMAS.has(c)) commas++;
   }
-  return { commas, dense, clean };
+  return { chars, commas, dense, clean };
 }
 
 function blockText(buf: string): string {
@@ -135,22 +148,20 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
   /** Open tables' rows (a th/thead/caption marks the innermost as a data table). */
   const tables: number[] = [];
   let buf = '';
-  let chars = 0;
   let linkChars = 0;
 
   const flush = () => {
-    if (chars > 0) {
+    if (buf !== '') {
       const scan = scanBlock(buf);
-      const text = scan.clean ? buf : blockText(buf);
+      const text = scan.chars === 0 ? '' : scan.clean ? buf : blockText(buf);
       if (text !== '') {
         blocks.push({
-          text, length: scan.dense ? weightedLength(text) : text.length, chars, linkChars, commas: scan.commas,
+          text, length: scan.dense ? weightedLength(text) : text.length, chars: scan.chars, linkChars, commas: scan.commas,
           node: current, heading: headingDepth > 0, inList: listDepth > 0, boilerplate: false,
         });
       }
     }
     buf = '';
-    chars = 0;
     linkChars = 0;
   };
   const count = (column: 'images' | 'inputs' | 'embeds') => {
@@ -163,7 +174,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
     if (name === 'tr' && tables.length > 0) nodes.rows[tables[tables.length - 1]!]++;
     if ((name === 'th' || name === 'thead' || name === 'caption') && tables.length > 0) nodes.set(tables[tables.length - 1]!, DATA_TABLE, true);
     if (flags & OWN_BOILERPLATE) flags |= BOILERPLATE;
-    const row = nodes.add(name, current, a.size === 0 ? 0 : classWeight(a), flags, blocks.length);
+    const row = nodes.add(name, current, a.size === 0 ? 0 : classWeight(a, boilerplate), flags, blocks.length);
     current = row;
     if (name === 'article' || name === 'main') articleDepth++;
     else if (HEADINGS.has(name)) headingDepth++;
@@ -221,16 +232,14 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
     text(text: string) {
       if (meta.text(text) || skipping > 0) return;
       buf += preDepth > 0 ? text.replaceAll('\n', BR) : text;
-      const n = countNonWs(text);
-      chars += n;
-      if (linkDepth > 0) linkChars += n;
+      if (linkDepth > 0) linkChars += countNonWs(text);
     },
     boundary(name: string) {
       if (skipping === 0 && BLOCK_TAGS.has(name)) flush();
     },
   };
   // Void elements are opened and closed at once: one slot more than maxDepth covers them.
-  const result = streamElements(html, handler, limits);
+  const result = streamElements(html, handler, limits, READ_ATTRIBUTES);
   flush();
   markBoilerplate(nodes, blocks);
   addTotals(nodes, blocks);

@@ -40,6 +40,11 @@ export interface StreamLimits {
   maxNodes: number;
 }
 
+/** Which attributes to read (lower-case names); others are skipped without building their values. */
+export interface AttributeFilter {
+  names: ReadonlySet<string>;
+}
+
 export interface StreamResult {
   /** Elements were past maxDepth (flattened). */
   tooDeep: boolean;
@@ -75,7 +80,9 @@ const IMPLIES_CLOSE = new Map<string, ReadonlySet<string>>([
 ]);
 
 /** Runs the handler over `html`; returns which limits were hit. */
-export function streamElements(html: string, handler: ElementHandler, limits: StreamLimits): StreamResult {
+export function streamElements(html: string, handler: ElementHandler, limits: StreamLimits, filter?: AttributeFilter): StreamResult {
+  // A name of another length is dropped before it is sliced (most attributes on a page: data-*, src...).
+  const lengths = filter ? new Set([...filter.names].map((n) => n.length)) : undefined;
   const stack: string[] = [];
   /** Open elements per name (on the stack), and elements past maxDepth per name (not on it). */
   const openCount = new Map<string, number>();
@@ -159,8 +166,9 @@ export function streamElements(html: string, handler: ElementHandler, limits: St
     },
     onattribname(start, end) {
       attrName = undefined;
-      if (tagState !== 'pending' || !handler.wantsAttributes()) return;
+      if (tagState !== 'pending' || !handler.wantsAttributes() || (lengths && !lengths.has(end - start))) return;
       const name = slice(start, end).toLowerCase();
+      if (filter && !filter.names.has(name)) return;
       if (!attributes.has(name)) {
         attrName = name;
         attrValue = '';
