@@ -1,5 +1,7 @@
 // The trainer's public surface: model, optimizer, checkpoints, backends, training loop, sampling, evaluation.
-export { BACKEND_NAMES, installHint, parseBackendName, probeAllBackends, probeBackend, useBackend, type BackendName, type BackendStatus } from './backends.js';
+export { BACKEND_NAMES, installHint, parseBackendChoice, parseBackendName, probeAllBackends, probeBackend, resolveBackend, useBackend, type BackendChoice, type BackendName, type BackendStatus } from './backends.js';
+export { probeWebgpuAdapters, WEBGPU_ADAPTER_KINDS, type WebgpuAdapterKind, type WebgpuAdapterReport } from './webgpuDevice.js';
+export { MODEL_PRESETS, modelPreset, type ModelPreset } from './presets.js';
 export { loadCheckpoint, readCheckpointMeta, saveCheckpoint, CHECKPOINT_FILE, type CheckpointMeta, type LoadedCheckpoint } from './checkpoint.js';
 export { evaluate, type EvalResult } from './evaluate.js';
 export { attention, countParameters, crossEntropy, forward, initParams, lossOf, parameterShapes, type GptConfig, type GptParams } from './model.js';

@@ -79,6 +79,11 @@ export class PendingSteps {
     this.windowStart = performance.now();
   }
 
+  /** Starts the next window's clock now (after a checkpoint, whose writing is not training time). */
+  restartClock(): void {
+    this.windowStart = performance.now();
+  }
+
   /** Releases steps never read (a run that failed). */
   dispose(): void {
     for (const s of this.steps) tf.dispose([s.loss, s.norm]);

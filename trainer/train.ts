@@ -257,7 +257,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       }
       // After the flush: its records may have asked to stop (the callback sees every step).
       const stopping = opts.signal?.aborted === true;
-      if (stopping || checkpointNow) await save();
+      if (stopping || checkpointNow) {
+        await save();
+        pending.restartClock();
+      }
       if (stopping) break;
     }
     const lastLoss = metrics.at(-1)?.loss ?? NaN;
