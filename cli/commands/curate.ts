@@ -6,6 +6,7 @@ import { UserError } from '../../core/errors.js';
 import { progressPrinter } from '../progress.js';
 import { stepRegistry } from '../../filters/registry.js';
 import { curateReport } from '../../pipelines/report/runReport.js';
+import { extractionSamples } from '../../pipelines/report/extractionSamples.js';
 import { writeRunReport } from '../../pipelines/report/writeReport.js';
 import { chooseRecipe, configChoice, recipeLine } from '../../pipelines/defaultRecipe.js';
 
@@ -104,7 +105,9 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
     const drops = Object.entries(st.dropped).map(([r, n]) => `${r}=${n}`).join(' ');
     console.log(`  ${step.padEnd(20)} in ${st.in} out ${st.out} ${(st.ms / 1000).toFixed(2)}s${drops ? ' dropped ' + drops : ''}`);
   }
-  const report = await writeRunReport(out, curateReport(s, `corpusforge ${name}: ${out}`), values['report-json'], result.manifest.world_size > 1 ? `-r${result.manifest.rank}` : '');
+  const runReport = curateReport(s, `corpusforge ${name}: ${out}`);
+  runReport.extraction = await extractionSamples({ inputs, steps, textField: values['text-field'] ?? fixed.textField });
+  const report = await writeRunReport(out, runReport, values['report-json'], result.manifest.world_size > 1 ? `-r${result.manifest.rank}` : '');
   console.log(`report: ${report}`);
   console.log(`manifest: ${result.manifest.totals.shards} shards listed in ${out}/${result.manifest.world_size > 1 ? `manifest-r${result.manifest.rank}.json` : 'manifest.json'}`);
   return 0;

@@ -26,6 +26,9 @@ const Options = z.object({
   maxNodes: z.number().int().min(1).default(200_000),
   /** A page past a limit: extract what is within it ("truncate"), or drop it with the limit as reason. */
   overLimit: z.enum(['truncate', 'drop']).default('truncate'),
+  /** "removed" outputs what extraction leaves out instead of the main text: for auditing the extractor
+   * (the run report shows both for a sample of pages). */
+  output: z.enum(['main', 'removed']).default('main'),
 });
 export type ExtractOptions = z.output<typeof Options>;
 
@@ -105,7 +108,8 @@ export function extractMainText(html: string, options: ExtractOptions, boilerpla
   if (page.tooManyNodes) limits.push('too_many_nodes');
   const { keep, method } = selectBlocks(page, options);
   const kept = page.blocks.filter((_, i) => keep[i]);
-  return { ...page.metadata, text: kept.map((b) => b.text).join('\n\n'), blocks: page.blocks.length, keptBlocks: kept.length, method, limits };
+  const shown = options.output === 'removed' ? page.blocks.filter((_, i) => !keep[i]) : kept;
+  return { ...page.metadata, text: shown.map((b) => b.text).join('\n\n'), blocks: page.blocks.length, keptBlocks: kept.length, method, limits };
 }
 
 export const extractStep = defineFilterStep({

@@ -64,6 +64,15 @@ function biasSection(bias: unknown): string {
     '<p class="note">Share of documents mentioning each group. A ratio well above 1 means the filters (or one filter, per column) remove text mentioning this group more than the text they keep.</p>';
 }
 
+function extractionSection(samples: RunReport['extraction']): string {
+  if (!samples || samples.length === 0) return '<p class="empty">no HTML extraction in this run</p>';
+  const rows = samples.map((x) => {
+    const head = `<p><b>${esc(x.title ?? x.id)}</b> <span class="note">${esc(x.source)}: ${esc(x.outcome)}; kept ${fmt(x.keptChars)} characters, removed ${fmt(x.removedChars)}</span></p>`;
+    return `${head}<div class="pair"><pre class="kept">${esc(x.kept) || '<i>(nothing)</i>'}</pre><pre class="removed">${esc(x.removed) || '<i>(nothing)</i>'}</pre></div>`;
+  });
+  return '<p class="note">For a few input pages (the lowest hash of the page id among the first HTML pages read), the recipe\'s <code>extract</code> step was run again after the run: left what it kept, right what it removed (each cut at 2,000 characters). The corpus and stats.json are not affected.</p>' + rows.join('');
+}
+
 export function renderReportHtml(r: RunReport): string {
   const funnel: Series = { labels: ['input', ...r.funnel.map((f) => f.step)], values: [r.input.docs, ...r.funnel.map((f) => f.out)] };
   const drops = r.funnel.flatMap((f) => Object.entries(f.dropped).map(([reason, n]) => [f.step, reason, n] as (string | number)[]));
@@ -87,6 +96,7 @@ body{font:14px system-ui,sans-serif;margin:2em auto;max-width:960px;color:#222}
 h1{font-size:1.5em}h2{margin-top:2em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
 svg text{font-size:11px;fill:#333}.empty,.note{color:#777}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:8px}.pair pre{white-space:pre-wrap;font:12px/1.4 system-ui,sans-serif;margin:0;padding:6px;max-height:24em;overflow:auto;border:1px solid #ddd}.pair .removed{color:#888;background:#f6f6f6}
 </style></head><body>
 <h1>${esc(r.title)}</h1>
 <p>Generated ${esc(r.created)} by corpusforge. Input ${fmt(r.input.docs)} documents (${fmt(r.input.malformed)} malformed records skipped); kept ${fmt(r.output.docs)} in ${fmt(r.output.shards)} shards.</p>
@@ -96,6 +106,7 @@ ${drops.length ? table(['step', 'drop reason', 'documents'], drops) : '<p class=
 ${table(['step', 'in', 'out', 'seconds'], r.funnel.map((f) => [f.step, f.in, f.out, f.seconds.toFixed(2)]))}
 <h2>Languages of kept documents</h2>${barChart('lang-chart', r.languages)}
 <h2>Document length (characters)</h2>${barChart('length-chart', r.docLengthChars)}
+<h2>Extraction: kept and removed</h2>${extractionSection(r.extraction)}
 <h2>Duplicate clusters</h2>${dup || '<p class="empty">no deduplication in this run</p>'}
 <h2>Bias report</h2>${biasSection(r.bias)}
 <h2>Tokens per document</h2>${tokens}

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunStats } from '../stats.js';
+import type { ExtractionSample } from './extractionSamples.js';
 
 /** A bar chart's data: labels and values in display order. */
 export interface Series {
@@ -23,6 +24,8 @@ export interface RunReport {
   bias?: unknown;
   tokens?: { total: number; documents: number; vocabSize: number; perDoc: Series };
   training?: { step: number[]; loss: number[]; valStep: number[]; valLoss: number[]; tokensPerSecond?: number; backend?: string };
+  /** A few input pages with the text extraction kept and the text it removed (extractionSamples.ts). */
+  extraction?: ExtractionSample[];
 }
 
 function log2Labels(counts: number[]): Series {
