@@ -94,3 +94,25 @@ test('fused AdamW equals the update as tfjs ops (parameter and both moments)', a
   await agree('adamw', (fused) =>
     (fused ? adamWFused : adamWOps)(tf.tensor(p, shape), tf.tensor(g, shape), tf.tensor(m, shape), tf.tensor(v, shape), tf.scalar(0.7), u));
 });
+
+test('grids past 65,535 workgroups in one dimension: every element and row is computed', async (t) => {
+  if (!softwareWebgpuOr(t)) return;
+  await useSoftwareWebgpu();
+  // GELU over 4100 x 4100 = 16.8M elements needs 65,676 workgroups of 256: the grid spills into y.
+  const [rows, cols] = [4100, 4100];
+  const y = tf.tidy(() => geluBiasFused(tf.fill([rows, cols], 0.5) as tf.Tensor2D, tf.linspace(-3, 3, cols)));
+  const got = (await y.data()) as Float32Array;
+  y.dispose();
+  const gelu1 = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+  for (const i of [0, cols - 1, 65535 * 256 - 1, 65535 * 256, rows * cols - 1]) {
+    const x = 0.5 + (-3 + (6 * (i % cols)) / (cols - 1));
+    assert.ok(Math.abs(got[i]! - gelu1(x)) < 1e-5, `element ${i}: ${got[i]} vs ${gelu1(x)}`);
+  }
+  // LayerNorm with 70,000 rows: one workgroup per row, rows spread over x and y.
+  const ln = tf.tidy(() => layerNormFused(tf.tile(tf.tensor2d([[1, 3]]), [70000, 1]) as tf.Tensor2D, tf.ones([2]), tf.zeros([2])));
+  const lnv = (await ln.data()) as Float32Array;
+  ln.dispose();
+  assert.ok(Math.abs(lnv[2 * 69999]! + 1) < 1e-3 && Math.abs(lnv[2 * 69999 + 1]! - 1) < 1e-3, `last row: ${lnv[2 * 69999]}, ${lnv[2 * 69999 + 1]}`);
+  assert.ok(lnv.every((v, i) => Math.abs(v - (i % 2 ? 1 : -1)) < 1e-3), 'a LayerNorm row was not computed');
+  assertNoDeviceErrors();
+});
