@@ -143,19 +143,19 @@ async function wasmSimdSupported(): Promise<boolean> {
   return (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
 }
 
-/**
- * Makes `name` the active tfjs backend, loading optional packages only now.
- * Throws a UserError that says how to install a missing backend.
- */
 export interface BackendOptions {
   /** XNNPACK threads of the wasm backend (its threaded build above 1). */
   wasmThreads?: number;
   /** Which WebGPU adapter the webgpu backend opens (default hardware). */
   webgpuAdapter?: WebgpuAdapterKind;
-  /** f16 asks webgpu for shader-f16 (an adapter without it is an error); other backends compute in f32 only. */
+  /** f16 is refused with the reason (`refuseF16`): every backend computes in float32. */
   precision?: Precision;
 }
 
+/**
+ * Makes `name` the active tfjs backend, loading optional packages only now.
+ * Throws a UserError that says what is missing and how to install a missing package.
+ */
 export async function useBackend(name: BackendName, opts: BackendOptions = {}): Promise<BackendStatus> {
   const wasmThreads = name === 'wasm' ? Math.max(1, opts.wasmThreads ?? 1) : 1;
   const precision = opts.precision ?? 'f32';
@@ -251,9 +251,10 @@ interface WebgpuLimits {
 }
 
 /**
- * tfjs-backend-webgpu 4.22 binds every AddN input as its own storage buffer, and the device it creates keeps
- * WebGPU's default of 8 per shader stage, so AddN over more tensors (the trainer's global gradient norm sums
- * one per parameter, 28 for 2 layers) fails pipeline validation and reads back garbage. Sum in chunks instead.
+ * tfjs-backend-webgpu 4.22 binds every AddN input as its own storage buffer, and a device allows a limited
+ * number per shader stage (WebGPU's default 8, which tfjs's own device keeps; the adapter's own here: 16 on
+ * Mesa's GLES device), so AddN over more tensors (the trainer's global gradient norm sums one per parameter,
+ * 28 for 2 layers) fails pipeline validation and reads back garbage. Sum in chunks instead.
  */
 function chunkWebgpuAddN(): void {
   const original = tf.getKernel('AddN', 'webgpu');
