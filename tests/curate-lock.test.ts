@@ -12,6 +12,10 @@ import { duckQuery, lit } from './helpers/duckdb.js';
 import { tempDir } from './helpers/tmp.js';
 import { journalLines } from './helpers/journalLines.js';
 
+// A heartbeat no run here outlives, however loaded the machine: the takeover must come from the owner being
+// dead, and the stopped owner's lock must never go stale while the second run looks at it.
+const env = { CORPUSFORGE_LOCK_STALE_MS: '3600000' };
+
 const N = 60_000;
 
 test('a second --resume on a live run is refused with one error line; after kill -9 of the owner a third takes over, exactly once', async () => {
@@ -26,7 +30,7 @@ test('a second --resume on a live run is refused with one error line; after kill
   await writeFile(config, JSON.stringify({ steps: [{ step: 'normalise' }] }));
   const args = ['curate', '--config', config, '--input', input, '--out', out, '--shard-docs', '2000', '--batch-size', '200', '--workers', '1', '--quiet', '--resume'];
 
-  const owner = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+  const owner = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore', env: { ...process.env, ...env } });
   const ownerExit = once(owner, 'exit');
   try {
     while ((await journalLines(out)) < 1) {
@@ -35,7 +39,7 @@ test('a second --resume on a live run is refused with one error line; after kill
     }
     // Stopped, the owner is alive but does nothing: the second run meets a held lock, whatever the timing.
     owner.kill('SIGSTOP');
-    const second = await runCli(args);
+    const second = await runCli(args, { env });
     assert.notEqual(second.code, 0);
     const errors = second.stderr.split('\n').filter((l) => l.startsWith('error:'));
     assert.equal(errors.length, 1, second.stderr);
@@ -45,7 +49,7 @@ test('a second --resume on a live run is refused with one error line; after kill
     owner.kill('SIGKILL'); // also when an assertion failed: a stopped child would keep the test alive
     await ownerExit;
   }
-  const third = await runCli(args);
+  const third = await runCli(args, { env });
   assert.equal(third.code, 0, third.stderr);
   assert.match(third.stderr, new RegExp(`taking over the output lock of pid ${owner.pid}`));
   assert.match(third.stdout, /resumed after \d+ committed docs/);
