@@ -71,11 +71,33 @@ export function udhrSections(html: string): UdhrSection[] {
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
+/** `html` without its first `<head>...</head>` (a search, not a lazy regex: that one is quadratic). */
+function withoutHead(html: string): string {
+  const start = html.indexOf('<head>');
+  const end = start < 0 ? -1 : html.indexOf('</head>', start + 6);
+  return end < 0 ? html : html.slice(0, start) + html.slice(end + 7);
+}
+
+/** `html` without its tags (`<` up to the next `>`, at least one character between), in one pass. */
+function withoutTags(html: string): string {
+  let out = '';
+  let from = 0;
+  for (let lt = html.indexOf('<'); lt >= 0; ) {
+    const gt = html.indexOf('>', lt + 1);
+    if (gt < 0) break;
+    if (gt === lt + 1) {
+      lt = html.indexOf('<', lt + 1);
+      continue;
+    }
+    out += html.slice(from, lt);
+    from = gt + 1;
+    lt = html.indexOf('<', from);
+  }
+  return out + html.slice(from);
+}
+
 function udhrHtmlToText(html: string): string {
-  return html
-    .replace(/<head>[\s\S]*?<\/head>/, '')
-    .replace(/<\/(p|h\d|li|header|section|article|ol|ul)>/g, '\n')
-    .replace(/<[^>]+>/g, '')
+  return withoutTags(withoutHead(html).replace(/<\/(p|h\d|li|header|section|article|ol|ul)>/g, '\n'))
     .replace(/&(#x?[0-9a-fA-F]+|\w+);/g, (m, e: string) => {
       if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
       return ENTITIES[e] ?? m;
