@@ -1,7 +1,8 @@
 /**
- * boilerplate_lines: lines that repeat across the pages of a site are removed after their first
- * page(s), the article text stays, memory is bounded, and a resumed run decides exactly like an
- * uninterrupted one (also through the real curate executor).
+ * boilerplate_lines: lines that repeat across the pages of a site are removed (also from the first
+ * pages when later ones share the batch), except the page's title and a lone lead paragraph that
+ * listing pages quote; breadcrumb lines built of repeated segments go; memory is bounded; a resumed run
+ * decides exactly like an uninterrupted one (also through the real curate executor).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,14 +11,14 @@ import { join } from 'node:path';
 import { boilerplateLinesStep, SeenLineTable, type BoilerplateLinesOptions } from '../filters/dedup/boilerplateLines.js';
 import { extractStep } from '../filters/extract/extract.js';
 import type { Document } from '../core/document.js';
-import { isUserError } from '../core/errors.js';
 import { curate } from '../pipelines/curate.js';
 import { readDocuments } from '../datasets/readers.js';
 import { tempDir } from './helpers/tmp.js';
+import { assertOptionsRejected } from './helpers/stepOptions.js';
 
 const TOPICS = ['rivers', 'bridges', 'lakes', 'forests', 'harbours', 'mountains', 'islands', 'valleys'];
 const SIGNUP = 'Sign up for the Example Daily newsletter and get our best stories in your inbox every morning.';
-const BYLINE = (i: number) => `By Staff Writer, ${1 + (i % 27)} March 2024, ${3 + (i % 7)} minutes to read.`;
+const FOOTER = ['Example Daily, 12 Harbour Street, Leeds LS1 4DY', '© 2024 Example Daily. All rights reserved.'];
 
 const NAMES = ['Alder', 'Birch', 'Cedar', 'Dunmore', 'Elmwood', 'Fairhaven', 'Glenrock', 'Hollis', 'Ivybridge', 'Juniper'];
 /** Article text unique to page i (not only in its digits, which the step ignores). */
@@ -30,11 +31,11 @@ function article(topic: string, i: number): string {
   ].join(' ');
 }
 
-/** A news page whose newsletter line and byline sit inside the article: the per-page classifier keeps them. */
+/** A news page whose newsletter line sits inside the article: the per-page classifier keeps it. */
 function page(host: string, i: number): Document {
   const topic = TOPICS[i % TOPICS.length]!;
   const html = `<html><head><title>${topic} ${i}</title></head><body><main><article>
-<h1>The ${topic}, part ${i}</h1><p>${BYLINE(i)}</p>
+<h1>The ${topic}, part ${i}</h1>
 <p>${article(topic, i)}</p><p>${SIGNUP}</p><p>${article(topic, i + 55)}</p>
 </article></main></body></html>`;
   return { id: `${host}-${i}`, text: html, url: `https://${host}/news/${i}`, source: 'test', metadata: { format: 'html' } };
@@ -45,64 +46,90 @@ function extracted(docs: Document[]): Document[] {
 }
 
 const step = (raw: Record<string, unknown> = {}) => boilerplateLinesStep.coordinator!(boilerplateLinesStep.parseOptions(raw) as BoilerplateLinesOptions);
+const doc = (id: string, url: string, lines: string[], title?: string): Document => ({ id, text: lines.join('\n'), url, source: 't', metadata: title ? { title } : {} });
 
-test('boilerplate_lines removes lines repeated across a site that the per-page classifier keeps', () => {
+test('boilerplate_lines removes a line repeated across a site that the per-page classifier keeps, from every page of the batch', () => {
   const docs = extracted([0, 1, 2, 3].map((i) => page('a.example', i)));
   assert.equal(docs.length, 4);
   for (const d of docs) assert.ok(d.text.includes(SIGNUP), 'extract keeps the newsletter line on every page');
   const out = step().decide(docs);
   assert.equal(out.kept.length, 4);
-  assert.ok(out.kept[0]!.text.includes(SIGNUP) && out.kept[0]!.text.includes(BYLINE(0)), 'the first page is untouched');
-  for (const [k, d] of out.kept.slice(1).entries()) {
-    assert.ok(!d.text.includes(SIGNUP), d.text);
-    // Bylines differ only in digits: normalised, they are one line.
-    assert.ok(!d.text.includes(BYLINE(k + 1)), d.text);
-    assert.ok(d.text.includes(article(TOPICS[(k + 1) % TOPICS.length]!, k + 1)), 'article text stays');
+  for (const [i, d] of out.kept.entries()) {
+    assert.ok(!d.text.includes(SIGNUP), `page ${i}, the first too: later pages of its host are in the batch\n${d.text}`);
+    assert.ok(d.text.includes(article(TOPICS[i]!, i)) && d.text.includes(article(TOPICS[i]!, i + 55)), 'article text stays');
   }
-  assert.equal(out.counters!['boilerplate_lines.units_removed'], 6);
-  assert.equal(out.counters!['boilerplate_lines.docs_changed'], 3);
-  assert.equal(out.counters!['boilerplate_lines.chars_removed'], 3 * SIGNUP.length + [1, 2, 3].reduce((n, i) => n + BYLINE(i).length, 0));
+  assert.deepEqual(out.counters, { 'boilerplate_lines.units_removed': 4, 'boilerplate_lines.chars_removed': 4 * SIGNUP.length, 'boilerplate_lines.docs_changed': 4 });
+  // Across batches: the line met in an earlier batch goes from a later page.
+  const s = step();
+  s.decide(docs.slice(0, 1));
+  assert.ok(s.decide(docs.slice(1, 2)).kept[0]!.text.includes(article(TOPICS[1]!, 1)));
 });
 
-test('boilerplate_lines: hosts are separate unless scope is global; minSeen; too little text left is a drop', () => {
-  const docs = extracted([page('a.example', 0), page('b.example', 1), page('a.example', 2)]);
+test('boilerplate_lines keeps what repeats as content: the page title other pages list, and the first paragraph listing pages quote under it', () => {
+  const posts = [0, 1, 2].map((i) => ({ title: `The ${TOPICS[i]} of the north, a history`, lead: article(TOPICS[i]!, i), rest: article(TOPICS[i]!, i + 55) }));
+  const home = doc('home', 'https://b.example/', [...posts.flatMap((p) => [p.title, p.lead, 'Read more']), ...FOOTER], 'B Example Journal');
+  const archive = doc('archive', 'https://b.example/2024/', [...posts.flatMap((p) => [p.title, p.lead]), ...FOOTER], '2024 – B Example Journal');
+  const post = (i: number) => doc(`p${i}`, `https://b.example/p${i}`, [posts[i]!.title, `By Staff Writer, ${i + 3} March 2024`, posts[i]!.lead, posts[i]!.rest, ...FOOTER], `${posts[i]!.title} – B Example Journal`);
+  const out = step().decide([home, archive, post(0), post(1), post(2)]);
+  assert.deepEqual(out.dropped.map((r) => [r.doc.id, r.reason]), [['home', 'boilerplate_lines:too_little_text'], ['archive', 'boilerplate_lines:too_little_text']], 'listing pages are all quotes and chrome');
+  assert.equal(out.dropped[0]!.doc.text, 'Read more\nRead more\nRead more', 'short lines are neither counted nor removed');
+  for (const [i, d] of out.kept.entries()) {
+    // The byline differs from page to page only in its digits: normalised, it is one repeated line.
+    assert.equal(d.text, [posts[i]!.title, posts[i]!.lead, posts[i]!.rest].join('\n'), 'title, lead and text kept; byline and footer gone');
+  }
+  // CCNet's rule (remove: all) takes the title and the lead out of the posts too.
+  const all = step({ remove: 'all' }).decide([home, archive, post(0), post(1), post(2)]);
+  assert.deepEqual(all.kept.map((d) => d.text), posts.map((p) => p.rest));
+  // A repeated line that no page shows under this page's title is chrome, wherever it stands.
+  const mid = (i: number) => doc(`m${i}`, 'https://c.example/x', [article('lakes', i), SIGNUP, article('lakes', i + 20)]);
+  assert.deepEqual(step().decide([mid(0), mid(1)]).kept.map((d) => d.text.includes(SIGNUP)), [false, false]);
+});
+
+test('boilerplate_lines: breadcrumb and previous/next lines built of repeated segments go wherever they stand; prose with the same signs stays', () => {
+  const titles = ['Rivers of the north and their floods', 'Bridges of the old town in winter', 'Lakes and the birds that come in spring'];
+  const crumb = (i: number) => `You are here: Home > News > ${titles[i]}`;
+  const prose = ['Prices rose > 5% in May | see the table below for each county.', 'Rents fell in the west / north, and the survey | its authors explain why.', 'Wages kept pace » for once « in the towns of the river valley this year.'];
+  const pageOf = (i: number) => doc(`n${i}`, 'https://d.example/n' + i, [crumb(i), titles[i]!, article('rivers', i), `« ${titles[(i + 2) % 3]} | ${titles[(i + 1) % 3]} »`, prose[i]!], `${titles[i]} | D News`);
+  const out = step().decide([0, 1, 2].map(pageOf));
+  for (const [i, d] of out.kept.entries()) assert.equal(d.text, [titles[i], article('rivers', i), prose[i]].join('\n'), d.text);
+});
+
+test('boilerplate_lines: hosts (with their ports) are separate unless scope is global; minSeen; a line repeated on one page counts once; paragraphs as units', () => {
+  const docs = extracted([page('a.example', 0), page('a.example:8080', 1), page('b.example', 2), page('a.example', 3)]);
   const byHost = step().decide(docs);
-  assert.ok(byHost.kept[1]!.text.includes(SIGNUP), 'another host does not inherit a.example lines');
-  assert.ok(!byHost.kept[2]!.text.includes(SIGNUP));
+  assert.deepEqual(byHost.kept.map((d) => d.text.includes(SIGNUP)), [false, true, true, false]);
   const global = step({ scope: 'global' }).decide(docs);
-  assert.ok(!global.kept[1]!.text.includes(SIGNUP));
+  assert.deepEqual(global.kept.map((d) => d.text.includes(SIGNUP)), [false, false, false, false]);
+  const twice = step({ minSeen: 2 }).decide(extracted([0, 1].map((i) => page('a.example', i))));
+  assert.deepEqual(twice.kept.map((d) => d.text.includes(SIGNUP)), [true, true]);
+  assert.deepEqual(step({ minSeen: 2 }).decide(extracted([0, 1, 2].map((i) => page('a.example', i)))).kept.map((d) => d.text.includes(SIGNUP)), [false, false, false]);
 
-  const twice = step({ minSeen: 2 }).decide(extracted([0, 1, 2].map((i) => page('a.example', i))));
-  assert.deepEqual(twice.kept.map((d) => d.text.includes(SIGNUP)), [true, true, false]);
-
-  const thin = (i: number): Document => ({ id: `t${i}`, text: `${SIGNUP}\n${BYLINE(i)}\nShort note ${i}.`, url: 'https://c.example/x', source: 't', metadata: {} });
-  const out = step().decide([thin(0), thin(1)]);
-  assert.deepEqual(out.kept.map((d) => d.id), ['t0']);
-  assert.deepEqual(out.dropped.map((r) => [r.doc.id, r.reason, r.doc.text]), [['t1', 'boilerplate_lines:too_little_text', 'Short note 1.']]);
-  // Short lines are never counted: a page that is only short lines is left alone.
-  const short = step().decide([0, 1].map((i) => ({ id: `s${i}`, text: 'Read more\nShare', source: 't', metadata: {} })));
-  assert.equal(short.kept.length, 2);
-  assert.equal(short.kept[1]!.text, 'Read more\nShare');
-});
-
-test('boilerplate_lines: a line repeated on one page does not count against that page; paragraphs as units', () => {
-  const doc = (id: string, text: string): Document => ({ id, text, url: 'https://d.example/', source: 't', metadata: {} });
-  const repeatedOnPage = step().decide([doc('x', `${SIGNUP}\n${SIGNUP}`)]);
-  assert.equal(repeatedOnPage.kept[0]!.text, `${SIGNUP}\n${SIGNUP}`);
+  const e = (id: string, text: string): Document => ({ id, text, url: 'https://e.example/', source: 't', metadata: {} });
+  assert.equal(step().decide([e('x', `${SIGNUP}\n${SIGNUP}`)]).kept[0]!.text, `${SIGNUP}\n${SIGNUP}`, 'not repeated across pages');
   const para = `${SIGNUP}\nSecond line of the same paragraph, long enough to count.`;
-  const out = step({ unit: 'paragraph', minRemainingChars: 0 }).decide([doc('p0', `${para}\n\nFirst page text that is long enough.`), doc('p1', `Other page text that is long enough.\n\n${para}`), doc('p2', SIGNUP)]);
-  assert.equal(out.kept[1]!.text, 'Other page text that is long enough.');
-  assert.equal(out.kept[2]!.text, SIGNUP, 'a paragraph is one unit: its first line alone is new');
+  const out = step({ unit: 'paragraph', minRemainingChars: 0 }).decide([e('p0', `First page text that is long enough.\n\n${para}`), e('p1', `Other page text that is long enough.\n\n${para}`), e('p2', `${SIGNUP}\n\nThird page text that is long enough.`)]);
+  assert.deepEqual(out.kept.map((d) => d.text), ['First page text that is long enough.', 'Other page text that is long enough.', `${SIGNUP}\n\nThird page text that is long enough.`], 'a paragraph is one unit: its first line alone is new');
 });
 
 test('SeenLineTable stays within maxEntries and keeps repeated lines when it evicts', () => {
   const t = new SeenLineTable(1024);
-  for (let i = 0; i < 100; i++) for (let r = 0; r < 3; r++) t.add(7, i);
+  for (let i = 0; i < 100; i++) for (let r = 0; r < 300; r++) t.add(7, i);
   for (let i = 0; i < 5000; i++) t.add(9, i);
   assert.ok(t.entries <= 1024, `${t.entries}`);
   assert.ok(t.evictions >= 1);
-  for (let i = 0; i < 100; i++) assert.equal(t.get(7, i), 3, 'repeated lines survive eviction');
+  for (let i = 0; i < 100; i++) assert.equal(t.get(7, i), 300, 'repeated lines survive eviction, counts beyond 255');
   assert.equal(t.capacity, 2048);
+});
+
+test('boilerplate_lines: one host flooding the table with unique lines does not make another host forget its chrome', () => {
+  const s = step({ maxLines: 1024 });
+  const chrome = (i: number) => doc(`c${i}`, 'https://small.example/' + i, [article('lakes', i), ...FOOTER]);
+  s.decide([chrome(0), chrome(1)]);
+  const word = (n: number) => n.toString(26).split('').map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('');
+  for (let b = 0; b < 20; b++) s.decide(Array.from({ length: 50 }, (_, i) => doc(`f${b}-${i}`, 'https://big.example/', [`A line of the big site that no other page has: ${word(b * 50 + i)}.`, `And a second one, just as unique: ${word(7919 * (b * 50 + i))}.`])));
+  const report = s.report!() as { evictions: number; distinct_units: number; table_bytes: number };
+  assert.ok(report.evictions >= 1 && report.distinct_units <= 1024 && report.table_bytes === 2048 * SeenLineTable.SLOT_BYTES, JSON.stringify(report));
+  assert.equal(s.decide([chrome(2)]).kept[0]!.text, article('lakes', 2), 'small.example still knows its footer');
 });
 
 test('boilerplate_lines: restoring checkpoint deltas reproduces the decisions of an uninterrupted run', () => {
@@ -118,9 +145,7 @@ test('boilerplate_lines: restoring checkpoint deltas reproduces the decisions of
 });
 
 test('boilerplate_lines options are validated', () => {
-  for (const bad of [{ minSeen: 0 }, { scope: 'site' }, { minchars: 5 }, { maxLines: 10 }]) {
-    assert.throws(() => boilerplateLinesStep.parseOptions(bad), (e: unknown) => isUserError(e) && /boilerplate_lines/.test((e as Error).message));
-  }
+  assertOptionsRejected(boilerplateLinesStep, { minSeen: 0 }, { scope: 'site' }, { minchars: 5 }, { maxLines: 10 }, { remove: 'some' });
 });
 
 test('boilerplate_lines in curate: counters in stats, resume after a crash gives the same output', async () => {
@@ -137,10 +162,10 @@ test('boilerplate_lines in curate: counters in stats, resume after a crash gives
   };
   const full = await curate({ ...opts, out: join(dir, 'full') });
   const s = full.stats.steps.boilerplate_lines!;
-  assert.equal(s.counters['boilerplate_lines.docs_changed'], 57, JSON.stringify(s));
+  assert.equal(s.counters['boilerplate_lines.docs_changed'], 60, JSON.stringify(s));
   assert.equal(s.out, 60, 'every page keeps its article');
   const fullTexts = await texts(join(dir, 'full'));
-  assert.equal(fullTexts.filter((t) => t.includes(SIGNUP)).length, 3, 'only the first page of each host keeps the line');
+  assert.equal(fullTexts.filter((t) => t.includes(SIGNUP)).length, 0, 'every first page shares its batch with later pages of its host');
 
   const crashed = join(dir, 'crashed');
   await curate({ ...opts, out: crashed });

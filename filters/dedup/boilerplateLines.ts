@@ -1,13 +1,23 @@
 /**
- * Cross-page boilerplate removal (CCNet's paragraph dedup, made streaming): a line that earlier
- * documents of the same host already contained `minSeen` times is removed ("Share this article",
- * a footer address, "By Staff Writer · 3 min read"). The per-page classifier in `extract` cannot
- * see these: on one page they look like short content next to good blocks.
+ * Cross-page boilerplate removal (CCNet's paragraph dedup, made streaming and careful with content):
+ * a line found on at least `minSeen` other pages of the same host is removed (navigation, footers,
+ * cookie banners, newsletter boxes, lists of other posts), except what repeats because it is the page's
+ * own text quoted elsewhere:
+ * - its title, which other pages list (a line in the part of `metadata.title` that other pages' titles
+ *   do not share, as they all share the site name);
+ * - what other pages show right under that title: listing pages quote a post's first paragraph as its
+ *   excerpt, and the post keeps it.
+ * A line of separated segments ("You are here: Home > News > <title>", "« <older> | <newer> »") whose
+ * segments are all found on other pages, or are the page's title, is a template line and goes too.
+ * The per-page classifier in `extract` cannot see any of this: on one page chrome looks like short content.
  *
- * Runs on the coordinator, in input order, so the result does not depend on the worker count, and
- * resumes exactly: every line occurrence is one 64-bit key in the checkpoint delta, replayed in
- * order. Memory is bounded by `maxLines` distinct lines in a typed open-addressing table (9 bytes
- * per slot, half full at most); see SeenLineTable for what happens when it fills.
+ * "Other pages" are the pages before it and the rest of its batch, so the first pages of a host lose
+ * their chrome too when later pages of the host arrive in the same batch. Runs on the coordinator, in
+ * input order and batch by batch, so the result does not depend on the worker count; resumes exactly:
+ * each page's keys (its host's page key, then its distinct units) are the checkpoint delta, replayed in
+ * order. Memory is bounded by `maxLines` distinct keys for the whole run, whatever the number of hosts
+ * or pages (~20 bytes each, SeenLineTable); when it fills, one-off lines go first, so what a host
+ * repeats survives another host's flood of unique lines.
  */
 import { z } from 'zod';
 import type { Document } from '../../core/document.js';
@@ -15,174 +25,120 @@ import type { StepDefinition, CoordinatorStep } from '../../core/step.js';
 import { zodOptions } from '../../core/options.js';
 import { addCount, filterStep } from '../filterStep.js';
 import { hashString64 } from './hash.js';
+import { SeenLineTable } from './seenLineTable.js';
+import { keyId, pairText, readPageUnits, type PageUnits } from './pageUnits.js';
+
+export { SeenLineTable } from './seenLineTable.js';
 
 const Options = z.object({
-  /** `host`: lines repeat within one site (URL host); `global`: across the whole run. */
+  /** `host`: lines repeat within one site (URL host, with its port); `global`: across the whole run. */
   scope: z.enum(['host', 'global']).default('host'),
   /** `line`: every line is a unit; `paragraph`: blocks separated by blank lines. */
   unit: z.enum(['line', 'paragraph']).default('line'),
-  /** A unit is removed once this many earlier documents (of its host) contained it. */
-  minSeen: z.number().int().min(1).max(255).default(1),
-  /** Units shorter than this (characters, trimmed) are neither counted nor removed. */
+  /** A unit is repeated when at least this many other pages of its host contain it (CCNet: 1). */
+  minSeen: z.number().int().min(1).max(SeenLineTable.MAX_COUNT).default(1),
+  /** `chrome`: repeated units go except the page's title and what other pages quote under it (see above); `all`: every repeated unit (CCNet). */
+  remove: z.enum(['chrome', 'all']).default('chrome'),
+  /** Units narrower than this (columns, trimmed: a CJK character counts two) are neither counted nor removed. */
   minChars: z.number().int().min(1).default(20),
-  /** After removing units, a document with fewer characters left is dropped (`too_little_text`). */
+  /** After removing units, a document with fewer characters left in units of minChars columns or more is dropped (`too_little_text`). */
   minRemainingChars: z.number().int().min(0).default(200),
-  /** Distinct units remembered; memory is ~18 bytes per unit (see SeenLineTable). */
+  /** Distinct keys remembered (units, plus one per host); memory is ~20 bytes per key (see SeenLineTable). */
   maxLines: z.number().int().min(1024).max(1 << 28).default(1 << 20),
 });
 export type BoilerplateLinesOptions = z.output<typeof Options>;
 
-/**
- * 64-bit keys with saturating 8-bit counts in an open-addressing table (linear probing).
- * When `maxEntries` distinct keys are held, entries seen only once are dropped (one-off lines are
- * most lines, boilerplate is what repeats); if that frees less than a quarter, everything is
- * dropped. Both happen at points fixed by the sequence of keys, so replaying the same keys
- * (resume) rebuilds the same table.
- */
-export class SeenLineTable {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
-  private count: Uint8Array;
-  private size = 0;
-  private readonly mask: number;
-  evictions = 0;
-
-  constructor(readonly maxEntries: number) {
-    let cap = 1024;
-    while (cap < maxEntries * 2) cap *= 2;
-    this.mask = cap - 1;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.count = new Uint8Array(cap); // 0 = empty slot
-  }
-
-  get entries(): number {
-    return this.size;
-  }
-
-  get capacity(): number {
-    return this.mask + 1;
-  }
-
-  private find(hi: number, lo: number): number {
-    let s = (hi ^ Math.imul(lo, 0x9e3779b1)) & this.mask;
-    while (this.count[s] !== 0 && (this.hi[s] !== hi || this.lo[s] !== lo)) s = (s + 1) & this.mask;
-    return s;
-  }
-
-  /** How many times the key was added (0-255). */
-  get(hi: number, lo: number): number {
-    return this.count[this.find(hi, lo)]!;
-  }
-
-  add(hi: number, lo: number): void {
-    const s = this.find(hi, lo);
-    const c = this.count[s]!;
-    if (c !== 0) {
-      if (c < 255) this.count[s] = c + 1;
-      return;
-    }
-    if (this.size >= this.maxEntries) {
-      this.evict();
-      return this.add(hi, lo);
-    }
-    this.hi[s] = hi;
-    this.lo[s] = lo;
-    this.count[s] = 1;
-    this.size++;
-  }
-
-  private evict(): void {
-    this.evictions++;
-    const { hi, lo, count } = this;
-    this.hi = new Uint32Array(hi.length);
-    this.lo = new Uint32Array(lo.length);
-    this.count = new Uint8Array(count.length);
-    this.size = 0;
-    let repeated = 0;
-    for (let s = 0; s < count.length; s++) if (count[s]! > 1) repeated++;
-    if (repeated > (this.maxEntries * 3) / 4) return;
-    for (let s = 0; s < count.length; s++) {
-      if (count[s]! <= 1) continue;
-      const t = this.find(hi[s]!, lo[s]!);
-      this.hi[t] = hi[s]!;
-      this.lo[t] = lo[s]!;
-      this.count[t] = count[s]!;
-      this.size++;
-    }
-  }
-}
-
-const DIGIT = /\p{Nd}/gu;
-const SPACES = /\s+/g;
-
-/** CCNet's line normalisation: case and digits do not matter ("© 2023" and "© 2024" are one line). */
-export function normaliseUnit(unit: string): string {
-  return unit.toLowerCase().replace(DIGIT, '0').replace(SPACES, ' ').trim();
-}
-
-function hostOf(url: string | undefined): string {
-  if (!url) return '';
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
-  }
-}
+export { normaliseUnit } from './pageUnits.js';
 
 export function createBoilerplateLines(o: BoilerplateLinesOptions): CoordinatorStep {
   const table = new SeenLineTable(o.maxLines);
-  const separator = o.unit === 'line' ? '\n' : /\n[^\S\n]*\n\s*/;
   const joiner = o.unit === 'line' ? '\n' : '\n\n';
+  const reading = { scope: o.scope, unit: o.unit, minColumns: o.minChars };
   let delta: number[] = [];
   const key = new Uint32Array(2);
+  /** The batch being decided: its pages, and how many of them hold each key. */
+  let prepared = new Map<Document, PageUnits>();
+  let inBatch = new Map<string, number>();
+
+  /** Pages other than this one that hold its key number `at`: earlier batches plus the rest of this batch. */
+  const others = (page: PageUnits, at: number) =>
+    Math.min(table.get(page.keys[at]!, page.keys[at + 1]!) + inBatch.get(page.ids[at / 2]!)! - 1, SeenLineTable.MAX_COUNT);
+
+  /** Pages other than this one where `second` follows `first` (both normalised units). */
+  const pairSeen = (page: PageUnits, first: string, second: string): number => {
+    hashString64(pairText(page.host, first, second), key);
+    const id = keyId(key[0]!, key[1]!);
+    return table.get(key[0]!, key[1]!) + (inBatch.get(id) ?? 0) - (page.pairs.has(id) ? 1 : 0);
+  };
+
+  /** Whether each unit goes: found on other pages (or a template line of such segments), and not the page's own text. */
+  const removable = (page: PageUnits): boolean[] => {
+    const seen = (at: number) => others(page, at) >= o.minSeen;
+    // The page's own title: the parts of its <title> that other pages' titles do not share (the site name does).
+    const titles = page.titleParts.filter(([, at]) => !seen(at)).map(([part]) => part);
+    const isOwnTitle = (text: string) => titles.some((part) => part.includes(text));
+    for (const [u, text] of page.texts.entries()) {
+      if (page.keyOf[u]! >= 0 && isOwnTitle(text) && !titles.includes(text)) titles.push(text); // the title line as written
+    }
+    return page.texts.map((text, u) => {
+      const at = page.keyOf[u]!;
+      if (at < 0) return false;
+      // A line of separated segments, each found on other pages or the page's own title, is a template
+      // line ("You are here: Home > News > <title>", "« <older post>") wherever it stands: prose is not built that way.
+      const segs = page.segments.get(u);
+      const template = segs !== undefined && segs.some(([, k]) => seen(k)) && segs.every(([part, k]) => seen(k) || isOwnTitle(part));
+      if (!template && !seen(at)) return false;
+      if (o.remove === 'all') return true;
+      // The page's title, and what other pages show under it (its first paragraph as an excerpt), are its own.
+      return !isOwnTitle(text) && !titles.some((title) => pairSeen(page, title, text) >= o.minSeen);
+    });
+  };
 
   const removeSeenUnits = filterStep('boilerplate_lines', {
     counters: ['boilerplate_lines.units_removed', 'boilerplate_lines.chars_removed', 'boilerplate_lines.docs_changed'],
     decide(doc, counters) {
-      const host = o.scope === 'host' ? hostOf(doc.url) : '';
-      const units = doc.text.split(separator);
+      const page = prepared.get(doc)!;
+      const remove = removable(page);
       const keep: string[] = [];
-      const seenHere = new Set<string>();
-      const added: number[] = [];
       let removed = 0;
       let charsRemoved = 0;
-      for (const unit of units) {
-        const trimmed = unit.trim();
-        if (trimmed.length < o.minChars) {
-          keep.push(unit);
-          continue;
-        }
-        hashString64(`${host}\u0000${normaliseUnit(trimmed)}`, key);
-        const hi = key[0]!;
-        const lo = key[1]!;
-        if (table.get(hi, lo) >= o.minSeen) {
+      let substance = 0;
+      page.units.forEach((unit, u) => {
+        if (remove[u]) {
           removed++;
           charsRemoved += unit.length;
-        } else keep.push(unit);
-        // Counted once per document: "seen on N earlier pages", not N times on one page.
-        const id = `${hi}:${lo}`;
-        if (!seenHere.has(id)) {
-          seenHere.add(id);
-          added.push(hi, lo);
+        } else {
+          keep.push(unit);
+          if (page.keyOf[u]! >= 0) substance += unit.length;
         }
-      }
-      // Only after deciding: a document's own lines never count against it.
-      for (let i = 0; i < added.length; i += 2) table.add(added[i]!, added[i + 1]!);
-      for (const k of added) delta.push(k);
+      });
       if (removed === 0) return doc;
       addCount(counters, 'boilerplate_lines.units_removed', removed);
       addCount(counters, 'boilerplate_lines.chars_removed', charsRemoved);
       addCount(counters, 'boilerplate_lines.docs_changed');
       const text = keep.join(joiner).replace(/\n{3,}/g, '\n\n').trim();
       const out: Document = { ...doc, text };
-      return text.length < o.minRemainingChars ? { doc: out, reason: 'too_little_text' } : out;
+      // "Read more" ten times is not text: only units wide enough to count make a page worth keeping.
+      return substance < o.minRemainingChars ? { doc: out, reason: 'too_little_text' } : out;
     },
   });
 
   return {
     name: 'boilerplate_lines',
-    decide: (batch) => removeSeenUnits.run(batch),
+    decide(batch) {
+      prepared = new Map(batch.map((doc) => [doc, readPageUnits(doc, reading)]));
+      for (const page of prepared.values()) for (const id of page.ids) inBatch.set(id, (inBatch.get(id) ?? 0) + 1);
+      const out = removeSeenUnits.run(batch);
+      // Only after the whole batch is decided do its pages join the counts, in input order.
+      for (const doc of batch) {
+        const { keys } = prepared.get(doc)!;
+        for (let i = 0; i < keys.length; i += 2) table.add(keys[i]!, keys[i + 1]!);
+        for (const k of keys) delta.push(k);
+      }
+      prepared = new Map();
+      inBatch = new Map();
+      return out;
+    },
     checkpointDelta(): Uint8Array {
       const out = new Uint8Array(Uint32Array.from(delta).buffer);
       delta = [];
@@ -196,7 +152,7 @@ export function createBoilerplateLines(o: BoilerplateLinesOptions): CoordinatorS
       return {
         distinct_units: table.entries,
         max_units: o.maxLines,
-        table_bytes: table.capacity * 9,
+        table_bytes: table.capacity * SeenLineTable.SLOT_BYTES,
         evictions: table.evictions,
       };
     },
@@ -206,7 +162,7 @@ export function createBoilerplateLines(o: BoilerplateLinesOptions): CoordinatorS
 export const boilerplateLinesStep: StepDefinition<BoilerplateLinesOptions> = {
   name: 'boilerplate_lines',
   description:
-    'Cross-page boilerplate (CCNet-style line dedup): removes lines already seen on minSeen earlier pages of the same host (or the whole run), bounded memory; drops pages left with too little text',
+    'Cross-page boilerplate (CCNet-style line dedup): removes lines found on at least minSeen other pages of the same host (earlier pages and the rest of the batch), and breadcrumb-like lines made of such segments, but keeps the page title and the excerpt other pages quote under it; bounded memory; drops pages left with too little text',
   parseOptions: zodOptions('boilerplate_lines', Options),
   coordinator: createBoilerplateLines,
 };
