@@ -197,7 +197,8 @@ test('a tokenizer adopted from its shared form (what workers get) encodes and de
   json.model.ignore_merges = true;
   const original = tokenizerFromHfJson(json);
   const shared = original.toShared();
-  assert.ok(shared.model.bytes.buffer instanceof SharedArrayBuffer && shared.model.rules.left.buffer instanceof SharedArrayBuffer);
+  assert.ok(shared.model.bytes.buffer instanceof SharedArrayBuffer && shared.model.built.rules.slots.buffer instanceof SharedArrayBuffer);
+  assert.ok(shared.model.built.trie.edgeKey.buffer instanceof SharedArrayBuffer && shared.model.built.backtrack?.shorter.buffer instanceof SharedArrayBuffer);
   const adopted = Tokenizer.fromShared(structuredClone(shared));
   assert.equal(adopted.vocabSize, original.vocabSize);
   for (const d of [...DOCS, { id: 'special', text: 'Cafe\u0301 <|endoftext|> x' }]) {

@@ -1,14 +1,11 @@
 /**
  * Open-addressing hash table (linear probing, at most half full) from a pair of token ids to a number: the
- * merge rules of encoding (pair -> rank and id) and the trainer's pair counts. Replaces Map<number, number>
- * in those loops: Map keys above 2^31 are heap numbers there; the lookup was ~20% of encode time, and the
- * table halved the trainer's merge loop.
+ * trainer's pair counts. Replaces Map<number, number> there (Map keys above 2^31 are heap numbers); it halved
+ * the trainer's merge loop. (The encoder's rules are tokenizer/mergeRules.ts: a different layout for reads.)
  */
-export interface PairTableArrays {
-  left: Int32Array;
-  right: Int32Array;
-  values: Float64Array;
-  size: number;
+/** Hash of a pair of ids (>= 0), shared with the encoder's rules table. */
+export function pairHash(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
 }
 
 export class PairTable {
@@ -18,44 +15,19 @@ export class PairTable {
   private mask: number;
   size = 0;
 
-  /**
-   * Room for `expected` pairs before it grows; `absent` is what get() answers for a pair never stored.
-   * With `arrays` (possibly views of a SharedArrayBuffer another thread built) it adopts them, no rehashing.
-   */
-  constructor(expected: number, private readonly absent: number, arrays?: PairTableArrays) {
-    if (arrays) {
-      ({ left: this.left, right: this.right, values: this.values } = arrays);
-      this.size = arrays.size;
-    } else {
-      let cap = 16;
-      while (cap < expected * 2) cap *= 2;
-      this.left = new Int32Array(cap).fill(-1);
-      this.right = new Int32Array(cap);
-      this.values = new Float64Array(cap);
-    }
-    this.mask = this.left.length - 1;
-  }
-
-  /** The table's arrays, copied into one SharedArrayBuffer (threads adopt them with `new PairTable(0, absent, arrays)`). */
-  toShared(): PairTableArrays {
-    const cap = this.left.length;
-    const sab = new SharedArrayBuffer(cap * 16);
-    const values = new Float64Array(sab, 0, cap);
-    const left = new Int32Array(sab, cap * 8, cap);
-    const right = new Int32Array(sab, cap * 12, cap);
-    values.set(this.values);
-    left.set(this.left);
-    right.set(this.right);
-    return { left, right, values, size: this.size };
-  }
-
-  private slot(a: number, b: number): number {
-    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+  /** Room for `expected` pairs before it grows; `absent` is what get() answers for a pair never stored. */
+  constructor(expected: number, private readonly absent: number) {
+    let cap = 16;
+    while (cap < expected * 2) cap *= 2;
+    this.left = new Int32Array(cap).fill(-1);
+    this.right = new Int32Array(cap);
+    this.values = new Float64Array(cap);
+    this.mask = cap - 1;
   }
 
   /** Where the pair is, or the empty slot where it would go. Ids must be >= 0. */
   private find(a: number, b: number): number {
-    let i = this.slot(a, b) & this.mask;
+    let i = pairHash(a, b) & this.mask;
     for (;;) {
       const l = this.left[i]!;
       if (l === -1 || (l === a && this.right[i] === b)) return i;
@@ -73,14 +45,6 @@ export class PairTable {
     this.right[i] = b;
     this.values[i] = value;
     this.size++;
-  }
-
-  /** Sets the value unless the pair already has one; returns whether it was set. */
-  setIfAbsent(a: number, b: number, value: number): boolean {
-    const i = this.find(a, b);
-    if (this.left[i] !== -1) return false;
-    this.put(i, a, b, value);
-    return true;
   }
 
   /** Adds delta to the pair's value (a new pair starts at 0); returns the new value. */
