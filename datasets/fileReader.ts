@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Document } from '../core/document.js';
 import type { ReadOptions } from './readOptions.js';
+import { bomEncoding, decodeWith, detectCharset } from './charset.js';
 
 /**
  * A .txt or .html file is one document (as datatrove's text readers treat them). The file is read
@@ -10,10 +11,12 @@ import type { ReadOptions } from './readOptions.js';
 export async function* readWholeFile(path: string, format: 'text' | 'html', opts: ReadOptions = {}): AsyncGenerator<Document> {
   const buf = await readFile(path);
   opts.onBytes?.(buf.length);
+  // An HTML file says its charset as a page does (BOM, <meta>); a text file is UTF-8 unless a BOM says UTF-16.
+  const charset = format === 'html' ? detectCharset(buf) : { encoding: bomEncoding(buf) ?? 'utf-8' };
   yield {
     id: basename(path),
-    text: new TextDecoder('utf-8').decode(buf),
+    text: decodeWith(buf, charset.encoding),
     source: path,
-    metadata: { format },
+    metadata: format === 'html' ? { format, charset: charset.encoding } : { format },
   };
 }

@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blankUrlsAndEmails } from '../filters/langid/urlsAndEmails.js';
-import { charsetFromMeta } from '../datasets/charset.js';
 import { normaliseText } from '../filters/format/normalise.js';
 
 function randomStrings(parts: string[], count: number, maxParts: number, seed: number): string[] {
@@ -24,17 +23,6 @@ test('blankUrlsAndEmails replaces what the langid URL/e-mail regex matched, one 
   const parts = ['a', 'B', '.', '@', ' ', '\n', 'h', 't', 'p', 's', ':', '/', 'w', 'W', '_', '-', '\u00a0', 'é', '1', 'HTTP://', 'https://', 'www.', '.com', '@x.io', '\u3000', 'Z'];
   for (const s of randomStrings(parts, 50_000, 30, 1)) assert.equal(blankUrlsAndEmails(s), s.replace(OLD, ' '), JSON.stringify(s));
   assert.equal(blankUrlsAndEmails('Mail jo@example.org or see https://example.org/x today'), 'Mail   or see   today');
-});
-
-test('charsetFromMeta finds what the <meta charset> regex found in the first 1,024 bytes', () => {
-  const OLD = /<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)/i;
-  const parts = ['<meta', '<META', ' ', 'charset', 'CharSet', '=', '"', "'", '>', 'utf-8', 'x', '\t', ';', 'content="text/html; ', '_', '<', 'meta', '\u00c4', '-8'];
-  for (const s of randomStrings(parts, 50_000, 14, 7)) {
-    const bytes = Buffer.from(s, 'latin1');
-    assert.equal(charsetFromMeta(bytes), OLD.exec(bytes.subarray(0, 1024).toString('latin1'))?.[1], JSON.stringify(s));
-  }
-  const late = Buffer.from(`${' '.repeat(1020)}<meta charset="koi8-r">`, 'latin1');
-  assert.equal(charsetFromMeta(late), undefined); // past the prescan window
 });
 
 test('normalise drops the spaces before a line end as / +\\n/ did', () => {
