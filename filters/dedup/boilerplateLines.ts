@@ -24,9 +24,8 @@ import type { Document } from '../../core/document.js';
 import type { StepDefinition, CoordinatorStep } from '../../core/step.js';
 import { zodOptions } from '../../core/options.js';
 import { addCount, filterStep } from '../filterStep.js';
-import { hashString64 } from './hash.js';
 import { SeenLineTable } from './seenLineTable.js';
-import { keyId, pairText, readPageUnits, type PageUnits } from './pageUnits.js';
+import { idOf, KEY, keyOfHashes, readPageUnits, type PageUnits } from './pageUnits.js';
 
 export { SeenLineTable } from './seenLineTable.js';
 
@@ -58,27 +57,32 @@ export function createBoilerplateLines(o: BoilerplateLinesOptions): CoordinatorS
   const key = new Uint32Array(2);
   /** The batch being decided: its pages, and how many of them hold each key. */
   let prepared = new Map<Document, PageUnits>();
-  let inBatch = new Map<string, number>();
+  let inBatch = new SeenLineTable(1024);
 
   /** Pages other than this one that hold its key number `at`: earlier batches plus the rest of this batch. */
-  const others = (page: PageUnits, at: number) =>
-    Math.min(table.get(page.keys[at]!, page.keys[at + 1]!) + inBatch.get(page.ids[at / 2]!)! - 1, SeenLineTable.MAX_COUNT);
+  const others = (page: PageUnits, at: number) => {
+    const hi = page.keys[at]!;
+    const lo = page.keys[at + 1]!;
+    return Math.min(table.get(hi, lo) + inBatch.get(hi, lo) - 1, SeenLineTable.MAX_COUNT);
+  };
 
-  /** Pages other than this one where `second` follows `first` (both normalised units). */
-  const pairSeen = (page: PageUnits, first: string, second: string): number => {
-    hashString64(pairText(page.host, first, second), key);
-    const id = keyId(key[0]!, key[1]!);
-    return table.get(key[0]!, key[1]!) + (inBatch.get(id) ?? 0) - (page.pairs.has(id) ? 1 : 0);
+  /** Pages other than this one where the unit with text hash `second` follows the one with `first`. */
+  const pairSeen = (page: PageUnits, first: { hi: number; lo: number }, second: { hi: number; lo: number }): number => {
+    keyOfHashes(KEY.pair, [...page.host, first.hi, first.lo, second.hi, second.lo], key);
+    const own = page.pairs.has(idOf(key[0]!, key[1]!)) ? 1 : 0;
+    return table.get(key[0]!, key[1]!) + inBatch.get(key[0]!, key[1]!) - own;
   };
 
   /** Whether each unit goes: found on other pages (or a template line of such segments), and not the page's own text. */
   const removable = (page: PageUnits): boolean[] => {
     const seen = (at: number) => others(page, at) >= o.minSeen;
     // The page's own title: the parts of its <title> that other pages' titles do not share (the site name does).
-    const titles = page.titleParts.filter(([, at]) => !seen(at)).map(([part]) => part);
-    const isOwnTitle = (text: string) => titles.some((part) => part.includes(text));
+    const titles = page.titleParts.filter((part) => !seen(part.at));
+    const isOwnTitle = (text: string) => titles.some((part) => part.text.includes(text));
+    const unitHash = (u: number) => ({ hi: page.textHash[2 * u]!, lo: page.textHash[2 * u + 1]! });
     for (const [u, text] of page.texts.entries()) {
-      if (page.keyOf[u]! >= 0 && isOwnTitle(text) && !titles.includes(text)) titles.push(text); // the title line as written
+      // The title line as written, when it is not one of the parts word for word.
+      if (page.keyOf[u]! >= 0 && isOwnTitle(text) && !titles.some((t) => t.text === text)) titles.push({ text, ...unitHash(u), at: page.keyOf[u]! });
     }
     return page.texts.map((text, u) => {
       const at = page.keyOf[u]!;
@@ -90,7 +94,8 @@ export function createBoilerplateLines(o: BoilerplateLinesOptions): CoordinatorS
       if (!template && !seen(at)) return false;
       if (o.remove === 'all') return true;
       // The page's title, and what other pages show under it (its first paragraph as an excerpt), are its own.
-      return !isOwnTitle(text) && !titles.some((title) => pairSeen(page, title, text) >= o.minSeen);
+      const hash = unitHash(u);
+      return !isOwnTitle(text) && !titles.some((title) => pairSeen(page, title, hash) >= o.minSeen);
     });
   };
 
@@ -127,7 +132,10 @@ export function createBoilerplateLines(o: BoilerplateLinesOptions): CoordinatorS
     name: 'boilerplate_lines',
     decide(batch) {
       prepared = new Map(batch.map((doc) => [doc, readPageUnits(doc, reading)]));
-      for (const page of prepared.values()) for (const id of page.ids) inBatch.set(id, (inBatch.get(id) ?? 0) + 1);
+      let keys = 0;
+      for (const page of prepared.values()) keys += page.keys.length / 2;
+      inBatch = new SeenLineTable(Math.max(1024, keys));
+      for (const page of prepared.values()) for (let i = 0; i < page.keys.length; i += 2) inBatch.add(page.keys[i]!, page.keys[i + 1]!);
       const out = removeSeenUnits.run(batch);
       // Only after the whole batch is decided do its pages join the counts, in input order.
       for (const doc of batch) {
@@ -136,7 +144,6 @@ export function createBoilerplateLines(o: BoilerplateLinesOptions): CoordinatorS
         for (const k of keys) delta.push(k);
       }
       prepared = new Map();
-      inBatch = new Map();
       return out;
     },
     checkpointDelta(): Uint8Array {
