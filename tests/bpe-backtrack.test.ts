@@ -36,11 +36,7 @@ function assertSameIds(model: BpeModel, list: Uint8Array[], label: string): void
   assert.ok(model.backtracking, `${label}: backtracking encoder in use`);
   let checked = 0;
   for (const w of list) {
-    const merged: number[] = [];
-    const backtracked: number[] = [];
-    model.encodeWordBy('merge', w, merged);
-    model.encodeWordBy('backtrack', w, backtracked);
-    assert.deepEqual(backtracked, merged, `${label}: ${Buffer.from(w).toString('hex').slice(0, 80)}`);
+    assert.deepEqual(model.encodeWordBy('backtrack', w), model.encodeWordBy('merge', w), `${label}: ${Buffer.from(w).toString('hex').slice(0, 80)}`);
     checked++;
   }
   assert.ok(checked > 20_000);

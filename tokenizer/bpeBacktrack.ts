@@ -19,6 +19,7 @@ import { NO_RULE, type MergeRules } from './mergeRules.js';
 import type { PairMerger } from './bpeMerge.js';
 import type { TokenOrigins } from './tokenOrigins.js';
 import type { TokenTrie } from './tokenTrie.js';
+import type { IdBuffer } from './idBuffer.js';
 
 /** What the encoder reads besides the origins and the trie, per token id (typed arrays: shared with workers). */
 export interface BacktrackTables {
@@ -76,7 +77,7 @@ export class BacktrackEncoder {
   }
 
   /** Appends the ids of the word bytes[0, n) (n >= 1) to `out`. */
-  encode(bytes: Uint8Array, n: number, out: number[]): void {
+  encode(bytes: Uint8Array, n: number, out: IdBuffer): void {
     if (this.dead.length <= n) this.dead = new Uint8Array(2 * n + 2);
     const dead = this.dead;
     dead.fill(0, 0, n + 1);
@@ -86,7 +87,7 @@ export class BacktrackEncoder {
     for (;;) {
       if (token < 0) this.merger.byteId(bytes[pos]!); // throws: no token for this byte
       const end = pos + this.length[token]!;
-      if (dead[end] === 0 && (out.length === first || this.validPair(out[out.length - 1]!, token))) {
+      if (dead[end] === 0 && (out.length === first || this.validPair(out.ids[out.length - 1]!, token))) {
         out.push(token);
         if (end === n) return;
         pos = end;
@@ -96,7 +97,7 @@ export class BacktrackEncoder {
       } else {
         dead[pos] = 1;
         if (out.length === first) throw new Error('BPE backtracking found no encoding'); // a byte token always fits
-        token = out.pop()!;
+        token = out.pop();
         pos -= this.length[token]!;
       }
     }

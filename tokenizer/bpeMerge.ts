@@ -1,4 +1,5 @@
 import { NO_RULE, type MergeRules } from './mergeRules.js';
+import type { IdBuffer } from './idBuffer.js';
 
 /**
  * BPE by repeated merging, the rule's own statement: merge the adjacent pair of lowest rank (leftmost on ties)
@@ -21,7 +22,7 @@ export class PairMerger {
   constructor(private readonly rules: MergeRules, private readonly byteIds: Int32Array) {}
 
   /** Appends the ids of the word bytes[0, n) to `out`. */
-  merge(bytes: Uint8Array, n: number, out: number[]): void {
+  merge(bytes: Uint8Array, n: number, out: IdBuffer): void {
     this.lastLeft = this.lastRight = -1;
     if (n <= 96) this.small(bytes, n, out);
     else this.large(bytes, n, out);
@@ -51,7 +52,7 @@ export class PairMerger {
   }
 
   /** Quadratic scan over a flat array: fastest for the short words that dominate text. */
-  private small(bytes: Uint8Array, length: number, out: number[]): void {
+  private small(bytes: Uint8Array, length: number, out: IdBuffer): void {
     let n = length;
     if (this.sym.length < n) {
       this.sym = new Int32Array(n * 2);
@@ -92,11 +93,12 @@ export class PairMerger {
       if (at > 0) this.lookup(at - 1, sym[at - 1]!, sym[at]!);
       if (at < n - 1) this.lookup(at, sym[at]!, sym[at + 1]!);
     }
-    for (let i = 0; i < n; i++) out.push(sym[i]!);
+    out.reserve(n);
+    for (let i = 0; i < n; i++) out.ids[out.length++] = sym[i]!;
   }
 
   /** Linked list + binary heap of (rank, position): n log n for long words (whitespace runs, CJK lines). */
-  private large(bytes: Uint8Array, n: number, out: number[]): void {
+  private large(bytes: Uint8Array, n: number, out: IdBuffer): void {
     const sym = new Int32Array(n);
     const next = new Int32Array(n);
     const prev = new Int32Array(n);

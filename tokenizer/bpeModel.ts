@@ -4,6 +4,7 @@ import { PairMerger } from './bpeMerge.js';
 import { BacktrackEncoder, buildBacktrackTables, isReachable, type BacktrackTables } from './bpeBacktrack.js';
 import { TokenTrie, type TokenTrieArrays } from './tokenTrie.js';
 import { originRules, originsByMerging, originsFromRanks, type TokenOrigins } from './tokenOrigins.js';
+import { IdBuffer } from './idBuffer.js';
 
 /** A built model as typed arrays over SharedArrayBuffers: what worker threads receive instead of tokenizer.json. */
 export interface SharedBpeModel {
@@ -145,11 +146,13 @@ export class BpeModel {
 
   /** Appends the ids of one pre-tokenized word (its UTF-8 bytes) to `out`. */
   encodeWord(bytes: Uint8Array, out: number[]): void {
-    this.encodeBytes(bytes, bytes.length, out);
+    const ids = new IdBuffer(bytes.length);
+    this.encodeBytes(bytes, bytes.length, ids);
+    ids.appendTo(out);
   }
 
   /** Appends the ids of the word bytes[0, n) to `out`. */
-  encodeBytes(bytes: Uint8Array, n: number, out: number[]): void {
+  encodeBytes(bytes: Uint8Array, n: number, out: IdBuffer): void {
     if (n === 0) return;
     if (n === 1) {
       out.push(this.merger.byteId(bytes[0]!));
@@ -167,19 +170,22 @@ export class BpeModel {
   }
 
   /** The ids of a word by each method (tests hold them equal): 'merge' or 'backtrack'. */
-  encodeWordBy(method: 'merge' | 'backtrack', bytes: Uint8Array, out: number[]): void {
-    if (bytes.length === 0) return;
-    if (method === 'merge' || !this.backtrack) this.merger.merge(bytes, bytes.length, out);
-    else this.backtrack.encode(bytes, bytes.length, out);
+  encodeWordBy(method: 'merge' | 'backtrack', bytes: Uint8Array): number[] {
+    const ids = new IdBuffer(bytes.length);
+    if (bytes.length > 0) {
+      if (method === 'merge' || !this.backtrack) this.merger.merge(bytes, bytes.length, ids);
+      else this.backtrack.encode(bytes, bytes.length, ids);
+    }
+    return ids.toArray();
   }
 }
 
 /**
  * Words longer than this (bytes) are encoded by backtracking: about linear in the length, it overtakes the
- * merge loop past ~32 bytes on o200k/cl100k UDHR words (0.4-0.7x its speed below, 1.3-2x above; see
+ * merge loop past ~40-48 bytes on o200k/cl100k UDHR words (0.4-0.9x its speed below, 1.1-1.6x above; see
  * docs/benchmarks.md), where the loop's per-merge rescans and the heap's log factor grow.
  */
-const BACKTRACK_ABOVE = 32;
+const BACKTRACK_ABOVE = 48;
 
 function buildTables(tokenBytes: readonly (Uint8Array | undefined)[], byteIds: Int32Array, origins: TokenOrigins): BuiltTables {
   const rules = originRules(origins);

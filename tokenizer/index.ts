@@ -1,6 +1,7 @@
 // Public, typed API of the tokenizer area.
 export { Tokenizer, type EncodeOptions, type TokenizerParts, type SharedTokenizer } from './tokenizer.js';
 export { BpeModel } from './bpeModel.js';
+export { IdBuffer } from './idBuffer.js';
 export {
   PRETOKENIZERS,
   pretokenize,

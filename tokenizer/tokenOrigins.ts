@@ -10,6 +10,7 @@
  */
 import { MergeRules } from './mergeRules.js';
 import { PairMerger } from './bpeMerge.js';
+import { IdBuffer } from './idBuffer.js';
 
 /** Per token id. A token BPE never makes from its own bytes (and a single byte) has left = right = birth = -1. */
 export interface TokenOrigins {
@@ -26,7 +27,7 @@ function emptyOrigins(n: number): TokenOrigins {
 /** Origins by running the full rules on every token's bytes (models from a merges list). */
 export function originsByMerging(tokenBytes: readonly (Uint8Array | undefined)[], rules: MergeRules, merger: PairMerger): TokenOrigins {
   const o = emptyOrigins(tokenBytes.length);
-  const out: number[] = [];
+  const out = new IdBuffer();
   tokenBytes.forEach((bytes, id) => {
     if (!bytes || bytes.length < 2) return;
     out.length = 0;
@@ -35,7 +36,7 @@ export function originsByMerging(tokenBytes: readonly (Uint8Array | undefined)[]
     } catch {
       return; // a byte without a token: BPE never makes this one
     }
-    if (out.length !== 1 || out[0] !== id) return;
+    if (out.length !== 1 || out.ids[0] !== id) return;
     o.left[id] = merger.lastLeft;
     o.right[id] = merger.lastRight;
     o.birth[id] = rules.rank(merger.lastLeft, merger.lastRight);
@@ -54,7 +55,7 @@ export function originsFromRanks(tokenBytes: readonly (Uint8Array | undefined)[]
   const o = emptyOrigins(tokenBytes.length);
   const rules = new MergeRules(tokenBytes.length);
   const merger = new PairMerger(rules, byteIds);
-  const out: number[] = [];
+  const out = new IdBuffer();
   for (let id = 0; id < tokenBytes.length; id++) {
     const bytes = tokenBytes[id];
     if (!bytes) continue;
@@ -69,9 +70,9 @@ export function originsFromRanks(tokenBytes: readonly (Uint8Array | undefined)[]
       return undefined;
     }
     if (out.length !== 2) return undefined;
-    rules.add(out[0]!, out[1]!, id, id);
-    o.left[id] = out[0]!;
-    o.right[id] = out[1]!;
+    rules.add(out.ids[0]!, out.ids[1]!, id, id);
+    o.left[id] = out.ids[0]!;
+    o.right[id] = out.ids[1]!;
     o.birth[id] = id;
   }
   return { rules, origins: o };

@@ -3,6 +3,7 @@
 // or rebuilds merge tables.
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { Tokenizer, type SharedTokenizer } from './tokenizer.js';
+import { IdBuffer } from './idBuffer.js';
 
 export interface TokenizeTask {
   texts: string[];
@@ -22,14 +23,16 @@ let adopted: { key: string; tokenizer: Tokenizer } | undefined;
 
 /** Encodes texts; ids of all documents are returned flat, plus each document's length. */
 export function encodeBatch(tok: Tokenizer, texts: readonly string[]): TokenizeResult {
-  const ids: number[] = [];
+  let chars = 0;
+  for (const t of texts) chars += t.length;
+  const ids = new IdBuffer(chars >> 2);
   const lengths = new Int32Array(texts.length);
   for (let i = 0; i < texts.length; i++) {
     const before = ids.length;
-    tok.encodeOrdinaryInto(texts[i]!, ids);
+    tok.encodeOrdinaryIds(texts[i]!, ids);
     lengths[i] = ids.length - before;
   }
-  return { flat: Int32Array.from(ids), lengths };
+  return { flat: ids.slice(), lengths };
 }
 
 export default function tokenizeBatch(task: TokenizeTask): unknown {

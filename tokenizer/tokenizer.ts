@@ -3,6 +3,7 @@ import { type PretokenizerPattern } from './pretokenize.js';
 import { wordScannerFor, type WordScanner } from './wordScanner.js';
 import { WordCache, hashUnits } from './wordCache.js';
 import { utf8Into } from './byteLevel.js';
+import { IdBuffer } from './idBuffer.js';
 
 export interface EncodeOptions {
   /** Special tokens recognised in the text: 'all', or a list. Default none: special strings are plain text. */
@@ -104,32 +105,42 @@ export class Tokenizer {
 
   /** Encodes text; special tokens are matched only when `allowedSpecial` names them. */
   encode(text: string, options: EncodeOptions = {}): number[] {
-    const out: number[] = [];
+    const out = new IdBuffer(text.length >> 2);
     const allowed = options.allowedSpecial;
     if (!allowed || (allowed !== 'all' && allowed.length === 0) || this.specialTokens.size === 0) {
-      this.encodeOrdinaryInto(text, out);
-      return out;
+      this.encodeOrdinaryIds(text, out);
+      return out.toArray();
     }
     const re = this.specialRegex(allowed);
     let last = 0;
     for (const m of text.matchAll(re)) {
-      this.encodeOrdinaryInto(text.slice(last, m.index), out);
+      this.encodeOrdinaryIds(text.slice(last, m.index), out);
       out.push(this.specialTokens.get(m[0])!);
       last = m.index + m[0].length;
     }
-    this.encodeOrdinaryInto(text.slice(last), out);
-    return out;
+    this.encodeOrdinaryIds(text.slice(last), out);
+    return out.toArray();
   }
 
   /** Encodes text with no special-token matching (tiktoken's encode_ordinary). */
   encodeOrdinary(text: string): number[] {
-    const out: number[] = [];
-    this.encodeOrdinaryInto(text, out);
-    return out;
+    const out = new IdBuffer(text.length >> 2);
+    this.encodeOrdinaryIds(text, out);
+    return out.toArray();
   }
 
-  /** Appends the ids of `text` to `out`. The hot loop: scan a word, then the cache or BPE on its UTF-8 bytes. */
+  /** Appends the ids of `text` (no special tokens) to `out`. */
   encodeOrdinaryInto(text: string, out: number[]): void {
+    const ids = new IdBuffer(text.length >> 2);
+    this.encodeOrdinaryIds(text, ids);
+    ids.appendTo(out);
+  }
+
+  /**
+   * Appends the ids of `text` (no special tokens) to an IdBuffer: the hot loop, what the `tokenize` workers call.
+   * Scan a word, then the cache or BPE on its UTF-8 bytes.
+   */
+  encodeOrdinaryIds(text: string, out: IdBuffer): void {
     if (this.normalizeForm) text = text.normalize(this.normalizeForm);
     if (this.addPrefixSpace && text.length > 0 && text[0] !== ' ') text = ' ' + text;
     const nextWordEnd = this.nextWordEnd;
@@ -141,13 +152,17 @@ export class Tokenizer {
       const slot = cache.find(text, pos, end, hash);
       if (slot >= 0) {
         const from = cache.idsStart(slot);
-        const to = from + cache.idCount(slot);
-        for (let i = from; i < to; i++) out.push(cached[i]!);
+        const count = cache.idCount(slot);
+        out.reserve(count);
+        const ids = out.ids;
+        let at = out.length;
+        for (let i = from; i < from + count; i++) ids[at++] = cached[i]!;
+        out.length = at;
       } else {
         const before = out.length;
         if (this.scratch.length < (end - pos) * 3) this.scratch = new Uint8Array((end - pos) * 3);
         this.model.encodeBytes(this.scratch, utf8Into(text, pos, end, this.scratch), out);
-        cache.add(text, pos, end, hash, out, before, out.length);
+        cache.add(text, pos, end, hash, out.ids, before, out.length);
       }
       pos = end;
     }

@@ -72,7 +72,7 @@ export class WordCache {
   }
 
   /** Caches text[start, end) -> ids[from, to) (the word must not be cached yet). */
-  add(text: string, start: number, end: number, hash: number, ids: readonly number[], from: number, to: number): void {
+  add(text: string, start: number, end: number, hash: number, ids: Int32Array, from: number, to: number): void {
     const length = end - start;
     if (length > MAX_CACHED_UNITS) return;
     if (this.words >= this.capacity || this.unitsUsed + length > this.units.length || this.idsUsed + to - from > this.ids.length) this.clear();
