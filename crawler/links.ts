@@ -57,11 +57,12 @@ function isAlpha(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
-/** Index of `</name` (any case) at or after `from`, or -1. */
+/** Index of the end tag `</name` (any case, then white space, `/` or `>`) at or after `from`, or -1. */
 function findEndTag(html: string, name: string, from: number): number {
   let k = from;
   while ((k = html.indexOf('</', k)) !== -1) {
-    if (html.slice(k + 2, k + 2 + name.length).toLowerCase() === name) return k;
+    const after = html.charCodeAt(k + 2 + name.length);
+    if (nameIs(html, k + 2, k + 2 + name.length, name) && (isSpace(after) || after === 47 || after === 62)) return k;
     k += 2;
   }
   return -1;
@@ -87,8 +88,16 @@ export function extractLinks(html: string): PageLinks {
       i = close + (html.startsWith('<!--', lt) ? 3 : 1);
       continue;
     }
+    if (c === 47 /* / */ || c === 63 /* ? */) {
+      // An end tag, `</>`, or a bogus comment (`</ x`, `<?x`): all end at the next `>`, quotes or not,
+      // so a link inside one is no link.
+      const close = html.indexOf('>', lt + 2);
+      if (close === -1) break;
+      i = close + 1;
+      continue;
+    }
     if (!isAlpha(c)) {
-      i = lt + 1; // end tags, `<?`, stray `<`
+      i = lt + 1; // a stray `<`
       continue;
     }
     let j = lt + 2;
@@ -141,6 +150,7 @@ export function extractLinks(html: string): PageLinks {
         else v2 = value;
       }
     }
+    if (j >= n) break; // a tag cut off by the end of the page is no tag (as in browsers)
     i = j + 1;
     if (keep) {
       if (id < BASE) {

@@ -50,7 +50,8 @@ export function normaliseUrl(raw: string, base?: string | URL, maxLength = MAX_U
     u.search = kept.length ? `?${kept.join('&')}` : '';
   }
   let href = u.href;
-  if (href.endsWith('?')) href = href.slice(0, -1);
+  // An empty query keeps its '?' in href; a query that is itself '?' ('a??') must keep both.
+  if (u.search === '' && href.endsWith('?')) href = href.slice(0, -1);
   return href.length > maxLength ? null : href;
 }
 

@@ -43,15 +43,22 @@ async function manifestShards(dir: string): Promise<string[] | undefined> {
   } catch {
     return undefined;
   }
-  let m: { kind?: string; complete?: boolean; shards?: { file: string }[] };
+  let m: { kind?: unknown; complete?: unknown; shards?: unknown } | null;
   try {
     m = JSON.parse(text);
   } catch {
     throw new UserError(`${join(dir, 'manifest.json')}: not valid JSON`);
   }
-  if (m.kind !== 'docs' || !Array.isArray(m.shards)) return undefined;
+  if (m === null || typeof m !== 'object' || m.kind !== 'docs' || !Array.isArray(m.shards)) return undefined;
   if (m.complete === false) throw new UserError(`${dir}: the curate run that wrote it has not finished (resume it with --resume)`);
-  return m.shards.map((s) => s.file);
+  return m.shards.map((s: unknown, i) => {
+    const file = s !== null && typeof s === 'object' ? (s as { file?: unknown }).file : undefined;
+    // A shard is a file name inside the folder, as curate writes it.
+    if (typeof file !== 'string' || file === '' || /[/\\]/.test(file) || file === '..' || file === '.') {
+      throw new UserError(`${join(dir, 'manifest.json')}: shards[${i}] does not name a shard file in the folder`);
+    }
+    return file;
+  });
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -73,7 +80,11 @@ export async function expandInputs(paths: string[]): Promise<InputFile[]> {
       return;
     }
     seen.add(path);
-    files.push({ path, format, bytes: (await stat(path)).size });
+    const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
+      // A shard a manifest lists but the folder lacks, or a file gone since the folder was listed.
+      throw new UserError(`${path}: ${e.code === 'ENOENT' ? 'no such file' : `cannot read (${e.code ?? e.message})`}`);
+    });
+    files.push({ path, format, bytes: st.size });
   };
   for (const p of paths) {
     if (GLOB_CHARS.test(p)) {

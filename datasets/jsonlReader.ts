@@ -27,7 +27,8 @@ export function recordToDocument(
     format = 'html';
   }
   if (typeof text !== 'string') return `missing string field '${textField}'`;
-  const id = typeof obj.id === 'string' || typeof obj.id === 'number' ? String(obj.id) : `${basename(where.path)}:${where.line}`;
+  // An empty id is no id: every such record would share it.
+  const id = (typeof obj.id === 'string' && obj.id !== '') || typeof obj.id === 'number' ? String(obj.id) : `${basename(where.path)}:${where.line}`;
   const meta = obj.metadata && typeof obj.metadata === 'object' && !Array.isArray(obj.metadata) ? (obj.metadata as Record<string, unknown>) : {};
   return {
     id,
