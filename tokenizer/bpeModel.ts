@@ -109,7 +109,7 @@ export class BpeModel {
     starts[n] = at;
     const t = this.built;
     const built: BuiltTables = {
-      rules: { ...shareAll({ slots: t.rules.slots, bytePairs: t.rules.bytePairs }), size: t.rules.size },
+      rules: { ...shareAll({ slots: t.rules.slots, bytePairs: t.rules.bytePairs, filter: t.rules.filter }), size: t.rules.size },
       origins: shareAll(t.origins),
       trie: shareAll(t.trie),
       backtrack: t.backtrack && shareAll(t.backtrack),
