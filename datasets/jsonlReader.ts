@@ -52,6 +52,17 @@ export interface JsonlChunk {
 /** Lines per chunk are cut once this many bytes have accumulated (a longer line stays whole). */
 export const JSONL_CHUNK_BYTES = 4 << 20;
 
+/**
+ * Longest JSONL line read (64 MiB, as for a WARC record): a longer one, a gzip bomb's endless line for
+ * one, is dropped while it streams past, never held, and counted as malformed with its length.
+ */
+export const JSONL_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** Stands in for a dropped over-long line: a NUL (never valid JSON), its length and the limit, the newline. */
+const longLine = (bytes: number, limit: number) => Buffer.from(`\u0000${bytes} ${limit}\n`);
+const LONG_LINE = /^\u0000(\d+) (\d+)$/;
+const size = (n: number) => (n >= 1 << 20 && n % (1 << 20) === 0 ? `${n >> 20} MiB` : `${n} bytes`);
+
 function countNewlines(buf: Buffer): number {
   let n = 0;
   for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
@@ -62,8 +73,13 @@ function countNewlines(buf: Buffer): number {
  * Cuts a JSONL or JSONL.gz file into chunks of whole lines without parsing them: cheap enough for
  * the coordinator thread, which hands the chunks to workers for the JSON parsing.
  */
-export async function* jsonlChunks(path: string, gzipped: boolean, opts: { onBytes?: (n: number) => void; chunkBytes?: number } = {}): AsyncGenerator<JsonlChunk> {
+export async function* jsonlChunks(
+  path: string,
+  gzipped: boolean,
+  opts: { onBytes?: (n: number) => void; chunkBytes?: number; maxLineBytes?: number } = {},
+): AsyncGenerator<JsonlChunk> {
   const target = opts.chunkBytes ?? JSONL_CHUNK_BYTES;
+  const maxLine = opts.maxLineBytes ?? JSONL_MAX_LINE_BYTES;
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   let fileBytes = 0;
   const count = (n: number) => {
@@ -91,12 +107,40 @@ export async function* jsonlChunks(path: string, gzipped: boolean, opts: { onByt
     line += countNewlines(data);
     return chunk;
   };
+  /** Bytes of an over-long line dropped so far (while > 0 the line's end is still to come). */
+  let skipped = 0;
   try {
-    for await (const piece of source as AsyncIterable<Buffer>) {
+    for await (let piece of source as AsyncIterable<Buffer>) {
       if (!gzipped) count(piece.length);
+      if (skipped > 0) {
+        const nl = piece.indexOf(10);
+        if (nl === -1) {
+          skipped += piece.length;
+          continue;
+        }
+        parts.push(longLine(skipped + nl, maxLine));
+        held += parts[parts.length - 1]!.length;
+        skipped = 0;
+        piece = piece.subarray(nl + 1);
+      }
       parts.push(piece);
       held += piece.length;
-      if (held < target) continue;
+      if (held > maxLine + target) {
+        // A line longer than maxLine is in progress: hand on the whole lines before it, drop the rest of it.
+        const all = Buffer.concat(parts, held);
+        const lastNl = all.lastIndexOf(10);
+        if (all.length - (lastNl + 1) > maxLine) {
+          if (lastNl >= 0) yield cut(Buffer.from(all.subarray(0, lastNl + 1)));
+          skipped = all.length - (lastNl + 1);
+          parts = [];
+          held = 0;
+          continue;
+        }
+        parts = [all];
+      }
+      // Nothing to cut before `target` bytes, and nothing new to cut without a line end in this piece (the
+      // held bytes have none at or after target - 1): no copy of a long line per piece (quadratic).
+      if (held < target || piece.indexOf(10) === -1) continue;
       // Cut at the first line end at or after `target` bytes, as often as the held bytes allow.
       let all = Buffer.concat(parts, held);
       for (let nl = all.indexOf(10, target - 1); nl !== -1; nl = all.indexOf(10, target - 1)) {
@@ -113,6 +157,10 @@ export async function* jsonlChunks(path: string, gzipped: boolean, opts: { onByt
     file.destroy();
   }
   if (streamError) throw streamError;
+  if (skipped > 0) {
+    parts.push(longLine(skipped, maxLine));
+    held += parts[parts.length - 1]!.length;
+  }
   if (held > 0 || fileBytes > reported) yield cut(Buffer.concat(parts, held));
 }
 
@@ -130,10 +178,14 @@ export function* jsonlChunkDocuments(path: string, chunk: Pick<JsonlChunk, 'data
     if (raw.trim() === '') continue;
     let rec: unknown;
     let problem: string | undefined;
-    try {
-      rec = JSON.parse(raw);
-    } catch {
-      problem = 'not valid JSON';
+    const long = raw.charCodeAt(0) === 0 ? LONG_LINE.exec(raw) : null;
+    if (long) problem = `line of ${long[1]} bytes is over the ${size(Number(long[2]))} limit`;
+    else {
+      try {
+        rec = JSON.parse(raw);
+      } catch {
+        problem = 'not valid JSON';
+      }
     }
     const doc = problem ? problem : recordToDocument(rec, { path, line }, opts.textField);
     if (typeof doc === 'string') {

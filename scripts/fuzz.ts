@@ -49,13 +49,18 @@ function round(name: string, roundSeed: number): Promise<{ runs: number; finding
       resolve(r);
     };
     const stuck = (why: string) => finish({ runs: cases, finding: { target: name, message: why, input: Buffer.from(last).toString('base64'), seed: roundSeed, path: `case ${cases - 1}` } });
-    let watchdog = setTimeout(() => stuck(`no progress for ${hangMs} ms (a hang: a loop, or a promise that never settles)`), hangMs * 2);
-    worker.on('message', (m: { kind: 'case'; bytes: Uint8Array } | { kind: 'result'; result: FuzzResult }) => {
-      if (m.kind === 'case') {
+    // Loading the target (tsx, modules, seed corpus) takes seconds on a loaded machine: only then does the clock run.
+    let watchdog = setTimeout(() => stuck('the target did not load in 5 minutes'), 300_000);
+    const armed = (why: string) => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => stuck(why), hangMs);
+    };
+    worker.on('message', (m: { kind: 'ready' } | { kind: 'case'; bytes: Uint8Array } | { kind: 'result'; result: FuzzResult }) => {
+      if (m.kind === 'ready') armed(`the first case did not start in ${hangMs} ms`);
+      else if (m.kind === 'case') {
         cases++;
         last = m.bytes;
-        clearTimeout(watchdog);
-        watchdog = setTimeout(() => stuck(`case ${cases - 1} did not finish in ${hangMs} ms (a hang: a loop, or a promise that never settles)`), hangMs);
+        armed(`case ${cases - 1} did not finish in ${hangMs} ms (a hang: a loop, or a promise that never settles)`);
       } else finish({ runs: m.result.runs, finding: m.result.finding });
     });
     worker.on('error', (e: Error & { code?: string }) => stuck(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `out of memory (heap limit ${values['heap-mb']} MB)` : `worker died: ${e.message}`));

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonl } from '../datasets/jsonlReader.js';
+import { gzipSync } from 'node:zlib';
+import { jsonlChunkDocuments, jsonlChunks, readJsonl } from '../datasets/jsonlReader.js';
 import { readParquetDocuments } from '../datasets/parquetReader.js';
 import { writeDocumentShard } from '../datasets/parquetShardWriter.js';
 import { expandInputs } from '../datasets/inputs.js';
@@ -94,4 +95,22 @@ test("robots: many wildcard rules are matched without robots-parser's per-rule O
   assert.equal(robots.allows('https://example.org/x1zy'), false);
   assert.equal(robots.allows('https://example.org/p-q-r-s'), true, 'the longer allow wins');
   assert.equal(robots.allows('https://other.example/a.pdf'), true, 'another origin is not ruled by this file');
+});
+
+test('jsonl: a line past the line limit (a gzip bomb of one endless line) is dropped as it streams past, counted, and reading goes on', async () => {
+  const dir = await tempDir();
+  const path = join(dir, 'bomb.jsonl.gz');
+  // 24 MB of one line in 24 KB of gzip, between two good records; the limit lowered to 1 MiB for the test.
+  writeFileSync(path, gzipSync(Buffer.concat([Buffer.from('{"text":"before"}\n{"text":"'), Buffer.alloc(24 << 20, 0x61), Buffer.from('"}\n{"text":"after"}')])));
+  const warnings: string[] = [];
+  const docs = [];
+  for await (const chunk of jsonlChunks(path, true, { maxLineBytes: 1 << 20 })) {
+    assert.ok(chunk.data.length < 2 << 20, `a chunk of ${chunk.data.length} bytes: the long line was held`);
+    docs.push(...jsonlChunkDocuments(path, chunk, { onWarning: (w) => warnings.push(w) }));
+  }
+  assert.deepEqual(docs.map((d) => [d.text, d.source]), [['before', `${path}:1`], ['after', `${path}:3`]]);
+  assert.deepEqual(warnings, [`${path}:2: line of ${(24 << 20) + 11} bytes is over the 1 MiB limit; skipped`]);
+  await assert.rejects(async () => {
+    for await (const c of jsonlChunks(path, true, { maxLineBytes: 1 << 20 })) [...jsonlChunkDocuments(path, c, { strict: true })];
+  }, /bomb\.jsonl\.gz:2: line of \d+ bytes is over the 1 MiB limit/);
 });

@@ -10,6 +10,7 @@ const { runTarget } = await import(new URL('./runTarget.ts', import.meta.url).hr
 const { name, seed, numRuns, timeoutMs, maxMs, dir } = workerData;
 const target = targetNamed(name);
 const arbitrary = await target.arbitrary({ dir });
+parentPort.postMessage({ kind: 'ready' });
 // The bytes of each case, in the order runTarget draws them: replayed by seed, sent before the case runs.
 const wrapped = { ...target, arbitrary: async () => arbitrary, check: async (input, ctx) => {
   parentPort.postMessage({ kind: 'case', bytes: target.bytes(input) });

@@ -94,12 +94,23 @@ const jsonlCheck = (name: string, gz: boolean) => async (bytes: Buffer, ctx: { d
     for await (const c of jsonlChunks(path, gz, { chunkBytes: 7 })) yield* jsonlChunkDocuments(path, c);
   }, `${path} (7-byte chunks)`, textBound(bytes.length, gz));
   if (Boolean(cut.error) !== Boolean(whole.error)) throw new FuzzViolation(`${path}: fails with small chunks (${cut.error}) but not whole (${whole.error}) or back`);
-  if (!whole.error) sameList(cut.docs.map((d) => JSON.stringify(d)), whole.docs.map((d) => JSON.stringify(d)), `${path}: documents depend on the chunk size`);
+  if (whole.error) return;
+  const all = whole.docs.map((d) => JSON.stringify(d));
+  sameList(cut.docs.map((d) => JSON.stringify(d)), all, `${path}: documents depend on the chunk size`);
+  // With a line limit, over-long lines drop out and nothing else changes: a subsequence of the documents.
+  const limited = await drainReader(async function* () {
+    for await (const c of jsonlChunks(path, gz, { chunkBytes: 5, maxLineBytes: 40 })) yield* jsonlChunkDocuments(path, c);
+  }, `${path} (40-byte line limit)`, textBound(bytes.length, gz));
+  let k = 0;
+  for (const d of limited.docs.map((x) => JSON.stringify(x))) {
+    while (k < all.length && all[k] !== d) k++;
+    if (k++ >= all.length) throw new FuzzViolation(`${path}: with a 40-byte line limit a document appears that the full read lacks: ${d.slice(0, 200)}`);
+  }
 };
 
 export const jsonlTarget: FileTarget = {
   name: 'jsonl',
-  what: 'JSONL: generated records of any JSON type and mutated sample files; readJsonl lenient/strict, inputKind, 7-byte chunks == default chunks',
+  what: 'JSONL: generated records of any JSON type and mutated sample files; readJsonl lenient/strict, inputKind, 7-byte chunks == default chunks, a 40-byte line limit only drops documents',
   arbitrary: async () => jsonlInput,
   check: jsonlCheck('case.jsonl', false),
   bytes: asBytes,
