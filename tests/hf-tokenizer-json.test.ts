@@ -87,3 +87,16 @@ test('import: other split regexes (Qwen2-style, single digits) are translated an
   }
   assert.throws(() => patternFromSource('(?i:abc)'), /not supported/);
 });
+
+test('import: a split regex that leaves text unmatched keeps that text as words, as the Rust loader does', async () => {
+  const pattern = patternFromSource('\\p{L}+|\\p{N}');
+  const report = await trainFromTexts(DECLS.slice(0, 10).map((d) => d.text), { pattern, vocabSize: 600 });
+  const json = toHfJson(report.trained, pattern);
+  const ours = tokenizerFromHfJson(JSON.parse(JSON.stringify(json)));
+  const rust = RustTokenizer.fromString(JSON.stringify(json));
+  for (const s of ['ab, cd!', '  leading and trailing  ', '12 + 34 = 46', ...EDGE_CASES.filter((e) => e.length < 400)]) {
+    const r = await rust.encode(s, null, { addSpecialTokens: false });
+    assert.deepEqual(ours.encode(s), r.getIds(), JSON.stringify(s.slice(0, 60)));
+    assert.equal(ours.decode(ours.encode(s)), s.replace(/[\ud800-\udfff]/gu, '\ufffd'));
+  }
+});
