@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { Document } from '../core/document.js';
 import { UserError } from '../core/errors.js';
-import type { ReadOptions } from './readOptions.js';
+import { dropTooLarge, maxDocumentBytesOf, utf8LengthOver, type ReadOptions } from './readOptions.js';
 
 function gzipError(path: string, e: NodeJS.ErrnoException): UserError {
   if (e.code === 'Z_DATA_ERROR') return new UserError(`${path}: not a gzip file (${e.message})`);
@@ -57,6 +57,15 @@ export const JSONL_CHUNK_BYTES = 4 << 20;
  * one, is dropped while it streams past, never held, and counted as malformed with its length.
  */
 export const JSONL_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Longest line held for a document limit: its text is at most the line's bytes, and JSON escapes take at
+ * most 3x (\\uXXXX for a 2-byte character, a surrogate pair's 12 bytes for 4; Python's json.dumps escapes
+ * all non-ASCII by default), so a longer line (plus 1 MiB of other fields) holds a document over the limit.
+ */
+export function jsonlLineLimit(maxDocumentBytes: number): number {
+  return Math.min(JSONL_MAX_LINE_BYTES, 3 * maxDocumentBytes + (1 << 20));
+}
 
 /** Stands in for a dropped over-long line: a NUL (never valid JSON), its length and the limit, the newline. */
 const longLine = (bytes: number, limit: number) => Buffer.from(`\u0000${bytes} ${limit}\n`);
@@ -167,6 +176,7 @@ export async function* jsonlChunks(
 /** Parses the lines of one chunk into documents; malformed lines are warned about and skipped (or fatal with `strict`). */
 export function* jsonlChunkDocuments(path: string, chunk: Pick<JsonlChunk, 'data' | 'firstLine'>, opts: ReadOptions = {}): Generator<Document> {
   const { data } = chunk;
+  const maxDoc = maxDocumentBytesOf(opts);
   let line = chunk.firstLine;
   for (let a = 0; a < data.length; line++) {
     let b = data.indexOf(10, a);
@@ -191,7 +201,13 @@ export function* jsonlChunkDocuments(path: string, chunk: Pick<JsonlChunk, 'data
     if (typeof doc === 'string') {
       if (opts.strict) throw new UserError(`${path}:${line}: ${doc}`);
       opts.onWarning?.(`${path}:${line}: ${doc}; skipped`);
-      opts.onMalformed?.();
+      // A line too long to hold is a document too large to read, not a malformed one.
+      if (long) opts.onDropped?.('too_large');
+      else opts.onMalformed?.();
+      continue;
+    }
+    if (utf8LengthOver(doc.text, maxDoc)) {
+      dropTooLarge(opts, `${path}:${line}`, Buffer.byteLength(doc.text, 'utf8'));
       continue;
     }
     yield doc;
@@ -200,5 +216,6 @@ export function* jsonlChunkDocuments(path: string, chunk: Pick<JsonlChunk, 'data
 
 /** Streams a JSONL or JSONL.gz file; holds one chunk of lines (a few MB) at a time. */
 export async function* readJsonl(path: string, gzipped: boolean, opts: ReadOptions = {}): AsyncGenerator<Document> {
-  for await (const chunk of jsonlChunks(path, gzipped, { onBytes: opts.onBytes })) yield* jsonlChunkDocuments(path, chunk, opts);
+  const maxLineBytes = jsonlLineLimit(maxDocumentBytesOf(opts));
+  for await (const chunk of jsonlChunks(path, gzipped, { onBytes: opts.onBytes, maxLineBytes })) yield* jsonlChunkDocuments(path, chunk, opts);
 }

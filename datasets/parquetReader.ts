@@ -4,7 +4,7 @@ import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
 import type { Document } from '../core/document.js';
 import { UserError } from '../core/errors.js';
-import type { ReadOptions } from './readOptions.js';
+import { dropTooLarge, maxDocumentBytesOf, utf8LengthOver, type ReadOptions } from './readOptions.js';
 
 /** Rejecters of the parquet-wasm calls in flight (see settleWasmTraps). */
 const inFlight = new Set<(e: Error) => void>();
@@ -130,6 +130,7 @@ const DOC_COLUMNS = ['id', 'url', 'lang', 'lang_score', 'source', 'metadata'];
 /** Streams documents from a Parquet file one row group at a time. */
 export async function* readParquetDocuments(path: string, opts: ReadOptions = {}): AsyncGenerator<Document> {
   const textField = opts.textField ?? 'text';
+  const maxDoc = maxDocumentBytesOf(opts);
   const file = await openParquet(path);
   try {
     let meta: pw.ParquetMetaData, groups: number, present: string[];
@@ -158,6 +159,11 @@ export async function* readParquetDocuments(path: string, opts: ReadOptions = {}
           if (opts.strict) throw new UserError(why);
           opts.onWarning?.(`${why}; skipped`);
           opts.onMalformed?.();
+          continue;
+        }
+        // A row group is decoded whole (Parquet stores a column's pages together), so a big cell is dropped, not streamed.
+        if (utf8LengthOver(t, maxDoc)) {
+          dropTooLarge(opts, `${path}: row ${row}`, Buffer.byteLength(t, 'utf8'));
           continue;
         }
         const idValue: unknown = id?.get(i);

@@ -4,7 +4,7 @@ import { WARCParser, type WARCRecord } from 'warcio';
 import type { Document } from '../core/document.js';
 import { UserError } from '../core/errors.js';
 import { detectCharset, decodeWith } from './charset.js';
-import type { ReadOptions } from './readOptions.js';
+import { dropTooLarge, maxDocumentBytesOf, type ReadOptions } from './readOptions.js';
 import { findMemberStart, inflateMembers, type MemberOffset } from './gzipMembers.js';
 
 /** A byte range of a per-record-gzip WARC file: the records whose gzip member starts in [start, end). */
@@ -13,7 +13,7 @@ export interface ByteRange {
   end: number;
 }
 
-/** Records whose payload is larger than this are skipped with a warning (memory stays bounded). */
+/** Records larger than this are skipped unread whatever the document limit (a gzip member is inflated whole). */
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 function mediaType(contentType: string | null | undefined): string {
@@ -80,6 +80,23 @@ export async function* readWarc(path: string, opts: ReadOptions = {}, range?: By
   }
 }
 
+/**
+ * The payload, with Content-Encoding and chunking undone as the WARC kept them, read as it streams; or, once
+ * it passes `limit` bytes (a compressed payload may inflate without end), the bytes read so far: the
+ * parser skips the rest of the record unread.
+ */
+async function payloadUpTo(record: WARCRecord, limit: number): Promise<Uint8Array | number> {
+  if (record.warcContentLength > MAX_RECORD_BYTES) return record.warcContentLength;
+  const parts: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of record.contentReader) {
+    bytes += chunk.length;
+    if (bytes > limit) return bytes;
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts, bytes);
+}
+
 async function* records(path: string, parser: WARCParser, fileOffset: (parserOffset: number) => number, end: number, opts: ReadOptions): AsyncGenerator<Document> {
   let reported = fileOffset(0);
   let record: WARCRecord | null;
@@ -108,18 +125,18 @@ async function* records(path: string, parser: WARCParser, fileOffset: (parserOff
     const type = mediaType(contentType);
     const typedHtml = type === 'text/html' || type === 'application/xhtml+xml';
     if (!typedHtml && type !== 'text/plain' && type !== '') continue;
-    if (record.warcContentLength > MAX_RECORD_BYTES) {
-      opts.onWarning?.(`${path}@${offset}: response of ${record.warcContentLength} bytes skipped (over ${MAX_RECORD_BYTES})`);
-      continue;
-    }
-    let body: Uint8Array;
+    let body: Uint8Array | number;
     try {
-      body = await record.readFully(true); // undoes Content-Encoding / chunked if the WARC kept them
+      body = await payloadUpTo(record, maxDocumentBytesOf(opts));
     } catch (e) {
       const msg = `${path}@${offset}: cannot decode payload: ${(e as Error).message}`;
       if (opts.strict) throw new UserError(msg);
       opts.onWarning?.(msg);
       opts.onMalformed?.();
+      continue;
+    }
+    if (typeof body === 'number') {
+      dropTooLarge(opts, `${path}@${offset}`, body);
       continue;
     }
     const html = typedHtml || (type === '' && looksLikeHtml(body));

@@ -2,7 +2,7 @@ import type { Document } from '../core/document.js';
 import type { CoordinatorStep } from '../core/step.js';
 import { runSteps } from './batchSteps.js';
 import { lateWorkerSteps } from './recipe.js';
-import { addRunStepStats, type RunStats } from './stats.js';
+import { addCounts, addRunStepStats, type RunStats } from './stats.js';
 import { profileDocs } from './corpusProfile.js';
 import { takeStateFrames } from './stateFile.js';
 import type { RunObservers } from './observers.js';
@@ -68,6 +68,7 @@ export class CoordinatorMerge {
     stats.input.docs += batch.docs;
     stats.input.bytes += batch.bytes;
     stats.input.malformed += batch.malformed;
+    if (batch.dropped) addCounts((stats.input.dropped ??= {}), batch.dropped);
     // A dedup step's worker half (signatures) and coordinator half share a name: count its docs
     // once, at the coordinator where it decides, and its time in both places.
     for (const c of this.coordinator) {

@@ -60,12 +60,12 @@ async function curateLocked(plan: CuratePlan, options: CurateOptions, lock: Outp
   const closePools = () => Promise.all([runner.close(), writers.close()]);
   try {
     const { batchSize, keepRejected } = plan;
-    const { textField, strict } = options;
-    const units = readUnits({ files: plan.files, source: options.source, start: start.position, batchSize, textField, strict });
+    const { textField, strict, maxDocumentBytes } = options;
+    const units = readUnits({ files: plan.files, source: options.source, start: start.position, batchSize, textField, strict, maxDocumentBytes });
     const readError = await runUnitsInOrder(
       units,
       runner,
-      (unit) => ({ read: unit.read, bytes: unit.bytes, batchSize, recipe: plan.steps, keepRejected, observers: plan.observers, textField, strict }),
+      (unit) => ({ read: unit.read, bytes: unit.bytes, batchSize, recipe: plan.steps, keepRejected, observers: plan.observers, textField, strict, maxDocumentBytes }),
       (batch, after) => merge.add(batch, after),
     );
     // A bad input still commits what came before it, so a resumed run starts right there.

@@ -1,7 +1,8 @@
 import type { Document } from '../core/document.js';
 import type { InputFile } from '../datasets/inputs.js';
 import { readFile } from '../datasets/readers.js';
-import { jsonlChunks } from '../datasets/jsonlReader.js';
+import { jsonlChunks, jsonlLineLimit } from '../datasets/jsonlReader.js';
+import { maxDocumentBytesOf, type DropReason } from '../datasets/readOptions.js';
 import { isPerRecordWarcGzip } from '../datasets/gzipMembers.js';
 
 /**
@@ -13,7 +14,7 @@ import { isPerRecordWarcGzip } from '../datasets/gzipMembers.js';
  */
 export type ReadUnit =
   /** Documents read by the coordinator (at most one batch; the handled ones already left out). */
-  | { kind: 'docs'; docs: Document[]; malformed: number; warnings: string[]; skip: 0 }
+  | { kind: 'docs'; docs: Document[]; malformed: number; dropped: Record<string, number>; warnings: string[]; skip: 0 }
   /** Whole JSONL lines; the worker parses them, passing over the first `skip` documents. */
   | { kind: 'jsonl'; path: string; data: Uint8Array; firstLine: number; skip: number }
   /** The records of a per-record-gzip WARC whose gzip member starts in [start, end), less the first `skip` documents. */
@@ -47,21 +48,23 @@ export interface ReadUnitOptions {
   batchSize: number;
   textField?: string;
   strict?: boolean;
+  maxDocumentBytes?: number;
 }
 
 /**
  * Reads documents here, in units of `batchSize`, from document `handled` of unit `firstUnit` on: the
  * documents before it were handled by the run being resumed, and their warnings and counts are too.
  */
-async function* documentUnits(file: number, firstUnit: number, handled: number, docs: (o: { onWarning: (m: string) => void; onMalformed: () => void; onBytes: (n: number) => void }) => AsyncIterable<Document>, batchSize: number): AsyncGenerator<PlannedUnit> {
+async function* documentUnits(file: number, firstUnit: number, handled: number, docs: (o: { onWarning: (m: string) => void; onMalformed: () => void; onDropped: (r: DropReason) => void; onBytes: (n: number) => void }) => AsyncIterable<Document>, batchSize: number): AsyncGenerator<PlannedUnit> {
   let unit = firstUnit;
   let seen = 0;
   const skip = firstUnit * batchSize + handled;
-  let cur: PlannedUnit & { read: { kind: 'docs' } } = { file, unit, handled, bytes: 0, read: { kind: 'docs', docs: [], malformed: 0, warnings: [], skip: 0 } };
+  let cur: PlannedUnit & { read: { kind: 'docs' } } = { file, unit, handled, bytes: 0, read: { kind: 'docs', docs: [], malformed: 0, dropped: {}, warnings: [], skip: 0 } };
   const skipping = () => seen < skip;
   const hooks = {
     onWarning: (m: string) => void (skipping() || cur.read.warnings.push(m)),
     onMalformed: () => void (skipping() || cur.read.malformed++),
+    onDropped: (r: DropReason) => void (skipping() || (cur.read.dropped[r] = (cur.read.dropped[r] ?? 0) + 1)),
     onBytes: (n: number) => void (skipping() || (cur.bytes += n)),
   };
   for await (const doc of docs(hooks)) {
@@ -73,10 +76,10 @@ async function* documentUnits(file: number, firstUnit: number, handled: number, 
     cur.read.docs.push(doc);
     if (cur.handled + cur.read.docs.length >= batchSize) {
       yield cur;
-      cur = { file, unit: ++unit, handled: 0, bytes: 0, read: { kind: 'docs', docs: [], malformed: 0, warnings: [], skip: 0 } };
+      cur = { file, unit: ++unit, handled: 0, bytes: 0, read: { kind: 'docs', docs: [], malformed: 0, dropped: {}, warnings: [], skip: 0 } };
     }
   }
-  if (cur.read.docs.length > 0 || cur.read.malformed > 0 || cur.bytes > 0) yield cur;
+  if (cur.read.docs.length > 0 || cur.read.malformed > 0 || Object.keys(cur.read.dropped).length > 0 || cur.bytes > 0) yield cur;
 }
 
 /** The run's read units in input order, from `start` on. */
@@ -91,7 +94,8 @@ export async function* readUnits(o: ReadUnitOptions): AsyncGenerator<PlannedUnit
     const skipOf = (u: number) => (u === from.unit ? from.docs : 0);
     if (file.format === 'jsonl' || file.format === 'jsonl.gz') {
       let unit = 0;
-      for await (const c of jsonlChunks(file.path, file.format === 'jsonl.gz')) {
+      const maxLineBytes = jsonlLineLimit(maxDocumentBytesOf(o));
+      for await (const c of jsonlChunks(file.path, file.format === 'jsonl.gz', { maxLineBytes })) {
         if (unit >= from.unit) {
           const skip = skipOf(unit);
           yield { file: f, unit, handled: skip, bytes: skip > 0 ? 0 : c.fileBytes, read: { kind: 'jsonl', path: file.path, data: c.data, firstLine: c.firstLine, skip } };
@@ -106,7 +110,7 @@ export async function* readUnits(o: ReadUnitOptions): AsyncGenerator<PlannedUnit
         yield { file: f, unit, handled: skip, bytes: skip > 0 ? 0 : end - start, read: { kind: 'warc', path: file.path, start, end, skip } };
       }
     } else {
-      yield* documentUnits(f, from.unit, from.docs, (hooks) => readFile(file, { textField: o.textField, strict: o.strict, ...hooks }), o.batchSize);
+      yield* documentUnits(f, from.unit, from.docs, (hooks) => readFile(file, { textField: o.textField, strict: o.strict, maxDocumentBytes: o.maxDocumentBytes, ...hooks }), o.batchSize);
     }
   }
 }

@@ -12,7 +12,8 @@ export interface StepStats {
 
 /** Whole-run counts: input, per-step funnel (recipe order), output. */
 export interface RunStats {
-  input: { docs: number; bytes: number; malformed: number };
+  /** `dropped`: well-formed documents a reading limit dropped, by reason (`too_large`); absent in journals of older runs. */
+  input: { docs: number; bytes: number; malformed: number; dropped?: Record<string, number> };
   steps: Record<string, StepStats>;
   output: { docs: number; rejected: number; shards: number; bytes: number };
   /** Reports from coordinator steps and the bias report (duplicate clusters, group rates). */
@@ -30,10 +31,10 @@ export function emptyStepStats(): StepStats {
 export function emptyRunStats(stepNames: string[] = []): RunStats {
   const steps: Record<string, StepStats> = {};
   for (const n of stepNames) steps[n] = emptyStepStats();
-  return { input: { docs: 0, bytes: 0, malformed: 0 }, steps, output: { docs: 0, rejected: 0, shards: 0, bytes: 0 }, reports: {}, profile: emptyProfile() };
+  return { input: { docs: 0, bytes: 0, malformed: 0, dropped: {} }, steps, output: { docs: 0, rejected: 0, shards: 0, bytes: 0 }, reports: {}, profile: emptyProfile() };
 }
 
-function addCounts(into: Record<string, number>, from: Record<string, number>): void {
+export function addCounts(into: Record<string, number>, from: Record<string, number>): void {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
 
@@ -57,6 +58,7 @@ export function mergeRunStats(all: RunStats[]): RunStats {
     out.input.docs += s.input.docs;
     out.input.bytes += s.input.bytes;
     out.input.malformed += s.input.malformed;
+    addCounts((out.input.dropped ??= {}), s.input.dropped ?? {});
     addRunStepStats(out, s.steps);
     out.output.docs += s.output.docs;
     out.output.rejected += s.output.rejected;

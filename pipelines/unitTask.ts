@@ -19,12 +19,15 @@ export interface UnitTask {
   observers: ObserverSettings;
   textField?: string;
   strict?: boolean;
+  maxDocumentBytes?: number;
 }
 
 /** One batch of a unit: its input counts (as the coordinator accounts them) and the steps' result. */
 export interface UnitBatch {
   docs: number;
   malformed: number;
+  /** Well-formed documents a reading limit dropped, by reason (stats.json `input.dropped`). */
+  dropped: Record<string, number>;
   bytes: number;
   warnings: string[];
   result: BatchResult;
@@ -69,18 +72,22 @@ export async function runUnitTask(task: UnitTask): Promise<UnitResult> {
   let seen = 0;
   let docs: Document[] = [];
   let malformed = task.read.kind === 'docs' ? task.read.malformed : 0;
+  let dropped: Record<string, number> = task.read.kind === 'docs' ? task.read.dropped : {};
   let warnings: string[] = task.read.kind === 'docs' ? task.read.warnings : [];
   const skipping = () => seen < task.read.skip;
   const opts: ReadOptions = {
     textField: task.textField,
     strict: task.strict,
+    maxDocumentBytes: task.maxDocumentBytes,
+    onDropped: (r) => void (skipping() || (dropped[r] = (dropped[r] ?? 0) + 1)),
     onWarning: (m) => void (skipping() || warnings.push(m)),
     onMalformed: () => void (skipping() || malformed++),
   };
   const close = () => {
-    batches.push({ docs: docs.length, malformed, bytes: batches.length === 0 ? task.bytes : 0, warnings, result: runWorkerSteps(steps, docs, task.keepRejected, observers) });
+    batches.push({ docs: docs.length, malformed, dropped, bytes: batches.length === 0 ? task.bytes : 0, warnings, result: runWorkerSteps(steps, docs, task.keepRejected, observers) });
     docs = [];
     malformed = 0;
+    dropped = {};
     warnings = [];
   };
   try {
@@ -97,6 +104,6 @@ export async function runUnitTask(task: UnitTask): Promise<UnitResult> {
     if (e instanceof UserError) return { batches: [], error: e.message };
     throw e;
   }
-  if (docs.length > 0 || malformed > 0 || warnings.length > 0 || batches.length === 0) close();
+  if (docs.length > 0 || malformed > 0 || Object.keys(dropped).length > 0 || warnings.length > 0 || batches.length === 0) close();
   return { batches };
 }

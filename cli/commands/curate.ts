@@ -12,7 +12,7 @@ import { chooseRecipe, configChoice, recipeLine } from '../../pipelines/defaultR
 
 const FLAGS = {
   ...sharedFlags('input', 'out', 'workers', 'quiet'),
-  ...valueFlags('config', 'text-field', 'shard-docs', 'shard-bytes', 'batch-size', 'rank', 'world-size', 'report-json'),
+  ...valueFlags('config', 'text-field', 'max-document-bytes', 'shard-docs', 'shard-bytes', 'batch-size', 'rank', 'world-size', 'report-json'),
   ...switchFlags('resume', 'keep-rejected', 'strict'),
 };
 
@@ -36,6 +36,8 @@ options:
       --keep-rejected     also write rejected-NNNNN.parquet with each dropped document and its reason
       --text-field NAME   JSONL field / Parquet column holding the text (default: text)
       --strict            make malformed input records fatal (default: warn, count, skip)
+      --max-document-bytes N  drop larger documents as they are read, counted in stats.json
+                          input.dropped.too_large (default 10485760)
       --shard-docs N      max documents per shard (default 100000)
       --shard-bytes N     max text bytes per shard (default 268435456)
       --batch-size N      documents per worker task (default 256)
@@ -78,6 +80,7 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
     keepRejected: values['keep-rejected'] ?? fixed.keepRejected,
     textField: values['text-field'] ?? fixed.textField,
     strict: values.strict ?? fixed.strict,
+    maxDocumentBytes: values['max-document-bytes'] === undefined ? fixed.maxDocumentBytes : intFlag('max-document-bytes', values['max-document-bytes'], 0, 1),
     shardDocs: intFlag('shard-docs', values['shard-docs'], fixed.shardDocs ?? 100_000, 1),
     shardBytes: intFlag('shard-bytes', values['shard-bytes'], fixed.shardBytes ?? 256 * 2 ** 20, 1),
     batchSize: intFlag('batch-size', values['batch-size'], fixed.batchSize ?? 256, 1),
@@ -98,7 +101,7 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
   }
   const pct = s.input.docs ? ((100 * s.output.docs) / s.input.docs).toFixed(1) : '0.0';
   console.log(
-    `${name}: ${s.input.docs} docs read (${s.input.malformed} malformed skipped), ${s.output.docs} kept (${pct}%) in ${s.output.shards} shards, ` +
+    `${name}: ${s.input.docs} docs read (${s.input.malformed} malformed skipped${s.input.dropped?.too_large ? `, ${s.input.dropped.too_large} over --max-document-bytes dropped` : ''}), ${s.output.docs} kept (${pct}%) in ${s.output.shards} shards, ` +
       `${(s.output.bytes / 2 ** 20).toFixed(1)} MiB` + (result.resumedDocs ? `; resumed after ${result.resumedDocs} committed docs` : ''),
   );
   for (const [step, st] of Object.entries(s.steps)) {
