@@ -100,7 +100,9 @@ export async function lockOutput(dir: string, options: OutputLockOptions = {}): 
   let tookOver = false;
   for (;;) {
     try {
-      const release = await lockfile.lock(dir, {
+      // Keyed by the lock's own path: proper-lockfile keeps one registry entry per locked path in a process, so
+      // two named locks of one folder (ranks, or tokenize beside train) must not share a key.
+      const release = await lockfile.lock(lockDir, {
         lockfilePath: lockDir,
         realpath: false,
         stale,

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Piscina } from 'piscina';
 import { appendJournal } from '../core/journal.js';
+import { lockOutput, type OutputLock } from '../core/outputLock.js';
 import { taskPool } from '../core/taskPool.js';
 import type { Document } from '../core/document.js';
 import { expandInputs } from '../datasets/inputs.js';
@@ -42,6 +43,8 @@ export interface TokenizeOptions {
   /** Identifies the inputs (paths and sizes); a resume with different inputs is refused. */
   inputsKey?: string;
   onProgress?(documents: number, tokens: number): void;
+  /** Told when the output lock of a dead owner is taken over. */
+  onWarning?(message: string): void;
 }
 
 export class TokenizeError extends Error {
@@ -79,6 +82,14 @@ export async function tokenizeInputs(inputs: string[], readOptions: ReadOptions,
 
 export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: TokenizeOptions): Promise<TokensManifest> {
   const workers = opts.workers ?? 0;
+  // One writer per rank's files: a second tokenize on the same folder (a scheduler's retry while the first runs)
+  // is refused before it touches anything; each rank of a split run holds its own lock.
+  await mkdir(opts.outDir, { recursive: true });
+  const lock = await lockOutput(opts.outDir, {
+    name: (opts.worldSize ?? 1) > 1 ? `tokens-r${opts.rank ?? 0}` : 'tokens',
+    command: 'corpusforge tokenize',
+    onTakeover: opts.onWarning,
+  });
   // Started first: the threads boot (~0.3 s each through the tsx loader) while this thread loads the tokenizer.
   const pool = workers > 0
     ? taskPool(new URL('./tokenizeWorker.ts', import.meta.url), {
@@ -90,13 +101,14 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
       })
     : undefined;
   try {
-    return await tokenizeWith(docs, opts, pool);
+    return await tokenizeWith(docs, opts, pool, lock);
   } finally {
     await pool?.destroy();
+    await lock.release();
   }
 }
 
-async function tokenizeWith(docs: AsyncIterable<Document>, opts: TokenizeOptions, pool: Piscina | undefined): Promise<TokensManifest> {
+async function tokenizeWith(docs: AsyncIterable<Document>, opts: TokenizeOptions, pool: Piscina | undefined, lock: OutputLock): Promise<TokensManifest> {
   const workers = opts.workers ?? 0;
   const { tokenizer, sha256 } = await loadTokenizerFile(opts.tokenizerPath);
   const eotToken = opts.eotToken ?? '<|endoftext|>';
@@ -159,6 +171,7 @@ async function tokenizeWith(docs: AsyncIterable<Document>, opts: TokenizeOptions
     const documents = skip + files.slice(skippedShards).reduce((n, f) => n + (f.rows ?? 0), 0);
     await bin.sync();
     const checkpoint: JournalCheckpoint = { kind: 'checkpoint', documents, bin_bytes: bin.bytesFor(documents), shard: info };
+    lock.assertHeld();
     await appendJournal(at(names.journal), checkpoint);
   };
   const consume = async (ids: string[], r: TokenizeResult): Promise<void> => {
@@ -238,6 +251,7 @@ async function tokenizeWith(docs: AsyncIterable<Document>, opts: TokenizeOptions
     tokenizer_sha256: sha256,
     ...((opts.worldSize ?? 1) > 1 ? { rank: opts.rank ?? 0, world_size: opts.worldSize } : {}),
   };
+  lock.assertHeld();
   await writeTokensManifest(at(names.manifest), manifest);
   await rm(at(names.journal), { force: true });
   return manifest;

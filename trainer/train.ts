@@ -5,6 +5,7 @@ import { openTokenData, type TokenDataFormat } from '../datasets/tokenData.js';
 import type { TokenBatch } from '../datasets/tokenDataset.js';
 import { writeFileAtomic } from '../core/atomicFile.js';
 import { UserError } from '../core/errors.js';
+import { lockOutput, type OutputLock } from '../core/outputLock.js';
 import { useBackend, type BackendName, type Precision } from './backends.js';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
@@ -74,6 +75,8 @@ export interface TrainOptions {
   readEvery?: number;
   /** Called with every metrics record (the CLI prints them). */
   onMetrics?(m: MetricsRecord): void;
+  /** Told when the output lock of a dead owner is taken over. */
+  onWarning?(message: string): void;
   /** When aborted, training stops after the current step and saves a checkpoint (Ctrl-C in the CLI). */
   signal?: AbortSignal;
 }
@@ -157,6 +160,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let adam: AdamWState | undefined;
   let workers: GradientWorkers | undefined;
   let pending: PendingSteps | undefined;
+  let lock: OutputLock | undefined;
   try {
     const vocabSize = ds.manifest.vocab_size;
     if (opts.tokenizer) {
@@ -177,6 +181,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (opts.evalEvery > 0 && !canEval) ds.requireWindow(ds.val, opts.context, 'validation');
 
     mkdirSync(opts.outDir, { recursive: true });
+    // One trainer per output folder: a second one (a scheduler's retry, a second --resume) would interleave
+    // checkpoints and metrics. Ranks of a data-parallel run share nothing in the folder but their own lock.
+    lock = await lockOutput(opts.outDir, {
+      name: (opts.worldSize ?? 1) > 1 ? `train-r${opts.rank ?? 0}` : 'train',
+      command: 'corpusforge train',
+      onTakeover: opts.onWarning,
+    });
     const metricsFile = path.join(opts.outDir, 'metrics.jsonl');
     const hasCheckpoint = existsSync(path.join(opts.outDir, CHECKPOINT_FILE));
     if (hasCheckpoint && !opts.resume) throw new UserError(`${opts.outDir} already holds a checkpoint: pass --resume to continue it or choose another --out`);
@@ -216,11 +227,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (threads > 1) workers = await GradientWorkers.start(threads - 1, opts.backend ?? (tf.getBackend() as BackendName), config);
     const adamCfg = { ...DEFAULT_ADAMW, lr: opts.lr, weightDecay: opts.weightDecay ?? DEFAULT_ADAMW.weightDecay, clipNorm: opts.clipNorm ?? DEFAULT_ADAMW.clipNorm };
     const minLr = opts.minLr ?? opts.lr / 10;
-    const save = () =>
-      saveCheckpoint(opts.outDir, {
+    const save = () => {
+      lock!.assertHeld(); // a lost lock: another trainer may own the folder now, so never overwrite its checkpoint
+      return saveCheckpoint(opts.outDir, {
         step, config, options, seed: opts.seed, dataCursor: cursor, optimizerStep: adam!.step,
         tokenizer: opts.tokenizer || existsSync(path.join(opts.outDir, 'tokenizer.json')) ? 'tokenizer.json' : undefined,
       }, params!, adam!);
+    };
     pending = new PendingSteps(metricsFile, metrics, opts.onMetrics);
     let lastVal: number | undefined;
     while (step < opts.steps) {
@@ -271,5 +284,6 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     ds.close();
     if (params) disposeParams(params);
     if (adam) disposeAdamW(adam);
+    await lock?.release();
   }
 }

@@ -62,6 +62,7 @@ options:
         workers: intFlag('workers', values.workers, availableParallelism(), 0),
         eotToken: values.eot ?? '<|endoftext|>',
         shardDocs: intFlag('shard-docs', values['shard-docs'], 100_000, 1),
+        onWarning: (m) => console.error(`warning: ${m}`),
       });
       if (finishedBefore && !values.quiet) {
         console.log(`tokenize: ${manifestPath} is already complete (${m.documents} documents, ${m.total_tokens} tokens); nothing to do`);

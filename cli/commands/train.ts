@@ -119,6 +119,7 @@ ${backendHelp(28)}
       wasmThreads,
       resume: v.resume === true,
       signal: controller.signal,
+      onWarning: (m) => console.error(`warning: ${m}`),
       onMetrics: (m) => {
         if (v.quiet) return;
         const val = m.val_loss === undefined ? '' : ` val_loss ${m.val_loss.toFixed(4)}`;
