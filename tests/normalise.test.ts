@@ -47,3 +47,20 @@ test('normalise, extract and exact dedup fold every whitespace run to one space,
   const html = '<p>one\t\ttwo \n three\u00a0four  five six</p>';
   assert.equal(extractMainText(html, extractStep.parseOptions({ classify: false })).text, 'one two three four five six');
 });
+
+test('normalise keeps the format characters that are spelling: ZWNJ/ZWJ between letters, ZWSP in Thai/Khmer, the Mongolian vowel separator', () => {
+  // Persian "I want" and Hindi conjunct control: removing U+200C/U+200D changes the word.
+  assert.equal(normaliseText('می\u200Cخواهم'), 'می\u200Cخواهم');
+  assert.equal(normaliseText('क्\u200Dष'), 'क्\u200Dष');
+  // An emoji ZWJ sequence (family) stays one sequence.
+  assert.equal(normaliseText('👨\u200D👩\u200D👧'), '👨\u200D👩\u200D👧');
+  // Zero-width space as the word-break hint of Thai and Khmer text stays; between Latin letters it goes.
+  assert.equal(normaliseText('ภาษา\u200Bไทย'), 'ภาษา\u200Bไทย');
+  assert.equal(normaliseText('ភាសា\u200Bខ្មែរ'), 'ភាសា\u200Bខ្មែរ');
+  assert.equal(normaliseText('zero\u200Bwidth'), 'zerowidth');
+  // Mongolian vowel separator inside Mongolian, not elsewhere.
+  assert.equal(normaliseText('ᠨᠠ\u180Eᠠ'), 'ᠨᠠ\u180Eᠠ');
+  assert.equal(normaliseText('a\u180Eb'), 'ab');
+  // Next to whitespace or at the ends they join nothing.
+  assert.equal(normaliseText('\u200Cword \u200Dnext\u200C'), 'word next');
+});

@@ -12,10 +12,27 @@ const Options = z.object({
 });
 export type NormaliseOptions = z.output<typeof Options>;
 
-// C0/C1 controls except \t \n; plus zero-width, invisible-operator, soft-hyphen and BOM
-// characters that only hide in text (and split words for every later filter).
-const CONTROL =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u180E\u200B\u200C\u200D\u2060-\u2064\uFEFF]/g;
+// C0/C1 controls except \t \n; plus invisible-operator, soft-hyphen and BOM characters that only hide in
+// text (and split words for every later filter).
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u2060-\u2064\uFEFF]/g;
+// Format characters that are spelling in some scripts and noise elsewhere, judged by their neighbours:
+// ZWNJ/ZWJ (U+200C/D) join or part letters in Persian, Kurdish, Urdu and the Indic scripts and build emoji
+// sequences, so they stay between two visible characters; the zero-width space marks word breaks in Thai,
+// Lao, Khmer, Myanmar and Tibetan text and the Mongolian vowel separator is part of Mongolian spelling, so
+// each stays inside its script and goes elsewhere.
+const CONTEXTUAL = /[\u180E\u200B-\u200D]/g;
+const SEGMENTED_SCRIPT = /[\u0E00-\u0FFF\u1000-\u109F\u1780-\u17FF\u19E0-\u19FF\uA9E0-\uA9FF\uAA60-\uAA7F]/;
+const MONGOLIAN = /[\u1800-\u18AF]/;
+const INVISIBLE_OR_SPACE = /[\s\u180E\u200B-\u200D]/;
+
+function keepContextual(c: string, at: number, text: string): string {
+  const before = text[at - 1];
+  const after = text[at + 1];
+  if (before === undefined || after === undefined) return '';
+  if (c === '\u200B') return SEGMENTED_SCRIPT.test(before) && SEGMENTED_SCRIPT.test(after) ? c : '';
+  if (c === '\u180E') return MONGOLIAN.test(before) && MONGOLIAN.test(after) ? c : '';
+  return INVISIBLE_OR_SPACE.test(before) || INVISIBLE_OR_SPACE.test(after) ? '' : c;
+}
 // Runs of horizontal whitespace (incl. NBSP, ideographic space). A lone ' ' is left out of the match, so
 // ordinary text needs no rewrite (3.5x faster on a 4 KB page; the output is the same).
 const SPACES = /[^\S\n]{2,}|[^\S \n]/g;
@@ -32,6 +49,7 @@ export function normaliseText(
     .normalize(form)
     .replace(/\r\n?/g, '\n')
     .replace(CONTROL, '')
+    .replace(CONTEXTUAL, keepContextual)
     .replace(SPACES, ' ')
     // SPACES left no two blanks side by side, so a trailing run is one space: a plain string replace
     // (the regex / +\n/ would backtrack quadratically on a long run of spaces).
