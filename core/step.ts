@@ -57,6 +57,12 @@ export interface StepDefinition<O = Record<string, unknown>> {
   readonly description: string;
   /** Validates and fills defaults for the options given in a pipeline file. Throws UserError on bad options. */
   parseOptions(raw: Record<string, unknown>): O;
+  /**
+   * Work done once per run on the coordinator before any batch, asynchronously (e.g. an index read from
+   * files the options name). Returns a hash of what it read, part of the run's identity (resume and
+   * `corpusforge run` notice a change). The halves find what it built by themselves.
+   */
+  prepare?(options: O): Promise<string>;
   worker?(options: O): Step;
   coordinator?(options: O, context?: CoordinatorContext): CoordinatorStep;
 }

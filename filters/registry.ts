@@ -16,6 +16,7 @@ import { urlBlocklistStep } from './safety/urlBlocklist.js';
 import { piiStep } from './safety/pii.js';
 import { boilerplateLinesStep } from './dedup/boilerplateLines.js';
 import { biasReportObserver } from './safety/biasReport.js';
+import { decontaminateStep } from './decontamination/decontaminate.js';
 import { corpusProfileObserver } from './profile/corpusProfile.js';
 
 /** Every step a pipeline file may name. Add one line per step module. */
@@ -35,6 +36,7 @@ const definitions: StepDefinition<any>[] = [
   urlBlocklistStep,
   piiStep,
   boilerplateLinesStep,
+  decontaminateStep,
 ];
 
 export const stepRegistry: ReadonlyMap<string, StepDefinition<any>> = new Map(definitions.map((d) => [d.name, d]));

@@ -5,7 +5,7 @@ import { UserError } from '../core/errors.js';
 import type { ObserverOptions } from '../filters/registry.js';
 import { JSONL_CHUNK_BYTES } from '../datasets/jsonlReader.js';
 import { expandInputs, type InputFile } from '../datasets/inputs.js';
-import { validateRecipe } from './recipe.js';
+import { prepareSteps, validateRecipe } from './recipe.js';
 import { observerSettings, type ObserverSettings } from './observers.js';
 import { buildManifest, inputsHash, sha256Hex, type Manifest } from './manifest.js';
 import { OutputLayout } from './outputLayout.js';
@@ -78,6 +78,8 @@ export async function planCurate(options: CurateOptions): Promise<CuratePlan> {
     throw new UserError(`--rank must be in [0, --world-size); got rank ${rank}, world size ${worldSize}`);
   }
   const { steps } = validateRecipe({ steps: options.steps });
+  // Before any output exists: a step's unreadable reference file is an error of the options.
+  const prepared = await prepareSteps(steps);
   const shardDocs = options.shardDocs ?? 100_000;
   const shardBytes = options.shardBytes ?? 256 * 2 ** 20;
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 256, shardDocs));
@@ -92,7 +94,7 @@ export async function planCurate(options: CurateOptions): Promise<CuratePlan> {
   const observers = observerSettings(options);
   // Read units are part of a resume position, so their sizes are part of the options.
   const readUnitBytes = [JSONL_CHUNK_BYTES, WARC_RANGE_BYTES];
-  const optionsHash = sha256Hex(JSON.stringify({ steps, shardDocs, shardBytes, batchSize, keepRejected, textField: options.textField ?? 'text', worldSize, ...observers, readUnitBytes, ...(options.maxDocumentBytes !== undefined ? { maxDocumentBytes: options.maxDocumentBytes } : {}) }));
+  const optionsHash = sha256Hex(JSON.stringify({ steps, shardDocs, shardBytes, batchSize, keepRejected, textField: options.textField ?? 'text', worldSize, ...observers, readUnitBytes, ...(options.maxDocumentBytes !== undefined ? { maxDocumentBytes: options.maxDocumentBytes } : {}), ...(Object.keys(prepared).length ? { prepared } : {}) }));
   const layout = new OutputLayout(options.out, rank, worldSize);
   await layout.ensure();
   return {

@@ -64,3 +64,16 @@ function build<T>(specs: StepSpec[], pick: 'worker' | 'coordinator', context?: C
 export const buildWorkerSteps = (specs: StepSpec[]): Step[] => build<Step>(specs, 'worker');
 /** The coordinator halves (global decisions), in recipe order. */
 export const buildCoordinatorSteps = (specs: StepSpec[], context?: CoordinatorContext): CoordinatorStep[] => build<CoordinatorStep>(specs, 'coordinator', context);
+
+/**
+ * Runs the prepare hook of every step that has one (recipe order): what they read is then ready for the
+ * run's halves. Returns their content hashes by step name (empty when no step prepares anything).
+ */
+export async function prepareSteps(specs: StepSpec[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const { step, ...options } of specs) {
+    const def = getStepDefinition(step);
+    if (def.prepare) out[step] = await def.prepare(def.parseOptions(options));
+  }
+  return out;
+}

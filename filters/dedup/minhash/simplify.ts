@@ -57,6 +57,11 @@ function astral(cp: number): { kind: number; fold: string } {
 let units = new Uint16Array(4096);
 let ends = new Int32Array(1024);
 let wordCount = 0;
+// Where each word of the last walk() lies in the source text: [srcStarts[w], srcEnds[w]) covers the
+// word with the punctuation attached to it (a leading quote, a trailing comma), not the spaces.
+let srcStarts = new Int32Array(1024);
+let srcEnds = new Int32Array(1024);
+let lastSegmented = false;
 
 function room(size: number): void {
   if (units.length < size) {
@@ -73,13 +78,22 @@ function room(size: number): void {
 function walk(text: string): boolean {
   const n = text.length;
   if (units.length > 1 << 22 && units.length > 8 * n) units = new Uint16Array(4096);
-  if (ends.length > 1 << 20 && ends.length > 2 * n) ends = new Int32Array(1024);
+  if (ends.length > 1 << 20 && ends.length > 2 * n) {
+    ends = new Int32Array(1024);
+    srcStarts = new Int32Array(1024);
+    srcEnds = new Int32Array(1024);
+  }
   room(n + 1);
-  if (ends.length < (n >> 1) + 1) ends = new Int32Array((n >> 1) + 1);
+  if (ends.length < (n >> 1) + 1) {
+    ends = new Int32Array((n >> 1) + 1);
+    srcStarts = new Int32Array(ends.length);
+    srcEnds = new Int32Array(ends.length);
+  }
   let u = units;
   let len = 0;
   let words = 0;
   let inWord = false;
+  let tokenStart = -1; // first source index after the last space (deleted punctuation included)
   let lastDigit = false; // digit runs (even split by deleted punctuation) become one "0"
   let unspaced = false;
   for (let i = 0; i < n; i++) {
@@ -99,14 +113,18 @@ function walk(text: string): boolean {
       if (kind === UNKNOWN) kind = classify(c);
     }
     if (kind & UNSPACED_FLAG) unspaced = true;
-    switch (kind & 7) {
-      case DELETE:
-        continue;
-      case SPACE:
-        if (inWord) ends[words++] = len;
-        inWord = false;
-        lastDigit = false;
-        continue;
+    const k = kind & 7;
+    if (k === SPACE) {
+      if (inWord) (srcEnds[words] = i), (ends[words++] = len);
+      inWord = false;
+      lastDigit = false;
+      tokenStart = -1;
+      continue;
+    }
+    if (tokenStart < 0) tokenStart = charStart(text, i);
+    if (k === DELETE) continue;
+    if (!inWord) srcStarts[words] = tokenStart;
+    switch (k) {
       case DIGIT:
         if (!lastDigit) {
           if (len === u.length) room(len + 1), (u = units);
@@ -128,9 +146,15 @@ function walk(text: string): boolean {
     lastDigit = false;
     inWord = true;
   }
-  if (inWord) ends[words++] = len;
+  if (inWord) (srcEnds[words] = n), (ends[words++] = len);
   wordCount = words;
   return unspaced;
+}
+
+/** Index of the code unit that starts the character ending at i (i itself, or a surrogate pair's first half). */
+function charStart(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff && i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800 ? i - 1 : i;
 }
 
 /** Word w of the last walk() as a string. */
@@ -169,7 +193,8 @@ function hashWord(s: string): number {
  */
 export function simplifiedWordHashes(text: string, buf: Uint32Array): Uint32Array {
   if (buf.length < (text.length >> 1) + 1) buf = new Uint32Array((text.length >> 1) + 1);
-  if (walk(text)) return Uint32Array.from(segmentWordLike(joinedWords()), hashWord);
+  lastSegmented = walk(text);
+  if (lastSegmented) return Uint32Array.from(segmentWordLike(joinedWords()), hashWord);
   const u = units;
   let start = 0;
   for (let w = 0; w < wordCount; w++) {
@@ -180,4 +205,20 @@ export function simplifiedWordHashes(text: string, buf: Uint32Array): Uint32Arra
     start = end;
   }
   return buf.subarray(0, wordCount);
+}
+
+/** Source spans of the words of a text, as simplifiedWordHashes numbers them: word w is text.slice(starts[w], ends[w]). */
+export interface WordSpans {
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+}
+
+/**
+ * Where the words of the last simplifiedWordHashes() call lie in its text (views of scratch reused by
+ * the next call), or undefined when that text needed dictionary word breaking (its words have no spans).
+ * Each span holds the word and the punctuation attached to it, never the whitespace around it.
+ */
+export function lastWordSpans(): WordSpans | undefined {
+  if (lastSegmented) return undefined;
+  return { starts: srcStarts.subarray(0, wordCount), ends: srcEnds.subarray(0, wordCount) };
 }
