@@ -36,7 +36,7 @@ export interface ChainOptions {
 export interface ChainResult {
   ran: string[];
   skipped: string[];
-  dirs: { crawl?: string; corpus: string; tokenizer?: string; tokens?: string; model?: string };
+  dirs: { crawl?: string; corpus: string; mix?: string; tokenizer?: string; tokens?: string; model?: string };
 }
 
 const hash = (v: unknown) => createHash('sha256').update(typeof v === 'string' ? v : JSON.stringify(v)).digest('hex');
@@ -133,30 +133,41 @@ export async function runChain(p: PipelineFile, o: ChainOptions): Promise<ChainR
 
   // 2. curate
   const corpus = result.dirs.corpus;
-  await stage('curate', corpus, { steps: p.steps, curate: p.curate, bias: p.bias }, corpusInputsHash, true, async (resume) => {
+  await stage('curate', corpus, { steps: p.steps, curate: p.curate, bias: p.bias, profile: p.profile }, corpusInputsHash, true, async (resume) => {
     const c = p.curate ?? {};
     const flags = ['--out', corpus, ...corpusInputs.flatMap((i) => ['--input', i]), ...toFlags(c), ...workers, ...quiet, ...(resume ? ['--resume'] : [])];
     const configPath = join(o.out, 'pipeline.resolved.json');
-    await writeJsonAtomic(configPath, { steps: p.steps, ...(p.bias !== undefined ? { bias: p.bias } : {}) });
+    await writeJsonAtomic(configPath, { steps: p.steps, ...(p.bias !== undefined ? { bias: p.bias } : {}), ...(p.profile !== undefined ? { profile: p.profile } : {}) });
     await runCommand('curate', [...flags, '--config', configPath]);
     const m = JSON.parse(await readFile(join(corpus, 'manifest.json'), 'utf8')) as { totals: { rows: number; shards: number } };
     return `${m.totals.rows} docs in ${m.totals.shards} shards`;
   });
+  // 2b. mix: the curated corpus sampled to the target proportions; what the tokenizer and tokenize read then
+  let trainingCorpus = corpus;
+  if (p.mix) {
+    const mixDir = (trainingCorpus = result.dirs.mix = join(o.out, 'mix'));
+    const { tokenizer: mixTokenizer, ...spec } = p.mix;
+    await stage('mix', mixDir, p.mix, hash([await manifestHash(corpus), mixTokenizer ? await fileHash(mixTokenizer) : null]), false, async () => {
+      await runCommand('mix', ['--input', corpus, '--out', mixDir, '--spec', JSON.stringify(spec), ...(mixTokenizer ? ['--tokenizer', mixTokenizer] : []), ...workers, ...quiet]);
+      const r = JSON.parse(await readFile(join(mixDir, 'mix.json'), 'utf8')) as { output: { docs: number }; short: unknown[] };
+      return `${r.output.docs} docs${r.short.length ? `, ${r.short.length} group(s) short of target` : ''}`;
+    });
+  }
   if (!p.tokenizer) return result;
 
   // 3. tokenizer
   const tokDir = (result.dirs.tokenizer = join(o.out, 'tokenizer'));
   const tokenizerJson = join(tokDir, 'tokenizer.json');
-  const corpusHash = await manifestHash(corpus);
+  const corpusHash = await manifestHash(trainingCorpus);
   await stage('tokenizer', tokDir, p.tokenizer, corpusHash, false, async () => {
-    await runCommand('tokenizer', ['train', '--input', corpus, '--out', tokenizerJson, ...toFlags(p.tokenizer!), ...workers, ...quiet]);
+    await runCommand('tokenizer', ['train', '--input', trainingCorpus, '--out', tokenizerJson, ...toFlags(p.tokenizer!), ...workers, ...quiet]);
     return `vocabulary ${p.tokenizer!.vocabSize}`;
   });
 
   // 4. tokenize
   const tokensDir = (result.dirs.tokens = join(o.out, 'tokens'));
   await stage('tokenize', tokensDir, p.tokenize ?? {}, hash([corpusHash, await fileHash(tokenizerJson)]), true, async (resume) => {
-    await runCommand('tokenize', ['--input', corpus, '--tokenizer', tokenizerJson, '--out', tokensDir, ...toFlags(p.tokenize ?? {}), ...workers, ...quiet, ...(resume ? ['--resume'] : [])]);
+    await runCommand('tokenize', ['--input', trainingCorpus, '--tokenizer', tokenizerJson, '--out', tokensDir, ...toFlags(p.tokenize ?? {}), ...workers, ...quiet, ...(resume ? ['--resume'] : [])]);
     const m = JSON.parse(await readFile(join(tokensDir, 'manifest.json'), 'utf8')) as { total_tokens: number; documents: number };
     return `${m.total_tokens} tokens in ${m.documents} documents`;
   });

@@ -5,6 +5,7 @@ import { UserError } from '../core/errors.js';
 import { validateRecipe } from './recipe.js';
 import { observerFileKeys } from '../filters/registry.js';
 import type { StepSpec } from '../core/step.js';
+import { MixSpecSchema, parseMixSpec } from './mix/mixSpec.js';
 
 const pos = () => z.number().int().positive();
 /** Most settings are optional counts, described for the pipeline file reference. */
@@ -43,6 +44,11 @@ const CrawlSettings = z
   })
   .strict()
   .refine((c) => (c.seeds === undefined) !== (c.urls === undefined), { message: 'give exactly one of "seeds" or "urls"' });
+
+/** Mix stage: the curated corpus sampled to target proportions (pipelines/mix/mixSpec.ts), read by the tokenizer stages. */
+const MixSettings = MixSpecSchema.extend({
+  tokenizer: z.string().min(1).optional().describe('an existing tokenizer.json counting tokens, relative to the pipeline file (a mixture in tokens needs one: the run trains its own after the mix)'),
+}).strict();
 
 /** Tokenizer training stage. Keys mirror `tokenizer train` flags. */
 const TokenizerSettings = z
@@ -106,6 +112,7 @@ export const PipelineFileSchema = z
       .optional()
       .describe('curation steps, in order: {"step": NAME, ...options}; without it the recipe is chosen from the input: pipelines/web.json for web pages (a crawl, WARC, .html, JSONL with an "html" field; also when mixed with text), pipelines/text.json for text'),
     ...observerFileKeys,
+    mix: MixSettings.optional().describe('mix stage: the curated corpus sampled to target proportions per language, domain, source or metadata field; the tokenizer stages then read the mixture'),
     tokenizer: TokenizerSettings.optional().describe('tokenizer stage: byte-level BPE trained on the curated corpus'),
     tokenize: TokenizeSettings.optional().describe('tokenize stage: token shards, tokens.bin + tokens.idx'),
     train: TrainSettings.optional().describe('train stage: a GPT trained on the token shards'),
@@ -160,9 +167,15 @@ export async function loadPipelineFile(path: string): Promise<PipelineFile> {
   const steps = parsed.data.steps && validateRecipe({ steps: parsed.data.steps }, path).steps;
   const base = dirname(path);
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const mix = parsed.data.mix && { ...parsed.data.mix, ...(parsed.data.mix.tokenizer ? { tokenizer: rel(parsed.data.mix.tokenizer) } : {}) };
+  if (mix) {
+    const { tokenizer, ...spec } = mix;
+    if (parseMixSpec(spec, `${path}: mix`).unit === 'tokens' && !tokenizer) throw new UserError(`${path}: mix: a mixture in tokens needs "tokenizer" (a tokenizer.json; the run's own is trained after the mix), or give "bytes", "words" or "docs"`);
+  }
   return {
     ...parsed.data,
     steps,
+    mix,
     input: parsed.data.input?.map(rel),
     out: parsed.data.out ? rel(parsed.data.out) : undefined,
     path,

@@ -85,6 +85,7 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
     shardBytes: intFlag('shard-bytes', values['shard-bytes'], fixed.shardBytes ?? 256 * 2 ** 20, 1),
     batchSize: intFlag('batch-size', values['batch-size'], fixed.batchSize ?? 256, 1),
     bias: pipeline?.bias,
+    profile: pipeline?.profile,
     rank: intFlag('rank', values.rank, 0),
     worldSize: intFlag('world-size', values['world-size'], 1, 1),
     onWarning: (m) => {

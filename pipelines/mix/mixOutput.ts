@@ -47,6 +47,7 @@ export class MixOutput {
   private readonly layout: OutputLayout;
   private readonly writers: ShardWriters;
   private shard: OutputShard;
+  private opened = 0;
   private shardBytes = 0;
   private batch: Document[] = [];
 
@@ -57,7 +58,7 @@ export class MixOutput {
   }
 
   private open(): OutputShard {
-    return new OutputShard(this.writers, this.o.dir, this.layout.docsShard(this.shards.length), false);
+    return new OutputShard(this.writers, this.o.dir, this.layout.docsShard(this.opened++), false);
   }
 
   /** Adds one document (a copy of an input document) in output order. */

@@ -1,24 +1,10 @@
 import type { RunReport, Series } from './runReport.js';
+import { barChart, esc, fmt, table } from './htmlParts.js';
+import { mixSection, profileSection } from './profileSections.js';
+
+export { barChart } from './htmlParts.js';
 
 // The run report is one self-contained HTML file: inline CSS and SVG, no scripts, no network.
-
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(3));
-
-/** Horizontal bar chart; each bar has a <title> tooltip. */
-export function barChart(id: string, series: Series, opts: { color?: string } = {}): string {
-  if (series.values.length === 0) return `<p class="empty" id="${esc(id)}">no data</p>`;
-  const row = 18, labelW = 170, barW = 420, h = series.values.length * row + 4;
-  const max = Math.max(...series.values, 1);
-  const bars = series.values.map((v, i) => {
-    const w = Math.max(1, (v / max) * barW);
-    const y = i * row + 2;
-    return `<g><title>${esc(series.labels[i])}: ${fmt(v)}</title><text x="${labelW - 6}" y="${y + 12}" text-anchor="end">${esc(series.labels[i])}</text>` +
-      `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${row - 4}" fill="${opts.color ?? '#3b6ea5'}"/>` +
-      `<text x="${labelW + w + 4}" y="${y + 12}">${fmt(v)}</text></g>`;
-  });
-  return `<svg id="${esc(id)}" class="chart" role="img" width="${labelW + barW + 90}" height="${h}" viewBox="0 0 ${labelW + barW + 90} ${h}">${bars.join('')}</svg>`;
-}
 
 /** Line chart of one or more curves sharing axes. */
 export function lineChart(id: string, curves: { name: string; x: number[]; y: number[]; color: string }[]): string {
@@ -39,12 +25,6 @@ export function lineChart(id: string, curves: { name: string; x: number[]; y: nu
     `<text x="${L}" y="${H - 8}">${fmt(x0)}</text><text x="${W - R}" y="${H - 8}" text-anchor="end">${fmt(x1)} steps</text>` +
     `<text x="${L - 4}" y="${T + 10}" text-anchor="end">${y1.toFixed(2)}</text><text x="${L - 4}" y="${H - B}" text-anchor="end">${y0.toFixed(2)}</text>`;
   return `<svg id="${esc(id)}" class="chart" role="img" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${axes}${lines.join('')}</svg>`;
-}
-
-function table(head: string[], rows: (string | number)[][]): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(typeof c === 'number' ? fmt(c) : c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
 }
 
 interface BiasGroup { kept_rate?: number; dropped_rate?: number; ratio?: number | null; by_reason?: Record<string, { ratio: number | null; docs: number }> }
@@ -106,6 +86,8 @@ ${drops.length ? table(['step', 'drop reason', 'documents'], drops) : '<p class=
 ${table(['step', 'in', 'out', 'seconds'], r.funnel.map((f) => [f.step, f.in, f.out, f.seconds.toFixed(2)]))}
 <h2>Languages of kept documents</h2>${barChart('lang-chart', r.languages)}
 <h2>Document length (characters)</h2>${barChart('length-chart', r.docLengthChars)}
+<h2>Corpus profile</h2>${profileSection(r.profile)}
+<h2>Mixture</h2>${mixSection(r.mix)}
 <h2>Extraction: kept and removed</h2>${extractionSection(r.extraction)}
 <h2>Duplicate clusters</h2>${dup || '<p class="empty">no deduplication in this run</p>'}
 <h2>Bias report</h2>${biasSection(r.bias)}

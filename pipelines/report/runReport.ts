@@ -22,6 +22,10 @@ export interface RunReport {
   docLengthChars: Series;
   duplicateClusters: Record<string, Series>;
   bias?: unknown;
+  /** The corpus profile (stats.json reports.profile): docs, bytes, words per language, domain, TLD, source... */
+  profile?: unknown;
+  /** The mixture's mix.json, when a mix stage ran. */
+  mix?: unknown;
   tokens?: { total: number; documents: number; vocabSize: number; perDoc: Series };
   training?: { step: number[]; loss: number[]; valStep: number[]; valLoss: number[]; tokensPerSecond?: number; backend?: string };
   /** A few input pages with the text extraction kept and the text it removed (extractionSamples.ts). */
@@ -70,6 +74,7 @@ export function curateReport(stats: RunStats, title: string): RunReport {
     docLengthChars: log2Labels(stats.profile?.lengthLog2 ?? []),
     duplicateClusters,
     bias: stats.reports?.bias,
+    profile: stats.reports?.profile,
   };
 }
 
@@ -109,9 +114,10 @@ export async function readStats(dir: string): Promise<RunStats> {
 }
 
 /** A whole run's report: the curate funnel plus tokens and training when those stages ran. */
-export async function buildRunReport(dirs: { corpus: string; tokens?: string; model?: string }, title: string, stages: Record<string, string> = {}): Promise<RunReport> {
+export async function buildRunReport(dirs: { corpus: string; mix?: string; tokens?: string; model?: string }, title: string, stages: Record<string, string> = {}): Promise<RunReport> {
   const report = curateReport(await readStats(dirs.corpus), title);
   report.stages = { ...stages, ...report.stages };
+  if (dirs.mix) report.mix = JSON.parse(await readFile(join(dirs.mix, 'mix.json'), 'utf8')) as unknown;
   if (dirs.tokens) {
     const m = JSON.parse(await readFile(join(dirs.tokens, 'manifest.json'), 'utf8')) as { total_tokens: number; documents: number; vocab_size: number };
     const lengths = await readIdxLengths(join(dirs.tokens, 'tokens.idx')).catch(() => new Int32Array());
