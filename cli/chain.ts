@@ -7,6 +7,7 @@ import type { PipelineFile } from '../pipelines/pipelineFile.js';
 import { UserError } from '../core/errors.js';
 import { expandInputs } from '../datasets/inputs.js';
 import { writeJsonAtomic } from '../core/atomicFile.js';
+import { prepareSteps } from '../pipelines/recipe.js';
 
 /**
  * `corpusforge run`: the stages of a pipeline file (crawl -> curate -> tokenizer -> tokenize -> train ->
@@ -130,6 +131,10 @@ export async function runChain(p: PipelineFile, o: ChainOptions): Promise<ChainR
     if (!corpusInputs.length) throw new UserError(`${p.path}: give "input" or "crawl" in the file, or --input`);
     corpusInputsHash = hash((await expandInputs(corpusInputs)).map((f) => [f.path, f.bytes]));
   }
+
+  // Files a step reads (decontaminate's evaluation sets) are curate inputs too: a changed one rebuilds the stage.
+  const prepared = p.steps ? await prepareSteps(p.steps) : {};
+  if (Object.keys(prepared).length) corpusInputsHash = hash([corpusInputsHash, prepared]);
 
   // 2. curate
   const corpus = result.dirs.corpus;

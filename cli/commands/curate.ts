@@ -109,6 +109,9 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
     const drops = Object.entries(st.dropped).map(([r, n]) => `${r}=${n}`).join(' ');
     console.log(`  ${step.padEnd(20)} in ${st.in} out ${st.out} ${(st.ms / 1000).toFixed(2)}s${drops ? ' dropped ' + drops : ''}`);
   }
+  // Decontamination says what it found even when it found nothing (reports.decontaminate.result).
+  const decontamination = s.reports?.decontaminate as { result?: string } | undefined;
+  if (decontamination?.result) console.log(`decontaminate: ${decontamination.result}`);
   const runReport = curateReport(s, `corpusforge ${name}: ${out}`);
   runReport.extraction = await extractionSamples({ inputs, steps, textField: values['text-field'] ?? fixed.textField });
   const report = await writeRunReport(out, runReport, values['report-json'], result.manifest.world_size > 1 ? `-r${result.manifest.rank}` : '');

@@ -1,6 +1,7 @@
 import type { RunReport, Series } from './runReport.js';
 import { barChart, esc, fmt, table } from './htmlParts.js';
 import { mixSection, profileSection } from './profileSections.js';
+import { decontaminationSection } from './decontaminationSection.js';
 
 export { barChart } from './htmlParts.js';
 
@@ -89,6 +90,7 @@ ${table(['step', 'in', 'out', 'seconds'], r.funnel.map((f) => [f.step, f.in, f.o
 <h2>Corpus profile</h2>${profileSection(r.profile)}
 <h2>Mixture</h2>${mixSection(r.mix)}
 <h2>Extraction: kept and removed</h2>${extractionSection(r.extraction)}
+<h2>Decontamination</h2>${decontaminationSection(r.decontamination)}
 <h2>Duplicate clusters</h2>${dup || '<p class="empty">no deduplication in this run</p>'}
 <h2>Bias report</h2>${biasSection(r.bias)}
 <h2>Tokens per document</h2>${tokens}

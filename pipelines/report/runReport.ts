@@ -24,6 +24,8 @@ export interface RunReport {
   bias?: unknown;
   /** The corpus profile (stats.json reports.profile): docs, bytes, words per language, domain, TLD, source... */
   profile?: unknown;
+  /** Decontamination per evaluation set (stats.json reports.decontaminate), when the step ran. */
+  decontamination?: unknown;
   /** The mixture's mix.json, when a mix stage ran. */
   mix?: unknown;
   tokens?: { total: number; documents: number; vocabSize: number; perDoc: Series };
@@ -75,6 +77,7 @@ export function curateReport(stats: RunStats, title: string): RunReport {
     duplicateClusters,
     bias: stats.reports?.bias,
     profile: stats.reports?.profile,
+    decontamination: stats.reports?.decontaminate,
   };
 }
 
