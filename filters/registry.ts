@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ObserverDefinition, StepDefinition } from '../core/step.js';
+import type { ObserverDefinition, StepDefinition, StepSpec } from '../core/step.js';
 import { UserError } from '../core/errors.js';
 import { normaliseStep } from './format/normalise.js';
 import { extractStep } from './extract/extract.js';
@@ -17,6 +17,7 @@ import { piiStep } from './safety/pii.js';
 import { boilerplateLinesStep } from './dedup/boilerplateLines.js';
 import { biasReportObserver } from './safety/biasReport.js';
 import { decontaminateStep } from './decontamination/decontaminate.js';
+import { keepFirstKeysOf, type KeepFirstKeys } from './dedup/keepFirst/keepFirstStep.js';
 import { corpusProfileObserver } from './profile/corpusProfile.js';
 
 /** Every step a pipeline file may name. Add one line per step module. */
@@ -62,3 +63,12 @@ export type ObserverOptions = { [D in RegisteredObserver as D['name']]?: Paramet
 export const observerFileKeys = Object.fromEntries(
   observerDefinitions.map((d) => [d.name, z.union([z.literal(false), d.fileOptions]).optional().describe(d.description)]),
 ) as { [D in RegisteredObserver as D['name']]: z.ZodOptional<z.ZodUnion<[z.ZodLiteral<false>, D['fileOptions']]>> };
+
+export type { KeepFirstKeys } from './dedup/keepFirst/keepFirstStep.js';
+
+/** A keep-first dedup step's keys (exact, URL, MinHash) for the staged dedup; undefined for any other step. */
+export function dedupKeysOf(spec: StepSpec): KeepFirstKeys | undefined {
+  const { step, ...options } = spec;
+  const def = getStepDefinition(step);
+  return keepFirstKeysOf(def, def.parseOptions(options));
+}

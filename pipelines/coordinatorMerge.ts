@@ -87,7 +87,7 @@ export class CoordinatorMerge {
     this.position = after;
     profileDocs(stats.profile, decided.kept);
     const bytes = decided.kept.length === result.kept.length ? keptBytes : textBytes(decided.kept);
-    await this.commits.add(decided.kept, bytes, [...result.rejected, ...decided.rejected], frames);
+    await this.commits.add(decided.kept, bytes, [...result.rejected, ...decided.rejected], frames, after.file);
     this.progress();
   }
 

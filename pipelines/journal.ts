@@ -5,6 +5,7 @@ import type { StepSpec } from '../core/step.js';
 import type { ShardInfo } from '../datasets/parquetShardWriter.js';
 import type { RunStats } from './stats.js';
 import type { ReadPosition } from './readUnits.js';
+import type { DocsShardInfo } from './manifest.js';
 
 /**
  * One committed unit of output. Appended (and fsynced) only after its files are renamed into place,
@@ -13,7 +14,7 @@ import type { ReadPosition } from './readUnits.js';
 export interface JournalEntry {
   /** Shard number, contiguous from 0 in input order. */
   shard: number;
-  docs: ShardInfo | null;
+  docs: DocsShardInfo | null;
   rejected: ShardInfo | null;
   /** Coordinator-state delta file (dedup index entries of this shard's documents). */
   state: string | null;

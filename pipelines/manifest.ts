@@ -5,6 +5,15 @@ import type { InputFile } from '../datasets/inputs.js';
 import { UserError } from '../core/errors.js';
 import type { JournalEntry } from './journal.js';
 
+/**
+ * A docs shard as a manifest lists it. `inputs`: where its rows came from, as runs of [index of the input file
+ * in the whole run's sorted input list (all ranks), rows]; absent for a live source (a crawl). The staged
+ * dedup (`corpusforge dedup`) orders documents by it, so "keep the first" means first in the global input order.
+ */
+export interface DocsShardInfo extends ShardInfo {
+  inputs?: [number, number][];
+}
+
 /** manifest.json: the finished shards of a run (rebuilt from the journal), never an unfinished one. */
 export interface Manifest {
   version: 1;
@@ -17,7 +26,7 @@ export interface Manifest {
   inputs_hash: string;
   rank: number;
   world_size: number;
-  shards: ShardInfo[];
+  shards: DocsShardInfo[];
   rejected: ShardInfo[];
   totals: { rows: number; bytes: number; shards: number; rejected_rows: number };
 }

@@ -31,6 +31,8 @@ export class ShardCommitter {
   private pending: ShardPair;
   private pendingBytes = 0;
   private pendingFrames: StateFrame[] = [];
+  /** The pending docs shard's rows by input file: runs of [global file index, rows] (manifest `inputs`). */
+  private pendingInputs: [number, number][] = [];
   private chain: Promise<void> = Promise.resolve();
   private writesInFlight = 0;
   /** Input documents decided up to the last commit. */
@@ -84,9 +86,19 @@ export class ShardCommitter {
     );
   }
 
-  /** Adds a batch's decisions to the shard being filled (the rejected ones only with --keep-rejected). */
-  async add(kept: Document[], keptBytes: number, rejected: Rejected[], stateFrames: StateFrame[]): Promise<void> {
+  /**
+   * Adds a batch's decisions to the shard being filled (the rejected ones only with --keep-rejected); `file`:
+   * the batch's input file in this rank's list (-1: a live source).
+   */
+  async add(kept: Document[], keptBytes: number, rejected: Rejected[], stateFrames: StateFrame[], file = -1): Promise<void> {
     for (const f of stateFrames) this.pendingFrames.push(f);
+    if (file >= 0 && kept.length > 0) {
+      // This rank holds files i % worldSize == rank of the sorted input list (curatePlan.ts).
+      const global = file * this.plan.worldSize + this.plan.rank;
+      const last = this.pendingInputs.at(-1);
+      if (last?.[0] === global) last[1] += kept.length;
+      else this.pendingInputs.push([global, kept.length]);
+    }
     this.pendingBytes += keptBytes;
     await this.pending.docs.add(kept);
     if (this.plan.keepRejected) await this.pending.rejected.add(rejected.map((r) => r.doc), rejected.map((r) => r.reason));
@@ -98,16 +110,18 @@ export class ShardCommitter {
    */
   async commit(stats: RunStats, cursor: number, position: ReadPosition): Promise<void> {
     const shard = this.nextShard++;
-    const files = this.pending, frames = this.pendingFrames;
+    const files = this.pending, frames = this.pendingFrames, inputs = this.pendingInputs;
     this.pending = this.openShards(this.nextShard);
     this.pendingBytes = 0;
     this.pendingFrames = [];
+    this.pendingInputs = [];
     this.lastCursor = cursor;
     const written = Promise.all([files.docs.finish(), files.rejected.finish()]);
     written.catch(() => undefined); // surfaced through the chain
     this.writesInFlight++;
     this.chain = this.chain.then(async () => {
-      const [docs, rejected] = await written;
+      const [written0, rejected] = await written;
+      const docs = written0 && inputs.length > 0 ? { ...written0, inputs } : written0;
       await this.record({ shard, docs, rejected, state: await this.place(shard, files, docs, rejected, frames), cursor, position, stats });
       this.writesInFlight--;
     });

@@ -137,11 +137,22 @@ function keepFirstCoordinator(name: string, keys: KeepFirstKeys, context?: Coord
   };
 }
 
+// The key function of each keep-first step definition, for the staged dedup (keepFirstKeysOf).
+const keyFunctions = new WeakMap<object, (options: never) => KeepFirstKeys>();
+
 /** The StepDefinition of a keep-first dedup step: its options and its key function. */
 export function defineKeepFirstStep<S extends OptionsSchema>(def: KeepFirstDefinition<S>): StepDefinition<z.output<S>> {
   const { name, description, options, keys } = def;
-  return {
+  const step: StepDefinition<z.output<S>> = {
     ...defineFilterStep({ name, description, options, rule: (o: z.output<S>) => keyAnnotator(keys(o)) }),
     coordinator: (o, context) => keepFirstCoordinator(name, keys(o), context),
   };
+  keyFunctions.set(step, keys as (options: never) => KeepFirstKeys);
+  return step;
+}
+
+/** The keys of a keep-first step (parsed options), as its coordinator half computes them; undefined for other steps. */
+export function keepFirstKeysOf<O>(step: StepDefinition<O>, options: O): KeepFirstKeys | undefined {
+  const keys = keyFunctions.get(step) as ((o: O) => KeepFirstKeys) | undefined;
+  return keys?.(options);
 }
