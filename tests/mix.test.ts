@@ -212,3 +212,26 @@ test('bad specs are one clear error line', async () => {
   assert.notEqual(j.code, 0);
   assert.match(j.stderr, /^error: mix: --spec: not valid JSON/);
 });
+
+test('corpusforge run: a mix stage after curate, in the report; skipped when nothing changed', async () => {
+  const dir = await dirPromise;
+  const file = join(dir, 'pipeline.json');
+  const pipeline = { input: [await inputPromise], out: 'run', steps: [{ step: 'normalise' }], mix: { by: 'lang', targets: { eng: 0.25, '*': 0.75 }, seed: 2 } };
+  await writeFile(file, JSON.stringify(pipeline));
+  const r = await runCli(['run', file, '-w', '1', '-q']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /mix: running/);
+  const report = JSON.parse(await readFile(join(dir, 'run', 'mix', 'mix.json'), 'utf8')) as MixReport;
+  assert.equal(report.supply_from, 'profile');
+  const html = await readFile(join(dir, 'run', 'report.html'), 'utf8');
+  assert.match(html, /<h2>Mixture<\/h2><p>By lang in bytes/);
+  assert.match(html, /id="mix-chart"/);
+  assert.match(html, /<td>\* \(the rest\)<\/td>/);
+  const again = await runCli(['run', file, '-w', '1', '-q']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /mix: up to date, skipped/);
+  await writeFile(file, JSON.stringify({ ...pipeline, mix: { by: 'lang', targets: { eng: 0.5 } } }));
+  const bad = await runCli(['run', file, '-q']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /^error: .*pipeline\.json: mix: targets must sum to 1 \(they sum to 0\.5\)/);
+});

@@ -16,11 +16,12 @@ const FLAGS = {
 
 export const command: Command = {
   name: 'run',
-  summary: 'run a pipeline file: crawl -> curate -> tokenizer -> tokenize -> train, skipping what is up to date',
+  summary: 'run a pipeline file: crawl -> curate -> mix -> tokenizer -> tokenize -> train, skipping what is up to date',
   help: `usage: corpusforge run PIPELINE.json [--input PATH...] [--out DIR] [options]
 
 Runs every stage the pipeline file names, each in its own folder under DIR:
-  crawl/ (if "crawl"), corpus/ (the curate "steps"), tokenizer/tokenizer.json (if "tokenizer"),
+  crawl/ (if "crawl"), corpus/ (the curate "steps"), mix/ (if "mix": the corpus sampled to target
+  proportions, then read by the tokenizer stages), tokenizer/tokenizer.json (if "tokenizer"),
   tokens/ (if "tokenize"), model/ (if "train"), then prints a sample (if "sample"),
 and writes DIR/report.html (and report.json). A stage whose options and inputs are unchanged since it
 completed is skipped; an interrupted stage resumes; a changed one is rebuilt with everything after it.
