@@ -7,6 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from './helpers/tmp.js';
 import { curate } from '../pipelines/curate.js';
+import { renderReportHtml } from '../pipelines/report/reportHtml.js';
+import { curateReport } from '../pipelines/report/runReport.js';
+import { emptyRunStats } from '../pipelines/stats.js';
 
 const doc = (id: string, text: string): Document => ({ id, text, lang: 'eng', source: 's', metadata: {} });
 
@@ -58,6 +61,11 @@ test('bias report shows a C4-style word filter removing LGBTQ+ text more than ot
   assert.match(md, /\| sexual_orientation\.lgbtq \| 20\.00% \| 66\.67% \| 3\.33 \| 3\.33 \|/);
   assert.match(md, /\| \(corpus\) \| 8 \| 37\.50% \|/);
   assert.match(md, /\| sexual_orientation\.lgbtq \| 3 \| 66\.67% \(1\.78\) \|/);
+  // The run report shows the same per-step table.
+  const html = renderReportHtml({ ...curateReport(emptyRunStats(), 't'), bias: rep });
+  assert.ok(html.includes('Drop rate per step'));
+  assert.match(html, /<td>sexual_orientation\.lgbtq<\/td><td>3<\/td><td>66\.67% \(1\.78\)<\/td>/);
+  assert.match(html, /<td>\(corpus\)<\/td><td>8<\/td><td>37\.50%<\/td>/);
   // The step as shipped: health and identity terms do not count, so none of these pages goes.
   const curated = toxicityStep.worker!(toxicityStep.parseOptions({ minMatches: 1, minRatio: 0 })).run(docs);
   assert.deepEqual(curated.dropped, []);

@@ -28,10 +28,39 @@ export function lineChart(id: string, curves: { name: string; x: number[]; y: nu
   return `<svg id="${esc(id)}" class="chart" role="img" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${axes}${lines.join('')}</svg>`;
 }
 
-interface BiasGroup { kept_rate?: number; dropped_rate?: number; ratio?: number | null; by_reason?: Record<string, { ratio: number | null; docs: number }> }
+interface BiasGroup {
+  kept_rate?: number;
+  dropped_rate?: number;
+  ratio?: number | null;
+  kept_docs?: number;
+  dropped_docs?: number;
+  by_reason?: Record<string, { ratio: number | null; docs: number }>;
+  by_step?: Record<string, { drop_rate: number; ratio: number | null }>;
+}
+interface BiasData { kept?: number; dropped?: number; groups?: Record<string, BiasGroup>; dropped_by_reason?: Record<string, number>; dropped_by_step?: Record<string, number> }
+
+/** Per step: the share of each group's documents the step dropped, and that over the step's rate on the corpus. */
+function biasByStep(data: BiasData): string {
+  const total = (data.kept ?? 0) + (data.dropped ?? 0);
+  const steps = Object.entries(data.dropped_by_step ?? {}).filter(([, n]) => n > 0).map(([st]) => st);
+  if (steps.length === 0 || total === 0) return '';
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const rows = [
+    ['(corpus)', fmt(total), ...steps.map((st) => pct(data.dropped_by_step![st]! / total))],
+    ...Object.entries(data.groups ?? {}).map(([g, v]) => [
+      g, fmt((v.kept_docs ?? 0) + (v.dropped_docs ?? 0)),
+      ...steps.map((st) => {
+        const b = v.by_step?.[st];
+        return b ? `${pct(b.drop_rate)} (${b.ratio == null ? '-' : b.ratio.toFixed(2)})` : '-';
+      }),
+    ]),
+  ];
+  return '<h3>Drop rate per step</h3>' + table(['identity-term group', 'documents', ...steps], rows) +
+    '<p class="note">The share of a group\'s documents each step dropped; in brackets, that rate over the step\'s rate on all documents (well above 1: the step removes text mentioning this group more than other text).</p>';
+}
 
 function biasSection(bias: unknown): string {
-  const data = bias as { groups?: Record<string, BiasGroup>; dropped_by_reason?: Record<string, number> } | undefined;
+  const data = bias as BiasData | undefined;
   const groups = data?.groups;
   if (!groups || Object.keys(groups).length === 0) return '<p class="empty">no bias report in this run</p>';
   // The reasons that dropped the most documents, each with its own ratio column.
@@ -42,7 +71,8 @@ function biasSection(bias: unknown): string {
     ...reasons.map((r) => ratio(v.by_reason?.[r]?.ratio)),
   ]);
   return table(['identity-term group', 'rate among kept', 'rate among dropped', 'dropped / kept', ...reasons.map((r) => `ratio: ${r}`)], rows) +
-    '<p class="note">Share of documents mentioning each group. A ratio well above 1 means the filters (or one filter, per column) remove text mentioning this group more than the text they keep.</p>';
+    '<p class="note">Share of documents mentioning each group. A ratio well above 1 means the filters (or one filter, per column) remove text mentioning this group more than the text they keep.</p>' +
+    biasByStep(data!);
 }
 
 function extractionSection(samples: RunReport['extraction']): string {
