@@ -8,6 +8,7 @@ import { UserError } from '../core/errors.js';
 import { expandInputs } from '../datasets/inputs.js';
 import { writeJsonAtomic } from '../core/atomicFile.js';
 import { prepareSteps } from '../pipelines/recipe.js';
+import { dedupStepsOf } from '../pipelines/dedupStages/index.js';
 
 /**
  * `corpusforge run`: the stages of a pipeline file (crawl -> curate -> tokenizer -> tokenize -> train ->
@@ -37,7 +38,7 @@ export interface ChainOptions {
 export interface ChainResult {
   ran: string[];
   skipped: string[];
-  dirs: { crawl?: string; corpus: string; mix?: string; tokenizer?: string; tokens?: string; model?: string };
+  dirs: { crawl?: string; corpus: string; deduped?: string; mix?: string; tokenizer?: string; tokens?: string; model?: string };
 }
 
 const hash = (v: unknown) => createHash('sha256').update(typeof v === 'string' ? v : JSON.stringify(v)).digest('hex');
@@ -147,13 +148,28 @@ export async function runChain(p: PipelineFile, o: ChainOptions): Promise<ChainR
     const m = JSON.parse(await readFile(join(corpus, 'manifest.json'), 'utf8')) as { totals: { rows: number; shards: number } };
     return `${m.totals.rows} docs in ${m.totals.shards} shards`;
   });
+  // 2a. dedup: the corpus deduplicated by the file stages a cluster runs (docs/distributed.md), here one after another
+  let curated = corpus;
+  if (p.dedup) {
+    const dedupDir = (curated = result.dirs.deduped = join(o.out, 'deduped'));
+    const { steps, ...rest } = p.dedup;
+    const others = (steps ?? []).filter((s) => !dedupStepsOf([s]).length);
+    if (others.length) throw new UserError(`${p.path}: dedup.steps: '${others[0]!.step}' is not a deduplication step (exact_dedup, url_dedup, minhash_dedup)`);
+    await stage('dedup', dedupDir, p.dedup, await manifestHash(corpus), true, async () => {
+      const configPath = join(o.out, 'dedup.resolved.json');
+      if (steps) await writeJsonAtomic(configPath, { steps });
+      await runCommand('dedup', ['--input', corpus, '--out', dedupDir, '--all', ...(steps ? ['--config', configPath] : []), ...toFlags(rest), ...quiet]);
+      const m = JSON.parse(await readFile(join(dedupDir, 'manifest.json'), 'utf8')) as { totals: { rows: number; shards: number } };
+      return `${m.totals.rows} docs in ${m.totals.shards} shards`;
+    });
+  }
   // 2b. mix: the curated corpus sampled to the target proportions; what the tokenizer and tokenize read then
-  let trainingCorpus = corpus;
+  let trainingCorpus = curated;
   if (p.mix) {
     const mixDir = (trainingCorpus = result.dirs.mix = join(o.out, 'mix'));
     const { tokenizer: mixTokenizer, ...spec } = p.mix;
-    await stage('mix', mixDir, p.mix, hash([await manifestHash(corpus), mixTokenizer ? await fileHash(mixTokenizer) : null]), false, async () => {
-      await runCommand('mix', ['--input', corpus, '--out', mixDir, '--spec', JSON.stringify(spec), ...(mixTokenizer ? ['--tokenizer', mixTokenizer] : []), ...workers, ...quiet]);
+    await stage('mix', mixDir, p.mix, hash([await manifestHash(curated), mixTokenizer ? await fileHash(mixTokenizer) : null]), false, async () => {
+      await runCommand('mix', ['--input', curated, '--out', mixDir, '--spec', JSON.stringify(spec), ...(mixTokenizer ? ['--tokenizer', mixTokenizer] : []), ...workers, ...quiet]);
       const r = JSON.parse(await readFile(join(mixDir, 'mix.json'), 'utf8')) as { output: { docs: number }; short: unknown[] };
       return `${r.output.docs} docs${r.short.length ? `, ${r.short.length} group(s) short of target` : ''}`;
     });

@@ -50,6 +50,16 @@ const MixSettings = MixSpecSchema.extend({
   tokenizer: z.string().min(1).optional().describe('an existing tokenizer.json counting tokens, relative to the pipeline file (a mixture in tokens needs one: the run trains its own after the mix)'),
 }).strict();
 
+/** Dedup stage: global dedup of the curated corpus as file stages (`corpusforge dedup --all`). Keys mirror its flags. */
+const DedupSettings = z
+  .object({
+    steps: z.array(z.object({ step: z.string() }).passthrough()).min(1).optional().describe('exact_dedup / url_dedup / minhash_dedup steps with their options, in deciding order (default: url, exact, MinHash as in pipelines/web.json)'),
+    partitions: optionalPositive('key partitions (default: the corpus\'s rank count)'),
+    memoryMb: optionalPositive('MiB of keys a partition sorts in memory before spilling sorted runs (default 256)'),
+    keepRejected: z.boolean().optional().describe('also write rejected-NNNNN.parquet with each removed document, its reason and duplicate_of'),
+  })
+  .strict();
+
 /** Tokenizer training stage. Keys mirror `tokenizer train` flags. */
 const TokenizerSettings = z
   .object({
@@ -112,6 +122,7 @@ export const PipelineFileSchema = z
       .optional()
       .describe('curation steps, in order: {"step": NAME, ...options}; without it the recipe is chosen from the input: pipelines/web.json for web pages (a crawl, WARC, .html, JSONL with an "html" field; also when mixed with text), pipelines/text.json for text'),
     ...observerFileKeys,
+    dedup: DedupSettings.optional().describe('dedup stage: the curated corpus deduplicated across all of it by file stages (signatures, buckets, clusters, filter), as a cluster runs them (docs/distributed.md); put no dedup steps in "steps" then'),
     mix: MixSettings.optional().describe('mix stage: the curated corpus sampled to target proportions per language, domain, source or metadata field; the tokenizer stages then read the mixture'),
     tokenizer: TokenizerSettings.optional().describe('tokenizer stage: byte-level BPE trained on the curated corpus'),
     tokenize: TokenizeSettings.optional().describe('tokenize stage: token shards, tokens.bin + tokens.idx'),

@@ -221,3 +221,25 @@ test('bad flags and stages out of order: one error line each', async (t) => {
   assert.equal(wrongInput, 2);
   assert.match(errors[0]!, /not a curate output folder/);
 });
+
+test('corpusforge run drives the stages on one machine (a "dedup" section), and skips them when nothing changed', async (t) => {
+  const dir = await tempDir('cf-dedup-run-');
+  const inputs = await corpusFiles(dir);
+  const single = await curate({ inputs, out: join(dir, 'single'), steps: [{ step: 'normalise' }, ...DEDUP], workers: 0 });
+  const file = join(dir, 'pipeline.json');
+  await writeFile(file, JSON.stringify({ input: inputs, out: join(dir, 'run'), steps: [{ step: 'normalise' }], dedup: { steps: DEDUP, partitions: 3 } }));
+  const logs: string[] = [];
+  t.mock.method(console, 'error', (s: unknown) => logs.push(String(s)));
+  t.mock.method(console, 'log', (s: unknown) => logs.push(String(s)));
+  assert.equal(await main(['run', file, '--workers', '0', '--quiet']), 0, logs.join('\n'));
+  const kept = await shardRows(join(dir, 'run', 'deduped'), /^docs-\d+\.parquet$/);
+  assert.deepEqual(kept, await shardRows(join(dir, 'single'), /^docs-\d+\.parquet$/));
+  assert.equal(kept.length, single.stats.output.docs);
+  logs.length = 0;
+  assert.equal(await main(['run', file, '--workers', '0', '--quiet']), 0);
+  assert.ok(logs.some((l) => /^dedup: up to date, skipped/.test(l)), logs.join('\n'));
+  await writeFile(file, JSON.stringify({ input: inputs, out: join(dir, 'run'), steps: [{ step: 'normalise' }], dedup: { steps: [{ step: 'pii' }] } }));
+  logs.length = 0;
+  assert.equal(await main(['run', file, '--workers', '0', '--quiet']), 2);
+  assert.match(logs.join('\n'), /dedup\.steps: 'pii' is not a deduplication step/);
+});
