@@ -30,6 +30,8 @@ test('the demo chain at reduced size: local site -> crawl -> curate -> tokenizer
   assert.equal(report.output.docs, manifest.totals.rows);
   assert.equal(report.tokens.total, tokens.total_tokens);
   assert.equal(report.training.step.length, 3);
+  // The crawled pages went through extract: the run's report shows what it kept and removed, as curate's does.
+  assert.ok(report.extraction?.length > 0, 'the run report carries the extraction samples');
   assert.ok((await stat(join(out, 'report.html'))).size > 2000);
   assert.match(r.stdout, /report .*report\.html/);
 });

@@ -120,6 +120,9 @@ export async function readStats(dir: string): Promise<RunStats> {
 export async function buildRunReport(dirs: { corpus: string; mix?: string; tokens?: string; model?: string }, title: string, stages: Record<string, string> = {}): Promise<RunReport> {
   const report = curateReport(await readStats(dirs.corpus), title);
   report.stages = { ...stages, ...report.stages };
+  // The curate stage's own report.json holds the extraction samples (taken after the run, from the inputs).
+  const curated = JSON.parse(await readFile(join(dirs.corpus, 'report.json'), 'utf8').catch(() => '{}')) as Partial<RunReport>;
+  if (curated.extraction) report.extraction = curated.extraction;
   if (dirs.mix) report.mix = JSON.parse(await readFile(join(dirs.mix, 'mix.json'), 'utf8')) as unknown;
   if (dirs.tokens) {
     const m = JSON.parse(await readFile(join(dirs.tokens, 'manifest.json'), 'utf8')) as { total_tokens: number; documents: number; vocab_size: number };
