@@ -68,10 +68,11 @@ const stepMs = new Map<string, number>(workerSteps.map((s) => [s.name, 0]));
 // Digest of what the worker steps decided (kept ids, texts, languages, scores; drop reasons): a
 // speed change must leave it unchanged.
 const digest = createHash('sha256');
-// Cross-page boilerplate (not in web.json, see docs/curation.md): its coordinator half timed on the
-// in-thread output, in input order, apart from the worker-step total.
+// Cross-page boilerplate (web.json's boilerplate_lines, with the recipe's options): its coordinator half
+// timed on the in-thread output, in input order, apart from the worker-step total.
 const boilerDef = stepRegistry.get('boilerplate_lines');
-const boiler = boilerDef?.coordinator?.(boilerDef.parseOptions({}));
+const { step: _boilerStep, ...boilerOptions } = recipe.find((s) => s.step === 'boilerplate_lines') ?? { step: 'boilerplate_lines' };
+const boiler = boilerDef?.coordinator?.(boilerDef.parseOptions(boilerOptions));
 const boilerStats = { ms: 0, in: 0, kept: 0, counters: {} as Record<string, number> };
 let genMs = 0;
 let parseMs = 0;
@@ -117,7 +118,7 @@ rows.push(['worker steps in this thread (no pool, no I/O)', '1', (PAGES / (stepT
 if (boiler && boilerStats.in > 0) {
   const c = boilerStats.counters;
   console.log(
-    `boilerplate_lines (coordinator, not in web.json) on the ${boilerStats.in} kept docs: ${((boilerStats.ms / boilerStats.in) * 1000).toFixed(0)} us/doc, ` +
+    `boilerplate_lines (coordinator half) on the ${boilerStats.in} kept docs: ${((boilerStats.ms / boilerStats.in) * 1000).toFixed(0)} us/doc, ` +
       `${c['boilerplate_lines.units_removed'] ?? 0} lines removed from ${c['boilerplate_lines.docs_changed'] ?? 0} docs ` +
       `(${(((c['boilerplate_lines.chars_removed'] ?? 0) / 1e6)).toFixed(1)} M chars), ${boilerStats.in - boilerStats.kept} docs left too short`,
   );
