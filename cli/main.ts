@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isUserError } from '../core/errors.js';
+import { startHeapWatchdog } from '../core/heapWatchdog.js';
 import type { Command } from './command.js';
 
 const commandsDir = new URL('./commands/', import.meta.url);
@@ -50,7 +51,13 @@ export async function main(argv: string[]): Promise<number> {
       console.log(command.help);
       return 0;
     }
-    return await command.run(rest);
+    // Near the heap limit: one error line and exit 2, before V8's fatal error and stack dump.
+    const stopWatchdog = startHeapWatchdog({ stage: () => `corpusforge ${name}`, onLimit: (m) => (console.error(`error: ${m}`), process.exit(2)) });
+    try {
+      return await command.run(rest);
+    } finally {
+      stopWatchdog();
+    }
   } catch (e) {
     if (isUserError(e)) {
       console.error(`error: ${e.message}`);

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Document, Rejected } from '../core/document.js';
 import type { Step, StepDefinition } from '../core/step.js';
 import { zodOptions } from '../core/options.js';
+import * as clock from '../core/documentClock.js';
 
 /**
  * What a rule says about one document:
@@ -67,14 +68,20 @@ export function filterStep(name: string, ruleOrDecide: FilterRule | Decide): Ste
       const dropped: Rejected[] = [];
       const counters: Record<string, number> = {};
       for (const c of always) counters[c] = 0;
+      // The document clock tells a watchdog which document a worker is on (the per-document time budget).
       for (const doc of batch) {
+        clock.enter(doc);
         const verdict = decide(doc, counters);
         if (typeof verdict === 'string') dropped.push({ doc, reason: reasonOf(verdict) });
         else if ('reason' in verdict) {
           verdict.reason = reasonOf(verdict.reason);
           dropped.push(verdict);
-        } else kept.push(verdict);
+        } else {
+          clock.carry(doc, verdict);
+          kept.push(verdict);
+        }
       }
+      clock.leave();
       return { kept, dropped, counters: rule.omitZeroCounters ? withoutZeros(counters) : counters };
     },
   };

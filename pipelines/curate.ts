@@ -52,7 +52,7 @@ async function curateLocked(plan: CuratePlan, options: CurateOptions, lock: Outp
   const coordinator = buildCoordinatorSteps(plan.steps, { stateDir: join(plan.out, 'state', `dedup-index${layout.suffix}`) });
   const observers = new RunObservers(plan.observers);
   const start = await replayCommitted(plan, committed.entries, coordinator, observers);
-  const runner = new UnitRunner(plan.workers);
+  const runner = new UnitRunner(plan.workers, { timeBudgetMs: options.timeBudgetMs });
   const writers = new ShardWriters(plan.workers > 0);
   const commits = new ShardCommitter(plan, writers, committed.entries, start, lock);
   const totalBytes = options.source ? undefined : plan.files.reduce((n, f) => n + f.bytes, 0);

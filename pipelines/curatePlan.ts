@@ -36,6 +36,8 @@ export interface CurateOptions extends ObserverOptions {
   strict?: boolean;
   /** Largest document read; larger ones are dropped and counted (default 10 MiB, datasets/readOptions.ts). */
   maxDocumentBytes?: number;
+  /** Per-document time budget in ms (worker threads only; 0: none; default 10 s, pipelines/unitRunner.ts). */
+  timeBudgetMs?: number;
   onWarning?: (message: string) => void;
   onProgress?: (progress: CurateProgress) => void;
 }

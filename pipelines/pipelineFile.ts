@@ -21,6 +21,7 @@ const CurateSettings = z
     keepRejected: z.boolean().optional().describe('also write rejected-NNNNN.parquet with each dropped document and its reason'),
     textField: z.string().min(1).optional().describe('JSONL field / Parquet column holding the text (default text)'),
     strict: z.boolean().optional().describe('malformed input records are fatal instead of counted and skipped'),
+    timeBudgetMs: optionalNonNegative('one document may hold a worker this long in one step; past it the worker is ended and the document dropped as <step>:time_budget (default 10000; 0: no budget)'),
     maxDocumentBytes: optionalPositive('larger documents are dropped as they are read, counted in stats.json input.dropped.too_large (default 10 MiB)'),
   })
   .strict();

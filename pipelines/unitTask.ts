@@ -2,7 +2,8 @@ import type { Document } from '../core/document.js';
 import type { Step, StepSpec } from '../core/step.js';
 import type { ReadUnit } from './readUnits.js';
 import type { ReadOptions } from '../datasets/readOptions.js';
-import { runWorkerSteps, type BatchResult } from './batchSteps.js';
+import { runWorkerSteps, type BatchResult, type TimedOut } from './batchSteps.js';
+import { number, withClock } from '../core/documentClock.js';
 import { buildWorkerSteps } from './recipe.js';
 import { RunObservers, type ObserverSettings } from './observers.js';
 import { jsonlChunkDocuments } from '../datasets/jsonlReader.js';
@@ -20,6 +21,10 @@ export interface UnitTask {
   textField?: string;
   strict?: boolean;
   maxDocumentBytes?: number;
+  /** The document clock the coordinator watches (pipelines/unitRunner.ts); none: no time budget. */
+  clock?: { cells: SharedArrayBuffer; base: number; budgetMs: number };
+  /** [ordinal, step index] of documents that ran over the time budget on an earlier try of this unit. */
+  timedOut?: [number, number][];
 }
 
 /** One batch of a unit: its input counts (as the coordinator accounts them) and the steps' result. */
@@ -70,11 +75,19 @@ export async function runUnitTask(task: UnitTask): Promise<UnitResult> {
   const { steps, observers } = workerPlan(task);
   const batches: UnitBatch[] = [];
   let seen = 0;
+  let ordinal = 0; // of each document read, skipped or not: the same on every try of the unit
   let docs: Document[] = [];
   let malformed = task.read.kind === 'docs' ? task.read.malformed : 0;
   let dropped: Record<string, number> = task.read.kind === 'docs' ? task.read.dropped : {};
   let warnings: string[] = task.read.kind === 'docs' ? task.read.warnings : [];
   const skipping = () => seen < task.read.skip;
+  const timedOut: TimedOut | undefined = task.timedOut?.length
+    ? {
+        steps: new Map(task.timedOut),
+        onDrop: ({ doc, reason }) =>
+          warnings.push(`${doc.source}: document ${doc.id} ran over the ${task.clock?.budgetMs} ms time budget in step ${reason.slice(0, reason.lastIndexOf(':'))}; dropped (${reason})`),
+      }
+    : undefined;
   const opts: ReadOptions = {
     textField: task.textField,
     strict: task.strict,
@@ -84,7 +97,7 @@ export async function runUnitTask(task: UnitTask): Promise<UnitResult> {
     onMalformed: () => void (skipping() || malformed++),
   };
   const close = () => {
-    batches.push({ docs: docs.length, malformed, dropped, bytes: batches.length === 0 ? task.bytes : 0, warnings, result: runWorkerSteps(steps, docs, task.keepRejected, observers) });
+    batches.push({ docs: docs.length, malformed, dropped, bytes: batches.length === 0 ? task.bytes : 0, warnings, result: withClock(task.clock?.cells, task.clock?.base ?? 0, () => runWorkerSteps(steps, docs, task.keepRejected, observers, timedOut)) });
     docs = [];
     malformed = 0;
     dropped = {};
@@ -92,6 +105,7 @@ export async function runUnitTask(task: UnitTask): Promise<UnitResult> {
   };
   try {
     for await (const doc of documentsOf(task.read, opts)) {
+      number(doc, ordinal++);
       if (skipping()) {
         seen++;
         continue;

@@ -12,7 +12,7 @@ import { chooseRecipe, configChoice, recipeLine } from '../../pipelines/defaultR
 
 const FLAGS = {
   ...sharedFlags('input', 'out', 'workers', 'quiet'),
-  ...valueFlags('config', 'text-field', 'max-document-bytes', 'shard-docs', 'shard-bytes', 'batch-size', 'rank', 'world-size', 'report-json'),
+  ...valueFlags('config', 'text-field', 'max-document-bytes', 'time-budget-ms', 'shard-docs', 'shard-bytes', 'batch-size', 'rank', 'world-size', 'report-json'),
   ...switchFlags('resume', 'keep-rejected', 'strict'),
 };
 
@@ -38,6 +38,8 @@ options:
       --strict            make malformed input records fatal (default: warn, count, skip)
       --max-document-bytes N  drop larger documents as they are read, counted in stats.json
                           input.dropped.too_large (default 10485760)
+      --time-budget-ms N  one document may hold a worker this long in one step; past it the worker is
+                          ended and the document dropped as <step>:time_budget (default 10000; 0: none)
       --shard-docs N      max documents per shard (default 100000)
       --shard-bytes N     max text bytes per shard (default 268435456)
       --batch-size N      documents per worker task (default 256)
@@ -80,6 +82,7 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
     keepRejected: values['keep-rejected'] ?? fixed.keepRejected,
     textField: values['text-field'] ?? fixed.textField,
     strict: values.strict ?? fixed.strict,
+    timeBudgetMs: values['time-budget-ms'] === undefined ? fixed.timeBudgetMs : intFlag('time-budget-ms', values['time-budget-ms'], 0),
     maxDocumentBytes: values['max-document-bytes'] === undefined ? fixed.maxDocumentBytes : intFlag('max-document-bytes', values['max-document-bytes'], 0, 1),
     shardDocs: intFlag('shard-docs', values['shard-docs'], fixed.shardDocs ?? 100_000, 1),
     shardBytes: intFlag('shard-bytes', values['shard-bytes'], fixed.shardBytes ?? 256 * 2 ** 20, 1),
@@ -113,7 +116,9 @@ export async function executeCurate(name: string, values: CurateFlagValues, pipe
   const decontamination = s.reports?.decontaminate as { result?: string } | undefined;
   if (decontamination?.result) console.log(`decontaminate: ${decontamination.result}`);
   const runReport = curateReport(s, `corpusforge ${name}: ${out}`);
-  runReport.extraction = await extractionSamples({ inputs, steps, textField: values['text-field'] ?? fixed.textField });
+  // The samples are extracted again in this thread, where no time budget can stop a document that ran over.
+  const timedOut = Object.values(s.steps).some((st) => Object.keys(st.dropped).some((r) => r.endsWith(':time_budget')));
+  if (!timedOut) runReport.extraction = await extractionSamples({ inputs, steps, textField: values['text-field'] ?? fixed.textField });
   const report = await writeRunReport(out, runReport, values['report-json'], result.manifest.world_size > 1 ? `-r${result.manifest.rank}` : '');
   console.log(`report: ${report}`);
   console.log(`manifest: ${result.manifest.totals.shards} shards listed in ${out}/${result.manifest.world_size > 1 ? `manifest-r${result.manifest.rank}.json` : 'manifest.json'}`);
