@@ -13,6 +13,7 @@ import { readdir, readFile, rm, writeFile, appendFile, stat } from 'node:fs/prom
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { curate } from '../pipelines/curate.js';
+import { mergeManifests } from '../pipelines/mergeManifests.js';
 import { runDedupStage, type DedupStage } from '../pipelines/dedupStages/index.js';
 import { readParquetDocuments } from '../datasets/parquetReader.js';
 import { udhrCodes, udhrDeclaration, udhrSections } from '../datasets/udhrSample.js';
@@ -131,6 +132,8 @@ test('3 ranks staged = one curate process: same kept rows, same duplicates; clus
     const sum = stagedStats.reduce((n, s) => n + Object.values(s.steps[name].dropped as Record<string, number>).reduce((a, b) => a + b, 0), 0);
     assert.equal(sum, reports[name]!.duplicates, name);
   }
+  // The ranks' outputs join like curate's, for tokenize and merge-tokens.
+  assert.equal((await mergeManifests(join(dir, 'staged'))).totals.rows, kept.length);
   const marker = JSON.parse(await readFile(join(dir, 'staged', 'dedup', 'clusters.done.json'), 'utf8'));
   for (const name of ['url_dedup', 'exact_dedup', 'minhash_dedup']) assert.deepEqual(marker.reports[name].cluster_sizes, reports[name]!.cluster_sizes, name);
 
