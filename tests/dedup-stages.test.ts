@@ -19,6 +19,7 @@ import { readParquetDocuments } from '../datasets/parquetReader.js';
 import { udhrCodes, udhrDeclaration, udhrSections } from '../datasets/udhrSample.js';
 import type { Document } from '../core/document.js';
 import { main } from '../cli/main.js';
+import { dedupKeysOf } from '../filters/registry.js';
 import { tempDir } from './helpers/tmp.js';
 
 const DEDUP = [{ step: 'url_dedup' }, { step: 'exact_dedup' }, { step: 'minhash_dedup' }];
@@ -245,4 +246,41 @@ test('corpusforge run drives the stages on one machine (a "dedup" section), and 
   logs.length = 0;
   assert.equal(await main(['run', file, '--workers', '0', '--quiet']), 2);
   assert.match(logs.join('\n'), /dedup\.steps: 'pii' is not a deduplication step/);
+});
+
+test('loose MinHash bands (many chains A~B~C): staged still keeps exactly what curate keeps', async () => {
+  const dir = await tempDir('cf-dedup-chains-');
+  const inputs = await corpusFiles(dir);
+  const loose = [{ step: 'minhash_dedup', buckets: 24, hashesPerBucket: 1, nGrams: 2 }];
+  await curate({ inputs, out: join(dir, 'single'), steps: [{ step: 'normalise' }, ...loose], workers: 0, keepRejected: true });
+  for (let rank = 0; rank < 3; rank++) await curate({ inputs, out: join(dir, 'ranked'), steps: [{ step: 'normalise' }], rank, worldSize: 3, workers: 0 });
+  for (const stage of ['signatures', 'buckets', 'clusters', 'filter'] as DedupStage[]) {
+    const w = stage === 'clusters' ? 1 : 3;
+    for (let rank = 0; rank < w; rank++) await runDedupStage({ input: join(dir, 'ranked'), out: join(dir, 'staged'), stage, rank, worldSize: w, steps: loose });
+  }
+  const kept = await shardRows(join(dir, 'single'), /^docs-\d+\.parquet$/);
+  const removed = await removedLines(join(dir, 'staged'));
+  assert.ok(removed.size > kept.length / 4, `loose bands remove many: ${removed.size} of ${removed.size + kept.length}`);
+  // Chains: kept documents sharing a band with an earlier removed one, which union-find would have dropped.
+  for (const r of removed.values()) assert.ok(!removed.has(r.duplicate_of));
+  const keys = dedupKeysOf(loose[0]!)!;
+  const pos = (d: Document) => { const m = /part-(\d+)\.jsonl:(\d+)/.exec(d.source)!; return Number(m[1]) * 1e6 + Number(m[2]); };
+  const firstRemoved = new Map<string, number>();
+  for (const d of await shardRows(join(dir, 'single'), /^rejected-\d+\.parquet$/)) {
+    const k = keys.computeKeys(d);
+    for (let b = 0; k && b < keys.numKeys; b++) {
+      const key = `${b}:${k[2 * b]}:${k[2 * b + 1]}`;
+      firstRemoved.set(key, Math.min(firstRemoved.get(key) ?? Infinity, pos(d)));
+    }
+  }
+  const chained = kept.filter((d) => {
+    const k = keys.computeKeys(d);
+    for (let b = 0; k && b < keys.numKeys; b++) if ((firstRemoved.get(`${b}:${k[2 * b]}:${k[2 * b + 1]}`) ?? Infinity) < pos(d)) return true;
+    return false;
+  });
+  assert.ok(chained.length >= 3, `kept documents union-find would drop: ${chained.length}`);
+  for (let rank = 0; rank < 3; rank++) {
+    const staged = await shardRows(join(dir, 'staged'), new RegExp(`^docs-r${rank}-\\d+\\.parquet$`));
+    assert.deepEqual(staged, kept.filter((d) => rankOf(d) === rank), `kept rows of rank ${rank}`);
+  }
 });
