@@ -1,6 +1,6 @@
 import type { Document } from '../core/document.js';
-import { Crawler } from './crawler.js';
-import type { CrawlOptions, CrawlSummary } from './options.js';
+import { createCrawler } from './createCrawler.js';
+import type { CrawlOptions, CrawlRunner, CrawlSummary } from './options.js';
 
 /**
  * Runs a crawl and yields its HTML pages as documents as they arrive, so they can flow straight into the
@@ -26,7 +26,7 @@ export async function* crawlDocuments(
   const forward = (): void => stop.abort();
   if (outer?.aborted) stop.abort();
   outer?.addEventListener('abort', forward);
-  const crawler: Crawler = new Crawler({
+  const crawler: CrawlRunner = createCrawler({
     ...options,
     signal: stop.signal,
     onDocument: (doc) => {

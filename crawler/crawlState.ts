@@ -18,6 +18,29 @@ export interface CrawlLogLine {
   redirect?: string;
   truncated?: boolean;
   attempts?: number;
+  /** The worker that fetched it, in a crawl shared by several processes (`crawl --redis`). */
+  process?: string;
+}
+
+/** Options of a CrawlState. */
+export interface CrawlStateOptions {
+  resume: boolean;
+  maxWarcBytes: number;
+  gzipLevel?: number;
+  warcInfo: Record<string, string>;
+  /**
+   * One worker of a shared crawl: its files are DIR/crawl-NAME-NNNNN.warc.gz, DIR/crawl-NAME.jsonl and
+   * DIR/state/NAME/, beside the other workers' (the frontier lives in Redis, so there is no frontier log).
+   */
+  worker?: string;
+  /** Called with the entries of each journal line once it is written (a shared crawl confirms them). */
+  onJournaled?: (seqs: number[]) => void;
+}
+
+/** The paths of a crawl's state folder and log, plain or of one shared-crawl worker. */
+export function crawlPaths(outDir: string, worker?: string): { stateDir: string; log: string; warcPrefix: string } {
+  if (worker === undefined) return { stateDir: join(outDir, 'state'), log: join(outDir, 'crawl.jsonl'), warcPrefix: 'crawl' };
+  return { stateDir: join(outDir, 'state', worker), log: join(outDir, `crawl-${worker}.jsonl`), warcPrefix: `crawl-${worker}` };
 }
 
 /** A growable bitset of finished sequence numbers: 10M entries cost 1.25 MB. */
@@ -58,7 +81,8 @@ function writeAll(fd: number, data: Buffer): void {
  * and every other frontier entry (including any in flight at the crash) is fetched again.
  */
 export class CrawlState {
-  readonly frontier: FrontierLog;
+  /** The frontier log of a plain crawl; null for a worker of a shared crawl. */
+  readonly frontier: FrontierLog | null;
   private readonly warc: WarcWriter;
   private readonly logFd: number;
   private readonly journalFd: number;
@@ -79,13 +103,13 @@ export class CrawlState {
 
   constructor(
     outDir: string,
-    opts: { resume: boolean; maxWarcBytes: number; gzipLevel?: number; warcInfo: Record<string, string> },
+    private readonly opts: CrawlStateOptions,
     onReplay: (url: string) => void,
     /** Called after each commit is on disk, or with the error that stopped committing. */
     private readonly onCommitted: (error?: unknown) => void = () => undefined,
   ) {
     this.compressor = new RecordCompressor(opts.gzipLevel ?? 1);
-    const stateDir = join(outDir, 'state');
+    const { stateDir, log: logPath, warcPrefix } = crawlPaths(outDir, opts.worker);
     mkdirSync(stateDir, { recursive: true });
     let warcPos: WarcPosition = { index: 0, offset: 0 };
     const journalPath = join(stateDir, 'journal.log');
@@ -112,13 +136,13 @@ export class CrawlState {
       closeSync(this.journalFd);
     }
     this.journalFd = openSync(journalPath, 'a');
-    this.frontier = FrontierLog.open(join(stateDir, 'frontier.log'), opts.resume ? (url) => onReplay(url) : undefined);
-    warcPos = WarcWriter.recover(outDir, warcPos);
-    this.warc = new WarcWriter(outDir, { maxFileBytes: opts.maxWarcBytes, gzipLevel: opts.gzipLevel, info: opts.warcInfo }, warcPos);
-    this.logFd = openSync(join(outDir, 'crawl.jsonl'), existsSync(join(outDir, 'crawl.jsonl')) ? 'r+' : 'w+');
+    this.frontier = opts.worker !== undefined ? null : FrontierLog.open(join(stateDir, 'frontier.log'), opts.resume ? (url) => onReplay(url) : undefined);
+    warcPos = WarcWriter.recover(outDir, warcPos, warcPrefix);
+    this.warc = new WarcWriter(outDir, { maxFileBytes: opts.maxWarcBytes, gzipLevel: opts.gzipLevel, info: opts.warcInfo, prefix: warcPrefix }, warcPos);
+    this.logFd = openSync(logPath, existsSync(logPath) ? 'r+' : 'w+');
     if (fstatSync(this.logFd).size > this.logOffset) ftruncateSync(this.logFd, this.logOffset);
     closeSync(this.logFd);
-    this.logFd = openSync(join(outDir, 'crawl.jsonl'), 'a');
+    this.logFd = openSync(logPath, 'a');
   }
 
   isDone(seq: number): boolean {
@@ -155,7 +179,7 @@ export class CrawlState {
    * is flushed now), compressed off the main thread, and written after every earlier batch.
    */
   commit(): void {
-    this.frontier.flush();
+    this.frontier?.flush();
     if (this.pendingSeqs.length === 0 || this.failure) return;
     const seqs = this.pendingSeqs;
     const log = Buffer.from(this.pendingLog.join(''), 'utf8');
@@ -174,6 +198,7 @@ export class CrawlState {
         this.logOffset += log.length;
         const j: JournalLine = { seqs, warc: [pos.index, pos.offset], log: this.logOffset, pages };
         writeAll(this.journalFd, Buffer.from(JSON.stringify(j) + '\n'));
+        this.opts.onJournaled?.(seqs);
         if (this.warc.full) this.warc.rotate();
         // fsync now and then: kill -9 needs none (the page cache survives it), power loss does.
         if (Date.now() - this.lastSync > 5000) this.sync();
@@ -187,7 +212,7 @@ export class CrawlState {
   }
 
   sync(): void {
-    this.frontier.sync();
+    this.frontier?.sync();
     this.warc.sync();
     fsyncSync(this.logFd);
     fsyncSync(this.journalFd);
@@ -201,7 +226,7 @@ export class CrawlState {
     if (this.failure) throw this.failure;
     this.sync();
     this.warc.close();
-    this.frontier.close();
+    this.frontier?.close();
     closeSync(this.logFd);
     closeSync(this.journalFd);
   }

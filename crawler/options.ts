@@ -46,6 +46,27 @@ export interface CrawlOptions {
   progressIntervalMs: number;
   /** Stops dispatching; in-flight fetches finish and are committed, the rest stays for --resume. */
   signal?: AbortSignal;
+  /** One worker of a crawl shared through Redis (`crawl --redis`); absent: the crawl state is on disk. */
+  shared?: SharedCrawlOptions;
+}
+
+/** Where a shared crawl's state lives and who this process is in it. */
+export interface SharedCrawlOptions {
+  /** redis://HOST:PORT[/DB], rediss://... or unix:/PATH */
+  redisUrl: string;
+  /** Names the crawl in Redis: every worker of one crawl gives the same id. */
+  crawlId: string;
+  /** This process's name in the crawl ([A-Za-z0-9._-]); its files and crawl.jsonl rows carry it. */
+  worker: string;
+  /** How long a lease lasts without a heartbeat: a killed worker's URLs return to the frontier after this. */
+  leaseMs: number;
+}
+
+/** A crawl that can be run: in one process (Crawler) or as one worker of a shared crawl (SharedCrawler). */
+export interface CrawlRunner {
+  run(): Promise<CrawlSummary>;
+  /** Called by the document consumer when it has room again. */
+  resumeDispatch(): void;
 }
 
 export const DEFAULT_USER_AGENT = 'corpusforge/0.1 (+https://github.com/corpusforge/corpusforge)';

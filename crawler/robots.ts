@@ -148,3 +148,8 @@ export class OriginRobots {
     return this.verdict.kind === 'rules' ? this.verdict.robot.getSitemaps() : [];
   }
 }
+
+/** The verdict of a robots.txt body fetched earlier (a shared crawl caches the text, not the parsed rules). */
+export function rulesVerdict(robotsUrl: string, text: string): RobotsVerdict {
+  return { kind: 'rules', robot: robotsParser(robotsUrl, text) };
+}

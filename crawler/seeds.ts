@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
-import { normaliseUrl } from './url.js';
+import { hostIsRefused } from './addressGuard.js';
+import { hostnameOf, normaliseUrl } from './url.js';
 
 export interface SeedFile {
   /** Normalised seed URLs, in file order, without duplicates. */
@@ -34,4 +35,20 @@ export async function readSeedFile(path: string): Promise<SeedFile> {
     }
   });
   return { seeds, problems };
+}
+
+/**
+ * The seeds a crawl starts from, normalised; refuses a crawl with none, or whose every seed is a
+ * loopback/private address without --allow-private.
+ */
+export async function crawlSeeds(raw: readonly string[], allowPrivate: boolean): Promise<string[]> {
+  const seeds = raw.map((s) => normaliseUrl(s)).filter((s): s is string => s !== null);
+  if (seeds.length === 0) throw new UserError('no valid seed URL (http or https) to crawl');
+  if (!allowPrivate) {
+    const refused = await Promise.all(seeds.map((s) => hostIsRefused(hostnameOf(s))));
+    if (refused.every(Boolean)) {
+      throw new UserError(`every seed resolves to a loopback, private or otherwise non-public address (e.g. ${seeds[0]}); pass --allow-private for an intranet or test crawl`);
+    }
+  }
+  return seeds;
 }

@@ -96,3 +96,9 @@ function fingerprint(s: string): void {
   fpLo = h2 >>> 0;
   if (fpHi === 0 && fpLo === 0) fpLo = 1;
 }
+
+/** A URL's 64-bit fingerprint as two unsigned 32-bit halves (the shared crawl's seen-set keys it in Redis). */
+export function urlFingerprint(url: string): [hi: number, lo: number] {
+  fingerprint(url);
+  return [fpHi, fpLo];
+}

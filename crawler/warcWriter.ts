@@ -12,18 +12,22 @@ export interface WarcPosition {
 }
 
 const CRLF2 = Buffer.from('\r\n\r\n');
-const FILE_RE = /^crawl-(\d{5,})\.warc\.gz(\.open)?$/;
 
-/** Name of WARC file `index`; `.open` while it is still being written (renamed when rotated or closed). */
-export function warcFileName(index: number, open: boolean): string {
-  return `crawl-${String(index).padStart(5, '0')}.warc.gz${open ? '.open' : ''}`;
+/**
+ * Name of WARC file `index`; `.open` while it is still being written (renamed when rotated or closed).
+ * `prefix` is `crawl`, or `crawl-WORKER` for one process of a shared crawl (its files beside the others').
+ */
+export function warcFileName(index: number, open: boolean, prefix = 'crawl'): string {
+  return `${prefix}-${String(index).padStart(5, '0')}.warc.gz${open ? '.open' : ''}`;
 }
 
-/** The WARC files (finished and open) in a directory, by index. */
-export function listWarcFiles(dir: string): { index: number; name: string; open: boolean }[] {
+/** The WARC files (finished and open) with this name prefix in a directory, by index. */
+export function listWarcFiles(dir: string, prefix = 'crawl'): { index: number; name: string; open: boolean }[] {
   if (!existsSync(dir)) return [];
+  // Prefixes are `crawl` or `crawl-WORKER` with WORKER in [A-Za-z0-9._-]: only '.' needs escaping.
+  const fileRe = new RegExp(`^${prefix.replace(/\./g, '\\.')}-(\\d{5,})\\.warc\\.gz(\\.open)?$`);
   return readdirSync(dir)
-    .map((name) => ({ name, m: FILE_RE.exec(name) }))
+    .map((name) => ({ name, m: fileRe.exec(name) }))
     .filter((x) => x.m)
     .map((x) => ({ index: Number(x.m![1]), name: x.name, open: x.m![2] !== undefined }))
     .sort((a, b) => a.index - b.index);
@@ -88,6 +92,8 @@ export interface WarcWriterOptions {
   gzipLevel?: number;
   /** Fields for each file's warcinfo record (software, robots policy, ...). */
   info: Record<string, string>;
+  /** File name prefix (see warcFileName); default `crawl`. */
+  prefix?: string;
 }
 
 /**
@@ -115,12 +121,12 @@ export class WarcWriter {
    * to the committed length, later files are deleted. If the committed file was already finished (a crash
    * right after rotation), writing continues in the next file.
    */
-  static recover(dir: string, pos: WarcPosition): WarcPosition {
+  static recover(dir: string, pos: WarcPosition, prefix = 'crawl'): WarcPosition {
     let next = pos;
-    for (const f of listWarcFiles(dir)) {
+    for (const f of listWarcFiles(dir, prefix)) {
       const path = join(dir, f.name);
       if (f.index < pos.index) {
-        if (f.open) renameSync(path, join(dir, warcFileName(f.index, false)));
+        if (f.open) renameSync(path, join(dir, warcFileName(f.index, false, prefix)));
       } else if (f.index === pos.index) {
         if (statSync(path).size > pos.offset) truncateSync(path, pos.offset);
         if (!f.open) next = { index: pos.index + 1, offset: 0 };
@@ -162,7 +168,7 @@ export class WarcWriter {
   }
 
   private warcinfo(): Buffer {
-    const name = warcFileName(this.index, false);
+    const name = warcFileName(this.index, false, this.opts.prefix);
     const body = Buffer.from(Object.entries({ format: 'WARC File Format 1.1', ...this.opts.info }).map(([k, v]) => `${k}: ${v}\r\n`).join(''), 'utf8');
     return gzipRecord(serialiseRecord([
       ['WARC-Type', 'warcinfo'], ['WARC-Record-ID', `<urn:uuid:${randomUUID()}>`], ['WARC-Date', new Date().toISOString()],
@@ -188,7 +194,7 @@ export class WarcWriter {
    */
   write(gzipped: Buffer): WarcPosition {
     if (gzipped.length > 0) {
-      if (this.fd === null) this.fd = openSync(join(this.dir, warcFileName(this.index, true)), 'a');
+      if (this.fd === null) this.fd = openSync(join(this.dir, warcFileName(this.index, true, this.opts.prefix)), 'a');
       const data = this.offset === 0 ? Buffer.concat([this.warcinfo(), gzipped]) : gzipped;
       let written = 0;
       while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
@@ -214,7 +220,7 @@ export class WarcWriter {
   }
 
   private finishFile(): void {
-    const open = join(this.dir, warcFileName(this.index, true));
+    const open = join(this.dir, warcFileName(this.index, true, this.opts.prefix));
     if (this.fd !== null) {
       fsyncSync(this.fd);
       closeSync(this.fd);
@@ -222,7 +228,7 @@ export class WarcWriter {
     }
     if (existsSync(open)) {
       if (statSync(open).size === 0) unlinkSync(open);
-      else renameSync(open, join(this.dir, warcFileName(this.index, false)));
+      else renameSync(open, join(this.dir, warcFileName(this.index, false, this.opts.prefix)));
     }
   }
 

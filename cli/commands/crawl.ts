@@ -3,8 +3,9 @@ import { stat } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { intFlag, parseCommandArgs } from '../args.js';
 import { UserError } from '../../core/errors.js';
-import { Crawler } from '../../crawler/crawler.js';
-import { DEFAULT_CRAWL_OPTIONS, DEFAULT_USER_AGENT, type CrawlOptions, type CrawlProgress, type CrawlSummary } from '../../crawler/options.js';
+import { createCrawler } from '../../crawler/createCrawler.js';
+import { DEFAULT_CRAWL_OPTIONS, DEFAULT_USER_AGENT, type CrawlOptions, type CrawlProgress, type CrawlSummary, type SharedCrawlOptions } from '../../crawler/options.js';
+import { hostname } from 'node:os';
 import { readSeedFile } from '../../crawler/seeds.js';
 import { SCOPE_MODES, type ScopeMode } from '../../crawler/scope.js';
 import { crawlDocuments } from '../../crawler/crawlDocuments.js';
@@ -13,6 +14,7 @@ import { loadPipelineFile } from '../../pipelines/pipelineFile.js';
 import { configChoice, recipeLine, shippedRecipe, type RecipeChoice } from '../../pipelines/defaultRecipe.js';
 
 const d = DEFAULT_CRAWL_OPTIONS;
+const DEFAULT_LEASE_MS = 60_000;
 
 const help = `usage: corpusforge crawl --seeds FILE --out DIR [options]
 
@@ -40,6 +42,17 @@ Crawls from seed URLs, politely (robots.txt, per-host delay and concurrency), in
   --config FILE              pipeline file for --curate ({"steps": [...]})
   --workers N                curate worker threads for --curate (default: number of cores)
 
+Shared crawl (N processes on any machines, one Redis; docs/crawler.md "Shared crawl"):
+  --redis URL                keep the frontier, seen-set, leases, robots.txt cache and per-host politeness in
+                             Redis (redis://HOST:PORT[/DB], rediss://..., unix:/PATH); per-host delay and
+                             concurrency hold across all processes (the first process's values rule)
+  --crawl-id NAME            the crawl in Redis; every process of one crawl gives the same (required with --redis)
+  --worker NAME              this process in the crawl (default HOSTNAME-PID): its files are
+                             DIR/crawl-NAME-NNNNN.warc.gz and DIR/crawl-NAME.jsonl; restart a killed worker with
+                             the same NAME and --resume to recover what it had fetched but not yet written
+  --lease-ms N               a killed process's URLs return to the frontier after this (default ${DEFAULT_LEASE_MS})
+  --rank R --world-size W    with --curate: this process's rank of the curated corpus (docs-rR-*.parquet)
+
 Ctrl-C stops after the requests in flight; --resume continues.`;
 
 function formatErrors(errors: Record<string, number>): string {
@@ -49,6 +62,22 @@ function formatErrors(errors: Record<string, number>): string {
 
 function progressLine(p: CrawlProgress): string {
   return `crawl: ${p.pagesFetched} pages, ${p.pagesPerSec.toFixed(1)} pages/s, queue ${p.queued}, in flight ${p.inflight}, hosts ${p.hostsActive}, errors: ${formatErrors(p.errors)}`;
+}
+
+/** The shared-crawl flags as options, or undefined without --redis. */
+function sharedOptions(values: { redis?: string; 'crawl-id'?: string; worker?: string; 'lease-ms'?: string }): SharedCrawlOptions | undefined {
+  if (values.redis === undefined) {
+    if (values['crawl-id'] !== undefined || values.worker !== undefined || values['lease-ms'] !== undefined) {
+      throw new UserError('crawl: --crawl-id, --worker and --lease-ms go with --redis URL');
+    }
+    return undefined;
+  }
+  if (values['crawl-id'] === undefined) throw new UserError('crawl --redis: --crawl-id NAME is required (the same for every process of the crawl)');
+  return {
+    redisUrl: values.redis, crawlId: values['crawl-id'],
+    worker: values.worker ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 50)}-${process.pid}`,
+    leaseMs: intFlag('lease-ms', values['lease-ms'], DEFAULT_LEASE_MS, 100),
+  };
 }
 
 export const command: Command = {
@@ -62,8 +91,14 @@ export const command: Command = {
       'delay-ms': { type: 'string' }, 'timeout-ms': { type: 'string' }, 'max-bytes': { type: 'string' }, retries: { type: 'string' },
       'user-agent': { type: 'string' }, 'warc-max-bytes': { type: 'string' }, 'no-sitemaps': { type: 'boolean' },
       'allow-private': { type: 'boolean' }, resume: { type: 'boolean' }, curate: { type: 'string' },
-      config: { type: 'string' }, workers: { type: 'string' },
+      config: { type: 'string' }, workers: { type: 'string' }, redis: { type: 'string' }, 'crawl-id': { type: 'string' },
+      worker: { type: 'string' }, 'lease-ms': { type: 'string' }, rank: { type: 'string' }, 'world-size': { type: 'string' },
     });
+    const shared = sharedOptions(values);
+    if ((values.rank !== undefined || values['world-size'] !== undefined) && values.curate === undefined) throw new UserError('crawl: --rank and --world-size go with --curate DIR');
+    if (shared && values.curate !== undefined && values['world-size'] === undefined) {
+      throw new UserError('crawl --redis --curate: give --rank R --world-size W, so that each process writes its own rank of the curated corpus');
+    }
     if (!values.seeds) throw new UserError('crawl: --seeds FILE is required');
     if (!values.out) throw new UserError('crawl: --out DIR is required');
     const scope = (values.scope ?? d.scope) as ScopeMode;
@@ -103,12 +138,12 @@ export const command: Command = {
       maxTries: intFlag('retries', values.retries, d.maxTries, 1),
       maxWarcBytes: intFlag('warc-max-bytes', values['warc-max-bytes'], d.maxWarcBytes, 1024),
       userAgent, sitemaps: !values['no-sitemaps'], allowPrivate: values['allow-private'] === true, resume: values.resume === true,
-      signal: stop.signal,
+      signal: stop.signal, ...(shared ? { shared } : {}),
       ...(tty ? { onProgress: (p: CrawlProgress) => process.stderr.write(`\r\x1b[2K${progressLine(p)}`) } : {}),
     };
     let summary: CrawlSummary | undefined;
     try {
-      if (values.curate === undefined) summary = await new Crawler(opts).run();
+      if (values.curate === undefined) summary = await createCrawler(opts).run();
       else {
         // Pages flow into the worker pool as they arrive; the crawl pauses when curation falls behind.
         const recipe: RecipeChoice = pipeline?.steps ? configChoice(pipeline.path) : { name: 'web', chosen: 'input', why: 'chosen from the input (crawled web pages)' };
@@ -119,6 +154,7 @@ export const command: Command = {
           steps: pipeline?.steps ?? (await shippedRecipe('web')),
           recipe,
           workers: values.workers === undefined ? undefined : intFlag('workers', values.workers, 0),
+          ...(values['world-size'] !== undefined ? { rank: intFlag('rank', values.rank, 0), worldSize: intFlag('world-size', values['world-size'], 1, 1) } : {}),
           ...(pipeline?.curate ?? {}),
         });
         const st = result.stats;

@@ -50,8 +50,8 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export async function readCrawlLog(outDir: string): Promise<CrawlLogLine[]> {
-  const text = await readFile(join(outDir, 'crawl.jsonl'), 'utf8');
+export async function readCrawlLog(outDir: string, name = 'crawl.jsonl'): Promise<CrawlLogLine[]> {
+  const text = await readFile(join(outDir, name), 'utf8');
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as CrawlLogLine);
 }
 
