@@ -9,6 +9,7 @@ import { decontaminateStep } from '../filters/decontamination/decontaminate.js';
 import type { DecontaminationReport } from '../filters/decontamination/decontaminationReport.js';
 import type { MatchRecord } from '../filters/decontamination/matchDocument.js';
 import { NgramStaging, NgramTable } from '../filters/decontamination/ngramTable.js';
+import { lastWordSpans, simplifiedWordHashes } from '../filters/dedup/minhash/simplify.js';
 import { writeDocumentShard } from '../datasets/parquetShardWriter.js';
 import { tempDir } from './helpers/tmp.js';
 import { udhrParagraphs } from './helpers/udhrText.js';
@@ -172,12 +173,24 @@ test('the coordinator counts resume from their checkpoint deltas', async () => {
 });
 
 test('the n-gram table finds every staged hash, stores repeats once with their first item, finds nothing else', () => {
-  const s = new NgramStaging();
-  for (let i = 0; i < 5000; i++) s.add(Math.imul(i, 0x9e3779b1) >>> 0, i, i);
-  for (let i = 0; i < 100; i++) s.add(Math.imul(i, 0x9e3779b1) >>> 0, i, 9999); // repeats of the first 100
-  const t = NgramTable.build(s);
-  assert.equal(t.count, 5000);
-  assert.ok(t.bytes / t.count <= 16, `${t.bytes / t.count} bytes per n-gram`);
-  for (let i = 0; i < 5000; i++) assert.equal(t.find(Math.imul(i, 0x9e3779b1) >>> 0, i), i);
-  for (let i = 0; i < 5000; i++) assert.equal(t.find(Math.imul(i, 0x9e3779b1) >>> 0, i + 1), -1);
+  for (const copies of [1, 2, 10]) {
+    const s = new NgramStaging();
+    for (let c = 0; c < copies; c++) for (let i = 0; i < 5000; i++) s.add(Math.imul(i, 0x9e3779b1) >>> 0, i, i + 10_000 * c);
+    const t = NgramTable.build(s);
+    assert.equal(t.count, 5000);
+    assert.ok(t.bytes / t.count <= 12.5, `${t.bytes / t.count} bytes per n-gram with ${copies} copies of each`);
+    for (let i = 0; i < 5000; i++) assert.equal(t.find(Math.imul(i, 0x9e3779b1) >>> 0, i), i);
+    for (let i = 0; i < 5000; i++) assert.equal(t.find(Math.imul(i, 0x9e3779b1) >>> 0, i + 1), -1);
+  }
+});
+
+test('word spans: each simplified word maps back to its source text with its punctuation, never the spaces', () => {
+  const text = '  “Hello,  wörld!” 12.5 — 𝐀bc\tend.';
+  const hashes = simplifiedWordHashes(text, new Uint32Array(64));
+  const spans = lastWordSpans()!;
+  const words = [...spans.starts].map((s, i) => text.slice(s, spans.ends[i]));
+  assert.deepEqual(words, ['“Hello,', 'wörld!”', '12.5', '𝐀bc', 'end.']);
+  assert.equal(hashes.length, words.length);
+  simplifiedWordHashes('日本語のテキストです', new Uint32Array(64));
+  assert.equal(lastWordSpans(), undefined, 'no spans for text split by the dictionary segmenter');
 });

@@ -3,10 +3,10 @@
  * SharedArrayBuffer: worker threads read the coordinator's table in place, none builds or copies it.
  *
  * Layout (all Uint32): bucket offsets [2^bits + 1], then hi lanes [count], lo lanes [count], items
- * [count]. Entries are grouped by the top `bits` bits of hi (a counting sort), 2^bits <= count, so a
- * bucket holds one or two entries on average and a lookup reads two cache lines: its offsets and its
- * entries. Memory: 12 bytes per distinct n-gram plus 4 * 2^bits for the offsets, at most 16 bytes.
- * A sorted array with binary search would save the offsets but cost ~23 dependent probes at 5M
+ * [count], sorted by (hi, lo). A bucket is the entries sharing the top `bits` bits of hi, 8 to 16 of
+ * them: the offsets table is small (0.25-0.5 byte per n-gram, mostly in cache) and a lookup scans one
+ * or two cache lines of sorted hi lanes, touching lo and item only on a hit. Memory: 12.25-12.5 bytes
+ * per distinct n-gram. A plain sorted array with binary search would cost ~22 dependent probes at 4M
  * n-grams; an open-addressing table at load 0.5 would need 24 bytes per n-gram.
  */
 
@@ -70,7 +70,9 @@ export class NgramTable {
     const b = hi >>> this.shift;
     const end = this.offsets[b + 1]!;
     const his = this.his;
-    for (let i = this.offsets[b]!; i < end; i++) if (his[i] === hi && this.los[i] === lo) return this.items[i]!;
+    let i = this.offsets[b]!;
+    while (i < end && his[i]! < hi) i++; // a bucket's hi lanes are sorted: stop at the first not below
+    for (; i < end && his[i] === hi; i++) if (this.los[i] === lo) return this.items[i]!;
     return -1;
   }
 
@@ -81,7 +83,7 @@ export class NgramTable {
   static build(s: NgramStaging): NgramTable {
     const n = s.count;
     const d = s.data;
-    const bits = n < 4 ? 1 : Math.min(30, 31 - Math.clz32(n));
+    const bits = bucketBits(n);
     const shift = 32 - bits;
     const nb = 2 ** bits;
     // Counting sort by bucket, stable: within a bucket entries keep their staging order.
@@ -91,28 +93,40 @@ export class NgramTable {
     const order = new Uint32Array(n);
     const fill = start.slice(0, nb);
     for (let i = 0; i < n; i++) order[fill[d[3 * i]! >>> shift]!++] = i;
-    // Drop repeats within each bucket, keeping the first staged: the distinct entries of a bucket are
-    // compacted to the front of its range, and each entry is compared with those only (a hash shared by
-    // thousands of items costs one comparison each, not thousands).
+    // Each bucket sorted by (hi, lo, staging order), then repeats dropped, keeping the first staged.
+    const cmp = (i: number, j: number) => d[3 * i]! - d[3 * j]! || d[3 * i + 1]! - d[3 * j + 1]! || i - j;
     const kept = new Uint32Array(nb);
     let total = 0;
     for (let b = 0; b < nb; b++) {
-      const first = start[b]!;
+      const a = start[b]!;
+      const e = start[b + 1]!;
+      if (e - a > 32) order.subarray(a, e).sort(cmp);
+      else {
+        for (let p = a + 1; p < e; p++) {
+          const x = order[p]!;
+          let q = p;
+          for (; q > a && cmp(order[q - 1]!, x) > 0; q--) order[q] = order[q - 1]!;
+          order[q] = x;
+        }
+      }
       let k = 0;
-      for (let p = first; p < start[b + 1]!; p++) {
+      for (let p = a; p < e; p++) {
         const i = order[p]!;
-        let q = first;
-        while (q < first + k && (d[3 * order[q]!] !== d[3 * i] || d[3 * order[q]! + 1] !== d[3 * i + 1])) q++;
-        if (q === first + k) order[first + k++] = i;
+        const last = k > 0 ? order[a + k - 1]! : -1;
+        if (last < 0 || d[3 * last] !== d[3 * i] || d[3 * last + 1] !== d[3 * i + 1]) order[a + k++] = i;
       }
       kept[b] = k;
       total += k;
     }
-    const buffer = new SharedArrayBuffer(4 * (nb + 1 + 3 * total));
-    const table = new NgramTable({ bits, count: total, buffer });
+    // Buckets were sized for the staged count; repeats removed, fewer bits may do: merging 2^shrink
+    // adjacent buckets keeps the entries in order (buckets are the top bits of hi).
+    const finalBits = Math.min(bits, bucketBits(total));
+    const shrink = bits - finalBits;
+    const buffer = new SharedArrayBuffer(4 * (2 ** finalBits + 1 + 3 * total));
+    const table = new NgramTable({ bits: finalBits, count: total, buffer });
     let w = 0;
     for (let b = 0; b < nb; b++) {
-      table.offsets[b] = w;
+      if ((b & ((1 << shrink) - 1)) === 0) table.offsets[b >>> shrink] = w;
       for (let p = start[b]!; p < start[b]! + kept[b]!; p++) {
         const i = order[p]!;
         table.his[w] = d[3 * i]!;
@@ -120,7 +134,12 @@ export class NgramTable {
         table.items[w++] = d[3 * i + 2]!;
       }
     }
-    table.offsets[nb] = w;
+    table.offsets[2 ** finalBits] = w;
     return table;
   }
+}
+
+/** Bucket bits for n entries: 8 to 16 entries a bucket (one or two cache lines of hi lanes). */
+function bucketBits(n: number): number {
+  return Math.max(1, Math.min(30, 28 - Math.clz32(n)));
 }
