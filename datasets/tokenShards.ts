@@ -101,6 +101,21 @@ export function readMegatronIndex(buf: Buffer, path: string): { dtype: TokenDtyp
   return { dtype, lengths };
 }
 
+/** tokens.bin bytes of documents given as flat ids plus per-document lengths: each document's ids, then EOT. */
+export function tokenBinRecords(flat: ArrayLike<number>, docLengths: ArrayLike<number>, dtype: TokenDtype, eotId: number): Uint8Array {
+  const out = dtype === 'uint16' ? new Uint16Array(flat.length + docLengths.length) : new Uint32Array(flat.length + docLengths.length);
+  let src = 0;
+  let dst = 0;
+  for (let d = 0; d < docLengths.length; d++) {
+    const len = docLengths[d]!;
+    for (let i = 0; i < len; i++) out[dst++] = flat[src++]!;
+    out[dst++] = eotId;
+  }
+  // Typed arrays are host-endian; every platform Node supports in practice is little-endian, checked here.
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('big-endian hosts are not supported');
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
 /**
  * Streams tokens.bin (document tokens + EOT each) and, on finish, writes tokens.idx. Memory: 4 bytes per
  * document for the lengths; tokens go straight to disk. The lengths are also appended to a sidecar file so an
@@ -149,28 +164,26 @@ export class TokenBinWriter {
 
   /** Appends documents given as a flat id array plus per-document lengths (EOT is added here). */
   async append(flat: ArrayLike<number>, docLengths: ArrayLike<number>): Promise<void> {
-    const total = flat.length + docLengths.length;
-    const out = this.dtype === 'uint16' ? new Uint16Array(total) : new Uint32Array(total);
+    await this.appendRecords(tokenBinRecords(flat, docLengths, this.dtype, this.eotId), docLengths);
+  }
+
+  /**
+   * Appends documents already laid out as tokens.bin bytes (`tokenBinRecords`, e.g. by a worker) with their
+   * token counts without EOT.
+   */
+  async appendRecords(bytes: Uint8Array, docLengths: ArrayLike<number>): Promise<void> {
     const lens = new Int32Array(docLengths.length);
-    let src = 0;
-    let dst = 0;
     for (let d = 0; d < docLengths.length; d++) {
-      const len = docLengths[d]!;
-      for (let i = 0; i < len; i++) out[dst++] = flat[src++]!;
-      out[dst++] = this.eotId;
-      this.lengths.push(len + 1);
-      lens[d] = len + 1;
+      lens[d] = docLengths[d]! + 1;
+      this.lengths.push(lens[d]!);
     }
-    // Typed arrays are host-endian; every platform Node supports in practice is little-endian, checked here.
-    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('big-endian hosts are not supported');
-    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     this.hash.update(bytes);
     // Explicit positions: a handle reopened for resume starts at offset 0, not at the end.
     await this.fh!.write(bytes, 0, bytes.length, this.bytes);
     const lengthsAt = (this.lengths.length - docLengths.length) * 4;
     await this.lengthsFh!.write(new Uint8Array(lens.buffer), 0, lens.byteLength, lengthsAt);
     this.bytes += bytes.length;
-    this.totalTokens += total;
+    this.totalTokens += bytes.length / bytesPerToken(this.dtype);
   }
 
   get documents(): number {

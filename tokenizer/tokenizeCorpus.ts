@@ -1,7 +1,9 @@
 /**
- * `corpusforge tokenize`: documents -> token shards. Batches are encoded in a worker pool and written strictly
- * in input order, so the output is identical whatever the worker timing or count. Files appear only when
- * complete (temp + rename) and manifest.json, written last, lists only finished files.
+ * `corpusforge tokenize`: documents -> token shards. Input units (JSONL lines as bytes, or documents read here)
+ * are parsed and encoded in a worker pool, each Parquet shard is written by a worker, and this thread only cuts
+ * lines, appends tokens.bin and checkpoints, strictly in input order: the output is identical whatever the
+ * worker timing or count (tokenizeUnits.ts, tokenShardOutput.ts). Files appear only when complete (temp +
+ * rename) and manifest.json, written last, lists only finished files.
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { lockOutput, type OutputLock } from '../core/outputLock.js';
 import { taskPool } from '../core/taskPool.js';
 import type { Document } from '../core/document.js';
 import { expandInputs } from '../datasets/inputs.js';
-import { readFile as readInputFile, type ReadOptions } from '../datasets/readers.js';
+import type { ReadOptions } from '../datasets/readers.js';
 import {
   TokenBinWriter,
   TokenParquetWriter,
@@ -21,7 +23,11 @@ import {
   type TokensManifest,
 } from '../datasets/tokenShards.js';
 import { loadTokenizerFile } from './tokenizerFile.js';
-import { encodeBatch, type TokenizeResult, type TokenizeTask } from './tokenizeWorker.js';
+import type { EncodeTask } from './tokenizeWorker.js';
+import { IdBudget, OrderedTokenOutput, RemoteShardWriter } from './tokenShardOutput.js';
+import {
+  documentUnits, encodeUnit, fileUnits, replayReadEvents, type EncodedUnit, type InputUnit, type UnitReadOptions,
+} from './tokenizeUnits.js';
 import { readTokenizeJournal, sameSettings, type JournalCheckpoint, type JournalHeader } from './tokenizeJournal.js';
 
 export interface TokenizeOptions {
@@ -74,13 +80,17 @@ export async function tokenizeInputs(inputs: string[], readOptions: ReadOptions,
   }
   const files = (await expandInputs(inputs)).filter((_, i) => i % worldSize === rank);
   opts = { ...opts, inputsKey: JSON.stringify(files.map((f) => [f.path, f.bytes])) };
-  async function* docs(): AsyncGenerator<Document> {
-    for (const f of files) yield* readInputFile(f, readOptions);
-  }
-  return tokenizeDocuments(docs(), opts);
+  return tokenizeUnits((skip) => fileUnits(files, readOptions, skip, unitChars(opts)), readOptions, opts);
 }
 
+/** Tokenizes documents already read (the JSONL lines of tokenizeInputs are parsed by the workers instead). */
 export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: TokenizeOptions): Promise<TokensManifest> {
+  return tokenizeUnits((skip) => documentUnits(docs, skip, unitChars(opts)), {}, opts);
+}
+
+const unitChars = (opts: TokenizeOptions): number => opts.batchChars ?? 256_000;
+
+async function tokenizeUnits(units: (skip: number) => AsyncIterable<InputUnit>, readOptions: ReadOptions, opts: TokenizeOptions): Promise<TokensManifest> {
   const workers = opts.workers ?? 0;
   // One writer per rank's files: a second tokenize on the same folder (a scheduler's retry while the first runs)
   // is refused before it touches anything; each rank of a split run holds its own lock.
@@ -91,24 +101,25 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
     onTakeover: opts.onWarning,
   });
   // Started first: the threads boot (~0.3 s each through the tsx loader) while this thread loads the tokenizer.
+  // Tasks per worker: its encode tasks queued plus the shard tasks (long-lived, waiting on their port) it holds.
   const pool = workers > 0
-    ? taskPool(new URL('./tokenizeWorker.ts', import.meta.url), {
-        threads: workers,
-        // Several tasks posted to each worker's port at once: piscina hands a worker its next task from this
-        // thread's event loop, which is busy for ~0.2 s per Parquet row group; with one task per worker the
-        // workers sat idle ~20% of the time (CPU profile). Tasks still run one at a time per worker.
-        concurrentTasksPerWorker: 8,
-      })
+    ? taskPool(new URL('./tokenizeWorker.ts', import.meta.url), { threads: workers, concurrentTasksPerWorker: 8 })
     : undefined;
   try {
-    return await tokenizeWith(docs, opts, pool, lock);
+    return await tokenizeWith(units, readOptions, opts, pool, lock);
   } finally {
     await pool?.destroy();
     await lock.release();
   }
 }
 
-async function tokenizeWith(docs: AsyncIterable<Document>, opts: TokenizeOptions, pool: Piscina | undefined, lock: OutputLock): Promise<TokensManifest> {
+async function tokenizeWith(
+  units: (skip: number) => AsyncIterable<InputUnit>,
+  readOptions: ReadOptions,
+  opts: TokenizeOptions,
+  pool: Piscina | undefined,
+  lock: OutputLock,
+): Promise<TokensManifest> {
   const workers = opts.workers ?? 0;
   const { tokenizer, sha256 } = await loadTokenizerFile(opts.tokenizerPath);
   const eotToken = opts.eotToken ?? '<|endoftext|>';
@@ -158,82 +169,54 @@ async function tokenizeWith(docs: AsyncIterable<Document>, opts: TokenizeOptions
   const dtype = dtypeForVocab(vocabSize);
   const bin = new TokenBinWriter(at(names.bin), at(names.idx), dtype, eotId);
   await bin.open(resumeFrom);
-  const skippedShards = files.length;
-  // The current Parquet shard streams row groups as batches arrive, so its encoding overlaps the workers'.
-  let parquet: TokenParquetWriter | undefined;
-  let shardRows = 0;
-  const finishShard = async (): Promise<void> => {
-    if (!parquet) return;
-    const info = await parquet.finish();
-    parquet = undefined;
-    shardRows = 0;
-    files.push(info);
-    const documents = skip + files.slice(skippedShards).reduce((n, f) => n + (f.rows ?? 0), 0);
-    await bin.sync();
-    const checkpoint: JournalCheckpoint = { kind: 'checkpoint', documents, bin_bytes: bin.bytesFor(documents), shard: info };
-    lock.assertHeld();
-    await appendJournal(at(names.journal), checkpoint);
+  // Ids held by shard writers and not yet encoded (4 bytes each): 2 x workers x 4M ids, 32 MiB a worker.
+  const budget = new IdBudget(Math.max(1, workers) * 2 * (4 << 20));
+  const output = new OrderedTokenOutput({
+    bin,
+    shardDocs,
+    firstShard: files.length,
+    startDocuments: skip,
+    openShard: (i) => (pool ? new RemoteShardWriter(pool, at(names.shard(i)), budget) : new TokenParquetWriter(at(names.shard(i)))),
+    checkpoint: async (info, documents) => {
+      files.push(info);
+      await bin.sync();
+      const checkpoint: JournalCheckpoint = { kind: 'checkpoint', documents, bin_bytes: bin.bytesFor(documents), shard: info };
+      lock.assertHeld();
+      await appendJournal(at(names.journal), checkpoint);
+    },
+    // Inline, a shard finishes before the next starts, as it always did; with workers, 2 per worker at most.
+    maxFinishing: pool ? 2 * workers : 0,
+  });
+  const layout = { dtype, eotId };
+  const unitReadOptions: UnitReadOptions = {
+    textField: readOptions.textField, strict: readOptions.strict, maxDocumentBytes: readOptions.maxDocumentBytes,
   };
-  const consume = async (ids: string[], r: TokenizeResult): Promise<void> => {
-    await bin.append(r.flat, r.lengths);
-    let doc = 0;
-    let off = 0;
-    while (doc < ids.length) {
-      const take = Math.min(ids.length - doc, shardDocs - shardRows);
-      let span = 0;
-      for (let i = doc; i < doc + take; i++) span += r.lengths[i]!;
-      parquet ??= new TokenParquetWriter(at(names.shard(files.length)));
-      await parquet.append(ids.slice(doc, doc + take), r.flat.subarray(off, off + span), r.lengths.subarray(doc, doc + take));
-      shardRows += take;
-      doc += take;
-      off += span;
-      if (shardRows === shardDocs) await finishShard();
-    }
+  const shared = pool ? tokenizer.toShared() : undefined;
+  const encode = (unit: InputUnit): Promise<EncodedUnit> => {
+    if (!pool) return Promise.resolve(encodeUnit(tokenizer, unit, unitReadOptions, layout));
+    // The shared model travels by reference (SharedArrayBuffer), adopted once per worker; JSONL bytes move.
+    const task: EncodeTask = { kind: 'encode', unit, readOptions: unitReadOptions, layout, tokenizer: shared!, tokenizerKey: sha256 };
+    const result = pool.run(task, { transferList: unit.kind === 'jsonl' ? [unit.data.buffer as ArrayBuffer] : [] }) as Promise<EncodedUnit>;
+    result.catch(() => undefined); // awaited in order below
+    return result;
+  };
+  const inflight: Promise<EncodedUnit>[] = [];
+  const drainOne = async (): Promise<void> => {
+    const r = await inflight.shift()!;
+    replayReadEvents(r, readOptions);
+    await output.add(r);
     opts.onProgress?.(bin.documents, bin.totalTokens);
   };
-
-  const shared = pool ? tokenizer.toShared() : undefined;
-  const inflight: { ids: string[]; result: Promise<TokenizeResult> }[] = [];
-  const submit = (ids: string[], texts: string[]): void => {
-    let result: Promise<TokenizeResult>;
-    if (pool) {
-      // The shared arrays travel by reference (SharedArrayBuffer); each worker adopts them once per key.
-      result = pool.run({ texts, tokenizer: shared!, tokenizerKey: sha256 } satisfies TokenizeTask) as Promise<TokenizeResult>;
-      result.catch(() => undefined); // awaited in order below
-    } else {
-      result = Promise.resolve(encodeBatch(tokenizer, texts));
-    }
-    inflight.push({ ids, result });
-  };
-  const drainOne = async (): Promise<void> => {
-    const next = inflight.shift()!;
-    await consume(next.ids, await next.result);
-  };
   try {
-    const batchChars = opts.batchChars ?? 256_000;
-    let ids: string[] = [];
-    let texts: string[] = [];
-    let chars = 0;
-    let seen = 0;
-    for await (const doc of docs) {
-      if (seen++ < skip) continue; // written before the interruption
-      ids.push(doc.id);
-      texts.push(doc.text);
-      chars += doc.text.length;
-      if (chars >= batchChars) {
-        submit(ids, texts);
-        ids = [];
-        texts = [];
-        chars = 0;
-        // Enough batches in flight to keep every worker's port full (see concurrentTasksPerWorker).
-        while (inflight.length > Math.max(1, workers * 16)) await drainOne();
-      }
+    for await (const unit of units(skip)) {
+      inflight.push(encode(unit));
+      // Enough units in flight to keep every worker busy while this thread waits on the oldest.
+      while (inflight.length > Math.max(1, workers * 3)) await drainOne();
     }
-    if (ids.length) submit(ids, texts);
     while (inflight.length) await drainOne();
-    await finishShard();
+    await output.finish();
   } catch (e) {
-    await parquet?.abandon();
+    await output.abandon();
     await bin.abandon();
     throw e;
   }

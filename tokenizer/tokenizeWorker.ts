@@ -1,46 +1,71 @@
-// Piscina worker: encodes a batch of documents. The tokenizer comes with each task as a model the main thread
-// built, in shared typed arrays (no copy); a worker adopts it once per key, so no worker parses tokenizer.json
-// or rebuilds merge tables.
+// Piscina worker of `corpusforge tokenize`. Two kinds of task:
+// - encode: parse (JSONL) and encode one input unit; the tokenizer comes with each task as a model the main
+//   thread built, in shared typed arrays (no copy), adopted once per key, so no worker parses tokenizer.json.
+// - shard: write one Parquet shard. Rows arrive in order on the task's MessagePort while other tasks run here;
+//   each append is acknowledged so the main thread bounds the rows in flight. The result is the file's info.
+import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { TokenParquetWriter, type TokenFileInfo } from '../datasets/tokenShards.js';
 import { Tokenizer, type SharedTokenizer } from './tokenizer.js';
-import { IdBuffer } from './idBuffer.js';
+import { encodeUnit, type BinLayout, type InputUnit, type UnitReadOptions } from './tokenizeUnits.js';
 
-export interface TokenizeTask {
-  texts: string[];
+export interface EncodeTask {
+  kind: 'encode';
+  unit: InputUnit;
+  readOptions: UnitReadOptions;
+  layout: BinLayout;
   tokenizer: SharedTokenizer;
   /** Identifies the tokenizer (its file's sha256): adopted once per worker. */
   tokenizerKey: string;
 }
 
-export interface TokenizeResult {
-  /** All documents' ids, concatenated. */
-  flat: Int32Array;
-  /** Tokens per document. */
-  lengths: Int32Array;
+export interface ShardTask {
+  kind: 'shard';
+  path: string;
+  port: MessagePort;
+}
+
+/** What the main thread posts on a shard task's port. */
+export type ShardMessage = { ids: string[]; flat: Int32Array; lengths: Int32Array } | { finish: true } | { abandon: true };
+
+/** What a shard task posts back: ids it has handed to the Parquet encoder. */
+export interface ShardAck {
+  acked: number;
 }
 
 let adopted: { key: string; tokenizer: Tokenizer } | undefined;
 
-/** Encodes texts; ids of all documents are returned flat, plus each document's length. */
-export function encodeBatch(tok: Tokenizer, texts: readonly string[]): TokenizeResult {
-  let chars = 0;
-  for (const t of texts) chars += t.length;
-  const ids = new IdBuffer(chars >> 2);
-  const lengths = new Int32Array(texts.length);
-  for (let i = 0; i < texts.length; i++) {
-    const before = ids.length;
-    tok.encodeOrdinaryIds(texts[i]!, ids);
-    lengths[i] = ids.length - before;
-  }
-  return { flat: ids.slice(), lengths };
+function writeShard(task: ShardTask): Promise<TokenFileInfo | undefined> {
+  const writer = new TokenParquetWriter(task.path);
+  return new Promise((resolve, reject) => {
+    let chain = Promise.resolve();
+    const done = (r: TokenFileInfo | undefined): void => {
+      task.port.close();
+      resolve(r);
+    };
+    task.port.on('message', (m: ShardMessage) => {
+      chain = chain.then(async () => {
+        if ('finish' in m) done(await writer.finish());
+        else if ('abandon' in m) {
+          await writer.abandon();
+          done(undefined);
+        } else {
+          await writer.append(m.ids, m.flat, m.lengths);
+          task.port.postMessage({ acked: m.flat.length } satisfies ShardAck);
+        }
+      }).catch((e: unknown) => {
+        task.port.close();
+        void writer.abandon();
+        reject(e);
+      });
+    });
+  });
 }
 
-export default function tokenizeBatch(task: TokenizeTask): unknown {
+export default function tokenizeTask(task: EncodeTask | ShardTask): unknown {
+  if (task.kind === 'shard') return writeShard(task);
   if (adopted?.key !== task.tokenizerKey) adopted = { key: task.tokenizerKey, tokenizer: Tokenizer.fromShared(task.tokenizer) };
-  const result = encodeBatch(adopted.tokenizer, task.texts);
+  const r = encodeUnit(adopted.tokenizer, task.unit, task.readOptions, task.layout);
   // Transferred, not copied: the buffers move to the main thread.
-  return move({
-    [transferableSymbol]: [result.flat.buffer, result.lengths.buffer],
-    [valueSymbol]: result,
-  });
+  return move({ [transferableSymbol]: [r.flat.buffer, r.lengths.buffer, r.bin.buffer], [valueSymbol]: r });
 }
