@@ -189,6 +189,11 @@ export async function runChain(p: PipelineFile, o: ChainOptions): Promise<ChainR
   const tokensDir = (result.dirs.tokens = join(o.out, 'tokens'));
   await stage('tokenize', tokensDir, p.tokenize ?? {}, hash([corpusHash, await fileHash(tokenizerJson)]), true, async (resume) => {
     await runCommand('tokenize', ['--input', trainingCorpus, '--tokenizer', tokenizerJson, '--out', tokensDir, ...toFlags(p.tokenize ?? {}), ...workers, ...quiet, ...(resume ? ['--resume'] : [])]);
+    // The profile in tokens of what the model trains on, from tokens.idx (nothing encoded again), for the report.
+    if (p.profile !== false) {
+      const metadata = p.profile?.metadata?.length ? ['--metadata', p.profile.metadata.join(',')] : [];
+      await runCommand('profile', ['--input', trainingCorpus, '--tokens', tokensDir, '--out', join(tokensDir, 'profile.json'), ...metadata, '--quiet']);
+    }
     const m = JSON.parse(await readFile(join(tokensDir, 'manifest.json'), 'utf8')) as { total_tokens: number; documents: number };
     return `${m.total_tokens} tokens in ${m.documents} documents`;
   });

@@ -137,6 +137,17 @@ test('curate writes the profile into stats.json and the report; the same whateve
     assert.equal(withTokens.dimensions.lang!.groups[lang]!.tokens, tokens);
   }
   assert.deepEqual(withTokens.units, ['docs', 'bytes', 'words', 'tokens']);
+  // From the tokenize output instead (tokens.idx lengths less the end-of-text token): the same counts.
+  const tokens = join(dir, 'tokens');
+  const tz = await runCli(['tokenize', '-i', join(dir, 'c0'), '-t', tok, '-o', tokens, '-w', '1', '-q']);
+  assert.equal(tz.code, 0, tz.stderr);
+  const fromIdx = join(dir, 'profile-idx.json');
+  const pi = await runCli(['profile', '-i', join(dir, 'c0'), '--tokens', tokens, '--metadata', 'topic', '-o', fromIdx, '-q']);
+  assert.equal(pi.code, 0, pi.stderr);
+  assert.deepEqual(JSON.parse(await readFile(fromIdx, 'utf8')), withTokens);
+  const wrong = await runCli(['profile', '-i', join(dir, 'udhr.parquet'), '-i', join(dir, 'c0'), '--tokens', tokens, '-q']);
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /^error: .*tokens\.idx: lists \d+ documents, but the corpus has more/);
   const counter = new CorpusProfileCounter();
   assert.deepEqual(counter.dims, ['lang', 'domain', 'tld', 'source']);
 });

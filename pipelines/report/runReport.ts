@@ -128,6 +128,8 @@ export async function buildRunReport(dirs: { corpus: string; mix?: string; token
     const m = JSON.parse(await readFile(join(dirs.tokens, 'manifest.json'), 'utf8')) as { total_tokens: number; documents: number; vocab_size: number };
     const lengths = await readIdxLengths(join(dirs.tokens, 'tokens.idx')).catch(() => new Int32Array());
     report.tokens = { total: m.total_tokens, documents: m.documents, vocabSize: m.vocab_size, perDoc: log2Histogram(lengths) };
+    // The profile in tokens of what the model trains on (the mixture, if any) replaces curate's in bytes and words.
+    report.profile = (JSON.parse(await readFile(join(dirs.tokens, 'profile.json'), 'utf8').catch(() => 'null')) as unknown) ?? report.profile;
   }
   if (dirs.model) report.training = await readTrainingMetrics(join(dirs.model, 'metrics.jsonl')).catch(() => undefined);
   return report;
