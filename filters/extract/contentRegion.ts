@@ -54,10 +54,12 @@ export function selectContent(page: ParsedPage, o: RegionOptions): boolean[] {
       unlikely[i] = (p >= 0 && unlikely[p]) || nodes.classWeight[i]! < 0 ? 1 : 0;
     }
   }
-  for (const b of blocks) {
-    if (b.length < MIN_PARAGRAPH || b.node < 0 || (b.boilerplate && o.stripBoilerplate) || unlikely[b.node]) continue;
-    const points = 1 + b.commas + Math.min(Math.floor(b.length / 100), 3);
-    let a = PARAGRAPH_TAGS.has(nodes.tag[b.node]!) ? nodes.parent[b.node]! : b.node;
+  for (let b = 0; b < blocks.size; b++) {
+    const length = blocks.length[b]!;
+    const node = blocks.node[b]!;
+    if (length < MIN_PARAGRAPH || node < 0 || (o.stripBoilerplate && blocks.boilerplate(b)) || unlikely[node]) continue;
+    const points = 1 + blocks.commas[b]! + Math.min(Math.floor(length / 100), 3);
+    let a = PARAGRAPH_TAGS.has(nodes.tag[node]!) ? nodes.parent[node]! : node;
     for (let level = 0; level < ANCESTOR_LEVELS && a >= 0; level++, a = nodes.parent[a]!) {
       if (!scored[a]) {
         scored[a] = 1;
@@ -72,11 +74,11 @@ export function selectContent(page: ParsedPage, o: RegionOptions): boolean[] {
     score[i] *= 1 - nodes.linkDensity(i);
     insertTop(top, i, score);
   }
-  const keep = new Array<boolean>(blocks.length).fill(false);
-  const visible = (i: number) => !(o.stripBoilerplate && blocks[i]!.boilerplate);
+  const keep = new Array<boolean>(blocks.size).fill(false);
+  const visible = (i: number) => !(o.stripBoilerplate && blocks.boilerplate(i));
   let best = top[0];
   if (best === undefined || ROOT_TAGS.has(nodes.tag[best]!)) {
-    for (let i = 0; i < blocks.length; i++) keep[i] = visible(i);
+    for (let i = 0; i < blocks.size; i++) keep[i] = visible(i);
     return keep;
   }
   // A best candidate made mostly of links is a link list: the page has no article region.
@@ -84,7 +86,7 @@ export function selectContent(page: ParsedPage, o: RegionOptions): boolean[] {
   best = raiseCandidate(nodes, best, top, score, scored);
   const removed = o.cleanConditionally ? conditionalClean(nodes, o.weightClasses) : new Uint8Array(nodes.size);
   const take = (first: number, end: number) => {
-    for (let i = first; i < end; i++) if (visible(i) && !removed[blocks[i]!.node]) keep[i] = true;
+    for (let i = first; i < end; i++) if (visible(i) && !removed[blocks.node[i]!]) keep[i] = true;
   };
   const parent = nodes.parent[best]!;
   if (parent < 0) {
@@ -94,17 +96,17 @@ export function selectContent(page: ParsedPage, o: RegionOptions): boolean[] {
   // Siblings: the children of the region's parent, and text runs directly inside it.
   const threshold = Math.max(10, score[best]! * 0.2);
   for (let i = nodes.firstBlock[parent]!; i < nodes.endBlock[parent]!; ) {
-    const b = blocks[i]!;
-    if (b.node === parent) {
-      if (isProse(b.length, b.chars > 0 ? b.linkChars / b.chars : 0, b.text)) take(i, i + 1);
+    if (blocks.node[i] === parent) {
+      const chars = blocks.chars[i]!;
+      if (isProse(blocks.length[i]!, chars > 0 ? blocks.linkChars[i]! / chars : 0, blocks.text[i]!)) take(i, i + 1);
       i++;
       continue;
     }
     // The child of `parent` that holds block i.
-    let c = b.node;
+    let c = blocks.node[i]!;
     while (nodes.parent[c] !== parent) c = nodes.parent[c]!;
     const [first, end] = [nodes.firstBlock[c]!, nodes.endBlock[c]!];
-    const lastText = end > first ? blocks[end - 1]!.text : '';
+    const lastText = end > first ? blocks.text[end - 1]! : '';
     if (c === best || (scored[c] && score[c]! >= threshold) || (nodes.tag[c] === 'p' && isProse(nodes.length[c]!, nodes.linkDensity(c), lastText))) take(first, end);
     i = Math.max(end, i + 1);
   }

@@ -59,7 +59,7 @@ function truncateBytes(html: string, maxBytes: number): string | undefined {
 
 function keptLength(page: ParsedPage, keep: readonly boolean[]): number {
   let n = 0;
-  for (let i = 0; i < keep.length; i++) if (keep[i]) n += page.blocks[i]!.length;
+  for (let i = 0; i < keep.length; i++) if (keep[i]) n += page.blocks.length[i]!;
   return n;
 }
 
@@ -70,7 +70,9 @@ function keptLength(page: ParsedPage, keep: readonly boolean[]): number {
  * whole page outside boilerplate, so a page with text never comes out empty.
  */
 export function selectBlocks(page: ParsedPage, options: ExtractOptions): { keep: boolean[]; method: ExtractMethod } {
-  if (!options.classify) return { keep: page.blocks.map((b) => !b.boilerplate), method: 'all' };
+  const { blocks } = page;
+  const visible = Array.from({ length: blocks.size }, (_, i) => !blocks.boilerplate(i));
+  if (!options.classify) return { keep: visible, method: 'all' };
   let keep: boolean[] = [];
   let length = -1;
   for (const attempt of [
@@ -84,8 +86,7 @@ export function selectBlocks(page: ParsedPage, options: ExtractOptions): { keep:
     if (length >= ENOUGH_TEXT) break;
   }
   if (length >= ENOUGH_TEXT) return { keep, method: 'region' };
-  const visible = page.blocks.map((b) => !b.boilerplate);
-  const justext = classifyBlocks(page.blocks, {
+  const justext = classifyBlocks(blocks, {
     lengthLow: options.minBlockChars,
     lengthHigh: options.goodBlockChars,
     maxLinkDensity: options.maxLinkDensity,
@@ -94,8 +95,7 @@ export function selectBlocks(page: ParsedPage, options: ExtractOptions): { keep:
   if (justextLength > 2 * length) return { keep: justext, method: 'justext' };
   if (length > 0) return { keep, method: 'region' };
   // No region and no classifier verdict: the page's text outside boilerplate, without link rows.
-  const prose = page.blocks.map((b) => b.heading || b.linkChars <= LINK_BLOCK * b.chars);
-  return { keep: visible.map((v, i) => v && prose[i]!), method: 'page' };
+  return { keep: visible.map((v, i) => v && (blocks.heading(i) || blocks.linkChars[i]! <= LINK_BLOCK * blocks.chars[i]!)), method: 'page' };
 }
 
 /** Main text of one HTML page: content blocks separated by blank lines, and the page's metadata. */
@@ -107,9 +107,14 @@ export function extractMainText(html: string, options: ExtractOptions, boilerpla
   if (page.tooDeep) limits.push('too_deep');
   if (page.tooManyNodes) limits.push('too_many_nodes');
   const { keep, method } = selectBlocks(page, options);
-  const kept = page.blocks.filter((_, i) => keep[i]);
-  const shown = options.output === 'removed' ? page.blocks.filter((_, i) => !keep[i]) : kept;
-  return { ...page.metadata, text: shown.map((b) => b.text).join('\n\n'), blocks: page.blocks.length, keptBlocks: kept.length, method, limits };
+  const shown: string[] = [];
+  let kept = 0;
+  const wantKept = options.output !== 'removed';
+  for (let i = 0; i < page.blocks.size; i++) {
+    if (keep[i]) kept++;
+    if (keep[i] === wantKept) shown.push(page.blocks.text[i]!);
+  }
+  return { ...page.metadata, text: shown.join('\n\n'), blocks: page.blocks.size, keptBlocks: kept, method, limits };
 }
 
 export const extractStep = defineFilterStep({

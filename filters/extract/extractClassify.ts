@@ -5,7 +5,7 @@
  * menus does not. jusText's stop-word density needs the language before language ID has run;
  * we use a sentence-punctuation test in its place, which works for every script.
  */
-import type { TextBlock } from './extractHtml.js';
+import type { TextBlocks } from './textBlocks.js';
 
 export interface ClassifyOptions {
   /** Blocks shorter than this (weighted chars) are "short" and decided by context (jusText: 70). */
@@ -21,13 +21,16 @@ type Class = 'good' | 'neargood' | 'short' | 'bad';
 const COPYRIGHT = /©|\bcopyright\b|all rights reserved/i;
 const SENTENCE_END = /[.!?。！？؟।…](?:["'”’»)\]]*)(?:\s|$)/u;
 
-function initialClass(b: TextBlock, o: ClassifyOptions): Class {
-  const linkDensity = b.chars === 0 ? 0 : b.linkChars / b.chars;
+function initialClass(blocks: TextBlocks, b: number, o: ClassifyOptions): Class {
+  const chars = blocks.chars[b]!;
+  const linkChars = blocks.linkChars[b]!;
+  const linkDensity = chars === 0 ? 0 : linkChars / chars;
   if (linkDensity > o.maxLinkDensity) return 'bad';
-  const len = b.length;
-  if (COPYRIGHT.test(b.text) && len < o.lengthHigh * 2) return 'bad';
-  if (len < o.lengthLow) return b.linkChars > 0 ? 'bad' : 'short';
-  if (len >= o.lengthHigh && SENTENCE_END.test(b.text)) return 'good';
+  const len = blocks.length[b]!;
+  const text = blocks.text[b]!;
+  if (COPYRIGHT.test(text) && len < o.lengthHigh * 2) return 'bad';
+  if (len < o.lengthLow) return linkChars > 0 ? 'bad' : 'short';
+  if (len >= o.lengthHigh && SENTENCE_END.test(text)) return 'good';
   return 'neargood';
 }
 
@@ -52,12 +55,12 @@ const SKIP_SHORT = new Set<Class>(['short']);
 const SKIP_SHORT_NEAR = new Set<Class>(['short', 'neargood']);
 
 /** Returns, per block, whether it is main content. */
-export function classifyBlocks(blocks: readonly TextBlock[], o: ClassifyOptions): boolean[] {
-  const initial = blocks.map((b) => initialClass(b, o));
+export function classifyBlocks(blocks: TextBlocks, o: ClassifyOptions): boolean[] {
+  const initial = Array.from({ length: blocks.size }, (_, b) => initialClass(blocks, b, o));
   // Headings are short by nature: promote one when the next non-short block is content.
   const nextNonShort = nearest(initial, 1, SKIP_SHORT);
-  for (let i = 0; i < blocks.length; i++) {
-    if (blocks[i]!.heading && (initial[i] === 'short' || initial[i] === 'neargood')) {
+  for (let i = 0; i < blocks.size; i++) {
+    if (blocks.heading(i) && (initial[i] === 'short' || initial[i] === 'neargood')) {
       const next = nextNonShort[i];
       if (next === 'good' || next === 'neargood') initial[i] = 'neargood';
     }
@@ -66,7 +69,7 @@ export function classifyBlocks(blocks: readonly TextBlock[], o: ClassifyOptions)
   const prevDecided = nearest(initial, -1, SKIP_SHORT_NEAR);
   const nextDecided = nearest(initial, 1, SKIP_SHORT_NEAR);
   const mid = initial.slice();
-  for (let i = 0; i < blocks.length; i++) {
+  for (let i = 0; i < blocks.size; i++) {
     if (initial[i] === 'neargood') mid[i] = prevDecided[i] === 'good' || nextDecided[i] === 'good' ? 'good' : 'bad';
   }
   // Short blocks: good only when enclosed by content on both sides (edges count as bad),
@@ -74,7 +77,7 @@ export function classifyBlocks(blocks: readonly TextBlock[], o: ClassifyOptions)
   const prevMid = nearest(mid, -1, SKIP_SHORT);
   const nextMid = nearest(mid, 1, SKIP_SHORT);
   const out = mid.slice();
-  for (let i = 0; i < blocks.length; i++) {
+  for (let i = 0; i < blocks.size; i++) {
     if (mid[i] !== 'short') continue;
     const prev = prevMid[i];
     const next = nextMid[i];

@@ -13,30 +13,14 @@ import { classWeight, elementFlags, isHidden } from './elementClass.js';
 import { BOILERPLATE, CONTENT_MARKER, DATA_TABLE, OWN_BOILERPLATE, PageNodes } from './pageNodes.js';
 import { weightedLength } from '../text/words.js';
 import { SCRIPTS_START } from '../text/charClass.js';
+import { TextBlocks } from './textBlocks.js';
+
+export { TextBlocks } from './textBlocks.js';
 
 export { DEFAULT_BOILERPLATE_PATTERN } from './elementClass.js';
 
-export interface TextBlock {
-  /** Whitespace-collapsed text; `<br>` and newlines inside `<pre>` survive as "\n". */
-  text: string;
-  /** Length with Han/Kana/Hangul/Thai characters counted twice (words.ts weightedLength). */
-  length: number;
-  /** Non-whitespace characters, and how many of them were inside a link. */
-  chars: number;
-  linkChars: number;
-  commas: number;
-  /** Row of the innermost block-level element holding the text (-1: none). */
-  node: number;
-  /** The block came from h1-h6. */
-  heading: boolean;
-  /** Inside ul/ol. */
-  inList: boolean;
-  /** Inside a boilerplate container (nav, footer, cookie banner...). */
-  boilerplate: boolean;
-}
-
 export interface ParsedPage extends StreamResult {
-  blocks: TextBlock[];
+  blocks: TextBlocks;
   nodes: PageNodes;
   metadata: PageMetadata;
 }
@@ -132,7 +116,7 @@ function blockText(buf: string): string {
 
 /** Parses a page into blocks, rows and metadata. Throws only on parser failures. */
 export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: StreamLimits): ParsedPage {
-  const blocks: TextBlock[] = [];
+  const blocks = new TextBlocks();
   const nodes = new PageNodes();
   // The stream never holds more than maxDepth open elements: one slot each.
   const frames = new Int32Array(limits.maxDepth + 1);
@@ -154,12 +138,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
     if (buf !== '') {
       const scan = scanBlock(buf);
       const text = scan.chars === 0 ? '' : scan.clean ? buf : blockText(buf);
-      if (text !== '') {
-        blocks.push({
-          text, length: scan.dense ? weightedLength(text) : text.length, chars: scan.chars, linkChars, commas: scan.commas,
-          node: current, heading: headingDepth > 0, inList: listDepth > 0, boilerplate: false,
-        });
-      }
+      if (text !== '') blocks.add(text, scan.dense ? weightedLength(text) : text.length, scan.chars, linkChars, scan.commas, current, headingDepth > 0, listDepth > 0);
     }
     buf = '';
     linkChars = 0;
@@ -174,7 +153,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
     if (name === 'tr' && tables.length > 0) nodes.rows[tables[tables.length - 1]!]++;
     if ((name === 'th' || name === 'thead' || name === 'caption') && tables.length > 0) nodes.set(tables[tables.length - 1]!, DATA_TABLE, true);
     if (flags & OWN_BOILERPLATE) flags |= BOILERPLATE;
-    const row = nodes.add(name, current, a.size === 0 ? 0 : classWeight(a, boilerplate), flags, blocks.length);
+    const row = nodes.add(name, current, a.size === 0 ? 0 : classWeight(a, boilerplate), flags, blocks.size);
     current = row;
     if (name === 'article' || name === 'main') articleDepth++;
     else if (HEADINGS.has(name)) headingDepth++;
@@ -185,7 +164,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
   };
   const closeBlock = (row: number, name: string) => {
     flush();
-    nodes.endBlock[row] = blocks.length;
+    nodes.endBlock[row] = blocks.size;
     if (name === 'article' || name === 'main') articleDepth--;
     else if (HEADINGS.has(name)) headingDepth--;
     else if (name === 'ul' || name === 'ol') listDepth--;
@@ -252,15 +231,16 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
  * sign-up box) unless it holds most of the page's text, and a div/section named like boilerplate ("has-sidebar", "ad-portal") that holds
  * most of the page's text, prose rather than links, is a page wrapper, not a component.
  */
-function markBoilerplate(nodes: PageNodes, blocks: TextBlock[]): void {
+function markBoilerplate(nodes: PageNodes, blocks: TextBlocks): void {
   const raw = new Float64Array(nodes.size);
   const rawLinks = new Float64Array(nodes.size);
   let total = 0;
-  for (const b of blocks) {
-    total += b.length;
-    if (b.node < 0) continue;
-    raw[b.node] += b.length;
-    rawLinks[b.node] += b.chars === 0 ? 0 : (b.length * b.linkChars) / b.chars;
+  for (let b = 0; b < blocks.size; b++) {
+    total += blocks.length[b]!;
+    const node = blocks.node[b]!;
+    if (node < 0) continue;
+    raw[node] += blocks.length[b]!;
+    rawLinks[node] += blocks.linkLength(b);
   }
   for (let i = nodes.size - 1; i >= 0; i--) {
     const p = nodes.parent[i]!;
@@ -279,20 +259,21 @@ function markBoilerplate(nodes: PageNodes, blocks: TextBlock[]): void {
     const inherited = p >= 0 && nodes.has(p, BOILERPLATE) && !nodes.has(i, CONTENT_MARKER);
     nodes.set(i, BOILERPLATE, nodes.has(i, OWN_BOILERPLATE) || inherited);
   }
-  for (const b of blocks) b.boilerplate = b.node >= 0 && nodes.has(b.node, BOILERPLATE);
+  for (let b = 0; b < blocks.size; b++) blocks.setBoilerplate(b, blocks.node[b]! >= 0 && nodes.has(blocks.node[b]!, BOILERPLATE));
 }
 
 /** Subtree totals over what is not boilerplate: blocks into their row, then rows into parents. */
-function addTotals(nodes: PageNodes, blocks: TextBlock[]): void {
+function addTotals(nodes: PageNodes, blocks: TextBlocks): void {
   for (let i = 0; i < nodes.size; i++) if (nodes.has(i, BOILERPLATE)) nodes.clearCounts(i);
-  for (const b of blocks) {
-    if (b.boilerplate || b.node < 0) continue;
-    const i = b.node;
-    nodes.length[i] += b.length;
-    nodes.linkLength[i] += b.chars === 0 ? 0 : (b.length * b.linkChars) / b.chars;
-    nodes.commas[i] += b.commas;
-    if (b.heading) nodes.headingLength[i] += b.length;
-    if (b.inList) nodes.listLength[i] += b.length;
+  for (let b = 0; b < blocks.size; b++) {
+    const i = blocks.node[b]!;
+    if (blocks.boilerplate(b) || i < 0) continue;
+    const length = blocks.length[b]!;
+    nodes.length[i] += length;
+    nodes.linkLength[i] += blocks.linkLength(b);
+    nodes.commas[i] += blocks.commas[b]!;
+    if (blocks.heading(b)) nodes.headingLength[i] += length;
+    if (blocks.inList(b)) nodes.listLength[i] += length;
   }
   nodes.sumSubtrees();
 }

@@ -132,7 +132,7 @@ export function streamElements(html: string, handler: ElementHandler, limits: St
     const closes = IMPLIES_CLOSE.get(name);
     if (closes) while (stack.length > 0 && closes.has(stack[stack.length - 1]!)) pop();
     tagName = name;
-    attributes.clear();
+    if (attributes.size > 0) attributes.clear(); // clear() allocates a new table even when empty
     attrName = undefined;
     if (!VOID.has(name) && stack.length >= limits.maxDepth) {
       result.tooDeep = true;
