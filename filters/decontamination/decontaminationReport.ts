@@ -137,7 +137,7 @@ export class DecontaminationCounts {
       mode: options.mode,
       documents_checked: this.docs,
       ngrams_checked: this.ngrams,
-      index_ngrams: index.table.count,
+      index_ngrams: index.table.count + index.shortTable.count,
       index_bytes: index.bytes,
       sets,
       result: '',

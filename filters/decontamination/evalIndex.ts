@@ -68,7 +68,10 @@ export interface EvalSetSummary {
 /** An index as one thread hands it to another (structured-clonable; the buffers are shared, not copied). */
 export interface EvalIndexParts {
   ngram: number;
+  /** The items' n-grams of length `ngram`. */
   table: NgramTableParts;
+  /** The short items, whole (few: a small table that stays in cache while documents are looked up at every short length). */
+  shortTable: NgramTableParts;
   /** Item ids as UTF-8, back to back; idEnds[i] is where item i's id ends. */
   ids: SharedArrayBuffer;
   idEnds: SharedArrayBuffer;
@@ -83,14 +86,18 @@ export interface EvalIndexParts {
 
 export class EvalIndex {
   readonly table: NgramTable;
+  readonly shortTable: NgramTable;
   private readonly ids: Buffer;
   private readonly idEnds: Uint32Array;
   /** The window lengths looked up: the short items' lengths, then `ngram`, ascending. */
   private readonly lengths: Int32Array;
   private readonly hasher = new NgramHasher();
+  private his = new Uint32Array(1024);
+  private los = new Uint32Array(1024);
 
   constructor(readonly parts: EvalIndexParts) {
     this.table = new NgramTable(parts.table);
+    this.shortTable = new NgramTable(parts.shortTable);
     this.ids = Buffer.from(parts.ids);
     this.idEnds = new Uint32Array(parts.idEnds);
     this.lengths = Int32Array.from([...parts.shortLengths, parts.ngram]);
@@ -102,7 +109,7 @@ export class EvalIndex {
 
   /** Bytes held: the n-gram table and the item ids. */
   get bytes(): number {
-    return this.table.bytes + this.parts.ids.byteLength + this.parts.idEnds.byteLength;
+    return this.table.bytes + this.shortTable.bytes + this.parts.ids.byteLength + this.parts.idEnds.byteLength;
   }
 
   /** The set (its position in the options) that item `item` belongs to. */
@@ -119,41 +126,53 @@ export class EvalIndex {
 
   /**
    * Looks up every n-gram of a document's word hashes (length `ngram`, and the short items' lengths)
-   * and calls `hit` with the first word, the length and the item of each one found. Returns the number
-   * of n-grams looked up.
+   * and calls `hit` with the first word, the length and the item of each one found, by first word then
+   * length. Returns the number of n-grams looked up.
    */
   scan(words: Uint32Array, hit: (start: number, length: number, item: number) => void): number {
     const W = words.length;
-    const { lengths, table, hasher } = this;
+    const { lengths, hasher } = this;
     hasher.load(words);
+    if (this.his.length < W) (this.his = new Uint32Array(W + 1024)), (this.los = new Uint32Array(W + 1024));
+    const { his, los } = this;
     let checked = 0;
-    for (let s = 0; s + lengths[0]! <= W; s++) {
-      for (let l = 0; l < lengths.length; l++) {
-        const len = lengths[l]!;
-        if (s + len > W) break;
-        checked++;
-        const item = table.find(hasher.hi(s, len), hasher.lo(s, len));
-        if (item >= 0) hit(s, len, item);
+    const hits: number[] = []; // (start, length, item) triples
+    for (let l = 0; l < lengths.length; l++) {
+      const len = lengths[l]!;
+      const m = W - len + 1;
+      if (m <= 0) break;
+      const table = len === this.parts.ngram ? this.table : this.shortTable;
+      // All hashes first, then all lookups: a loop of independent lookups lets the processor wait for
+      // several cache misses at once (measured: 6-7x faster than hashing and looking up in one loop
+      // against a 29 MB table).
+      for (let s = 0; s < m; s++) (his[s] = hasher.hi(s, len)), (los[s] = hasher.lo(s, len));
+      for (let s = 0; s < m; s++) {
+        const item = table.find(his[s]!, los[s]!);
+        if (item >= 0) hits.push(s, len, item);
       }
+      checked += m;
     }
+    const order = Array.from({ length: hits.length / 3 }, (_, i) => i).sort((a, b) => hits[3 * a]! - hits[3 * b]! || hits[3 * a + 1]! - hits[3 * b + 1]!);
+    for (const i of order) hit(hits[3 * i]!, hits[3 * i + 1]!, hits[3 * i + 2]!);
     return checked;
   }
 }
 
 /** Stages the n-grams of one item's words; returns how many (0: too short). */
-function stageItem(words: Uint32Array, o: { ngram: number; minWords: number }, item: number, hasher: NgramHasher, staging: NgramStaging, shortLengths: Set<number>): number {
+function stageItem(words: Uint32Array, o: { ngram: number; minWords: number }, item: number, hasher: NgramHasher, staging: { full: NgramStaging; short: NgramStaging }, shortLengths: Set<number>): number {
   const W = words.length;
   if (W < o.minWords) return 0;
   const len = Math.min(o.ngram, W);
   if (len < o.ngram) shortLengths.add(len);
   hasher.load(words);
-  for (let s = 0; s + len <= W; s++) staging.add(hasher.hi(s, len), hasher.lo(s, len), item);
+  const into = len < o.ngram ? staging.short : staging.full;
+  for (let s = 0; s + len <= W; s++) into.add(hasher.hi(s, len), hasher.lo(s, len), item);
   return W - len + 1;
 }
 
 /** Reads every evaluation set of the options and builds their index. */
 export async function buildEvalIndex(o: Pick<DecontaminateOptions, 'sets' | 'ngram' | 'minWords'>): Promise<EvalIndex> {
-  const staging = new NgramStaging();
+  const staging = { full: new NgramStaging(), short: new NgramStaging() };
   const hasher = new NgramHasher();
   const shortLengths = new Set<number>();
   const ids: string[] = [];
@@ -198,7 +217,8 @@ export async function buildEvalIndex(o: Pick<DecontaminateOptions, 'sets' | 'ngr
   });
   return new EvalIndex({
     ngram: o.ngram,
-    table: NgramTable.build(staging).parts,
+    table: NgramTable.build(staging.full).parts,
+    shortTable: NgramTable.build(staging.short).parts,
     ids: idBytes,
     idEnds,
     setFirst,
