@@ -71,8 +71,13 @@ function keptLength(page: ParsedPage, keep: readonly boolean[]): number {
  */
 export function selectBlocks(page: ParsedPage, options: ExtractOptions): { keep: boolean[]; method: ExtractMethod } {
   const { blocks } = page;
-  const visible = Array.from({ length: blocks.size }, (_, i) => !blocks.boilerplate(i));
-  if (!options.classify) return { keep: visible, method: 'all' };
+  // Only the fallbacks need it: most pages are decided by their region.
+  const outside = () => {
+    const visible = new Array<boolean>(blocks.size);
+    for (let i = 0; i < blocks.size; i++) visible[i] = !blocks.boilerplate(i);
+    return visible;
+  };
+  if (!options.classify) return { keep: outside(), method: 'all' };
   let keep: boolean[] = [];
   let length = -1;
   for (const attempt of [
@@ -86,6 +91,7 @@ export function selectBlocks(page: ParsedPage, options: ExtractOptions): { keep:
     if (length >= ENOUGH_TEXT) break;
   }
   if (length >= ENOUGH_TEXT) return { keep, method: 'region' };
+  const visible = outside();
   const justext = classifyBlocks(blocks, {
     lengthLow: options.minBlockChars,
     lengthHigh: options.goodBlockChars,
@@ -107,14 +113,15 @@ export function extractMainText(html: string, options: ExtractOptions, boilerpla
   if (page.tooDeep) limits.push('too_deep');
   if (page.tooManyNodes) limits.push('too_many_nodes');
   const { keep, method } = selectBlocks(page, options);
-  const shown: string[] = [];
+  // Appended, not collected and joined: V8 builds the string as a rope and flattens it once.
+  let text = '';
   let kept = 0;
   const wantKept = options.output !== 'removed';
   for (let i = 0; i < page.blocks.size; i++) {
     if (keep[i]) kept++;
-    if (keep[i] === wantKept) shown.push(page.blocks.text[i]!);
+    if (keep[i] === wantKept) text = text === '' ? page.blocks.text[i]! : `${text}\n\n${page.blocks.text[i]!}`;
   }
-  return { ...page.metadata, text: shown.join('\n\n'), blocks: page.blocks.size, keptBlocks: kept, method, limits };
+  return { ...page.metadata, text, blocks: page.blocks.size, keptBlocks: kept, method, limits };
 }
 
 export const extractStep = defineFilterStep({

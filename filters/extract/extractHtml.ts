@@ -114,10 +114,16 @@ function blockText(buf: string): string {
   return lines.join('\n');
 }
 
-/** Parses a page into blocks, rows and metadata. Throws only on parser failures. */
+/** The columns of the last page parsed in this thread, reused by the next (see PageNodes.reset). */
+const spare = { blocks: new TextBlocks(), nodes: new PageNodes() };
+
+/**
+ * Parses a page into blocks, rows and metadata. Throws only on parser failures. The page is valid until
+ * the next call in this thread: its columns are reused.
+ */
 export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: StreamLimits): ParsedPage {
-  const blocks = new TextBlocks();
-  const nodes = new PageNodes();
+  const blocks = spare.blocks.reset();
+  const nodes = spare.nodes.reset();
   // The stream never holds more than maxDepth open elements: one slot each.
   const frames = new Int32Array(limits.maxDepth + 1);
   let depth = 0;

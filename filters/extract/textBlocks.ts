@@ -7,6 +7,9 @@ const HEADING = 1;
 const IN_LIST = 2;
 const BOILERPLATE = 4;
 
+/** Blocks whose columns are kept from one page to the next (about 2 MB). */
+const KEPT_BLOCKS = 1 << 16;
+
 export class TextBlocks {
   size = 0;
   /** Whitespace-collapsed text; `<br>` and newlines inside `<pre>` survive as "\n". */
@@ -20,6 +23,14 @@ export class TextBlocks {
   /** Row of the innermost block-level element holding the text (-1: none). */
   node = new Int32Array(64);
   private flags = new Uint8Array(64);
+
+  /** Empties the list for the next page, keeping its columns unless they grew past KEPT_BLOCKS. */
+  reset(): this {
+    if (this.node.length > KEPT_BLOCKS) Object.assign(this, new TextBlocks());
+    this.size = 0;
+    this.text.length = 0;
+    return this;
+  }
 
   add(text: string, length: number, chars: number, linkChars: number, commas: number, node: number, heading: boolean, inList: boolean): void {
     const i = this.size++;
