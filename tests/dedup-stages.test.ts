@@ -20,6 +20,8 @@ import { udhrCodes, udhrDeclaration, udhrSections } from '../datasets/udhrSample
 import type { Document } from '../core/document.js';
 import { main } from '../cli/main.js';
 import { dedupKeysOf } from '../filters/registry.js';
+import { RecordSorter } from '../pipelines/dedupStages/recordSort.js';
+import { compareRecords } from '../pipelines/dedupStages/recordFiles.js';
 import { tempDir } from './helpers/tmp.js';
 
 const DEDUP = [{ step: 'url_dedup' }, { step: 'exact_dedup' }, { step: 'minhash_dedup' }];
@@ -283,4 +285,27 @@ test('loose MinHash bands (many chains A~B~C): staged still keeps exactly what c
     const staged = await shardRows(join(dir, 'staged'), new RegExp(`^docs-r${rank}-\\d+\\.parquet$`));
     assert.deepEqual(staged, kept.filter((d) => rankOf(d) === rank), `kept rows of rank ${rank}`);
   }
+});
+
+test('the buckets sort spills sorted runs under a small budget and merges them into the in-memory order', async () => {
+  const dir = await tempDir('cf-dedup-sort-');
+  const words = 5, n = 50_000;
+  const data = new Uint32Array(n * words);
+  let x = 7;
+  for (let i = 0; i < data.length; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    data[i] = i % words === 0 ? x % 3 : i % words === 1 ? x % 50 : x; // many equal leading words: ties
+  }
+  for (let i = 0; i < n; i++) data[i * words + 4] = i; // the push order, to check stability
+  const sortWith = (budgetBytes: number) => {
+    const sorter = new RecordSorter({ words, keyWords: 3, budgetBytes, tmpDir: dir });
+    for (let i = 0; i < n; i++) sorter.push(data, i * words);
+    const out: number[] = [];
+    sorter.forEachSorted((d, at) => out.push(d[at + 4]!));
+    return out;
+  };
+  const expected = [...Array(n).keys()].sort((a, b) => compareRecords(data, a * words, data, b * words, 3) || a - b);
+  assert.deepEqual(sortWith(1 << 30), expected);
+  assert.deepEqual(sortWith(1024 * words * 4), expected); // ~49 runs of 1,024 records
+  assert.deepEqual(await readdir(dir), [], 'spilled runs are deleted');
 });
