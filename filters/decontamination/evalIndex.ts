@@ -143,8 +143,8 @@ export class EvalIndex {
       if (m <= 0) break;
       const table = len === this.parts.ngram ? this.table : this.shortTable;
       // All hashes first, then all lookups: a loop of independent lookups lets the processor wait for
-      // several cache misses at once (measured: 6-7x faster than hashing and looking up in one loop
-      // against a 29 MB table).
+      // several cache misses at once (measured on 4,000 documents against a 29 MB table: 1.8-2.2 s of
+      // CPU hashing and looking up in one loop, 0.9 s this way).
       for (let s = 0; s < m; s++) (his[s] = hasher.hi(s, len)), (los[s] = hasher.lo(s, len));
       for (let s = 0; s < m; s++) {
         const item = table.find(his[s]!, los[s]!);
