@@ -70,7 +70,7 @@ async function memoryPerUrl(): Promise<void> {
   console.log(`  queued (seen-set + queue entries):   ${((queued - before) / URLS).toFixed(1)} B/URL  (${((queued - before) / 2 ** 20).toFixed(1)} MiB), enqueued at ${Math.round(URLS / enqueueSecs).toLocaleString('en')} URLs/s`);
   console.log(`  fetched (seen-set + origins only):  ${((seenOnly - before) / URLS).toFixed(1)} B/URL  (${((seenOnly - before) / 2 ** 20).toFixed(1)} MiB)`);
   console.log(`  one seen-set bucket at 100M URLs: ${perBucket} members, ${encoding}, ${bucketBytes} B (${(bucketBytes / perBucket).toFixed(2)} B/URL)`);
-  console.log(`  => seen-set of 100M URLs: ${((bucketBytes * 2 ** 18) / 2 ** 30).toFixed(2)} GiB; the queue holds ~URL length + 10 B per URL not yet fetched`);
+  console.log(`  => seen-set of 100M URLs: ${((bucketBytes * 2 ** 18) / 2 ** 30).toFixed(2)} GiB; a queued URL adds ${((queued - seenOnly) / URLS).toFixed(1)} B until fetched`);
   await f.leave();
   await r.quit();
   child.kill();

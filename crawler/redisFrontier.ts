@@ -93,8 +93,8 @@ export class RedisFrontier {
   }
 
   /**
-   * Connects and joins the crawl. A worker of the same name that still beats its heart is waited for up to
-   * one lease (it may be this worker's killed predecessor), then refused.
+   * Connects and joins the crawl. While a worker of the same name holds its claim (heartbeat + lease) this
+   * waits for the claim to end once (it may be this worker's killed predecessor); renewed meanwhile, it is refused.
    */
   async join(want: { perHost: number; delayMs: number; scope: string; seeds: string[] }): Promise<SharedSettings> {
     try {
@@ -102,7 +102,7 @@ export class RedisFrontier {
     } catch (e) {
       throw new UserError(`cannot connect to Redis: ${(e as Error).message}`);
     }
-    const deadline = Date.now() + this.leaseMs * 1.5;
+    let waited = false;
     for (;;) {
       const r = (await this.scripts.cfJoin(this.prefix, want.perHost, this.worker, this.leaseMs, want.delayMs, want.scope, SEEN_BITS, ...want.seeds)) as Reply[];
       if (r[0] === 'ok') {
@@ -112,8 +112,10 @@ export class RedisFrontier {
         const seeds = await this.redis.smembers(this.prefix + 'seeds');
         return { perHost: this.perHost, delayMs: this.delayMs, scope: String(r[3]), seeds };
       }
-      if (Date.now() > deadline) throw new UserError(`worker '${this.worker}' is already running in this crawl (heartbeat ${String(r[1])} ms ago); give each process its own --worker`);
-      await new Promise((res) => setTimeout(res, Math.max(20, this.leaseMs / 4)));
+      // Its claim may be a killed predecessor's: wait it out once; a live worker renews it meanwhile.
+      if (waited) throw new UserError(`worker '${this.worker}' is already running in this crawl; give each process its own --worker`);
+      waited = true;
+      await new Promise((res) => setTimeout(res, Number(r[1]) + 50));
     }
   }
 

@@ -9,7 +9,7 @@
 //   P L (hash: lease id -> `owner \t origin \t charged \t entry`)   P leases (zset: lease id by expiry)
 //   P own:WORKER (set of its lease ids)   P unconf:WORKER (hash: id -> `origin \t entry`, finished but
 //   not yet in the worker's journal)   P robots:ORIGIN (string: robots.txt verdict)   P workers (hash:
-//   worker -> last heartbeat)   P ids, P pending, P pages, P done (counters)
+//   worker -> its claim's end: last heartbeat + lease)   P ids, P pending, P pages, P done (counters)
 
 /** Shared by every script: ARGV[1] is the key prefix, ARGV[2] the per-origin concurrency. */
 const PRELUDE = `
@@ -219,32 +219,32 @@ end
 resched(o)
 return 1`;
 
-/** ARGV: P, perHost, owner, leaseMs. Extends every lease the worker holds and records its heartbeat. */
+/** ARGV: P, perHost, owner, leaseMs. Extends every lease the worker holds, and its name's claim, by leaseMs. */
 export const HEARTBEAT = PRELUDE + `
 local now = nowMs()
 local ids = redis.call('SMEMBERS', P .. 'own:' .. ARGV[3])
 for _, id in ipairs(ids) do redis.call('ZADD', P .. 'leases', 'XX', now + tonumber(ARGV[4]), id) end
-redis.call('HSET', P .. 'workers', ARGV[3], now)
+redis.call('HSET', P .. 'workers', ARGV[3], now + tonumber(ARGV[4]))
 return #ids`;
 
 /**
  * ARGV: P, perHost, owner, leaseMs, delay, scope, seenBits, seeds... Joins the crawl as `owner`: refuses
- * ('busy', ms since its heartbeat) while a worker of that name beats; creates the crawl's settings if it is
+ * ('busy', ms left) while the claim of a worker of that name runs (its last heartbeat + its lease); creates the crawl's settings if it is
  * the first; returns the leases of an earlier run of this worker to the frontier at once.
  * Returns {'ok', perhost, delay, scope, seenbits}.
  */
 export const JOIN = PRELUDE + `
 local owner, leaseMs = ARGV[3], tonumber(ARGV[4])
 local now = nowMs()
-local hb = redis.call('HGET', P .. 'workers', owner)
-if hb and now - tonumber(hb) < leaseMs then return {'busy', now - tonumber(hb)} end
+local alive = redis.call('HGET', P .. 'workers', owner)
+if alive and now < tonumber(alive) then return {'busy', tonumber(alive) - now} end
 redis.call('HSETNX', P .. 'meta', 'perhost', ARGV[2])
 redis.call('HSETNX', P .. 'meta', 'delay', ARGV[5])
 redis.call('HSETNX', P .. 'meta', 'scope', ARGV[6])
 redis.call('HSETNX', P .. 'meta', 'seenbits', ARGV[7])
 for i = 8, #ARGV do redis.call('SADD', P .. 'seeds', ARGV[i]) end
 for _, id in ipairs(redis.call('SMEMBERS', P .. 'own:' .. owner)) do reap(id) end
-redis.call('HSET', P .. 'workers', owner, now)
+redis.call('HSET', P .. 'workers', owner, now + leaseMs)
 local m = redis.call('HMGET', P .. 'meta', 'perhost', 'delay', 'scope', 'seenbits')
 return {'ok', m[1], m[2], m[3], m[4]}`;
 
