@@ -74,11 +74,14 @@ export class RedisFrontier {
   private readonly prefix: string;
   private perHost = 1;
   private delayMs = 0;
+  private lastError: Error | null = null;
 
   constructor(url: string, crawlId: string, readonly worker: string, private readonly leaseMs: number) {
     const extra = redisOptions(url);
     const opts: RedisOptions = { enableAutoPipelining: true, maxRetriesPerRequest: 20, lazyConnect: true };
     this.redis = extra.path ? new Redis({ ...opts, path: extra.path }) : new Redis(url, opts);
+    // ioredis reconnects by itself; without a listener it prints each connection error. Kept for messages.
+    this.redis.on('error', (e: Error) => (this.lastError = e));
     // One hash tag: every key of the crawl in one slot (Lua scripts may touch only one slot on a cluster).
     this.prefix = `cf:{${crawlId}}:`;
     const define = (name: keyof Scripts, lua: string): void => this.redis.defineCommand(name, { numberOfKeys: 0, lua });
@@ -100,7 +103,7 @@ export class RedisFrontier {
     try {
       await this.redis.connect();
     } catch (e) {
-      throw new UserError(`cannot connect to Redis: ${(e as Error).message}`);
+      throw new UserError(`cannot connect to Redis: ${(this.lastError ?? (e as Error)).message}`);
     }
     let waited = false;
     for (;;) {
