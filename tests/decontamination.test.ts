@@ -94,6 +94,19 @@ test('remove-span mode cuts exactly the overlapping text and keeps the rest', as
   assert.equal(set.documents_dropped, 1);
 });
 
+test('text without spaces (Chinese) is matched through the segmenter; span mode drops it, as it has no word offsets', async () => {
+  const dir = await tempDir();
+  const zh = udhrParagraphs('cmn_hans').filter((p) => p.length > 60);
+  const path = join(dir, 'zh.txt');
+  await writeFile(path, zh[3] + '\n');
+  const docs = [doc('has', `${zh[10]}${zh[3]}${zh[11]}`), doc('clean', zh.slice(12, 16).join(''))];
+  const dropped = await decontaminate({ sets: [{ paths: [path] }] }, docs);
+  assert.deepEqual(dropped.dropped.map((d) => d.doc.id), ['has']);
+  const cut = await decontaminate({ sets: [{ paths: [path] }], mode: 'remove-span' }, docs);
+  assert.deepEqual(cut.dropped.map((d) => [d.doc.id, (d.doc.metadata.decontamination as MatchRecord).why_dropped]), [['has', 'no_word_spans']]);
+  assert.deepEqual(cut.kept, [docs[1]]);
+});
+
 test('short items: 8 to 12 words are matched whole, shorter ones are reported as too short', async () => {
   const dir = await tempDir();
   const path = join(dir, 'short.txt');
