@@ -57,6 +57,8 @@ export interface StepDefinition<O = Record<string, unknown>> {
   readonly description: string;
   /** Validates and fills defaults for the options given in a pipeline file. Throws UserError on bad options. */
   parseOptions(raw: Record<string, unknown>): O;
+  /** Options as written, with the file paths they name passed through `resolve` (a pipeline file's paths are relative to it). */
+  resolvePaths?(raw: Record<string, unknown>, resolve: (path: string) => string): Record<string, unknown>;
   /**
    * Work done once per run on the coordinator before any batch, asynchronously (e.g. an index read from
    * files the options name). Returns a hash of what it read, part of the run's identity (resume and

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
-import { validateRecipe } from './recipe.js';
+import { resolveStepPaths, validateRecipe } from './recipe.js';
 import { observerFileKeys } from '../filters/registry.js';
 import type { StepSpec } from '../core/step.js';
 import { MixSpecSchema, parseMixSpec } from './mix/mixSpec.js';
@@ -176,9 +176,9 @@ export async function loadPipelineFile(path: string): Promise<PipelineFile> {
   }
   const parsed = PipelineFileSchema.safeParse(json);
   if (!parsed.success) throw new UserError(`${path}: ${describe(parsed.error.issues[0]!)}`);
-  const steps = parsed.data.steps && validateRecipe({ steps: parsed.data.steps }, path).steps;
   const base = dirname(path);
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const steps = parsed.data.steps && validateRecipe({ steps: resolveStepPaths(parsed.data.steps, rel) }, path).steps;
   const mix = parsed.data.mix && { ...parsed.data.mix, ...(parsed.data.mix.tokenizer ? { tokenizer: rel(parsed.data.mix.tokenizer) } : {}) };
   if (mix) {
     const { tokenizer, ...spec } = mix;

@@ -1,4 +1,4 @@
-import { getStepDefinition } from '../filters/registry.js';
+import { getStepDefinition, stepRegistry } from '../filters/registry.js';
 import { UserError } from '../core/errors.js';
 import type { CoordinatorContext, CoordinatorStep, Step, StepSpec } from '../core/step.js';
 
@@ -76,4 +76,14 @@ export async function prepareSteps(specs: StepSpec[]): Promise<Record<string, st
     if (def.prepare) out[step] = await def.prepare(def.parseOptions(options));
   }
   return out;
+}
+
+/** Steps as a pipeline file gives them, with the file paths their options name resolved (steps without any unchanged). */
+export function resolveStepPaths(specs: StepSpec[], resolve: (path: string) => string): StepSpec[] {
+  return specs.map((spec) => {
+    const def = stepRegistry.get(spec.step);
+    if (!def?.resolvePaths) return spec;
+    const { step, ...options } = spec;
+    return { step, ...def.resolvePaths(options, resolve) };
+  });
 }

@@ -28,7 +28,9 @@ async function setup(withPlanted: boolean) {
   await writeFile(input, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
   const evalSet = join(dir, 'udhr-eval.jsonl');
   await writeFile(evalSet, items.map((t, i) => JSON.stringify({ id: `art${i + 1}`, question: t.slice(0, t.length >> 1), answer: t.slice(t.length >> 1) })).join('\n') + '\n');
-  const config = (extra: Record<string, unknown> = {}) => ({ steps: [{ step: 'normalise' }, { step: 'decontaminate', sets: [{ name: 'udhr', paths: [evalSet], fields: ['question', 'answer'], idField: 'id', ...extra }] }] });
+  const config = (extra: Record<string, unknown> = {}) => ({
+    steps: [{ step: 'normalise' }, { step: 'decontaminate', sets: [{ name: 'udhr', paths: [evalSet], fields: ['question', 'answer'], idField: 'id', ...extra }] }] as { step: string; sets?: Record<string, unknown>[] }[],
+  });
   const cfg = join(dir, 'pipeline.json');
   await writeFile(cfg, JSON.stringify(config()));
   return { dir, input, evalSet, cfg, config, docs };
@@ -84,7 +86,9 @@ test('a bad evaluation file or field is one error line, before any output is wri
 test('corpusforge run: the step runs in a pipeline file, and a changed evaluation set rebuilds the curate stage', async () => {
   const { dir, input, evalSet, config } = await setup(true);
   const pipeline = join(dir, 'run.json');
-  await writeFile(pipeline, JSON.stringify({ input: [input], out: 'run-out', ...config() }));
+  // The evaluation set named relative to the pipeline file (the CLI runs in another directory).
+  const steps = config().steps.map((st) => (st.step === 'decontaminate' ? { ...st, sets: [{ ...st.sets![0]!, paths: ['udhr-eval.jsonl'] }] } : st));
+  await writeFile(pipeline, JSON.stringify({ input: [input], out: 'run-out', steps }));
   const first = await runCli(['run', pipeline, '--workers', '1', '--quiet']);
   assert.equal(first.code, 0, first.stderr + first.stdout);
   assert.match(first.stdout, /decontaminate: udhr: 2 of 12 items matched/);

@@ -84,7 +84,7 @@ export const decontaminateStep: StepDefinition<DecontaminateOptions> = {
     '',
     '| option | default | meaning |',
     '|---|---|---|',
-    '| `sets` | required | evaluation sets: `[{"name": "mmlu", "paths": ["evals/mmlu.jsonl.gz"], "fields": ["question", "choices"], "idField": "id"}]`. `paths`: files, folders or globs (relative to the working directory): JSONL / JSONL.gz (an item per record), Parquet (per row), .txt (per non-empty line). `fields` (default `["text"]`): joined by newlines (lists too); a field missing from a file\'s first item is an error. `idField`: else file:line / file#row. `name`: default the first file\'s name up to its first dot |',
+    '| `sets` | required | evaluation sets: `[{"name": "mmlu", "paths": ["evals/mmlu.jsonl.gz"], "fields": ["question", "choices"], "idField": "id"}]`. `paths`: files, folders or globs (relative to the pipeline file): JSONL / JSONL.gz (an item per record), Parquet (per row), .txt (per non-empty line). `fields` (default `["text"]`): joined by newlines (lists too); a field missing from a file\'s first item is an error. `idField`: else file:line / file#row. `name`: default the first file\'s name up to its first dot |',
     '| `ngram` | `13` | words per n-gram, after MinHash\'s simplification (case, accents, punctuation, numbers, whitespace) |',
     '| `minWords` | `8` | items of `minWords`..`ngram - 1` words are matched whole; shorter ones are not indexed (reported as too short) |',
     '| `mode` | `"drop"` | `drop`: reason `decontaminate:<set>`; `remove-span`: the matched words (with their punctuation) are cut, the rest kept |',
@@ -92,6 +92,16 @@ export const decontaminateStep: StepDefinition<DecontaminateOptions> = {
     'Matched documents carry `metadata.decontamination` (`matches`: set and item of each, `action`, `removed_chars`). The index (12.25-12.5 bytes per distinct n-gram) is built once per run before the workers start and shared with them.',
   ].join('\n'),
   parseOptions: (raw) => refineOptions(parse(raw)),
+  // Evaluation set paths in a pipeline file are relative to the file, like its inputs.
+  resolvePaths: (raw, resolve) => ({
+    ...raw,
+    ...(Array.isArray(raw.sets) && {
+      sets: raw.sets.map((set: unknown) => {
+        const paths = (set as { paths?: unknown } | null)?.paths;
+        return Array.isArray(paths) ? { ...(set as object), paths: paths.map((p) => (typeof p === 'string' ? resolve(p) : p)) } : set;
+      }),
+    }),
+  }),
   prepare: async (options) => (await prepareEvalIndex(options)).parts.contentHash,
   worker: workerHalf,
   coordinator: coordinatorHalf,
