@@ -9,6 +9,8 @@
 // each from the curate run's stats.json profile (one pass) and with a counting pass (--count: two passes).
 // Rounds interleave the runs (the order rotating each round); best of 3 by wall clock and, separately, by
 // CPU time of the process (all its threads: the shard encoder's too), which a loaded machine disturbs less.
+// Then the corpus profile's cost per document in a curate worker (note: groups, bytes, words; count) against
+// the normalise step's on the same documents, CPU time, best of 3.
 // Usage: node --import tsx bench/mix.ts [--quick]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -22,6 +24,8 @@ import { lockOutput } from '../core/outputLock.js';
 import { mix } from '../pipelines/mix/mixRun.js';
 import { MixOutput, prepareMixOutput } from '../pipelines/mix/mixOutput.js';
 import { parseMixSpec, type MixSpecInput } from '../pipelines/mix/mixSpec.js';
+import { CorpusProfileObserver } from '../filters/profile/corpusProfile.js';
+import { normaliseStep } from '../filters/format/normalise.js';
 
 async function corpus(n: number): Promise<Document[]> {
   const docs: Document[] = [];
@@ -61,6 +65,30 @@ async function copyAll(input: string, out: string): Promise<number> {
     await lock.release();
   }
   return n;
+}
+
+/** CPU microseconds per document: the profile observer's note + count, and the normalise step (the reference). */
+function profileCost(docs: Document[]): void {
+  const cpu = (f: () => void) => {
+    let best = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const c0 = process.cpuUsage();
+      f();
+      const c = process.cpuUsage(c0);
+      best = Math.min(best, c.user + c.system);
+    }
+    return best / docs.length;
+  };
+  const normalise = normaliseStep.worker!(normaliseStep.parseOptions({}));
+  const norm = cpu(() => {
+    for (let i = 0; i < docs.length; i += 256) normalise.run(docs.slice(i, i + 256));
+  });
+  const prof = cpu(() => {
+    const o = new CorpusProfileObserver();
+    for (const d of docs) o.count(o.note(d), true);
+  });
+  const mb = docs.reduce((n, d) => n + Buffer.byteLength(d.text), 0) / 2 ** 20;
+  console.log(`\nprofile observer on ${docs.length} documents (${mb.toFixed(1)} MB): ${prof.toFixed(1)} us/doc (${(mb / ((prof * docs.length) / 1e6)).toFixed(0)} MB/s); normalise ${norm.toFixed(1)} us/doc; ratio ${(prof / norm).toFixed(2)}x`);
 }
 
 async function main(): Promise<void> {
@@ -108,6 +136,7 @@ async function main(): Promise<void> {
       const b = best.get(name)!;
       console.log(`| ${name} | ${Math.round(read / (b.ms / 1000)).toLocaleString('en-US')} | ${b.written.toLocaleString('en-US')} | ${(ref.ms / b.ms).toFixed(2)}x | ${(ref.cpuMs / b.cpuMs).toFixed(2)}x |`);
     }
+    profileCost(docs.slice(0, quick ? 20_000 : 50_000));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
