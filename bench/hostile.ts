@@ -11,10 +11,10 @@
  */
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { readFile as readPipeline } from 'node:fs/promises';
 import type { Document } from '../core/document.js';
 import type { StepSpec } from '../core/step.js';
@@ -34,7 +34,27 @@ const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
+/**
+ * Peak RSS of this process since it started. getrusage's maxRSS survives fork+exec (a child reports its
+ * parent's peak when that is higher); /proc's VmHWM belongs to this program's memory only.
+ */
+const maxRssMb = () => {
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return (hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS) / 1024;
+};
+
+/** gzip of `bytes` bytes of `fill`, made a MiB at a time (the bench process never holds the inflated bytes). */
+async function gzipFill(bytes: number, fill: number): Promise<Buffer> {
+  const gz = createGzip({ level: 9 });
+  const out: Buffer[] = [];
+  gz.on('data', (c: Buffer) => out.push(c));
+  const done = new Promise((resolve) => gz.on('end', resolve));
+  const mib = Buffer.alloc(1 << 20, fill);
+  for (let n = 0; n < bytes; n += mib.length) if (!gz.write(mib)) await new Promise((resolve) => gz.once('drain', resolve));
+  gz.end();
+  await done;
+  return Buffer.concat(out);
+}
 const asDoc = (id: string, html: string): Document => ({ id, text: html, source: `bench:${id}`, metadata: { format: 'html' } });
 
 const lone = '\ud800 text \udfff more \ud83d';
@@ -65,6 +85,7 @@ async function childPages(name: string, only: string | undefined): Promise<void>
   // the compiler threads' CPU time, is what is measured).
   runSteps(steps, normal.map((d) => ({ ...d })), false);
   const docs = name === 'normal pages' ? normal : [asDoc(name, pageCases().find((c) => c.name === name)!.html())];
+  const rssBefore = maxRssMb(); // the recipe's tables, the normal pages and this page are loaded
   const bytes = docs.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
   let best = Infinity;
   let outcome = '';
@@ -78,7 +99,7 @@ async function childPages(name: string, only: string | undefined): Promise<void>
     outcome = out.kept.length === docs.length ? `kept${limits.length ? ` (${limits.join(', ')})` : ''}` : `dropped ${reasons.join(', ')}${limits.length ? ` (${limits.join(', ')})` : ''}`;
     if (docs.length > 1) outcome = `${out.kept.length}/${docs.length} kept`;
   }
-  console.log(JSON.stringify({ bytes, ms: Math.max(best, 0.01), outcome, rss: maxRssMb() }));
+  console.log(JSON.stringify({ bytes, ms: Math.max(best, 0.01), outcome, rss: maxRssMb(), rssBefore }));
 }
 
 /** Child: one input file through the readers. */
@@ -103,6 +124,8 @@ interface ChildResult {
   ms: number;
   outcome: string;
   rss: number;
+  /** Peak RSS before the case ran (pages: after the warm-up). */
+  rssBefore?: number;
 }
 
 function child(...childArgs: string[]): ChildResult {
@@ -129,7 +152,7 @@ async function main(): Promise<void> {
     const all = child('pages', c.name, 'all');
     const ex = child('pages', c.name, 'extract');
     console.log(
-      `  ${c.name.padEnd(42)} ${(all.bytes! / 1e6).toFixed(2)} MB  all ${(msPerMb(all) / msPerMb(normal.all)).toFixed(2)}x  extract ${(msPerMb(ex) / msPerMb(normal.extract)).toFixed(2)}x  peak RSS ${all.rss.toFixed(0)} MB  ${all.outcome}`,
+      `  ${c.name.padEnd(42)} ${(all.bytes! / 1e6).toFixed(2)} MB  all ${(msPerMb(all) / msPerMb(normal.all)).toFixed(2)}x  extract ${(msPerMb(ex) / msPerMb(normal.extract)).toFixed(2)}x  peak RSS ${all.rss.toFixed(0)} MB (${all.rssBefore?.toFixed(0)} before the page)  ${all.outcome}`,
     );
   }
 
@@ -140,10 +163,10 @@ async function main(): Promise<void> {
     const normalLines = Array.from({ length: 100_000 }, (_, i) => line(i)).join('\n') + '\n';
     const files: [string, string, Buffer, number][] = [
       ['normal JSONL.gz', 'normal.jsonl.gz', gzipSync(normalLines), Buffer.byteLength(normalLines)],
-      ['100 MB line (JSONL.gz)', 'line.jsonl.gz', Buffer.concat([gzipSync(line(1) + '\n'), gzipSync(Buffer.concat([Buffer.from('{"text":"'), Buffer.alloc(100 << 20, 0x61), Buffer.from('"}\n')])), gzipSync(line(2) + '\n')]), 100 << 20],
-      ['gzip bomb: 1 GB of zeros (JSONL.gz)', 'bomb.jsonl.gz', gzipSync(Buffer.alloc(1 << 30)), 1 << 30],
+      ['100 MB line (JSONL.gz)', 'line.jsonl.gz', Buffer.concat([gzipSync(line(1) + '\n'), gzipSync('{"text":"'), await gzipFill(100 << 20, 0x61), gzipSync('"}\n'), gzipSync(line(2) + '\n')]), 100 << 20],
+      ['gzip bomb: 1 GB of zeros (JSONL.gz)', 'bomb.jsonl.gz', await gzipFill(1 << 30, 0), 1 << 30],
     ];
-    const http = Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n'), gzipSync(Buffer.alloc(1 << 30, 0x20))]);
+    const http = Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n'), await gzipFill(1 << 30, 0x20)]);
     const warc = serialiseRecord([['WARC-Type', 'response'], ['WARC-Record-ID', '<urn:uuid:bomb>'], ['WARC-Target-URI', 'https://example.org/'], ['Content-Type', 'application/http; msgtype=response']], http);
     files.push(['WARC Content-Encoding bomb (1 GB)', 'bomb.warc', warc, 1 << 30]);
     let normalMsPerMb = 0;
@@ -155,12 +178,18 @@ async function main(): Promise<void> {
       console.log(`  ${name.padEnd(42)} ${(data.length / 1e6).toFixed(2)} MB on disk  ${perMb.toFixed(1)} ms/MB (${(perMb / normalMsPerMb).toFixed(2)}x)  peak RSS ${r.rss.toFixed(0)} MB  ${r.outcome}`);
     }
 
-    console.log('\n(c) the issue\'s 50 MB JSONL record through curate --config {"steps":[{"step":"extract"}]} (inline), peak RSS');
     const record = JSON.stringify({ id: 'big', html: `<html><body>${'<p>A paragraph of text about rivers and towns in the valley.</p>'.repeat(800_000)}</body></html>` });
+    console.log(`\n(c) the issue's ${(record.length / 1e6).toFixed(1)} MB JSONL record through curate --config {"steps":[{"step":"extract"}]} (inline), peak RSS`);
     writeFileSync(join(dir, 'record.jsonl'), record + '\n');
-    for (const [label, limit] of [['limit raised to 64 MiB (as before)', 64 << 20], ['default limit (10 MiB)', 10 << 20]] as const) {
-      const r = child('curate', join(dir, 'record.jsonl'), join(dir, `out-${limit}`), String(limit));
-      console.log(`  ${label.padEnd(42)} ${(record.length / 1e6).toFixed(1)} MB record  ${(r.ms / 1000).toFixed(1)} s  peak RSS ${r.rss.toFixed(0)} MB  ${r.outcome}`);
+    writeFileSync(join(dir, 'small.jsonl'), JSON.stringify({ id: 'small', html: '<p>A paragraph.</p>' }) + '\n');
+    const runs = [
+      ['a 1 KB record (the process alone)', 'small.jsonl', 10 << 20],
+      ['limit raised to 64 MiB (as before)', 'record.jsonl', 64 << 20],
+      ['default limit (10 MiB)', 'record.jsonl', 10 << 20],
+    ] as const;
+    for (const [label, file, limit] of runs) {
+      const r = child('curate', join(dir, file), join(dir, `out-${file}-${limit}`), String(limit));
+      console.log(`  ${label.padEnd(42)} ${(r.ms / 1000).toFixed(1)} s  peak RSS ${r.rss.toFixed(0)} MB  ${r.outcome}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
