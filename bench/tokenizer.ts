@@ -1,12 +1,10 @@
 // Tokenizer benchmark: encode speed against tiktoken and other JS tokenizers on the same text and vocabulary,
 // and training time / merge agreement / peak RSS against the Rust trainer (npm `tokenizers`).
-// Run: node --import tsx bench/tokenizer.ts [--quick] [--encode-only | --tokenize-only] [--rss-scale 100,300[,1000] [--max-words N]]. Corpus: real text available offline (UDHR in ~500
+// Run: node --import tsx bench/tokenizer.ts [--quick] [--encode-only] [--rss-scale 100,300[,1000] [--max-words N]]. Corpus: real text available offline (UDHR in ~500
 // languages from `udhr`, plus the Markdown and .d.ts files shipped in node_modules). Single-threaded encoders;
 // the machine is shared, so rely on the ratios, not the absolute numbers.
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,40 +16,15 @@ import o200kRanks from 'js-tiktoken/ranks/o200k_base';
 import { Tokenizer as HfJsTokenizer } from '@huggingface/tokenizers';
 import { Tokenizer as RustTokenizer, BPE, byteLevelPreTokenizer } from 'tokenizers';
 import {
-  tokenizerFromTiktokenData, tiktokenToHfJson, trainFromTexts, toHfJson, PRETOKENIZERS, saveTokenizerFile, tokenizeInputs,
+  tokenizerFromTiktokenData, tiktokenToHfJson, trainFromTexts, toHfJson, PRETOKENIZERS, saveTokenizerFile,
 } from '../tokenizer/index.js';
 import { readDocuments } from '../datasets/readers.js';
+import { documentsOf, nodeModulesText, table, writeJsonl } from './_tokenCorpus.js';
 import { mulberry32 } from '../datasets/seededRandom.js';
 import { udhrPlainTexts } from '../datasets/udhrSample.js';
 
 const QUICK = process.argv.includes('--quick');
 const SELF = fileURLToPath(import.meta.url);
-
-async function filesUnder(dir: string, exts: string[], out: string[] = []): Promise<string[]> {
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) await filesUnder(p, exts, out);
-    else if (exts.some((x) => e.name.endsWith(x))) out.push(p);
-  }
-  return out;
-}
-
-/** English prose and code from node_modules (Markdown docs, then type declarations), in sorted file order. */
-async function nodeModulesText(maxBytes: number): Promise<string> {
-  const root = fileURLToPath(new URL('../node_modules/', import.meta.url));
-  const files = [...(await filesUnder(root, ['.md'])).sort(), ...(await filesUnder(root, ['.d.ts'])).sort()];
-  const parts: string[] = [];
-  let bytes = 0;
-  for (const f of files) {
-    if (f.includes('/udhr/')) continue;
-    // '<|' is broken up so special-token strings in docs stay plain text for every encoder (some throw).
-    const t = (await readFile(f, 'utf8')).replaceAll('<|', '< |');
-    parts.push(t);
-    bytes += Buffer.byteLength(t);
-    if (bytes >= maxBytes) break;
-  }
-  return parts.join('\n');
-}
 
 const mb = (s: string): number => Buffer.byteLength(s) / 1e6;
 
@@ -196,101 +169,6 @@ async function child(kind: string, file: string, vocabArg: string, outJson: stri
   console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, merges, vocab }));
 }
 
-/** Writes documents to a JSONL file (streamed, with back-pressure); returns the text bytes written. */
-async function writeJsonl(path: string, docs: Iterable<{ id: string; text: string }>): Promise<number> {
-  const out = createWriteStream(path);
-  let bytes = 0;
-  for (const d of docs) {
-    bytes += Buffer.byteLength(d.text);
-    if (!out.write(JSON.stringify(d) + '\n')) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return bytes;
-}
-
-/** Documents of at most ~16k characters: paragraphs, long ones cut at line ends (UDHR texts have no blank lines). */
-function documentsOf(text: string): string[] {
-  const docs: string[] = [];
-  for (const p of text.split(/\n\s*\n/)) {
-    if (!p.trim()) continue;
-    let cur = '';
-    for (const line of p.split('\n')) {
-      if (cur.length + line.length > 16_000 && cur) {
-        docs.push(cur);
-        cur = '';
-      }
-      cur += (cur ? '\n' : '') + line;
-    }
-    if (cur.trim()) docs.push(cur);
-  }
-  return docs;
-}
-
-/** Documents of `text` repeated until `targetBytes`; each repetition tags its documents so they differ. */
-function* scaledParagraphs(text: string, targetBytes: number): Generator<{ id: string; text: string }> {
-  const paragraphs = documentsOf(text);
-  let bytes = 0;
-  for (let rep = 0; bytes < targetBytes; rep++) {
-    for (let i = 0; i < paragraphs.length && bytes < targetBytes; i++) {
-      const t = rep ? `${paragraphs[i]} (${rep})` : paragraphs[i]!;
-      bytes += Buffer.byteLength(t);
-      yield { id: `${rep}-${i}`, text: t };
-    }
-  }
-}
-
-/**
- * `tokenize` end to end (read JSONL, encode, write bin/idx/Parquet) inline and with 1 and 2 workers. The
- * start cost (tokenizer load, pool start and shutdown) is measured on a one-document input and also
- * subtracted, so the steady-state rate is visible on its own.
- */
-async function tokenizeScaling(dir: string, text: string, targetBytes: number): Promise<string> {
-  const tokPath = join(dir, 'gpt2.json');
-  await saveTokenizerFile(tokPath, tiktokenToHfJson(gpt2Ranks));
-  const input = join(dir, 'tokenize-input.jsonl');
-  const bytes = await writeJsonl(input, scaledParagraphs(text, targetBytes));
-  const tiny = join(dir, 'tokenize-tiny.jsonl');
-  await writeJsonl(tiny, [{ id: '0', text: 'Hello world' }]);
-  const run = async (file: string, workers: number): Promise<{ s: number; cpu: number; docs: number; tokens: number }> => {
-    const out = join(dir, `tok-${workers}-${Math.random().toString(36).slice(2)}`);
-    const t0 = performance.now();
-    const c0 = process.cpuUsage(); // all threads of this process: main + workers
-    const m = await tokenizeInputs([file], {}, { tokenizerPath: tokPath, outDir: out, workers });
-    const s = (performance.now() - t0) / 1000;
-    const c = process.cpuUsage(c0);
-    await rm(out, { recursive: true, force: true });
-    return { s, cpu: (c.user + c.system) / 1e6, docs: m.documents, tokens: m.total_tokens };
-  };
-  const modes = [0, 1, 2];
-  const start = new Map<number, number>();
-  const full = new Map<number, { s: number; cpu: number; docs: number; tokens: number }>();
-  // Two rounds, modes interleaved, best of each: the machine is shared, so this damps load spikes.
-  for (let round = 0; round < 2; round++) {
-    for (const w of modes) {
-      const st = await run(tiny, w);
-      start.set(w, Math.min(start.get(w) ?? Infinity, st.s));
-      const r = await run(input, w);
-      if (!full.has(w) || r.s < full.get(w)!.s) full.set(w, r);
-    }
-  }
-  const mbps = (w: number): number => bytes / 1e6 / full.get(w)!.s;
-  const steady = (w: number): number => bytes / 1e6 / (full.get(w)!.s - start.get(w)!);
-  const rows = modes.map((w) => [
-    w === 0 ? 'inline (--workers 0)' : `${w} worker${w > 1 ? 's' : ''}`,
-    start.get(w)!.toFixed(2),
-    full.get(w)!.s.toFixed(2),
-    full.get(w)!.cpu.toFixed(2),
-    mbps(w).toFixed(2),
-    steady(w).toFixed(2),
-    (mbps(w) / mbps(0)).toFixed(2),
-    w === 0 ? '-' : `${(mbps(w) / mbps(1)).toFixed(2)} (${(steady(w) / steady(1)).toFixed(2)} steady)`,
-  ]);
-  const { docs, tokens } = full.get(0)!;
-  return `${(bytes / 1e6).toFixed(1)} MB of text, ${docs} documents, ${tokens} tokens incl. EOT; best of 2 interleaved rounds\n\n` +
-    table(['mode', 'start cost s (1-doc input)', 'total s', 'CPU s (all threads)', 'MB/s', 'MB/s after start', 'x inline', 'x 1 worker'], rows);
-}
-
 /**
  * Training corpus of any size from real text: repetition r > 0 of the base paragraphs turns ~8% of the
  * words into compounds with a partner word drawn with a skew toward frequent words, so the number of
@@ -354,12 +232,6 @@ async function rssScale(sizesMB: number[], base: string, maxWords: number): Prom
   return table(['text MB', 'documents', 'seconds', 'count s', 'merges s', 'peak RSS MB', 'distinct words kept', `pruned (cap ${maxWords})`], rows);
 }
 
-function table(headers: string[], rows: (string | number)[][]): string {
-  const lines = [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`];
-  for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
-  return lines.join('\n');
-}
-
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return argv[1] === 'rss' ? rssChild(argv[2]!, Number(argv[3])) : child(argv[1]!, argv[2]!, argv[3]!, argv[4]!);
@@ -375,17 +247,6 @@ async function main(): Promise<void> {
     const maxWords = capAt >= 0 ? Number(argv[capAt + 1]) : 4_000_000; // the CLI's default cap
     console.log(`\n## Peak RSS of 'tokenizer train --vocab-size 32000 -w 2 --max-words ${maxWords}', corpus from node_modules docs + UDHR, varied per repetition\n`);
     console.log(await rssScale(sizes, nm + '\n\n' + udhrAll, maxWords));
-    return;
-  }
-  if (argv.includes('--tokenize-only')) {
-    // Only the `tokenize` scaling table (seconds instead of minutes).
-    const dir = await mkdtemp(join(tmpdir(), 'cf-tokbench-'));
-    try {
-      console.log(`# corpusforge tokenize, gpt2 vocab, node_modules docs + UDHR paragraphs as documents; ${cpus()[0]?.model}, Node ${process.version}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-      console.log(await tokenizeScaling(dir, nm + '\n\n' + udhrAll, QUICK ? 4e6 : 32e6));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
     return;
   }
   const corpora: [string, string][] = [
@@ -426,8 +287,7 @@ async function main(): Promise<void> {
     }
     console.log(`\n## Train on ${mb(trainText).toFixed(1)} MB (child processes; time includes reading + word counts, one thread)\n`);
     console.log(table(['trainer', 'vocab', 'seconds', 'peak RSS MB', 'merges', 'time vs Rust', 'merge agreement'], rows));
-    console.log(`\n## corpusforge tokenize, gpt2 vocab, node_modules docs + UDHR paragraphs as documents (load ${loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
-    console.log(await tokenizeScaling(dir, nm + '\n\n' + udhrAll, QUICK ? 4e6 : 32e6));
+    // `corpusforge tokenize` end to end (inline vs workers, before vs now) is bench/tokenize.ts.
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -9,12 +9,14 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import * as arrow from 'apache-arrow';
-import { writeParquetStream } from './parquetShardWriter.js';
+import { arrow } from './arrowBundle.js';
+import { writeHashedFile } from './hashedFile.js';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomicFile.js';
+import { tokenBinRecords, type TokenDtype } from './tokenBinRecords.js';
 import * as pw from 'parquet-wasm/node';
 
-export type TokenDtype = 'uint16' | 'uint32';
+export type { TokenDtype } from './tokenBinRecords.js';
+export { tokenBinRecords };
 
 export interface TokenFileInfo {
   /** Name relative to the dataset folder. */
@@ -99,21 +101,6 @@ export function readMegatronIndex(buf: Buffer, path: string): { dtype: TokenDtyp
   const lengths = new Int32Array(n);
   for (let i = 0; i < n; i++) lengths[i] = buf.readInt32LE(34 + 4 * i);
   return { dtype, lengths };
-}
-
-/** tokens.bin bytes of documents given as flat ids plus per-document lengths: each document's ids, then EOT. */
-export function tokenBinRecords(flat: ArrayLike<number>, docLengths: ArrayLike<number>, dtype: TokenDtype, eotId: number): Uint8Array {
-  const out = dtype === 'uint16' ? new Uint16Array(flat.length + docLengths.length) : new Uint32Array(flat.length + docLengths.length);
-  let src = 0;
-  let dst = 0;
-  for (let d = 0; d < docLengths.length; d++) {
-    const len = docLengths[d]!;
-    for (let i = 0; i < len; i++) out[dst++] = flat[src++]!;
-    out[dst++] = eotId;
-  }
-  // Typed arrays are host-endian; every platform Node supports in practice is little-endian, checked here.
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('big-endian hosts are not supported');
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /**
@@ -270,7 +257,10 @@ export class TokenParquetWriter {
         else controller.close();
       },
     }, { highWaterMark: 0 });
-    this.done = writeParquetStream(`${path}.tmp`, batches, tokenParquetProperties(rowGroupRows));
+    // parquet-wasm directly, not parquetShardWriter's helper: that module loads Arrow's ESM build, which a
+    // tokenize worker does not need (arrowBundle.ts).
+    this.done = pw.transformParquetStream(batches, tokenParquetProperties(rowGroupRows))
+      .then((bytes) => writeHashedFile(`${path}.tmp`, bytes as ReadableStream<Uint8Array>));
     // Surfaced by finish(); a writer that died also releases an append waiting for it.
     this.done.catch((e: unknown) => {
       this.failure = e;

@@ -84,15 +84,38 @@ test('tokenize writes bin/idx/parquet/manifest that independent readers agree on
   rows.forEach((row, i) => assert.deepEqual(row.input_ids, expected[i]));
 });
 
-test('output is byte-identical with 0 and 2 workers; bad input gives one error line', async () => {
-  const { dir, tokPath } = await setup();
-  const a = join(dir, 'a');
-  const b = join(dir, 'b');
-  await tokenizeInputs([join(dir, 'docs.jsonl')], {}, { tokenizerPath: tokPath, outDir: a, workers: 0 });
-  await tokenizeInputs([join(dir, 'docs.jsonl')], {}, { tokenizerPath: tokPath, outDir: b, workers: 2, batchChars: 50_000 });
-  for (const f of ['tokens.bin', 'tokens.idx', 'tokens-00000.parquet', 'manifest.json']) {
-    assert.ok((await readFile(join(a, f))).equals(await readFile(join(b, f))), f);
+test('output is byte-identical with 0, 1, 2 and 3 workers on a multi-shard input; reader warnings replayed in order', async () => {
+  const { dir, tokPath, docs } = await setup();
+  // A second file after the first, a malformed line and a document over the size limit: units end inside shards,
+  // shards end inside units, and workers parse the JSONL and report what they skipped.
+  const input = join(dir, 'mixed.jsonl');
+  const lines = docs.map((d) => JSON.stringify(d));
+  lines.splice(20, 0, '{"id": "broken", "text": ');
+  lines.splice(40, 0, JSON.stringify({ id: 'huge', text: 'x'.repeat(200_000) }));
+  await writeFile(input, lines.join('\n') + '\n');
+  await writeFile(join(dir, 'more.txt'), DOCS.slice(0, 3).map((d) => d.text).join('\n\n'));
+  const hashes: string[] = [];
+  const logs: string[] = [];
+  for (const workers of [0, 1, 2, 3]) {
+    const out = join(dir, `w${workers}`);
+    const log: string[] = [];
+    const m = await tokenizeInputs([input, join(dir, 'more.txt')], {
+      maxDocumentBytes: 100_000,
+      onWarning: (w) => log.push(w),
+      onMalformed: () => log.push('malformed'),
+      onDropped: (r) => log.push(`dropped ${r}`),
+    }, { tokenizerPath: tokPath, outDir: out, workers, shardDocs: 9, batchChars: 3000 });
+    assert.equal(m.documents, docs.length + 1);
+    assert.equal(m.files.filter((f) => f.file.endsWith('.parquet')).length, Math.ceil((docs.length + 1) / 9));
+    const files = (await readdir(out)).sort();
+    const h = createHash('sha256');
+    for (const f of files) h.update(f).update(await readFile(join(out, f)));
+    hashes.push(h.digest('hex'));
+    logs.push(log.join('\n'));
   }
+  assert.deepEqual(hashes, [hashes[0], hashes[0], hashes[0], hashes[0]]);
+  assert.deepEqual(logs, [logs[0], logs[0], logs[0], logs[0]]);
+  assert.match(logs[0]!, /mixed\.jsonl:21: not valid JSON; skipped\nmalformed\n.*mixed\.jsonl:41: document of 200000 bytes is over the 100000-byte document limit.*\ndropped too_large$/s);
   const noEot = await runCli(['tokenize', '-i', join(dir, 'docs.jsonl'), '-t', tokPath, '-o', join(dir, 'c'), '--eot', '<|nope|>']);
   assert.equal(noEot.code, 2);
   assert.equal(noEot.stderr.trim().split('\n').length, 1);
@@ -187,6 +210,31 @@ test('--resume after an interruption gives the same files as an uninterrupted ru
   const other = await runCli(['tokenize', '-i', input[0]!, '-t', join(dir, 'tok2.json'), '-o', cut, '--resume']);
   assert.equal(other.code, 2);
   assert.match(other.stderr, /^error: .*cut was finished with another tokenizer/);
+});
+
+test('a worker run stopped mid-file (strict read of a bad JSONL line) resumes to the bytes of an uninterrupted run', async () => {
+  const { dir, tokPath, docs } = await setup();
+  const input = join(dir, 'strict.jsonl');
+  const good = docs.map((d) => JSON.stringify(d));
+  // The broken line has the fixed line's length, so the resumed run sees the same inputs (path and size).
+  const fixed = JSON.stringify({ id: 'late', text: 'ab' });
+  const broken = fixed.slice(0, -1) + ' ';
+  const withLine = (line: string) => [...good.slice(0, 45), line, ...good.slice(45)].join('\n') + '\n';
+  await writeFile(input, withLine(fixed));
+  const clean = join(dir, 'strict-clean');
+  const settings = { tokenizerPath: tokPath, shardDocs: 7, batchChars: 20_000 };
+  await tokenizeInputs([input], {}, { ...settings, outDir: clean, workers: 0 });
+  await writeFile(input, withLine(broken));
+  const cut = join(dir, 'strict-cut');
+  await assert.rejects(tokenizeInputs([input], { strict: true }, { ...settings, outDir: cut, workers: 3 }), /strict\.jsonl:46: not valid JSON/);
+  const journal = (await readFile(join(cut, 'tokens.journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  // Checkpoints at every 7 documents up to the bad line's shard: a resume starts inside the file, mid-unit.
+  assert.deepEqual(journal.filter((e) => e.kind === 'checkpoint').map((e) => e.documents), [7, 14, 21, 28, 35, 42]);
+  await writeFile(input, withLine(fixed));
+  await tokenizeInputs([input], {}, { ...settings, outDir: cut, workers: 2, resume: true });
+  const files = (await readdir(clean)).sort();
+  assert.deepEqual((await readdir(cut)).sort(), files);
+  for (const f of files) assert.ok((await readFile(join(cut, f))).equals(await readFile(join(clean, f))), f);
 });
 
 test('a tokenizer adopted from its shared form (what workers get) encodes and decodes exactly like the original', async () => {

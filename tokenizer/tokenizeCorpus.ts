@@ -25,9 +25,8 @@ import {
 import { loadTokenizerFile } from './tokenizerFile.js';
 import type { EncodeTask } from './tokenizeWorker.js';
 import { IdBudget, OrderedTokenOutput, RemoteShardWriter } from './tokenShardOutput.js';
-import {
-  documentUnits, encodeUnit, fileUnits, replayReadEvents, type EncodedUnit, type InputUnit, type UnitReadOptions,
-} from './tokenizeUnits.js';
+import { documentUnits, fileUnits } from './inputUnits.js';
+import { encodeUnit, replayReadEvents, type EncodedUnit, type InputUnit, type UnitReadOptions } from './tokenizeUnits.js';
 import { readTokenizeJournal, sameSettings, type JournalCheckpoint, type JournalHeader } from './tokenizeJournal.js';
 
 export interface TokenizeOptions {
@@ -39,8 +38,10 @@ export interface TokenizeOptions {
   eotToken?: string;
   /** Max documents per Parquet shard. */
   shardDocs?: number;
-  /** Max characters of text per worker task. */
+  /** Characters of text (documents) or bytes (JSONL lines) per worker task (default 1 MiB). */
   batchChars?: number;
+  /** Token ids a worker's shard writers may hold before this thread waits (default 32M: 128 MiB). */
+  shardBudgetIds?: number;
   /** In a split run (world size > 1) every file name carries `-r<rank>` so ranks never collide. */
   rank?: number;
   worldSize?: number;
@@ -88,7 +89,7 @@ export async function tokenizeDocuments(docs: AsyncIterable<Document>, opts: Tok
   return tokenizeUnits((skip) => documentUnits(docs, skip, unitChars(opts)), {}, opts);
 }
 
-const unitChars = (opts: TokenizeOptions): number => opts.batchChars ?? 256_000;
+const unitChars = (opts: TokenizeOptions): number => opts.batchChars ?? 1 << 20;
 
 async function tokenizeUnits(units: (skip: number) => AsyncIterable<InputUnit>, readOptions: ReadOptions, opts: TokenizeOptions): Promise<TokensManifest> {
   const workers = opts.workers ?? 0;
@@ -169,8 +170,9 @@ async function tokenizeWith(
   const dtype = dtypeForVocab(vocabSize);
   const bin = new TokenBinWriter(at(names.bin), at(names.idx), dtype, eotId);
   await bin.open(resumeFrom);
-  // Ids held by shard writers and not yet encoded (4 bytes each): 2 x workers x 4M ids, 32 MiB a worker.
-  const budget = new IdBudget(Math.max(1, workers) * 2 * (4 << 20));
+  // Token ids sent to shard writers and not yet Parquet-encoded: 32M (128 MiB) a worker. A shard's Parquet is
+  // one stream, written by one worker; shards run in parallel only as far as their rows fit in this budget.
+  const budget = new IdBudget(Math.max(1, workers) * (opts.shardBudgetIds ?? 32 << 20));
   const output = new OrderedTokenOutput({
     bin,
     shardDocs,

@@ -5,7 +5,7 @@
 //   each append is acknowledged so the main thread bounds the rows in flight. The result is the file's info.
 import type { MessagePort } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { TokenParquetWriter, type TokenFileInfo } from '../datasets/tokenShards.js';
+import type { TokenFileInfo } from '../datasets/tokenShards.js';
 import { Tokenizer, type SharedTokenizer } from './tokenizer.js';
 import { encodeUnit, type BinLayout, type InputUnit, type UnitReadOptions } from './tokenizeUnits.js';
 
@@ -35,7 +35,13 @@ export interface ShardAck {
 
 let adopted: { key: string; tokenizer: Tokenizer } | undefined;
 
-function writeShard(task: ShardTask): Promise<TokenFileInfo | undefined> {
+// The Parquet writer (Arrow, parquet-wasm: ~0.25 s of CPU) loads while the worker waits for its first task,
+// not in the way of the first shard.
+const shardModule = import('../datasets/tokenShards.js');
+shardModule.catch(() => undefined); // surfaced by the first shard task
+
+async function writeShard(task: ShardTask): Promise<TokenFileInfo | undefined> {
+  const { TokenParquetWriter } = await shardModule;
   const writer = new TokenParquetWriter(task.path);
   return new Promise((resolve, reject) => {
     let chain = Promise.resolve();
