@@ -99,6 +99,8 @@ export interface FilterDefinition<S extends OptionsSchema, O> {
   readonly refine?: (parsed: z.output<S>) => O;
   /** The rule for one run, built once per worker from the parsed options. */
   readonly rule: (options: O) => FilterRule | Decide;
+  /** Makes the file paths among the raw options absolute (a pipeline file's paths are relative to the file). */
+  readonly resolvePaths?: StepDefinition<O>['resolvePaths'];
 }
 
 /** The StepDefinition of a per-document step: its options and its rule. */
@@ -110,5 +112,6 @@ export function defineFilterStep<S extends OptionsSchema, O = z.output<S>>(def: 
     description: def.description,
     parseOptions: (raw) => refine(parse(raw)),
     worker: (options) => filterStep(def.name, def.rule(options)),
+    ...(def.resolvePaths && { resolvePaths: def.resolvePaths }),
   };
 }

@@ -27,8 +27,8 @@ export function validateRecipe(recipe: unknown, where = 'pipeline'): Recipe {
   const names = steps.map((s) => s.step);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new UserError(`${where}: step '${dup}' appears twice`);
-  // Global (dedup) decisions run after every per-document step, so a filter placed after one would
-  // change what the dedup index sees: refuse rather than silently reorder.
+  // Global decisions (dedup, decontamination) run after every per-document step, so a filter placed after
+  // one would change what it sees: refuse rather than silently reorder.
   const firstGlobal = steps.findIndex((s) => getStepDefinition(s.step).coordinator);
   if (firstGlobal >= 0) {
     for (const spec of steps.slice(firstGlobal + 1)) {
@@ -36,7 +36,7 @@ export function validateRecipe(recipe: unknown, where = 'pipeline'): Recipe {
       if (def.coordinator || !def.worker) continue;
       const { step, ...options } = spec;
       if (def.worker(def.parseOptions(options)).kind === 'filter') {
-        throw new UserError(`${where}: filter step '${step}' must come before the deduplication step '${steps[firstGlobal]!.step}' (dedup decides after all per-document steps)`);
+        throw new UserError(`${where}: filter step '${step}' must come before the global step '${steps[firstGlobal]!.step}' (global steps such as dedup decide after all per-document steps)`);
       }
     }
   }

@@ -105,7 +105,7 @@ test('--text-field picks another field; an unknown flag or step is a clear error
   oneErrorLine(unknown.stderr, /p\.json: steps\[0\]: unknown step 'normalize'; valid steps: .*normalise/);
   await writeFile(cfg, JSON.stringify({ steps: [{ step: 'exact_dedup' }, { step: 'gopher_quality' }] }));
   const order = await runCli(['run', cfg, '--input', input, '--out', join(dir, 'o5')]);
-  oneErrorLine(order.stderr, /filter step 'gopher_quality' must come before the deduplication step 'exact_dedup'/);
+  oneErrorLine(order.stderr, /filter step 'gopher_quality' must come before the global step 'exact_dedup'/);
   await writeFile(cfg, JSON.stringify({ steps: [{ step: 'normalise' }], curate: { shardDocs: 'many' } }));
   const typed = await runCli(['run', cfg, '--input', input, '--out', join(dir, 'o6')]);
   oneErrorLine(typed.stderr, /p\.json: curate\.shardDocs: /);

@@ -7,6 +7,7 @@ import type { Document } from '../core/document.js';
 import { isUserError } from '../core/errors.js';
 import { UrlBlocklist } from '../filters/safety/urlBlocklist.js';
 import { getStepDefinition } from '../filters/registry.js';
+import { loadPipelineFile } from '../pipelines/pipelineFile.js';
 
 const doc = (id: string, text: string, lang?: string, url?: string): Document => ({ id, text, lang, url, source: 's', metadata: {} });
 
@@ -33,6 +34,10 @@ test('URL blocklist: domains include subdomains, URL prefixes, IDN, comments; ba
     assert.equal(out.counters!['url_blocklist.no_url'], 1);
     assert.throws(() => def.parseOptions({ file: join(dir, 'missing.txt') }), (e) => isUserError(e) && /url_blocklist/.test((e as Error).message));
     assert.throws(() => def.parseOptions({}), isUserError);
+    // In a pipeline file the blocklist path is relative to the file, wherever the command runs from.
+    await writeFile(join(dir, 'pipeline.json'), JSON.stringify({ input: ['docs.jsonl'], steps: [{ step: 'url_blocklist', file: 'block.txt' }] }));
+    const pipeline = await loadPipelineFile(join(dir, 'pipeline.json'));
+    assert.deepEqual(pipeline.steps, [{ step: 'url_blocklist', file }]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

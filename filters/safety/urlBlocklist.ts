@@ -93,6 +93,8 @@ export const urlBlocklistStep = defineFilterStep({
   name: 'url_blocklist',
   description: 'Drops documents whose URL domain (or a subdomain) or URL prefix is listed in a blocklist file',
   options: Options,
+  // A blocklist named in a pipeline file is relative to the file, like its inputs.
+  resolvePaths: (raw, resolve) => (typeof raw.file === 'string' ? { ...raw, file: resolve(raw.file) } : raw),
   rule: (options) => {
     let text: string;
     try {
