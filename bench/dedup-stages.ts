@@ -125,7 +125,7 @@ try {
   const files = generate();
   await writeCurated(files, join(dir, 'ranked'), RANKS);
   if (reference) await writeCurated(files, join(dir, 'one'), 1);
-  console.log(`corpus: ${DOCS} documents from ${FILES} input files, as ${RANKS} curate ranks and as 1 (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(`corpus: ${DOCS} documents from ${FILES} input files, as ${RANKS} curate ranks${reference ? ' and as 1' : ''} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, load ${loadavg()[0]!.toFixed(1)}; ${new Date().toISOString()}`);
 
   // The reference: today's single-process pass over the whole corpus.
