@@ -19,11 +19,15 @@ local function nowMs()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
--- An origin is in sched iff it has queued entries, a free slot and no robots.txt fetch in flight.
+-- An origin is in sched iff it has queued entries, a free slot and no robots.txt fetch in flight. An origin
+-- with a delay gets one request at a time: the delay then runs from the end of one request to the start of
+-- the next at the server, whatever the lag between a worker's dispatch and its request's arrival.
 local function resched(o)
   local h = P .. 'h:' .. o
-  local f = redis.call('HMGET', h, 'inflight', 'robots', 'next')
-  if tonumber(f[1] or '0') >= PER_HOST or f[2] == 'loading' or redis.call('LLEN', P .. 'q:' .. o) == 0 then
+  local f = redis.call('HMGET', h, 'inflight', 'robots', 'next', 'delay')
+  local limit = PER_HOST
+  if tonumber(f[4] or '0') > 0 then limit = 1 end
+  if tonumber(f[1] or '0') >= limit or f[2] == 'loading' or redis.call('LLEN', P .. 'q:' .. o) == 0 then
     redis.call('ZREM', P .. 'sched', o)
   else
     redis.call('ZADD', P .. 'sched', tonumber(f[3] or '0'), o)

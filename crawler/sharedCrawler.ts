@@ -54,6 +54,9 @@ export class SharedCrawler extends CrawlRun {
   private taking = false;
   /** pump() was called while a take was in flight: pump again when it returns (a slot may have freed). */
   private pumpAgain = false;
+  /** Works whose slot was given back early (finishEntry) and that are still being recorded. */
+  private readonly released = new WeakSet<SharedWork>();
+  private settling = 0;
   private limited = false;
   private drained = false;
   private pending = 0;
@@ -154,7 +157,7 @@ export class SharedCrawler extends CrawlRun {
   }
 
   protected maybeFinish(): void {
-    if (this.finished || this.inflight > 0 || this.taking) return;
+    if (this.finished || this.inflight > 0 || this.settling > 0 || this.taking) return;
     if (this.drained || this.stopping) this.end(this.drained);
   }
 
@@ -170,7 +173,19 @@ export class SharedCrawler extends CrawlRun {
     } catch (e) {
       return this.fail(e);
     }
+    if (this.released.has(w)) this.settling--;
+    else this.inflight--;
+    this.guard(() => this.pump());
+  }
+
+  /**
+   * Gives this worker's slot back as soon as the completion is sent, so that the next take rides in the
+   * same pipeline as the completion (one round trip per page instead of two).
+   */
+  private release(w: SharedWork): void {
+    this.released.add(w);
     this.inflight--;
+    this.settling++;
     this.guard(() => this.pump());
   }
 
@@ -178,7 +193,9 @@ export class SharedCrawler extends CrawlRun {
   private async finishEntry(w: Exclude<SharedWork, { kind: 'robots' }>, how: 'done' | 'skip', fields: Partial<CrawlLogLine>, response?: FetchResponse, found: Found[] = []): Promise<string | null> {
     // Sent in this order on one connection: the links are queued before the entry stops counting as pending.
     const queued = this.frontier.enqueue(found);
-    const accepted = await this.frontier.finish(w, how);
+    const finishing = this.frontier.finish(w, how);
+    this.release(w);
+    const accepted = await finishing;
     await queued;
     if (!accepted) {
       // Its lease expired while this worker was stalled; another worker has the entry now.
