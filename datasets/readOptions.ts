@@ -31,9 +31,12 @@ export const DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
 export const maxDocumentBytesOf = (opts: ReadOptions): number => opts.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
 
-/** Reports a document dropped for its size: a warning naming where it was and its size, and the count. */
-export function dropTooLarge(opts: ReadOptions, where: string, bytes: number): void {
-  opts.onWarning?.(`${where}: document of ${bytes} bytes is over the ${maxDocumentBytesOf(opts)}-byte document limit (maxDocumentBytes); dropped`);
+/**
+ * Reports a document dropped for its size: a warning naming where it was and its size (`atLeast`: reading
+ * stopped past the limit, so only a lower bound is known), and the count.
+ */
+export function dropTooLarge(opts: ReadOptions, where: string, bytes: number, atLeast = false): void {
+  opts.onWarning?.(`${where}: document of ${atLeast ? 'at least ' : ''}${bytes} bytes is over the ${maxDocumentBytesOf(opts)}-byte document limit (maxDocumentBytes); dropped`);
   opts.onDropped?.('too_large');
 }
 

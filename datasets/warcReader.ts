@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { WARCParser, type WARCRecord } from 'warcio';
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import { AsyncIterReader, WARCParser, type WARCRecord } from 'warcio';
 import type { Document } from '../core/document.js';
 import { UserError } from '../core/errors.js';
 import { detectCharset, decodeWith } from './charset.js';
@@ -80,21 +81,54 @@ export async function* readWarc(path: string, opts: ReadOptions = {}, range?: By
   }
 }
 
-/**
- * The payload, with Content-Encoding and chunking undone as the WARC kept them, read as it streams; or, once
- * it passes `limit` bytes (a compressed payload may inflate without end), the bytes read so far: the
- * parser skips the rest of the record unread.
- */
-async function payloadUpTo(record: WARCRecord, limit: number): Promise<Uint8Array | number> {
-  if (record.warcContentLength > MAX_RECORD_BYTES) return record.warcContentLength;
+/** Bytes of a stream up to `limit`; past it, a lower bound of their count (reading stops there). */
+async function readUpTo(chunks: AsyncIterable<Uint8Array>, limit: number): Promise<Buffer | { atLeast: number }> {
   const parts: Uint8Array[] = [];
   let bytes = 0;
-  for await (const chunk of record.contentReader) {
+  for await (const chunk of chunks) {
     bytes += chunk.length;
-    if (bytes > limit) return bytes;
+    if (bytes > limit) return { atLeast: bytes };
     parts.push(chunk);
   }
   return Buffer.concat(parts, bytes);
+}
+
+/**
+ * Undoes a Content-Encoding with an output bound (pako, inside warcio, inflates a whole input chunk at once:
+ * 1 MB of a gzip bomb became 1 GB). A coding it cannot undo leaves the bytes as stored, as warcio did.
+ */
+function decodeBody(raw: Buffer, coding: string, limit: number): Buffer | { atLeast: number } {
+  const bounded: ZlibOptions = { maxOutputLength: limit + 1 };
+  const decoders: Record<string, (() => Buffer)[]> = {
+    gzip: [() => gunzipSync(raw, bounded)],
+    'x-gzip': [() => gunzipSync(raw, bounded)],
+    deflate: [() => inflateSync(raw, bounded), () => inflateRawSync(raw, bounded)],
+    br: [() => brotliDecompressSync(raw, { maxOutputLength: limit + 1 })],
+  };
+  for (const decode of decoders[coding] ?? []) {
+    try {
+      const out = decode();
+      return out.length > limit ? { atLeast: out.length } : out;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return { atLeast: limit + 1 };
+    }
+  }
+  return raw;
+}
+
+/**
+ * The payload, with chunking and Content-Encoding undone as the WARC kept them, or a lower bound of its
+ * size once that passes `limit`: the raw bytes are read as they stream and decoded with an output bound, so
+ * neither a long record nor a compression bomb is held past the limit; the parser skips the rest unread.
+ */
+async function payloadUpTo(record: WARCRecord, limit: number): Promise<Buffer | { atLeast: number }> {
+  if (record.warcContentLength > MAX_RECORD_BYTES) return { atLeast: record.warcContentLength };
+  const headers = record.httpHeaders?.headers;
+  const transfer = headers?.get('transfer-encoding')?.trim().toLowerCase() ?? '';
+  // As warcio reads them: a Transfer-Encoding other than chunked stands for a missing Content-Encoding.
+  const coding = (headers?.get('content-encoding') ?? (transfer === 'chunked' ? '' : transfer)).trim().toLowerCase();
+  const raw = await readUpTo(new AsyncIterReader(record.reader, null, transfer === 'chunked'), limit);
+  return raw instanceof Buffer && coding !== '' && coding !== 'identity' ? decodeBody(raw, coding, limit) : raw;
 }
 
 async function* records(path: string, parser: WARCParser, fileOffset: (parserOffset: number) => number, end: number, opts: ReadOptions): AsyncGenerator<Document> {
@@ -125,7 +159,7 @@ async function* records(path: string, parser: WARCParser, fileOffset: (parserOff
     const type = mediaType(contentType);
     const typedHtml = type === 'text/html' || type === 'application/xhtml+xml';
     if (!typedHtml && type !== 'text/plain' && type !== '') continue;
-    let body: Uint8Array | number;
+    let body: Uint8Array | { atLeast: number };
     try {
       body = await payloadUpTo(record, maxDocumentBytesOf(opts));
     } catch (e) {
@@ -135,8 +169,8 @@ async function* records(path: string, parser: WARCParser, fileOffset: (parserOff
       opts.onMalformed?.();
       continue;
     }
-    if (typeof body === 'number') {
-      dropTooLarge(opts, `${path}@${offset}`, body);
+    if (!(body instanceof Uint8Array)) {
+      dropTooLarge(opts, `${path}@${offset}`, body.atLeast, true);
       continue;
     }
     const html = typedHtml || (type === '' && looksLikeHtml(body));
