@@ -31,7 +31,8 @@ options:
   -o, --out DIR         output folder (new or empty, unless --resume)
       --resume          continue an interrupted run in DIR from its last finished shard (same inputs
                         and tokenizer required); a finished DIR is left as it is
-  -w, --workers N       encoding threads (default: cores; 0 = main thread)
+  -w, --workers N       threads that parse, encode and write the Parquet shards (default: cores on 3 or
+                        more cores, else 0 = all in the main thread; the output is the same either way)
       --eot TOKEN       special token appended after each document (default <|endoftext|>)
       --shard-docs N    documents per Parquet shard (default 100000)
       --text-field NAME JSONL field / Parquet column holding the text (default text)
@@ -59,7 +60,8 @@ options:
         resume: values.resume === true,
         tokenizerPath,
         outDir: out,
-        workers: intFlag('workers', values.workers, availableParallelism(), 0),
+        // Inline beat 1 and 2 workers on 2 cores (worker start-up, per-thread caches): docs/decisions.md.
+        workers: intFlag('workers', values.workers, availableParallelism() > 2 ? availableParallelism() : 0, 0),
         eotToken: values.eot ?? '<|endoftext|>',
         shardDocs: intFlag('shard-docs', values['shard-docs'], 100_000, 1),
         onWarning: (m) => console.error(`warning: ${m}`),
