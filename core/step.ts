@@ -103,4 +103,6 @@ export interface ObserverDefinition<O = Record<string, unknown>, N = unknown, R 
   /** Its options as a pipeline file gives them; the registry adds the `false` that turns it off. */
   readonly fileOptions: z.ZodType;
   create(options: O): Observer<N, R>;
+  /** One report from the reports of a split run's ranks (merge-manifests), as one process over all would count. */
+  merge?(reports: R[]): R;
 }

@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.js';
 import { manifestTotals, readManifest, type Manifest } from './manifest.js';
 import { mergeRunStats, type RunStats } from './stats.js';
 import { writeJsonAtomic } from '../core/atomicFile.js';
+import { observerRegistry } from '../filters/registry.js';
 
 /**
  * Joins the per-rank manifests (`manifest-rR.json`) and stats of a run split with --rank/--world-size
@@ -43,7 +44,13 @@ export async function mergeManifests(dir: string): Promise<Manifest> {
     const path = join(dir, `stats-r${m.rank}.json`);
     stats.push(JSON.parse(await readFile(path, 'utf8')) as RunStats);
   }
-  await writeJsonAtomic(join(dir, 'stats.json'), mergeRunStats(stats));
+  const mergedStats = mergeRunStats(stats);
+  // Observers' reports (bias, corpus profile) merge by their own rule: counts add, rates are recomputed.
+  for (const def of observerRegistry) {
+    const reports = stats.map((s) => s.reports?.[def.name]).filter((r) => r !== undefined);
+    if (def.merge && reports.length === stats.length) mergedStats.reports[def.name] = def.merge(reports);
+  }
+  await writeJsonAtomic(join(dir, 'stats.json'), mergedStats);
   await writeJsonAtomic(join(dir, 'manifest.json'), merged);
   return merged;
 }

@@ -42,3 +42,33 @@ test('a bad rank is a clear error', async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^error: --rank must be in \[0, --world-size\)/m);
 });
+
+test('merge-manifests merges the bias report and the corpus profile as one process over all files counts them', async () => {
+  const dir = await tempDir();
+  const inputs = join(dir, 'in');
+  await import('node:fs/promises').then((fs) => fs.mkdir(inputs));
+  const texts = [
+    'The lesbian and gay community center offers counselling and sexual health services to everyone.',
+    'The church choir will perform a Christmas concert for the families of the town this winter.',
+    'Her mother taught mathematics at the local school for thirty years and loved every class.',
+    'The mosque and the synagogue organised a joint charity dinner for the whole neighbourhood.',
+    'A support group for transgender teens meets on Fridays to talk about family and school.',
+  ];
+  for (let f = 0; f < 4; f++) {
+    const rows = [...Array(12).keys()].map((i) => ({ id: `f${f}-${i}`, text: `${texts[(f + i) % texts.length]} Row ${i} of file ${f}.`, url: `https://site${(f * 7 + i) % 5}.example.org/p${i}` }));
+    await writeFile(join(inputs, `part-${f}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  }
+  // Steps without global decisions, so the ranks together decide what one process decides.
+  const steps = [{ step: 'normalise' }, { step: 'toxicity', minMatches: 1, minRatio: 0, neutralTerms: false }];
+  const split = join(dir, 'split');
+  for (const rank of [0, 1, 2]) await curate({ inputs: [inputs], out: split, steps, workers: 0, rank, worldSize: 3 });
+  const merged = await runCli(['merge-manifests', split]);
+  assert.equal(merged.code, 0, merged.stderr);
+  const one = join(dir, 'one');
+  await curate({ inputs: [inputs], out: one, steps, workers: 0 });
+  const mergedStats = JSON.parse(await readFile(join(split, 'stats.json'), 'utf8'));
+  const oneStats = JSON.parse(await readFile(join(one, 'stats.json'), 'utf8'));
+  assert.ok(oneStats.reports.bias.dropped > 0 && oneStats.reports.bias.kept > 0, 'the word filter dropped some documents');
+  assert.deepEqual(mergedStats.reports.bias, oneStats.reports.bias);
+  assert.deepEqual(mergedStats.reports.profile, oneStats.reports.profile);
+});

@@ -78,6 +78,23 @@ export class CorpusProfileCounter {
       if (t) this.tables[i]!.restore(t);
     });
   }
+
+  /** Adds another count's report (another rank's, with the same options). */
+  absorb(data: CorpusProfileData): void {
+    this.dims.forEach((d, i) => {
+      const t = data.dimensions[d];
+      if (t) this.tables[i]!.absorb(t);
+    });
+  }
+}
+
+/** The profiles of a split run's ranks as one (every rank ran with the same options). */
+export function mergeProfileReports(reports: CorpusProfileData[]): CorpusProfileData {
+  const first = reports[0]!;
+  const metadata = Object.keys(first.dimensions).filter((d) => d.startsWith('metadata.')).map((d) => d.slice('metadata.'.length));
+  const counter = new CorpusProfileCounter({ metadata, topK: first.top_k }, first.units.includes('tokens'));
+  for (const r of reports) counter.absorb(r);
+  return counter.report();
 }
 
 /** The profile as a run observer: counts the documents the run keeps. */
@@ -112,4 +129,5 @@ export const corpusProfileObserver = {
     'corpus profile of the kept documents (docs, bytes, words by language, registrable domain, top-level domain, source): false turns it off; {"metadata": [FIELD...]} adds metadata fields, {"topK": N} groups listed per dimension (default 50)',
   fileOptions: z.object({ metadata: z.array(z.string().min(1)).optional(), topK: z.number().int().positive().max(10_000).optional() }).strict(),
   create: (options: CorpusProfileOptions) => new CorpusProfileObserver(options),
+  merge: mergeProfileReports,
 } as const satisfies ObserverDefinition<CorpusProfileOptions, ProfileNote, CorpusProfileData>;

@@ -120,6 +120,26 @@ export class GroupTable {
     };
   }
 
+  /**
+   * Adds another table's report (another rank's): listed groups add up, its folded remainder joins `other`.
+   * A group folded in one report but listed in another is then a lower bound, so the result is not exact.
+   */
+  absorb(data: GroupTableData): void {
+    for (const [g, t] of Object.entries(data.groups)) {
+      let c = this.groups.get(g);
+      if (!c) {
+        if (this.groups.size >= this.capacity) this.fold();
+        c = emptyCounts();
+        this.groups.set(g, c);
+      }
+      addInto(c, countsOf(t));
+    }
+    addInto(this.other, countsOf(data.other));
+    addInto(this.total, countsOf(data.total));
+    if (!data.exact) this.folded++;
+    this.maxFolded = Math.max(this.maxFolded, data.max_folded_docs);
+  }
+
   /** Continues from a report() of the same table (a resumed run). */
   restore(data: GroupTableData): void {
     this.groups.clear();

@@ -195,19 +195,24 @@ export class BiasReport implements Observer<number[], BiasReportData> {
     for (const i of hits) w[i]!++;
   }
 
-  /** Continues counting from a report() taken earlier with the same groups (resume). */
+  /**
+   * Adds the counts of a report() taken with the same groups: on a fresh report that continues a resumed run;
+   * over the reports of a split run's ranks it gives the report of the whole run.
+   */
   restore(data: BiasReportData): void {
-    this.kept = data.kept;
-    this.dropped = data.dropped;
+    this.kept += data.kept;
+    this.dropped += data.dropped;
     this.names.forEach((name, i) => {
       const g = data.groups[name];
       if (!g) return;
-      this.keptWith[i] = g.kept_docs;
-      this.droppedWith[i] = g.dropped_docs;
+      this.keptWith[i]! += g.kept_docs;
+      this.droppedWith[i]! += g.dropped_docs;
     });
     for (const [r, n] of Object.entries(data.dropped_by_reason)) {
-      this.reasonDocs.set(r, n);
-      this.reasonWith.set(r, this.names.map((name) => data.groups[name]?.by_reason[r]?.with_group ?? 0));
+      this.reasonDocs.set(r, (this.reasonDocs.get(r) ?? 0) + n);
+      let w = this.reasonWith.get(r);
+      if (!w) this.reasonWith.set(r, (w = this.names.map(() => 0)));
+      this.names.forEach((name, i) => (w[i]! += data.groups[name]?.by_reason[r]?.with_group ?? 0));
     }
   }
 
@@ -257,12 +262,22 @@ export class BiasReport implements Observer<number[], BiasReportData> {
   }
 }
 
+/** The bias reports of a split run's ranks as the report of the whole run (counts add; rates are recomputed). */
+export function mergeBiasReports(reports: BiasReportData[]): BiasReportData {
+  // Only the group names matter here: the terms found the documents, the counts are in the reports.
+  const names = [...new Set(reports.flatMap((r) => Object.keys(r.groups)))];
+  const merged = new BiasReport({ groups: Object.fromEntries(names.map((n) => [n, []])) });
+  for (const r of reports) merged.restore(r);
+  return merged.report();
+}
+
 /** The bias report as a run observer: on unless a run's `bias` is false. */
 export const biasReportObserver = {
   name: 'bias',
   description: 'bias report: false turns it off; {"groups": {"name": [terms]}} replaces the default identity-term groups',
   fileOptions: z.object({ groups: z.record(z.string(), z.array(z.string().min(1)).min(1)) }).strict(),
   create: (options: BiasReportOptions) => new BiasReport(options),
+  merge: mergeBiasReports,
 } as const satisfies ObserverDefinition<BiasReportOptions, number[], BiasReportData>;
 
 /** A markdown table of a bias report for the run report: one row per group, ratios per reason. */
