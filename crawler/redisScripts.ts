@@ -102,18 +102,21 @@ for _, v in ipairs(redis.call('ZRANGEBYSCORE', P .. 'delayed', '-inf', now, 'LIM
   resched(o)
 end
 local pages = tonumber(redis.call('GET', P .. 'pages') or '0')
-local limited = 0
-if pages >= maxPages then limited = 1 end
 local out = {}
-while limited == 0 and #out < max do
-  local top = redis.call('ZRANGE', P .. 'sched', 0, 0, 'WITHSCORES')
+-- Once the page budget is spent, pages already started (a retry, a reaped lease) must still be finished: they
+-- sit at the head of their origin's queue, so an origin whose head is a new page is passed over (offset).
+local offset = 0
+while #out < max do
+  local top = redis.call('ZRANGE', P .. 'sched', offset, offset, 'WITHSCORES')
   if #top == 0 or tonumber(top[2]) > now then break end
   local o = top[1]
   local h = P .. 'h:' .. o
   local f = redis.call('HMGET', h, 'robots', 'delay', 'next', 'rtries')
   local robots = f[1] or ''
   local delay = tonumber(f[2] or defDelay)
-  if robots == '' then
+  if robots == '' and pages >= maxPages then
+    offset = offset + 1
+  elseif robots == '' then
     redis.call('HSET', h, 'robots', 'loading', 'next', now + delay)
     redis.call('HINCRBY', h, 'inflight', 1)
     lease('r|' .. o, o, '1', '', owner, now + leaseMs)
@@ -124,10 +127,13 @@ while limited == 0 and #out < max do
     local id, depth, kind, attempt, rest = splitEntry(e)
     if kind == 'p' and attempt == '0' and pages >= maxPages then
       redis.call('LPUSH', P .. 'q:' .. o, e)
-      limited = 1
+      offset = offset + 1
     else
       if attempt == '0' then
-        if kind == 'p' then pages = redis.call('INCR', P .. 'pages') end
+        if kind == 'p' then
+          pages = redis.call('INCR', P .. 'pages')
+          redis.call('INCR', P .. 'open')
+        end
         e = id .. '\\t' .. depth .. '\\t' .. kind .. '\\t1\\t' .. rest
       end
       if string.sub(robots, 1, 7) == 'closed:' then
@@ -149,6 +155,9 @@ for _, key in ipairs({'sched', 'delayed', 'leases'}) do
   local t = redis.call('ZRANGE', P .. key, 0, 0, 'WITHSCORES')
   if #t > 0 and (wake < 0 or tonumber(t[2]) < wake) then wake = tonumber(t[2]) end
 end
+-- Limited (the workers stop): the budget is spent and every page started has been finished.
+local limited = 0
+if pages >= maxPages and tonumber(redis.call('GET', P .. 'open') or '0') <= 0 then limited = 1 end
 local res = {now, tonumber(redis.call('GET', P .. 'pending') or '0'), wake, limited}
 for _, w in ipairs(out) do res[#res + 1] = w end
 return res`;
@@ -190,6 +199,7 @@ if mode == 'retry' then
 else
   redis.call('DECR', P .. 'pending')
   redis.call('INCR', P .. 'done')
+  if select(3, splitEntry(e)) == 'p' then redis.call('DECR', P .. 'open') end
   redis.call('HSET', P .. 'unconf:' .. owner, id, o .. '\\t' .. e)
 end
 resched(o)
@@ -267,6 +277,7 @@ for i = 4, #ARGV do
     redis.call('LPUSH', P .. 'q:' .. o, string.sub(v, a + 1))
     redis.call('INCR', P .. 'pending')
     redis.call('DECR', P .. 'done')
+    if select(3, splitEntry(string.sub(v, a + 1))) == 'p' then redis.call('INCR', P .. 'open') end
     resched(o)
     n = n + 1
   end

@@ -90,3 +90,49 @@ test('rejoining after a kill: completions the journal has are confirmed, the oth
     await redis.stop();
   }
 });
+
+test('--max-pages spent: pages already started (a retry, an expired lease) are still handed out and finished before the crawl stops', async (t) => {
+  const redis = await startRedis(t);
+  if (!redis) return;
+  const a = new RedisFrontier(redis.url, 'budget', 'a', 150);
+  const b = new RedisFrontier(redis.url, 'budget', 'b', 150);
+  const takeBudget = async (f: RedisFrontier): Promise<{ page?: Extract<SharedWork, { kind: 'page' }>; limited: boolean }> => {
+    for (let i = 0; i < 50; i++) {
+      const r = await f.take(1, 2);
+      const w = r.works[0];
+      if (w?.kind === 'page') return { page: w, limited: r.limited };
+      if (w?.kind === 'robots') await f.robotsDone(w.origin, { kind: 'ready', cached: 'allow', delayMs: 0 });
+      else if (r.limited || r.works.length === 0) return { limited: r.limited };
+    }
+    throw new Error('no answer');
+  };
+  try {
+    await a.join({ ...settings, perHost: 4 });
+    await b.join({ ...settings, perHost: 4 });
+    await a.enqueue([1, 2, 3].map((n) => ({ url: `${ORIGIN}/${n}`, depth: 0, kind: 'page' as const, chain: [] })));
+    const first = (await takeBudget(a)).page!;
+    const second = (await takeBudget(a)).page!;
+    // The budget of 2 pages is spent: no new page, but not limited while the two started ones are open.
+    const none = await takeBudget(b);
+    assert.equal(none.page, undefined);
+    assert.equal(none.limited, false, 'two started pages are still open');
+    // A retry after the budget is spent comes back (to any worker) and is finished.
+    assert.equal(await a.retry(first, 0), true);
+    const again = await takeBudget(b);
+    assert.equal(again.page?.entry.seq, first.entry.seq, 'the retried page is handed out again');
+    assert.equal(await b.finish(again.page!, 'done'), true);
+    // An expired lease after the budget is spent goes to another worker too.
+    await new Promise((res) => setTimeout(res, 250));
+    const taken = await takeBudget(b);
+    assert.equal(taken.page?.entry.seq, second.entry.seq, 'the expired lease is handed out again');
+    assert.equal(await a.finish(second, 'done'), false);
+    assert.equal(await b.finish(taken.page!, 'done'), true);
+    const end = await takeBudget(b);
+    assert.equal(end.page, undefined, 'page 3 is never started');
+    assert.equal(end.limited, true, 'every started page finished: the crawl stops');
+  } finally {
+    await a.leave();
+    await b.leave();
+    await redis.stop();
+  }
+});
