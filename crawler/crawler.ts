@@ -30,6 +30,8 @@ export class Crawler extends CrawlRun implements Discovery {
   private fetcher!: Fetcher;
   private readonly agentToken: string;
   private pagesStarted = 0;
+  /** Started pages waiting in the scheduler for a retry: they finish even after the page budget is spent. */
+  private retriesWaiting = 0;
   private wakeAt = Infinity;
 
   constructor(options: Partial<CrawlOptions> & Pick<CrawlOptions, 'seeds' | 'outDir'>) {
@@ -84,8 +86,13 @@ export class Crawler extends CrawlRun implements Discovery {
     writeFileAtomicSync(path, JSON.stringify({ mode: this.opts.scope, seeds: all }));
   }
 
+  private get budgetSpent(): boolean {
+    return this.pagesStarted >= this.opts.maxPages;
+  }
+
+  /** Stops when aborted, or when the page budget is spent and no started page waits for a retry. */
   private get stopping(): boolean {
-    return this.opts.signal?.aborted === true || this.pagesStarted >= this.opts.maxPages;
+    return this.opts.signal?.aborted === true || (this.budgetSpent && this.retriesWaiting === 0);
   }
 
   protected pump(): void {
@@ -102,8 +109,13 @@ export class Crawler extends CrawlRun implements Discovery {
       if (work === null) break;
       this.inflight++;
       if (work.entry === null) void this.loadRobots(work.host);
-      else {
+      else if (work.entry.kind === 'page' && work.entry.attempt === 1 && this.budgetSpent) {
+        // Only retries of started pages may go on once the budget is spent; a new page waits for --resume.
+        this.inflight--;
+        this.scheduler.unstart(work.host, work.entry);
+      } else {
         if (work.entry.kind === 'page' && work.entry.attempt === 1) this.pagesStarted++;
+        if (work.entry.kind === 'page' && work.entry.attempt > 1) this.retriesWaiting--;
         void this.fetchEntry(work.host, work.entry);
       }
     }
@@ -191,6 +203,7 @@ export class Crawler extends CrawlRun implements Discovery {
       // The server asked the whole origin to slow down, not just this URL.
       if (out.slowOriginMs !== undefined) h.nextAllowedAt = Math.max(h.nextAllowedAt, now + out.slowOriginMs);
       this.scheduler.retry(h, { ...e, attempt: e.attempt + 1, notBefore: now + out.waitMs }, now);
+      if (e.kind === 'page') this.retriesWaiting++;
       return;
     }
     const { fields, response } = out;

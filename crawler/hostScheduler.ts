@@ -79,6 +79,18 @@ export class HostScheduler {
     this.wake(h, now);
   }
 
+  /**
+   * Takes back an entry next() handed out that the caller will not start (its page budget is spent): it goes
+   * back to the head of its host's queue and the host's slot is freed. The host is not rescheduled, so the
+   * same entry is not offered again in a loop; a retry or a release on the host wakes it.
+   */
+  unstart(h: HostState, entry: FrontierEntry): void {
+    if (h.head > 0) h.queue[--h.head] = entry;
+    else h.queue.unshift(entry);
+    this.buffered++;
+    h.inflight--;
+  }
+
   /** A request on `h` finished. */
   release(h: HostState, now: number): void {
     h.inflight--;

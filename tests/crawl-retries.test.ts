@@ -28,3 +28,24 @@ test('retries: 503 twice then 200 is fetched; 429 honours Retry-After; a permane
     await c.cleanup();
   }
 });
+
+test('--max-pages: a started page that must be retried after the budget is spent is still finished', async () => {
+  // A chain of pages; the last page the budget allows answers 503 once, after every other page started.
+  const srv = await startServer((req, res, path) => {
+    const n = Number(/^\/n\/(\d+)$/.exec(path)?.[1] ?? -1);
+    if (n < 0) return html(res, '', 404);
+    if (n === 4 && srv.hits.get(path) === 1) return html(res, 'busy', 503, { 'retry-after': '0' });
+    html(res, links(`/n/${n + 1}`));
+  });
+  const c = await crawl([`${srv.origin}/n/0`], { maxPages: 5, maxTries: 3 });
+  try {
+    assert.equal(c.summary.stoppedBy, 'max-pages');
+    const uris = (await readWarcResponses(c.dir)).filter((r) => r.status === 200).map((r) => new URL(r.uri).pathname).sort();
+    assert.deepEqual(uris, ['/n/0', '/n/1', '/n/2', '/n/3', '/n/4'], 'the retried page is archived; no sixth page started');
+    assert.equal(srv.hits.get('/n/4'), 2);
+    assert.equal(srv.hits.get('/n/5'), undefined);
+  } finally {
+    await srv.close();
+    await c.cleanup();
+  }
+});

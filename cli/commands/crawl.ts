@@ -22,7 +22,7 @@ Crawls from seed URLs, politely (robots.txt, per-host delay and concurrency), in
 
   --seeds FILE               one URL per line; blank lines and # comments ignored
   --out DIR                  DIR/crawl-NNNNN.warc.gz, DIR/crawl.jsonl (one line per URL), DIR/state/
-  --max-pages N              stop after N page fetches (default: no limit)
+  --max-pages N              start at most N pages (a started page that needs a retry still finishes; default: no limit)
   --max-depth N              links followed from the seeds at most N deep (default ${d.maxDepth})
   --scope host|domain|any    follow links within the seeds' hosts, registrable domains, or anywhere (default ${d.scope})
   --concurrency N            requests in flight overall (default ${d.concurrency})
