@@ -44,7 +44,7 @@ test('the checker reports each arrow the table does not allow, on an in-memory t
     ['bench/tokenizer.ts', "import { corpus } from '../tests/helpers/udhrText.js';"],
     ['tests/a.test.ts', "import { curate } from '../pipelines/curate.js';\nimport { h } from './helpers/h.js';"],
     ['docs/tool.ts', "import { x } from '../core/x.js';"],
-    ['scripts/gen.ts', "import { y } from '../../shared/y.js';"],
+    ['scripts/gen.ts', "import { y } from '../../vendor/y.js';"],
   ]);
   const arrows = importViolations(tree).map((v) => `${v.from} -> ${v.to}`);
   assert.deepEqual(arrows, [
@@ -55,7 +55,7 @@ test('the checker reports each arrow the table does not allow, on an in-memory t
     'cli/main.ts -> bench/run.ts',
     'bench/tokenizer.ts -> tests/helpers/udhrText.js',
     'docs/tool.ts -> core/x.js',
-    'scripts/gen.ts -> ../../shared/y.js',
+    'scripts/gen.ts -> ../../vendor/y.js',
   ]);
   const why = importViolations(tree).find((v) => v.from === 'pipelines/curate.ts')!.why;
   assert.equal(why, 'pipelines may import only core, datasets, filters/registry.ts');
