@@ -10,16 +10,26 @@ import { startRedis } from './helpers/redisServer.js';
 const ORIGIN = 'http://a.example';
 const settings = { perHost: 1, delayMs: 0, scope: 'any', seeds: [] };
 
-/** Takes until a page lease comes back (the origin's robots.txt lease first, answered "allow all"). */
-async function takePage(f: RedisFrontier): Promise<Extract<SharedWork, { kind: 'page' }>> {
+type PageWork = Extract<SharedWork, { kind: 'page' }>;
+
+/**
+ * Takes until a page lease comes back (the origin's robots.txt lease first, answered "allow all"); with
+ * `orNone`, returns without a page as soon as a take hands out nothing (and says whether the crawl is limited).
+ */
+async function takeNext(f: RedisFrontier, maxPages = Infinity, orNone = false): Promise<{ page?: PageWork; limited: boolean }> {
   for (let i = 0; i < 50; i++) {
-    const r = await f.take(1, Infinity);
+    const r = await f.take(1, maxPages);
     const w = r.works[0];
-    if (w?.kind === 'page') return w;
+    if (w?.kind === 'page') return { page: w, limited: r.limited };
     if (w?.kind === 'robots') await f.robotsDone(w.origin, { kind: 'ready', cached: 'allow', delayMs: 0 });
+    else if (orNone) return { limited: r.limited };
     else await new Promise((res) => setTimeout(res, 20));
   }
   throw new Error('no page leased');
+}
+
+async function takePage(f: RedisFrontier): Promise<PageWork> {
+  return (await takeNext(f)).page!;
 }
 
 test('an expired lease goes to another worker; the stalled worker\'s late result is refused', async (t) => {
@@ -96,16 +106,7 @@ test('--max-pages spent: pages already started (a retry, an expired lease) are s
   if (!redis) return;
   const a = new RedisFrontier(redis.url, 'budget', 'a', 150);
   const b = new RedisFrontier(redis.url, 'budget', 'b', 150);
-  const takeBudget = async (f: RedisFrontier): Promise<{ page?: Extract<SharedWork, { kind: 'page' }>; limited: boolean }> => {
-    for (let i = 0; i < 50; i++) {
-      const r = await f.take(1, 2);
-      const w = r.works[0];
-      if (w?.kind === 'page') return { page: w, limited: r.limited };
-      if (w?.kind === 'robots') await f.robotsDone(w.origin, { kind: 'ready', cached: 'allow', delayMs: 0 });
-      else if (r.limited || r.works.length === 0) return { limited: r.limited };
-    }
-    throw new Error('no answer');
-  };
+  const takeBudget = (f: RedisFrontier) => takeNext(f, 2, true);
   try {
     await a.join({ ...settings, perHost: 4 });
     await b.join({ ...settings, perHost: 4 });
