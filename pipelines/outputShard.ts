@@ -1,3 +1,4 @@
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Document } from '../core/document.js';
 import type { ShardWriters, ShardHandle } from './shardWriters.js';
@@ -51,5 +52,10 @@ export class OutputShard {
     if (!this.handle) return null;
     await Promise.all(this.inflight);
     return { file: this.file, ...(await this.handle.close()) };
+  }
+
+  /** Moves the finished file into place under its name: the commit of a shard that finish() reported. */
+  async publish(): Promise<void> {
+    await rename(this.tempPath, join(this.dir, this.file));
   }
 }

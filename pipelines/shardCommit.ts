@@ -1,4 +1,3 @@
-import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Document, Rejected } from '../core/document.js';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomicFile.js';
@@ -132,7 +131,7 @@ export class ShardCommitter {
   /** Renames the written shards into place and writes the state delta; returns the state file's name. */
   private async place(shard: number, files: ShardPair, docs: ShardInfo | null, rejected: ShardInfo | null, frames: StateFrame[]): Promise<string | null> {
     const { out, layout } = this.plan;
-    for (const [info, file] of [[docs, files.docs], [rejected, files.rejected]] as const) if (info) await rename(file.tempPath, join(out, info.file));
+    for (const [info, file] of [[docs, files.docs], [rejected, files.rejected]] as const) if (info) await file.publish();
     if (frames.length === 0) return null;
     const state = layout.stateFile(shard);
     await writeFileAtomic(join(out, state), encodeStateFrames(frames));

@@ -6,7 +6,6 @@
  * a single curate run with the dedup steps keeps.
  */
 import { createReadStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Document } from '../../core/document.js';
@@ -76,7 +75,7 @@ class ShardPairWriter {
 
   async commit(): Promise<void> {
     const [docs, rejected] = await Promise.all([this.docs.finish(), this.rejected.finish()]);
-    for (const [info, shard] of [[docs, this.docs], [rejected, this.rejected]] as const) if (info) await rename(shard.tempPath, join(this.plan.out, info.file));
+    for (const [info, shard] of [[docs, this.docs], [rejected, this.rejected]] as const) if (info) await shard.publish();
     if (docs) this.shards.push(this.plan.corpus.order === 'input' ? { ...docs, inputs: this.inputs } : docs);
     if (rejected) this.rejectedShards.push(rejected);
     this.n++;

@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Document } from '../../core/document.js';
 import { UserError } from '../../core/errors.js';
@@ -84,7 +84,7 @@ export class MixOutput {
     const info = await shard.finish();
     if (!info) return;
     this.o.lock.assertHeld();
-    await rename(shard.tempPath, join(this.o.dir, info.file));
+    await shard.publish();
     this.shards.push(info);
     await writeJsonAtomic(this.layout.manifest, this.manifest(false));
   }
