@@ -6,6 +6,7 @@ import { DEFAULT_BOILERPLATE_PATTERN, parseHtmlBlocks, type ParsedPage } from '.
 import { classifyBlocks } from './extractClassify.js';
 import { selectContent } from './contentRegion.js';
 import type { PageMetadata } from './pageMetadata.js';
+import { ChunkedJoin } from '../text/chunkedJoin.js';
 
 const Options = z.object({
   /** Select the main content; false keeps every visible block outside boilerplate containers. */
@@ -113,15 +114,14 @@ export function extractMainText(html: string, options: ExtractOptions, boilerpla
   if (page.tooDeep) limits.push('too_deep');
   if (page.tooManyNodes) limits.push('too_many_nodes');
   const { keep, method } = selectBlocks(page, options);
-  // Appended, not collected and joined: V8 builds the string as a rope and flattens it once.
-  let text = '';
+  const parts = new ChunkedJoin('\n\n');
   let kept = 0;
   const wantKept = options.output !== 'removed';
   for (let i = 0; i < page.blocks.size; i++) {
     if (keep[i]) kept++;
-    if (keep[i] === wantKept) text = text === '' ? page.blocks.text[i]! : `${text}\n\n${page.blocks.text[i]!}`;
+    if (keep[i] === wantKept) parts.push(page.blocks.text[i]!);
   }
-  return { ...page.metadata, text, blocks: page.blocks.size, keptBlocks: kept, method, limits };
+  return { ...page.metadata, text: parts.join(), blocks: page.blocks.size, keptBlocks: kept, method, limits };
 }
 
 export const extractStep = defineFilterStep({

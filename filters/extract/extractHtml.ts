@@ -26,19 +26,29 @@ export interface ParsedPage extends StreamResult {
 }
 
 /** Elements whose subtree is never content. */
-const SKIP_TAGS = new Set([
+const SKIP_TAGS = [
   'script', 'style', 'noscript', 'template', 'iframe', 'svg', 'math', 'button', 'select', 'option', 'textarea',
   'canvas', 'object', 'embed', 'video', 'audio', 'map', 'dialog', 'title',
-]);
+];
 /** Elements that end the current block and get a row. */
-const BLOCK_TAGS = new Set([
+const BLOCK_TAGS = [
   'address', 'article', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'div', 'dl', 'dt', 'fieldset',
   'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'html', 'li', 'main',
   'menu', 'nav', 'aside', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
-]);
-const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
-const EMBEDS = new Set(['iframe', 'object', 'embed', 'video', 'audio']);
-const INPUTS = new Set(['input', 'select', 'textarea', 'button']);
+];
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+const EMBEDS = ['iframe', 'object', 'embed', 'video', 'audio'];
+const INPUTS = ['input', 'select', 'textarea', 'button'];
+/** Kind bits of a tag name: what the lists above say of it, in one lookup per element. */
+const SKIP = 1;
+const BLOCK = 2;
+const HEADING = 4;
+const EMBED = 8;
+const INPUT = 16;
+const TAG_KIND = new Map<string, number>();
+for (const [names, bit] of [[SKIP_TAGS, SKIP], [BLOCK_TAGS, BLOCK], [HEADINGS, HEADING], [EMBEDS, EMBED], [INPUTS, INPUT]] as const) {
+  for (const name of names) TAG_KIND.set(name, (TAG_KIND.get(name) ?? 0) | bit);
+}
 const JAVASCRIPT_URL = /^\s*javascript:/i;
 /** Every attribute the extraction reads: elementClass.ts, links, pageMetadata.ts. */
 const READ_ATTRIBUTES = {
@@ -73,27 +83,36 @@ function countNonWs(s: string): number {
   return n;
 }
 
+/** What scanBlock found in the last buffer it scanned (module fields, not an object per block: on
+ * tag-dense pages a result object per block was a seventh of the garbage). */
+const scan = { chars: 0, commas: 0, dense: false, clean: false, edgeSpace: false };
+
 /** One scan of a block's buffer: its non-space characters, its commas, whether it has characters
  * of dense scripts (counted twice by weightedLength) and whether its whitespace needs folding
- * (regex calls per short block cost more than this loop on tag-dense pages). */
-function scanBlock(buf: string): { chars: number; commas: number; dense: boolean; clean: boolean } {
+ * beyond trimming spaces at its ends (regex calls per short block cost more than this loop on
+ * tag-dense pages). */
+function scanBlock(buf: string): void {
   let chars = 0;
   let commas = 0;
   let dense = false;
-  let clean = buf.length > 0 && buf.charCodeAt(0) !== 32 && buf.charCodeAt(buf.length - 1) !== 32;
-  let prevSpace = false;
+  let clean = true;
+  let spaces = 0;
+  let first = -1;
+  let end = 0;
   for (let i = 0; i < buf.length; i++) {
     const c = buf.charCodeAt(i);
     if (c === 32) {
-      if (prevSpace) clean = false;
-      prevSpace = true;
+      spaces++;
       continue;
     }
-    prevSpace = false;
+    if (spaces > 1 && first >= 0) clean = false;
+    spaces = 0;
     if (c < 32 || c === 160 || c === 0xe000) {
       clean = false;
       continue;
     }
+    if (first < 0) first = i;
+    end = i + 1;
     chars++;
     if (c === 44) commas++;
     else if (c >= SCRIPTS_START) {
@@ -101,7 +120,11 @@ function scanBlock(buf: string): { chars: number; commas: number; dense: boolean
       if (COMMAS.has(c)) commas++;
     } else if (c >= 0x60c && COMMAS.has(c)) commas++;
   }
-  return { chars, commas, dense, clean };
+  scan.chars = chars;
+  scan.commas = commas;
+  scan.dense = dense;
+  scan.clean = clean;
+  scan.edgeSpace = first > 0 || end < buf.length;
 }
 
 function blockText(buf: string): string {
@@ -142,8 +165,8 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
 
   const flush = () => {
     if (buf !== '') {
-      const scan = scanBlock(buf);
-      const text = scan.chars === 0 ? '' : scan.clean ? buf : blockText(buf);
+      scanBlock(buf);
+      const text = scan.chars === 0 ? '' : !scan.clean ? blockText(buf) : scan.edgeSpace ? buf.trim() : buf;
       if (text !== '') blocks.add(text, scan.dense ? weightedLength(text) : text.length, scan.chars, linkChars, scan.commas, current, headingDepth > 0, listDepth > 0);
     }
     buf = '';
@@ -153,7 +176,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
     if (current >= 0) nodes[column][current]++;
   };
 
-  const openBlock = (name: string, a: AttributeValues): number => {
+  const openBlock = (name: string, kind: number, a: AttributeValues): number => {
     flush();
     let flags = elementFlags(name, a, boilerplate, articleDepth > 0);
     if (name === 'tr' && tables.length > 0) nodes.rows[tables[tables.length - 1]!]++;
@@ -162,7 +185,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
     const row = nodes.add(name, current, a.size === 0 ? 0 : classWeight(a, boilerplate), flags, blocks.size);
     current = row;
     if (name === 'article' || name === 'main') articleDepth++;
-    else if (HEADINGS.has(name)) headingDepth++;
+    else if (kind & HEADING) headingDepth++;
     else if (name === 'ul' || name === 'ol') listDepth++;
     else if (name === 'table') tables.push(row);
     else if (name === 'pre') preDepth++;
@@ -172,7 +195,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
     flush();
     nodes.endBlock[row] = blocks.size;
     if (name === 'article' || name === 'main') articleDepth--;
-    else if (HEADINGS.has(name)) headingDepth--;
+    else if ((TAG_KIND.get(name) ?? 0) & HEADING) headingDepth--;
     else if (name === 'ul' || name === 'ol') listDepth--;
     else if (name === 'pre') preDepth--;
     else if (name === 'table') {
@@ -186,15 +209,16 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
     wantsAttributes: () => skipping === 0,
     open(name: string, a: AttributeValues) {
       meta.open(name, a, skipping > 0);
-      if (INPUTS.has(name)) count('inputs');
+      const kind = TAG_KIND.get(name) ?? 0;
+      if (kind & INPUT) count('inputs');
       let frame = INLINE;
       if (skipping > 0) {
         // inside a skipped subtree nothing counts
-      } else if (SKIP_TAGS.has(name) || (name !== 'html' && name !== 'body' && isHidden(a))) {
-        if (EMBEDS.has(name)) count('embeds');
+      } else if (kind & SKIP || (name !== 'html' && name !== 'body' && isHidden(a))) {
+        if (kind & EMBED) count('embeds');
         frame = SKIPPED;
         skipping++;
-      } else if (BLOCK_TAGS.has(name)) frame = openBlock(name, a);
+      } else if (kind & BLOCK) frame = openBlock(name, kind, a);
       else if (name === 'br') buf += BR;
       else if (name === 'img') count('images');
       else if (name === 'a') {
@@ -220,7 +244,7 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
       if (linkDepth > 0) linkChars += countNonWs(text);
     },
     boundary(name: string) {
-      if (skipping === 0 && BLOCK_TAGS.has(name)) flush();
+      if (skipping === 0 && (TAG_KIND.get(name) ?? 0) & BLOCK) flush();
     },
   };
   // Void elements are opened and closed at once: one slot more than maxDepth covers them.

@@ -80,94 +80,131 @@ const IMPLIES_CLOSE = new Map<string, ReadonlySet<string>>([
 ]);
 
 /**
- * Lower-cased tag names by the exact base-128 number of their lower-cased characters (names of at most 7
- * ASCII letters and digits): a start or end tag costs a lookup instead of a slice and a toLowerCase, two
- * strings per tag on pages made of little else. Filled as names are met, bounded by MAX_NAMES.
+ * Lower-cased tag names met so far (names of at most 16 ASCII letters, digits and dashes), in an
+ * open-addressed table checked character by character: a start or end tag costs a hash and a compare
+ * instead of a slice and a toLowerCase, two strings per tag on pages made of little else. Bounded by
+ * MAX_NAMES; a name that finds no slot is built the slow way.
  */
-const tagNames = new Map<number, string>();
+const SLOTS = 8192;
 const MAX_NAMES = 4096;
+const MAX_PROBES = 8;
+const slotNames: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+let namesKept = 0;
 
+/** The tag name html[start, end) lower-cased, as the same string each time it is met. */
 function lowerTagName(html: string, start: number, end: number): string {
-  if (end - start <= 7) {
-    let key = 0;
-    let i = start;
-    for (; i < end; i++) {
-      let c = html.charCodeAt(i);
-      if (c >= 65 && c <= 90) c |= 32;
-      else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) break;
-      key = key * 128 + c;
-    }
-    if (i === end) {
-      const known = tagNames.get(key);
-      if (known !== undefined) return known;
+  if (end - start > 16) return html.slice(start, end).toLowerCase();
+  let h = 0;
+  for (let i = start; i < end; i++) {
+    let c = html.charCodeAt(i);
+    if (c >= 65 && c <= 90) c |= 32;
+    else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45)) return html.slice(start, end).toLowerCase();
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  const length = end - start;
+  for (let probe = 0; probe < MAX_PROBES; probe++) {
+    const slot = (h + probe) & (SLOTS - 1);
+    const known = slotNames[slot];
+    if (known === undefined) {
       const name = html.slice(start, end).toLowerCase();
-      if (tagNames.size < MAX_NAMES) tagNames.set(key, name);
+      if (namesKept < MAX_NAMES) {
+        slotNames[slot] = name;
+        namesKept++;
+      }
       return name;
     }
+    if (known.length === length && sameLowerCase(known, html, start)) return known;
   }
   return html.slice(start, end).toLowerCase();
+}
+
+/** `name` (lower case) equals html[start, start + name.length) with ASCII letters lower-cased. */
+function sameLowerCase(name: string, html: string, start: number): boolean {
+  for (let i = 0; i < name.length; i++) {
+    let c = html.charCodeAt(start + i);
+    if (c >= 65 && c <= 90) c |= 32;
+    if (c !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * What the stream knows of one tag name in one parse: its static rules and how many elements of it are
+ * open (on the stack) or past maxDepth (flattened, not on it). One lookup per tag instead of one per
+ * question (void? which closes? open? flat?): on pages made of little else than tags that was a fifth
+ * of the parse.
+ */
+interface TagState {
+  readonly name: string;
+  readonly isVoid: boolean;
+  readonly closes: ReadonlySet<string> | undefined;
+  readonly foreign: boolean;
+  open: number;
+  flat: number;
 }
 
 /** Runs the handler over `html`; returns which limits were hit. */
 export function streamElements(html: string, handler: ElementHandler, limits: StreamLimits, filter?: AttributeFilter): StreamResult {
   // A name of another length is dropped before it is sliced (most attributes on a page: data-*, src...).
   const lengths = filter ? new Set([...filter.names].map((n) => n.length)) : undefined;
-  const stack: string[] = [];
-  /** Open elements per name (on the stack), and elements past maxDepth per name (not on it). */
-  const openCount = new Map<string, number>();
-  const flatCount = new Map<string, number>();
+  const stack: TagState[] = [];
+  // One entry per distinct name on the page (at most maxNodes of them).
+  const states = new Map<string, TagState>();
+  const stateOf = (name: string): TagState => {
+    let st = states.get(name);
+    if (st === undefined) {
+      st = { name, isVoid: VOID.has(name), closes: IMPLIES_CLOSE.get(name), foreign: name === 'svg' || name === 'math', open: 0, flat: 0 };
+      states.set(name, st);
+    }
+    return st;
+  };
   const attributes: AttributeValues = new Map();
   const result: StreamResult = { tooDeep: false, tooManyNodes: false };
   let nodes = 0;
-  let tagName = '';
+  let tag: TagState | undefined;
   /** The start tag being read was pushed/reported (false: ignored, or flattened past maxDepth). */
   let tagState: 'none' | 'pending' | 'flat' = 'none';
   let attrName: string | undefined;
   let attrValue = '';
   let foreign = 0;
 
-  const bump = (m: Map<string, number>, name: string, by: number) => {
-    const n = (m.get(name) ?? 0) + by;
-    if (n === 0) m.delete(name);
-    else m.set(name, n);
-  };
   const pop = () => {
-    const name = stack.pop()!;
-    bump(openCount, name, -1);
-    if (name === 'svg' || name === 'math') foreign--;
-    handler.close(name);
+    const st = stack.pop()!;
+    st.open--;
+    if (st.foreign) foreign--;
+    handler.close(st.name);
   };
-  const closeTo = (name: string) => {
-    // The caller checked that `name` is open: pops down to and including its nearest instance.
+  const closeTo = (st: TagState) => {
+    // The caller checked that `st` is open: pops down to and including its nearest instance.
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       pop();
-      if (top === name) return;
+      if (top === st) return;
     }
   };
   const slice = (start: number, end: number) => html.slice(start, end);
 
-  const startTag = (name: string) => {
+  const startTag = (st: TagState) => {
     if (++nodes > limits.maxNodes) {
       result.tooManyNodes = true;
       tokenizer.pause();
       tagState = 'none';
       return;
     }
-    if (name === 'form' && openCount.has('form')) {
+    if (st.name === 'form' && st.open > 0) {
       tagState = 'none';
       return;
     }
-    const closes = IMPLIES_CLOSE.get(name);
-    if (closes) while (stack.length > 0 && closes.has(stack[stack.length - 1]!)) pop();
-    tagName = name;
+    const closes = st.closes;
+    if (closes) while (stack.length > 0 && closes.has(stack[stack.length - 1]!.name)) pop();
+    tag = st;
     if (attributes.size > 0) attributes.clear(); // clear() allocates a new table even when empty
     attrName = undefined;
-    if (!VOID.has(name) && stack.length >= limits.maxDepth) {
+    if (!st.isVoid && stack.length >= limits.maxDepth) {
       result.tooDeep = true;
-      bump(flatCount, name, 1);
+      st.flat++;
       tagState = 'flat';
-      handler.boundary(name);
+      handler.boundary(st.name);
       return;
     }
     tagState = 'pending';
@@ -179,19 +216,19 @@ export function streamElements(html: string, handler: ElementHandler, limits: St
       return;
     }
     tagState = 'none';
-    const name = tagName;
-    handler.open(name, attributes);
-    if (VOID.has(name)) return handler.close(name);
-    stack.push(name);
-    bump(openCount, name, 1);
-    if (name === 'svg' || name === 'math') foreign++;
+    const st = tag!;
+    handler.open(st.name, attributes);
+    if (st.isVoid) return handler.close(st.name);
+    stack.push(st);
+    st.open++;
+    if (st.foreign) foreign++;
     // A self-closing tag closes itself only in foreign content (HTML ignores the slash).
     if (selfClosing && foreign > 0) pop();
   };
 
   const callbacks: TokenizerCallbacks = {
     onopentagname(start, end) {
-      startTag(lowerTagName(html, start, end));
+      startTag(stateOf(lowerTagName(html, start, end)));
     },
     onattribname(start, end) {
       attrName = undefined;
@@ -220,18 +257,19 @@ export function streamElements(html: string, handler: ElementHandler, limits: St
       endStartTag(true);
     },
     onclosetag(start, end) {
-      const name = lowerTagName(html, start, end);
-      if (VOID.has(name)) {
+      const st = stateOf(lowerTagName(html, start, end));
+      const name = st.name;
+      if (st.isVoid) {
         if (name === 'br') {
           handler.open('br', new Map());
           handler.close('br');
         }
         return;
       }
-      if (flatCount.has(name)) {
-        bump(flatCount, name, -1);
+      if (st.flat > 0) {
+        st.flat--;
         handler.boundary(name);
-      } else if (openCount.has(name)) closeTo(name);
+      } else if (st.open > 0) closeTo(st);
       else if (name === 'p') {
         handler.open('p', new Map());
         handler.close('p');

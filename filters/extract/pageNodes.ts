@@ -19,8 +19,13 @@ export type TotalColumn = 'length' | 'linkLength' | 'commas' | 'headingLength' |
 const COUNT_COLUMNS: readonly CountColumn[] = ['paragraphs', 'listItems', 'images', 'inputs', 'embeds'];
 const TOTAL_COLUMNS: readonly TotalColumn[] = ['length', 'linkLength', 'commas', 'headingLength', 'listLength'];
 
-/** Rows whose columns are kept from one page to the next (about 5 MB). */
-const KEPT_ROWS = 1 << 16;
+/**
+ * Rows whose columns are kept from one page to the next: 1 << 18 holds the most rows a page can have
+ * (extract's maxNodes, 200,000, grown x4 from 64), so a thread that met a tag-dense page keeps ~22 MB
+ * here instead of allocating it again for the next one. Allocating the columns anew per such page cost
+ * a third of its time: garbage-collection runs forced by the external memory of the typed arrays.
+ */
+const KEPT_ROWS = 1 << 18;
 
 function sumInto(parent: Int32Array, col: Int32Array | Float64Array, size: number): void {
   for (let i = size - 1; i >= 0; i--) {
@@ -31,7 +36,8 @@ function sumInto(parent: Int32Array, col: Int32Array | Float64Array, size: numbe
 
 export class PageNodes {
   size = 0;
-  tag: string[] = [];
+  /** Read below `size` only (entries past it are stale or holes): it keeps its storage like the columns. */
+  tag: string[] = new Array<string>(64);
   parent = new Int32Array(64);
   /** Readability-style weight of the class/id: +25 content-like, -25 boilerplate-like. */
   classWeight = new Int8Array(64);
@@ -64,7 +70,6 @@ export class PageNodes {
       this.rows.fill(0, 0, this.size);
     }
     this.size = 0;
-    this.tag.length = 0;
     return this;
   }
 
@@ -72,7 +77,7 @@ export class PageNodes {
   add(tag: string, parent: number, classWeight: number, flags: number, firstBlock: number): number {
     if (this.size === this.parent.length) this.grow();
     const i = this.size++;
-    this.tag.push(tag);
+    this.tag[i] = tag;
     this.parent[i] = parent;
     this.classWeight[i] = classWeight;
     this.flags[i] = flags;
@@ -115,6 +120,7 @@ export class PageNodes {
       return b;
     };
     this.parent = grown(this.parent);
+    this.tag.length = n;
     this.classWeight = grown(this.classWeight);
     this.flags = grown(this.flags);
     this.firstBlock = grown(this.firstBlock);

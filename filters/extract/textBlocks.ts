@@ -7,13 +7,14 @@ const HEADING = 1;
 const IN_LIST = 2;
 const BOILERPLATE = 4;
 
-/** Blocks whose columns are kept from one page to the next (about 2 MB). */
-const KEPT_BLOCKS = 1 << 16;
+/** Blocks whose columns are kept from one page to the next (at most ~9 MB; see PageNodes' KEPT_ROWS). */
+const KEPT_BLOCKS = 1 << 18;
 
 export class TextBlocks {
   size = 0;
-  /** Whitespace-collapsed text; `<br>` and newlines inside `<pre>` survive as "\n". */
-  readonly text: string[] = [];
+  /** Whitespace-collapsed text; `<br>` and newlines inside `<pre>` survive as "\n". Read below `size` only:
+   * it keeps its storage from page to page like the columns. */
+  text: string[] = new Array<string>(64);
   /** Length with Han/Kana/Hangul/Thai characters counted twice (words.ts weightedLength). */
   length = new Float64Array(64);
   /** Non-whitespace characters, and how many of them were inside a link. */
@@ -27,15 +28,16 @@ export class TextBlocks {
   /** Empties the list for the next page, keeping its columns unless they grew past KEPT_BLOCKS. */
   reset(): this {
     if (this.node.length > KEPT_BLOCKS) Object.assign(this, new TextBlocks());
+    // The texts may be slices of the last page's HTML: dropped, so that it can be collected.
+    else this.text.fill('', 0, this.size);
     this.size = 0;
-    this.text.length = 0;
     return this;
   }
 
   add(text: string, length: number, chars: number, linkChars: number, commas: number, node: number, heading: boolean, inList: boolean): void {
     const i = this.size++;
     if (i === this.node.length) this.grow();
-    this.text.push(text);
+    this.text[i] = text;
     this.length[i] = length;
     this.chars[i] = chars;
     this.linkChars[i] = linkChars;
@@ -75,6 +77,7 @@ export class TextBlocks {
       b.set(a);
       return b;
     };
+    this.text.length = n;
     this.length = wider(this.length, (k) => new Float64Array(k));
     this.chars = wider(this.chars, (k) => new Int32Array(k));
     this.linkChars = wider(this.linkChars, (k) => new Int32Array(k));
