@@ -262,8 +262,10 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
  * most of the page's text, prose rather than links, is a page wrapper, not a component.
  */
 function markBoilerplate(nodes: PageNodes, blocks: TextBlocks): void {
-  const raw = new Float64Array(nodes.size);
-  const rawLinks = new Float64Array(nodes.size);
+  // All text and link text per subtree, boilerplate included, in the length columns that addTotals
+  // fills afterwards (zero until then): no two arrays of the page's size per page.
+  const raw = nodes.length;
+  const rawLinks = nodes.linkLength;
   let total = 0;
   for (let b = 0; b < blocks.size; b++) {
     total += blocks.length[b]!;
@@ -290,6 +292,8 @@ function markBoilerplate(nodes: PageNodes, blocks: TextBlocks): void {
     nodes.set(i, BOILERPLATE, nodes.has(i, OWN_BOILERPLATE) || inherited);
   }
   for (let b = 0; b < blocks.size; b++) blocks.setBoilerplate(b, blocks.node[b]! >= 0 && nodes.has(blocks.node[b]!, BOILERPLATE));
+  raw.fill(0, 0, nodes.size);
+  rawLinks.fill(0, 0, nodes.size);
 }
 
 /** Subtree totals over what is not boilerplate: blocks into their row, then rows into parents. */
