@@ -36,7 +36,8 @@ function streamEvents(html: string, limits = NO_LIMITS): string[] {
   streamElements(
     html,
     {
-      open: (n: string, a: AttributeValues) => ev.push(`open ${n} ${JSON.stringify([...a.entries()].sort())}`),
+      kindOf: () => 0,
+      open: (n: string, _kind: number, a: AttributeValues) => ev.push(`open ${n} ${JSON.stringify([...a.entries()].sort())}`),
       close: (n: string) => ev.push(`close ${n}`),
       text: (t: string) => ev.push(`text ${t}`),
       boundary: (n: string) => ev.push(`boundary ${n}`),
@@ -78,11 +79,28 @@ test('htmlStream: past maxDepth elements are flattened (block boundaries only) a
 
 test('htmlStream: the parse stops at maxNodes start tags; attribute values are bounded', () => {
   let opened = 0;
-  const handler = { open: () => opened++, close: () => {}, text: () => {}, boundary: () => {}, wantsAttributes: () => true };
+  const handler = { kindOf: () => 0, open: () => opened++, close: () => {}, text: () => {}, boundary: () => {}, wantsAttributes: () => true };
   const r = streamElements('<p>x</p>'.repeat(100), handler, { maxDepth: 100, maxNodes: 10 });
   assert.equal(opened, 10);
   assert.deepEqual(r, { tooDeep: false, tooManyNodes: true });
   let cls = '';
-  streamElements(`<div class="${'a'.repeat(3 * MAX_ATTRIBUTE_CHARS)}">x</div>`, { ...handler, open: (_n: string, a: AttributeValues) => (cls = a.get('class') ?? '') }, NO_LIMITS);
+  streamElements(`<div class="${'a'.repeat(3 * MAX_ATTRIBUTE_CHARS)}">x</div>`, { ...handler, open: (_n: string, _k: number, a: AttributeValues) => (cls = a.get('class') ?? '') }, NO_LIMITS);
   assert.equal(cls.length, MAX_ATTRIBUTE_CHARS);
+});
+
+test('htmlStream: tag names and their counts per parse (long names, a parse that threw, two handlers)', () => {
+  // A name too long for the thread's name table is matched case-insensitively all the same.
+  const long = 'my-very-long-custom-element-name';
+  assert.deepEqual(streamEvents(`<${long.toUpperCase()}>x</${long}>y`), [`open ${long} []`, 'text x', `close ${long}`, 'text y']);
+  // A parse that throws leaves two <div>s counted open; the next parse must see its </div> as stray.
+  assert.throws(() => streamElements('<div><div>boom', { kindOf: () => 0, open: () => {}, close: () => {}, text: () => { throw new Error('boom'); }, boundary: () => {}, wantsAttributes: () => true }, NO_LIMITS));
+  assert.deepEqual(streamEvents('</div>after'), ['text after']);
+  // Each handler gets its own kind bits for a name, whichever parsed the name first.
+  const kinds = (kindOf: (n: string) => number) => {
+    const seen: string[] = [];
+    streamElements('<p>a</p><div>b</div>', { kindOf, open: (n: string, k: number) => seen.push(`${n}=${k}`), close: () => {}, text: () => {}, boundary: () => {}, wantsAttributes: () => true }, NO_LIMITS);
+    return seen;
+  };
+  assert.deepEqual(kinds((n) => n.length), ['p=1', 'div=3']);
+  assert.deepEqual(kinds((n) => (n === 'p' ? 7 : 0)), ['p=7', 'div=0']);
 });

@@ -150,6 +150,15 @@ test('extract: the fast tokenizer emits exactly the stock htmlparser2 events', (
     'plain text only & more',
     '<a href="x',
     '',
+    // tag names: cases, ends (">", "/", whitespace, end of input), special and foreign-content names
+    '<DIV><P>a</P ><Td\nclass=x>b</tD\t>c<br/><hr\f>d</div\r>',
+    '<svg><title>t <b>x</b></title><style>s</style></svg><TITLE>u &amp; v</TITLE><Scripts>w</Scripts><xmp><p></xmp>',
+    '<p>x</p><textarea><p></textarea><noframes><p></noframes><iframe><p></iframe><plaintext><p></p>',
+    '<table><tr><td>cell <table><tr><td>cell <p>short</p><div>x<div>x',
+    '<p>unfinished <div',
+    '<p>unfinished </div',
+    '<a1-b_c.d>e</a1-b_c.d><1p>f</ p></>',
+    '<<p>x<</p>y</<div>z<', 'a</', 'a</b', '<!DOCTYPE html><?pi x?><p/>q</p/>r</p\n\n>',
   ];
   for (const html of cases) assert.deepEqual(parseEvents(html, FastTokenizer), parseEvents(html, Tokenizer), html);
 });

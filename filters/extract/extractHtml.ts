@@ -49,6 +49,8 @@ const TAG_KIND = new Map<string, number>();
 for (const [names, bit] of [[SKIP_TAGS, SKIP], [BLOCK_TAGS, BLOCK], [HEADINGS, HEADING], [EMBEDS, EMBED], [INPUTS, INPUT]] as const) {
   for (const name of names) TAG_KIND.set(name, (TAG_KIND.get(name) ?? 0) | bit);
 }
+/** The stream asks once per tag name and hands the bits to open/close/boundary. */
+const tagKind = (name: string): number => TAG_KIND.get(name) ?? 0;
 const JAVASCRIPT_URL = /^\s*javascript:/i;
 /** Every attribute the extraction reads: elementClass.ts, links, pageMetadata.ts. */
 const READ_ATTRIBUTES = {
@@ -191,11 +193,11 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
     else if (name === 'pre') preDepth++;
     return row;
   };
-  const closeBlock = (row: number, name: string) => {
+  const closeBlock = (row: number, name: string, kind: number) => {
     flush();
     nodes.endBlock[row] = blocks.size;
     if (name === 'article' || name === 'main') articleDepth--;
-    else if ((TAG_KIND.get(name) ?? 0) & HEADING) headingDepth--;
+    else if (kind & HEADING) headingDepth--;
     else if (name === 'ul' || name === 'ol') listDepth--;
     else if (name === 'pre') preDepth--;
     else if (name === 'table') {
@@ -206,10 +208,10 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
   };
 
   const handler = {
+    kindOf: tagKind,
     wantsAttributes: () => skipping === 0,
-    open(name: string, a: AttributeValues) {
+    open(name: string, kind: number, a: AttributeValues) {
       meta.open(name, a, skipping > 0);
-      const kind = TAG_KIND.get(name) ?? 0;
       if (kind & INPUT) count('inputs');
       let frame = INLINE;
       if (skipping > 0) {
@@ -231,20 +233,20 @@ export function parseHtmlBlocks(html: string, boilerplate: RegExp, limits: Strea
       }
       frames[depth++] = frame;
     },
-    close(name: string) {
+    close(name: string, kind: number) {
       const frame = frames[--depth]!;
       meta.close(name);
       if (frame === SKIPPED) skipping--;
       else if (frame === LINK) linkDepth--;
-      else if (frame >= 0) closeBlock(frame, name);
+      else if (frame >= 0) closeBlock(frame, name, kind);
     },
     text(text: string) {
       if (meta.text(text) || skipping > 0) return;
       buf += preDepth > 0 ? text.replaceAll('\n', BR) : text;
       if (linkDepth > 0) linkChars += countNonWs(text);
     },
-    boundary(name: string) {
-      if (skipping === 0 && (TAG_KIND.get(name) ?? 0) & BLOCK) flush();
+    boundary(_name: string, kind: number) {
+      if (skipping === 0 && kind & BLOCK) flush();
     },
   };
   // Void elements are opened and closed at once: one slot more than maxDepth covers them.

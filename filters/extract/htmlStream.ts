@@ -19,18 +19,22 @@
  */
 import { QuoteType, type TokenizerCallbacks } from 'htmlparser2';
 import { FastTokenizer } from './htmlTokenizer.js';
+import { startParse, tagAt, type Tag } from './tagTable.js';
 
 /** The attributes a handler reads, by name (first occurrence wins, as in htmlparser2). */
 export type AttributeValues = Map<string, string>;
 
 export interface ElementHandler {
+  /** The handler's bits for a tag name, asked once per name and passed with each of its elements (a
+   * lookup per element saved; the same function must give the same bits for a name). */
+  kindOf(name: string): number;
   /** An element was pushed (void elements are opened and closed at once). */
-  open(name: string, attributes: AttributeValues): void;
+  open(name: string, kind: number, attributes: AttributeValues): void;
   /** The element on top of the stack was popped (explicit, implied or at the end of input). */
-  close(name: string): void;
+  close(name: string, kind: number): void;
   text(text: string): void;
   /** A block-level element past the depth limit started or ended (it is not on the stack). */
-  boundary(name: string): void;
+  boundary(name: string, kind: number): void;
   /** False while attribute values cannot matter (inside a subtree the handler ignores). */
   wantsAttributes(): boolean;
 }
@@ -54,114 +58,20 @@ export interface StreamResult {
 
 export const MAX_ATTRIBUTE_CHARS = 4096;
 
-const VOID = new Set(['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'image', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-const P_ONLY = new Set(['p']);
-const FORM_CONTROLS = new Set(['input', 'option', 'optgroup', 'select', 'button', 'datalist', 'textarea']);
-const DD_DT = new Set(['dd', 'dt']);
-/** Start tag -> the elements it closes while they are on top of the stack (htmlparser2's table). */
-const IMPLIES_CLOSE = new Map<string, ReadonlySet<string>>([
-  ['tr', new Set(['tr', 'th', 'td'])],
-  ['th', new Set(['th'])],
-  ['td', new Set(['thead', 'th', 'td'])],
-  ['body', new Set(['head', 'link', 'script'])],
-  ['li', new Set(['li'])],
-  ['option', new Set(['option'])],
-  ['optgroup', new Set(['optgroup', 'option'])],
-  ['dd', DD_DT],
-  ['dt', DD_DT],
-  ['rt', new Set(['rt', 'rp'])],
-  ['rp', new Set(['rt', 'rp'])],
-  ['tbody', new Set(['thead', 'tbody'])],
-  ['tfoot', new Set(['thead', 'tbody'])],
-  ...['select', 'input', 'output', 'button', 'datalist', 'textarea'].map((t) => [t, FORM_CONTROLS] as const),
-  ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre', 'section', 'table', 'ul'].map(
-    (t) => [t, P_ONLY] as const,
-  ),
-]);
-
-/**
- * Lower-cased tag names met so far (names of at most 16 ASCII letters, digits and dashes), in an
- * open-addressed table checked character by character: a start or end tag costs a hash and a compare
- * instead of a slice and a toLowerCase, two strings per tag on pages made of little else. Bounded by
- * MAX_NAMES; a name that finds no slot is built the slow way.
- */
-const SLOTS = 8192;
-const MAX_NAMES = 4096;
-const MAX_PROBES = 8;
-const slotNames: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
-let namesKept = 0;
-
-/** The tag name html[start, end) lower-cased, as the same string each time it is met. */
-function lowerTagName(html: string, start: number, end: number): string {
-  if (end - start > 16) return html.slice(start, end).toLowerCase();
-  let h = 0;
-  for (let i = start; i < end; i++) {
-    let c = html.charCodeAt(i);
-    if (c >= 65 && c <= 90) c |= 32;
-    else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45)) return html.slice(start, end).toLowerCase();
-    h = (Math.imul(h, 31) + c) | 0;
-  }
-  const length = end - start;
-  for (let probe = 0; probe < MAX_PROBES; probe++) {
-    const slot = (h + probe) & (SLOTS - 1);
-    const known = slotNames[slot];
-    if (known === undefined) {
-      const name = html.slice(start, end).toLowerCase();
-      if (namesKept < MAX_NAMES) {
-        slotNames[slot] = name;
-        namesKept++;
-      }
-      return name;
-    }
-    if (known.length === length && sameLowerCase(known, html, start)) return known;
-  }
-  return html.slice(start, end).toLowerCase();
-}
-
-/** `name` (lower case) equals html[start, start + name.length) with ASCII letters lower-cased. */
-function sameLowerCase(name: string, html: string, start: number): boolean {
-  for (let i = 0; i < name.length; i++) {
-    let c = html.charCodeAt(start + i);
-    if (c >= 65 && c <= 90) c |= 32;
-    if (c !== name.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-/**
- * What the stream knows of one tag name in one parse: its static rules and how many elements of it are
- * open (on the stack) or past maxDepth (flattened, not on it). One lookup per tag instead of one per
- * question (void? which closes? open? flat?): on pages made of little else than tags that was a fifth
- * of the parse.
- */
-interface TagState {
-  readonly name: string;
-  readonly isVoid: boolean;
-  readonly closes: ReadonlySet<string> | undefined;
-  readonly foreign: boolean;
-  open: number;
-  flat: number;
-}
-
 /** Runs the handler over `html`; returns which limits were hit. */
 export function streamElements(html: string, handler: ElementHandler, limits: StreamLimits, filter?: AttributeFilter): StreamResult {
   // A name of another length is dropped before it is sliced (most attributes on a page: data-*, src...).
   const lengths = filter ? new Set([...filter.names].map((n) => n.length)) : undefined;
-  const stack: TagState[] = [];
-  // One entry per distinct name on the page (at most maxNodes of them).
-  const states = new Map<string, TagState>();
-  const stateOf = (name: string): TagState => {
-    let st = states.get(name);
-    if (st === undefined) {
-      st = { name, isVoid: VOID.has(name), closes: IMPLIES_CLOSE.get(name), foreign: name === 'svg' || name === 'math', open: 0, flat: 0 };
-      states.set(name, st);
-    }
-    return st;
-  };
+  const stack: Tag[] = [];
+  const parse = startParse();
+  const kindOf = handler.kindOf;
+  // Names the thread's table does not keep (long, unusual or past its bound): at most maxNodes of them.
+  const local = new Map<string, Tag>();
+  const tagOf = (start: number, end: number) => tagAt(html, start, end, parse, kindOf, local);
   const attributes: AttributeValues = new Map();
   const result: StreamResult = { tooDeep: false, tooManyNodes: false };
   let nodes = 0;
-  let tag: TagState | undefined;
+  let tag: Tag | undefined;
   /** The start tag being read was pushed/reported (false: ignored, or flattened past maxDepth). */
   let tagState: 'none' | 'pending' | 'flat' = 'none';
   let attrName: string | undefined;
@@ -172,9 +82,9 @@ export function streamElements(html: string, handler: ElementHandler, limits: St
     const st = stack.pop()!;
     st.open--;
     if (st.foreign) foreign--;
-    handler.close(st.name);
+    handler.close(st.name, st.kind);
   };
-  const closeTo = (st: TagState) => {
+  const closeTo = (st: Tag) => {
     // The caller checked that `st` is open: pops down to and including its nearest instance.
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
@@ -184,7 +94,7 @@ export function streamElements(html: string, handler: ElementHandler, limits: St
   };
   const slice = (start: number, end: number) => html.slice(start, end);
 
-  const startTag = (st: TagState) => {
+  const startTag = (st: Tag) => {
     if (++nodes > limits.maxNodes) {
       result.tooManyNodes = true;
       tokenizer.pause();
@@ -204,7 +114,7 @@ export function streamElements(html: string, handler: ElementHandler, limits: St
       result.tooDeep = true;
       st.flat++;
       tagState = 'flat';
-      handler.boundary(st.name);
+      handler.boundary(st.name, st.kind);
       return;
     }
     tagState = 'pending';
@@ -217,8 +127,8 @@ export function streamElements(html: string, handler: ElementHandler, limits: St
     }
     tagState = 'none';
     const st = tag!;
-    handler.open(st.name, attributes);
-    if (st.isVoid) return handler.close(st.name);
+    handler.open(st.name, st.kind, attributes);
+    if (st.isVoid) return handler.close(st.name, st.kind);
     stack.push(st);
     st.open++;
     if (st.foreign) foreign++;
@@ -228,7 +138,7 @@ export function streamElements(html: string, handler: ElementHandler, limits: St
 
   const callbacks: TokenizerCallbacks = {
     onopentagname(start, end) {
-      startTag(stateOf(lowerTagName(html, start, end)));
+      startTag(tagOf(start, end));
     },
     onattribname(start, end) {
       attrName = undefined;
@@ -257,22 +167,22 @@ export function streamElements(html: string, handler: ElementHandler, limits: St
       endStartTag(true);
     },
     onclosetag(start, end) {
-      const st = stateOf(lowerTagName(html, start, end));
+      const st = tagOf(start, end);
       const name = st.name;
       if (st.isVoid) {
         if (name === 'br') {
-          handler.open('br', new Map());
-          handler.close('br');
+          handler.open('br', st.kind, new Map());
+          handler.close('br', st.kind);
         }
         return;
       }
       if (st.flat > 0) {
         st.flat--;
-        handler.boundary(name);
+        handler.boundary(name, st.kind);
       } else if (st.open > 0) closeTo(st);
       else if (name === 'p') {
-        handler.open('p', new Map());
-        handler.close('p');
+        handler.open('p', st.kind, new Map());
+        handler.close('p', st.kind);
       }
     },
     ontext(start, end) {

@@ -16,6 +16,7 @@ import { Tokenizer } from 'htmlparser2';
 
 const LT = 0x3c;
 const AMP = 0x26;
+const SLASH = 0x2f;
 
 /** Fields and methods of htmlparser2 12's Tokenizer that the fast paths read or call. */
 interface TokenizerInternals {
@@ -23,9 +24,16 @@ interface TokenizerInternals {
   index: number;
   offset: number;
   decodeEntities: boolean;
+  xmlMode: boolean;
+  isSpecial: boolean;
+  running: boolean;
   fastForwardTo(c: number): boolean;
   stateText(c: number): void;
   handleInAttributeValue(c: number, quote: number): void;
+  stateBeforeTagName(c: number): void;
+  stateInTagName(c: number): void;
+  stateBeforeClosingTagName(c: number): void;
+  stateInClosingTagName(c: number): void;
 }
 
 export class FastTokenizer extends Tokenizer {}
@@ -56,10 +64,26 @@ function nextAmp(t: TokenizerInternals & AmpCache, from: number): number {
   return t.ampAt;
 }
 
+/** The first character at or after `from` that ends a tag name (htmlparser2's isEndOfTagSection:
+ * "/", ">" or whitespace), or -1. */
+function tagNameEnd(buffer: string, from: number): number {
+  for (let i = from; i < buffer.length; i++) {
+    const c = buffer.charCodeAt(i);
+    if (c === 0x3e || c === 0x2f || c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d) return i;
+  }
+  return -1;
+}
+
+const isAsciiAlpha = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+
 export const FAST_TOKENIZER_ACTIVE =
   typeof stock.fastForwardTo === 'function' &&
   typeof stock.stateText === 'function' &&
-  typeof stock.handleInAttributeValue === 'function';
+  typeof stock.handleInAttributeValue === 'function' &&
+  typeof stock.stateBeforeTagName === 'function' &&
+  typeof stock.stateInTagName === 'function' &&
+  typeof stock.stateBeforeClosingTagName === 'function' &&
+  typeof stock.stateInClosingTagName === 'function';
 
 if (FAST_TOKENIZER_ACTIVE) {
   fast.fastForwardTo = function (this: TokenizerInternals, c: number): boolean {
@@ -71,7 +95,24 @@ if (FAST_TOKENIZER_ACTIVE) {
   };
   const stateText = stock.stateText;
   fast.stateText = function (this: TokenizerInternals, c: number): void {
-    if (c === LT || c === AMP || !this.decodeEntities) return stateText.call(this, c);
+    if (c === LT && this.decodeEntities) {
+      // "<" then a name or "/name": the next states are run now, not one parse-loop turn each.
+      stateText.call(this, c);
+      const next = this.index + 1 - this.offset;
+      if (!this.running || next >= this.buffer.length) return;
+      const n = this.buffer.charCodeAt(next);
+      if (isAsciiAlpha(n)) {
+        this.index++;
+        this.stateBeforeTagName(n);
+      } else if (n === SLASH && next + 1 < this.buffer.length && isAsciiAlpha(this.buffer.charCodeAt(next + 1))) {
+        this.index++;
+        this.stateBeforeTagName(n); // to BeforeClosingTagName
+        this.index++;
+        this.stateBeforeClosingTagName(this.buffer.charCodeAt(next + 1));
+      }
+      return;
+    }
+    if (c === AMP || !this.decodeEntities) return stateText.call(this, c);
     // test(), not exec(): no match array per text run (the bulk of the garbage on tag-dense pages).
     TEXT_STOP.lastIndex = this.index + 1 - this.offset;
     skipBefore(this, TEXT_STOP.test(this.buffer) ? TEXT_STOP.lastIndex - 1 : -1);
@@ -83,5 +124,26 @@ if (FAST_TOKENIZER_ACTIVE) {
     const q = this.buffer.indexOf(String.fromCharCode(quote), from);
     const a = nextAmp(this, from);
     skipBefore(this, q < 0 ? a : a < 0 ? q : Math.min(q, a));
+  };
+  // A tag name: the stock tokenizer takes one parse-loop turn per character of it doing nothing until the
+  // character that ends it; here the stock method starts the name (special tags such as <script>, and
+  // foreign content, stay its own), the name is skipped natively and the stock method handles its end.
+  const stateBeforeTagName = stock.stateBeforeTagName;
+  fast.stateBeforeTagName = function (this: TokenizerInternals, c: number): void {
+    stateBeforeTagName.call(this, c);
+    if (this.xmlMode || this.isSpecial || !isAsciiAlpha(c)) return;
+    const end = tagNameEnd(this.buffer, this.index + 1 - this.offset);
+    if (end < 0) return;
+    this.index = end + this.offset;
+    this.stateInTagName(this.buffer.charCodeAt(end));
+  };
+  const stateBeforeClosingTagName = stock.stateBeforeClosingTagName;
+  fast.stateBeforeClosingTagName = function (this: TokenizerInternals, c: number): void {
+    stateBeforeClosingTagName.call(this, c);
+    if (this.xmlMode || !isAsciiAlpha(c)) return;
+    const end = tagNameEnd(this.buffer, this.index + 1 - this.offset);
+    if (end < 0) return;
+    this.index = end + this.offset;
+    this.stateInClosingTagName(this.buffer.charCodeAt(end));
   };
 }

@@ -30,12 +30,18 @@ const ARTICLE_TYPE = /Article|BlogPosting|Posting|Report|WebPage/;
 
 type Rank = Partial<Record<keyof PageMetadata, number>>;
 
+interface Capture {
+  kind: 'title' | 'jsonld' | 'author';
+  depth: number;
+  text: string;
+}
+
 export class MetadataCollector {
   private readonly fields: PageMetadata = {};
   /** Trust of each field's current value (lower wins). */
   private readonly rank: Rank = {};
   private depth = 0;
-  private capture: { kind: 'title' | 'jsonld' | 'author'; depth: number; text: string } | undefined;
+  private capture: Capture | undefined;
 
   private offer(field: keyof PageMetadata, value: string | undefined, rank: number): void {
     if (value === undefined) return;
@@ -46,10 +52,14 @@ export class MetadataCollector {
     this.rank[field] = rank;
   }
 
-  /** Every element opening, `skipped` when inside a subtree that is never content (svg...). */
+  /** Every element opening, `skipped` when inside a subtree that is never content (svg...). Small enough
+   * to be inlined where it is called for every element: most elements have no attributes and say nothing. */
   open(name: string, a: AttributeValues, skipped: boolean): void {
     this.depth++;
-    if (this.capture) return;
+    if (this.capture === undefined && (a.size > 0 || name === 'title')) this.inspect(name, a, skipped);
+  }
+
+  private inspect(name: string, a: AttributeValues, skipped: boolean): void {
     if (name === 'title' && !skipped && (this.rank.title ?? Infinity) > 0) this.startCapture('title');
     else if (name === 'meta') {
       const key = (a.get('property') ?? a.get('name') ?? a.get('itemprop'))?.toLowerCase();
@@ -64,13 +74,15 @@ export class MetadataCollector {
 
   close(_name: string): void {
     const c = this.capture;
-    if (c && c.depth === this.depth) {
-      this.capture = undefined;
-      if (c.kind === 'title') this.offer('title', c.text, 0);
-      else if (c.kind === 'author') this.offer('author', c.text.replace(/^\s*by\s+/i, ''), 30);
-      else this.readJsonLd(c.text);
-    }
+    if (c !== undefined && c.depth === this.depth) this.endCapture(c);
     this.depth--;
+  }
+
+  private endCapture(c: Capture): void {
+    this.capture = undefined;
+    if (c.kind === 'title') this.offer('title', c.text, 0);
+    else if (c.kind === 'author') this.offer('author', c.text.replace(/^\s*by\s+/i, ''), 30);
+    else this.readJsonLd(c.text);
   }
 
   /** Text seen anywhere; true when it was metadata (the title), not page text. */
