@@ -43,44 +43,18 @@ const MAX_REGION_LINK_DENSITY = 0.5;
 /** Per block, whether it belongs to the main content. */
 export function selectContent(page: ParsedPage, o: RegionOptions): boolean[] {
   const { nodes, blocks } = page;
+  // Each pass over the page's rows or blocks is a function of its own: V8 compiles a long loop while it
+  // runs (on-stack replacement) and keeps that code for the next call, and code after the loop that had
+  // not run yet deoptimised it on every call of a huge page (2-3 deoptimisations per page).
+  const unlikely = o.weightClasses ? unlikelyRows(nodes) : new Uint8Array(nodes.size);
   const score = new Float64Array(nodes.size);
   const scored = new Uint8Array(nodes.size);
-  // Text under a class/id that weighs against content (widget, related, comments...) does not vote
-  // for a region, as Readability strips its "unlikely candidates" before scoring.
-  const unlikely = new Uint8Array(nodes.size);
-  if (o.weightClasses) {
-    for (let i = 0; i < nodes.size; i++) {
-      const p = nodes.parent[i]!;
-      unlikely[i] = (p >= 0 && unlikely[p]) || nodes.classWeight[i]! < 0 ? 1 : 0;
-    }
-  }
-  for (let b = 0; b < blocks.size; b++) {
-    const length = blocks.length[b]!;
-    const node = blocks.node[b]!;
-    if (length < MIN_PARAGRAPH || node < 0 || (o.stripBoilerplate && blocks.boilerplate(b)) || unlikely[node]) continue;
-    const points = 1 + blocks.commas[b]! + Math.min(Math.floor(length / 100), 3);
-    let a = PARAGRAPH_TAGS.has(nodes.tag[node]!) ? nodes.parent[node]! : node;
-    for (let level = 0; level < ANCESTOR_LEVELS && a >= 0; level++, a = nodes.parent[a]!) {
-      if (!scored[a]) {
-        scored[a] = 1;
-        score[a] = (TAG_PRIOR[nodes.tag[a]!] ?? 0) + (o.weightClasses ? nodes.classWeight[a]! : 0);
-      }
-      score[a] += level === 0 ? points : level === 1 ? points / 2 : points / (level * 3);
-    }
-  }
-  const top: number[] = [];
-  for (let i = 0; i < nodes.size; i++) {
-    if (!scored[i]) continue;
-    score[i] *= 1 - nodes.linkDensity(i);
-    insertTop(top, i, score);
-  }
-  const keep = new Array<boolean>(blocks.size).fill(false);
+  scoreAncestors(page, o, unlikely, score, scored);
+  const top = topCandidates(nodes, score, scored);
   const visible = (i: number) => !(o.stripBoilerplate && blocks.boilerplate(i));
   let best = top[0];
-  if (best === undefined || ROOT_TAGS.has(nodes.tag[best]!)) {
-    for (let i = 0; i < blocks.size; i++) keep[i] = visible(i);
-    return keep;
-  }
+  if (best === undefined || ROOT_TAGS.has(nodes.tag[best]!)) return keepVisible(blocks, o.stripBoilerplate);
+  const keep = new Array<boolean>(blocks.size).fill(false);
   // A best candidate made mostly of links is a link list: the page has no article region.
   if (nodes.linkDensity(best) > MAX_REGION_LINK_DENSITY) return keep;
   best = raiseCandidate(nodes, best, top, score, scored);
@@ -110,6 +84,55 @@ export function selectContent(page: ParsedPage, o: RegionOptions): boolean[] {
     if (c === best || (scored[c] && score[c]! >= threshold) || (nodes.tag[c] === 'p' && isProse(nodes.length[c]!, nodes.linkDensity(c), lastText))) take(first, end);
     i = Math.max(end, i + 1);
   }
+  return keep;
+}
+
+/** Rows under a class/id that weighs against content (widget, related, comments...): their text does not
+ * vote for a region, as Readability strips its "unlikely candidates" before scoring. */
+function unlikelyRows(nodes: PageNodes): Uint8Array {
+  const unlikely = new Uint8Array(nodes.size);
+  for (let i = 0; i < nodes.size; i++) {
+    const p = nodes.parent[i]!;
+    unlikely[i] = (p >= 0 && unlikely[p]) || nodes.classWeight[i]! < 0 ? 1 : 0;
+  }
+  return unlikely;
+}
+
+/** Every paragraph's points to its ancestors (see the file's comment), into `score` and `scored`. Nothing
+ * after the loop: even returning an object literal there deoptimised the loop's compiled code per call. */
+function scoreAncestors(page: ParsedPage, o: RegionOptions, unlikely: Uint8Array, score: Float64Array, scored: Uint8Array): void {
+  const { nodes, blocks } = page;
+  for (let b = 0; b < blocks.size; b++) {
+    const length = blocks.length[b]!;
+    const node = blocks.node[b]!;
+    if (length < MIN_PARAGRAPH || node < 0 || (o.stripBoilerplate && blocks.boilerplate(b)) || unlikely[node]) continue;
+    const points = 1 + blocks.commas[b]! + Math.min(Math.floor(length / 100), 3);
+    let a = PARAGRAPH_TAGS.has(nodes.tag[node]!) ? nodes.parent[node]! : node;
+    for (let level = 0; level < ANCESTOR_LEVELS && a >= 0; level++, a = nodes.parent[a]!) {
+      if (!scored[a]) {
+        scored[a] = 1;
+        score[a] = (TAG_PRIOR[nodes.tag[a]!] ?? 0) + (o.weightClasses ? nodes.classWeight[a]! : 0);
+      }
+      score[a] += level === 0 ? points : level === 1 ? points / 2 : points / (level * 3);
+    }
+  }
+}
+
+/** Scores scaled by 1 - link density; the TOP_CANDIDATES best rows, best first. */
+function topCandidates(nodes: PageNodes, score: Float64Array, scored: Uint8Array): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < nodes.size; i++) {
+    if (!scored[i]) continue;
+    score[i] *= 1 - nodes.linkDensity(i);
+    insertTop(top, i, score);
+  }
+  return top;
+}
+
+/** No region: every block, less those in boilerplate when they are stripped. */
+function keepVisible(blocks: ParsedPage['blocks'], stripBoilerplate: boolean): boolean[] {
+  const keep = new Array<boolean>(blocks.size);
+  for (let i = 0; i < blocks.size; i++) keep[i] = !(stripBoilerplate && blocks.boilerplate(i));
   return keep;
 }
 

@@ -114,14 +114,21 @@ export function extractMainText(html: string, options: ExtractOptions, boilerpla
   if (page.tooDeep) limits.push('too_deep');
   if (page.tooManyNodes) limits.push('too_many_nodes');
   const { keep, method } = selectBlocks(page, options);
-  const parts = new ChunkedJoin('\n\n');
-  let kept = 0;
   const wantKept = options.output !== 'removed';
-  for (let i = 0; i < page.blocks.size; i++) {
-    if (keep[i]) kept++;
-    if (keep[i] === wantKept) parts.push(page.blocks.text[i]!);
-  }
-  return { ...page.metadata, text: parts.join(), blocks: page.blocks.size, keptBlocks: kept, method, limits };
+  return { ...page.metadata, text: joinBlocks(page, keep, wantKept), blocks: page.blocks.size, keptBlocks: countKept(keep), method, limits };
+}
+
+/** The blocks whose keep flag is `want`, separated by blank lines. (A function of its own: see selectContent.) */
+function joinBlocks(page: ParsedPage, keep: readonly boolean[], want: boolean): string {
+  const parts = new ChunkedJoin('\n\n');
+  for (let i = 0; i < page.blocks.size; i++) if (keep[i] === want) parts.push(page.blocks.text[i]!);
+  return parts.join();
+}
+
+function countKept(keep: readonly boolean[]): number {
+  let kept = 0;
+  for (let i = 0; i < keep.length; i++) if (keep[i]) kept++;
+  return kept;
 }
 
 export const extractStep = defineFilterStep({

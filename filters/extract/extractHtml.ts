@@ -298,9 +298,19 @@ function markBoilerplate(nodes: PageNodes, blocks: TextBlocks): void {
   rawLinks.fill(0, 0, nodes.size);
 }
 
-/** Subtree totals over what is not boilerplate: blocks into their row, then rows into parents. */
+/** Subtree totals over what is not boilerplate: blocks into their row, then rows into parents. One loop
+ * per function (see selectContent in contentRegion.ts: code after a long loop deoptimised every call). */
 function addTotals(nodes: PageNodes, blocks: TextBlocks): void {
+  clearBoilerplateCounts(nodes);
+  addBlockTotals(nodes, blocks);
+  nodes.sumSubtrees();
+}
+
+function clearBoilerplateCounts(nodes: PageNodes): void {
   for (let i = 0; i < nodes.size; i++) if (nodes.has(i, BOILERPLATE)) nodes.clearCounts(i);
+}
+
+function addBlockTotals(nodes: PageNodes, blocks: TextBlocks): void {
   for (let b = 0; b < blocks.size; b++) {
     const i = blocks.node[b]!;
     if (blocks.boilerplate(b) || i < 0) continue;
@@ -311,5 +321,4 @@ function addTotals(nodes: PageNodes, blocks: TextBlocks): void {
     if (blocks.heading(b)) nodes.headingLength[i] += length;
     if (blocks.inList(b)) nodes.listLength[i] += length;
   }
-  nodes.sumSubtrees();
 }

@@ -8,22 +8,29 @@ const CHUNK = 512;
 
 export class ChunkedJoin {
   private readonly chunks: string[] = [];
-  private part: string[] = [];
+  /** The current chunk, written by index (a fresh array per chunk grew several times). */
+  private readonly part = new Array<string>(CHUNK);
+  private n = 0;
 
   constructor(private readonly separator: string) {}
 
   push(s: string): void {
-    this.part.push(s);
-    if (this.part.length === CHUNK) {
+    this.part[this.n++] = s;
+    if (this.n === CHUNK) {
       this.chunks.push(this.part.join(this.separator));
-      this.part = [];
+      this.n = 0;
     }
   }
 
+  /** Everything pushed, joined (as Array#join over all of it would); the joiner is empty after. */
   join(): string {
-    if (this.chunks.length === 0) return this.part.join(this.separator);
-    if (this.part.length > 0) this.chunks.push(this.part.join(this.separator));
-    this.part = [];
-    return this.chunks.join(this.separator);
+    const n = this.n;
+    this.n = 0;
+    const rest = this.part.slice(0, n).join(this.separator);
+    if (this.chunks.length === 0) return rest;
+    if (n > 0) this.chunks.push(rest);
+    const all = this.chunks.join(this.separator);
+    this.chunks.length = 0;
+    return all;
   }
 }
