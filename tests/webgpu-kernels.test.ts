@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { attentionCore } from '../trainer/attention.js';
 import { useBackend } from '../trainer/backends.js';
-import { gelu, layerNorm } from '../trainer/model.js';
+import { crossEntropy, gelu, layerNorm } from '../trainer/model.js';
 import { adamWOps, type AdamWUniforms } from '../trainer/optimizer.js';
-import { adamWFused, attentionFused, columnSumsFused, geluBiasFused, layerNormFused } from '../trainer/webgpuKernels.js';
+import { adamWFused, attentionFused, columnSumsFused, crossEntropyFused, geluBiasFused, layerNormFused } from '../trainer/webgpuKernels.js';
 import { assertNoDeviceErrors, maxAbs, maxAbsDiff, softwareWebgpuOr, useSoftwareWebgpu } from './helpers/softwareWebgpu.js';
 
 /** Deterministic values in [-1, 1). */
@@ -115,4 +115,23 @@ test('grids past 65,535 workgroups in one dimension: every element and row is co
   assert.ok(Math.abs(lnv[2 * 69999]! + 1) < 1e-3 && Math.abs(lnv[2 * 69999 + 1]! - 1) < 1e-3, `last row: ${lnv[2 * 69999]}, ${lnv[2 * 69999 + 1]}`);
   assert.ok(lnv.every((v, i) => Math.abs(v - (i % 2 ? 1 : -1)) < 1e-3), 'a LayerNorm row was not computed');
   assertNoDeviceErrors();
+});
+
+test('fused cross-entropy: loss and d(logits) equal softmax cross-entropy, also for large logits and the floor', async (t) => {
+  if (!softwareWebgpuOr(t)) return;
+  for (const [rows, v, spread] of [[3, 5, 1], [40, 257, 8], [9, 1000, 80]] as const) {
+    const z = values(rows * v, 11).map((x) => x * spread);
+    // Targets at each row's largest and smallest logit and in between (the smallest, at spread 80, is
+    // past the 1e-30 floor on its probability: the row adds 69.08).
+    const targets = Int32Array.from({ length: rows }, (_, r) => {
+      const row = z.subarray(r * v, (r + 1) * v);
+      return r % 3 === 0 ? row.indexOf(Math.max(...row)) : r % 3 === 1 ? row.indexOf(Math.min(...row)) : (r * 7) % v;
+    });
+    await agree(`cross-entropy ${rows}x${v} spread ${spread}`, (fused) => {
+      const tg = tf.tensor1d(targets, 'int32');
+      const loss = (x: tf.Tensor) => (fused ? crossEntropyFused(x as tf.Tensor2D, tg) : crossEntropy(x as tf.Tensor2D, tg, v));
+      const { value, grad } = tf.valueAndGrad(loss)(tf.tensor2d(z, [rows, v]));
+      return [value, grad];
+    });
+  }
 });

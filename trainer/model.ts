@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/errors.js';
 import { attentionCore } from './attention.js';
 import { columnSums, linear, matMulNN, matMulNT } from './matmul.js';
-import { attentionFused, fusedKernelsActive, geluBiasFused, layerNormFused } from './webgpuKernels.js';
+import { attentionFused, crossEntropyFused, fusedKernelsActive, geluBiasFused, layerNormFused } from './webgpuKernels.js';
 
 /** GPT-2-shaped decoder-only transformer hyper-parameters. */
 export interface GptConfig {
@@ -268,9 +268,11 @@ export function forward(c: GptConfig, p: GptParams, tokens: tf.Tensor2D): tf.Ten
  * the flat [N*V] probabilities (N elements, where a one-hot product and row sum made two passes over N*V),
  * and only softmax - onehot is saved for the gradient (one [N, V] copy on the tape instead of two). The
  * target probability is floored at 1e-30 before the log, so one token adds at most 69 to the sum (only
- * reachable far past float32's softmax range).
+ * reachable far past float32's softmax range). On webgpu with the WGSL kernels: crossEntropyFused, the same
+ * loss and gradient from the logits and their row logsumexp, without the [N, V] temporaries.
  */
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, vocabSize: number): tf.Scalar {
+  if (fusedKernelsActive()) return crossEntropyFused(logits, targets);
   const n = logits.shape[0];
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [z, save] = args as [tf.Tensor2D, tf.GradSaveFunc];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { crossEntropyBackward, crossEntropyForward } from './kernels/crossEntropyKernels.js';
 import { adamWUpdate, geluBiasBackward, geluBiasForward } from './kernels/elementwiseKernels.js';
 import { flashAttentionBackward, flashAttentionForward, type AttentionShape } from './kernels/flashAttention.js';
 import { columnSums, layerNormBackward, layerNormForward } from './kernels/normKernels.js';
@@ -20,6 +21,8 @@ const K = {
   adamW: 'CorpusforgeAdamW',
   attention: 'CorpusforgeFlashAttention',
   attentionGrad: 'CorpusforgeFlashAttentionGrad',
+  crossEntropy: 'CorpusforgeCrossEntropy',
+  crossEntropyGrad: 'CorpusforgeCrossEntropyGrad',
 } as const;
 
 export const LAYER_NORM_EPS = 1e-5;
@@ -39,6 +42,8 @@ const KERNELS: Record<string, Kernel> = {
   [K.adamW]: (i, b, a) => adamWUpdate(b, i['p']!, i['g']!, i['m']!, i['v']!, i['scale']!, a as unknown as AdamWUniforms),
   [K.attention]: (i, b, a) => flashAttentionForward(b, i['qkv']!, shapeOf(a), workgroupBytes(b)),
   [K.attentionGrad]: (i, b, a, dispose) => flashAttentionBackward(b, i['dy']!, i['qkv']!, i['o']!, i['lse']!, shapeOf(a), workgroupBytes(b), dispose),
+  [K.crossEntropy]: (i, b) => crossEntropyForward(b, i['z']!, i['targets']!),
+  [K.crossEntropyGrad]: (i, b) => crossEntropyBackward(b, i['dy']!, i['z']!, i['targets']!, i['lse']!),
 };
 
 /** Registers the kernels for the webgpu backend (once per process). */
@@ -123,3 +128,24 @@ export const adamWFused: FusedAdamW = (p, g, m, v, scale, u) => {
   const [p1, m1, v1] = run(K.adamW, { p, g, m, v, scale }, { ...u });
   return [p1!, m1!, v1!];
 };
+
+/**
+ * Mean next-token cross-entropy of logits [N, V] against targets [N] (int32), as model.ts crossEntropy (same
+ * floor on the target probability, same gradient) without its [N, V] probabilities, one-hot and difference:
+ * the gradient is computed from the logits and their row logsumexp when the tape needs it.
+ */
+export function crossEntropyFused(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  const op = tf.customGrad((...args: Array<tf.Tensor | Save>) => {
+    const [z, save] = args as [tf.Tensor2D, Save];
+    const [lse, loss] = run(K.crossEntropy, { z, targets });
+    save([z, targets, lse!]);
+    return {
+      value: tf.mean(loss!),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sz, st, slse] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        return run(K.crossEntropyGrad, { dy, z: sz, targets: st, lse: slse })[0]!;
+      },
+    };
+  });
+  return op(logits) as tf.Scalar;
+}
