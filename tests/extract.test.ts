@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { extractStep, extractMainText } from '../filters/extract/extract.js';
 import type { Document } from '../core/document.js';
 import { assertOptionsRejected } from './helpers/stepOptions.js';
-import { Parser, Tokenizer } from 'htmlparser2';
+import { Tokenizer } from 'htmlparser2';
+import { parserEvents as parseEvents } from '../scripts/fuzz/tokenizerEvents.js';
 import { FastTokenizer, FAST_TOKENIZER_ACTIVE } from '../filters/extract/htmlTokenizer.js';
 
 const ARTICLE_1 =
@@ -117,24 +118,6 @@ test('extract: a page whose blocks are all medium-length keeps them rather than 
 test('extract options are validated', () => {
   assertOptionsRejected(extractStep, { maxLinkDensity: 2 }, { boilerplatePattern: '(' }, { nope: 1 });
 });
-
-/** Every parser event, in order, as text (so two tokenizers can be compared event for event). */
-function parseEvents(html: string, tokenizer: typeof Tokenizer): string[] {
-  const ev: string[] = [];
-  const parser = new Parser(
-    {
-      onopentag: (n, a) => ev.push(`open ${n} ${JSON.stringify(a)}`),
-      onclosetag: (n, implied) => ev.push(`close ${n} ${implied}`),
-      ontext: (t) => ev.push(`text ${t}`),
-      oncomment: (t) => ev.push(`comment ${t}`),
-      onprocessinginstruction: (n, d) => ev.push(`pi ${n} ${d}`),
-      oncdatastart: () => ev.push('cdata'),
-    },
-    { decodeEntities: true, Tokenizer: tokenizer },
-  );
-  parser.end(html);
-  return ev;
-}
 
 test('extract: the fast tokenizer emits exactly the stock htmlparser2 events', () => {
   assert.ok(FAST_TOKENIZER_ACTIVE, 'htmlparser2 internals changed: the fast paths are off');

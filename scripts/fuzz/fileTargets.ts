@@ -10,6 +10,9 @@ import { expandInputs } from '../../datasets/inputs.js';
 import { findMemberStart, inflateMembers, isPerRecordWarcGzip } from '../../datasets/gzipMembers.js';
 import { detectCharset, decodeWith } from '../../datasets/charset.js';
 import { extractMainText, extractStep } from '../../filters/extract/extract.js';
+import { FAST_TOKENIZER_ACTIVE, FastTokenizer } from '../../filters/extract/htmlTokenizer.js';
+import { Tokenizer } from 'htmlparser2';
+import { parserEvents } from './tokenizerEvents.js';
 import { pipelineCorpus, SAMPLE_HTML, tokenizerCorpus, warcCorpus } from './corpus.js';
 import { mutatedJsonText } from './jsonMutate.js';
 import { mutatedFile, mutatedMemberFile } from './mutate.js';
@@ -105,11 +108,14 @@ const extractOptions = extractStep.parseOptions({});
 
 export const extractTarget: FuzzTarget<string> = {
   name: 'extract',
-  what: 'generated HTML (deep nesting, misnested and raw-text tags, entities, comments) and mutated pages; extractMainText returns text and never throws',
+  what: 'generated HTML (deep nesting, misnested and raw-text tags, entities, comments) and mutated pages; extractMainText returns text and never throws; the fast tokenizer emits the stock one\'s events',
   arbitrary: async () => fc.oneof(htmlPage, mutatedFile([Buffer.from(SAMPLE_HTML)], 6).map((b) => b.toString('utf8'))),
   check: async (html) => {
     const out = extractMainText(html, extractOptions);
     if (typeof out.text !== 'string') throw new FuzzViolation('extract gave no text string');
+    if (FAST_TOKENIZER_ACTIVE && JSON.stringify(parserEvents(html, FastTokenizer)) !== JSON.stringify(parserEvents(html, Tokenizer))) {
+      throw new FuzzViolation('the fast tokenizer emitted other events than the stock one');
+    }
   },
   bytes: (html) => Buffer.from(html),
 };
