@@ -13,6 +13,9 @@ import { normaliseUrl } from '../crawler/url.js';
 import { extractLinks } from '../crawler/links.js';
 import { OriginRobots, robotsVerdict } from '../crawler/robots.js';
 import type { FetchResponse } from '../crawler/fetcher.js';
+import { trainFromTexts } from '../tokenizer/trainPipeline.js';
+import { TokenizerJsonError, toHfJson, tokenizerFromHfJson } from '../tokenizer/hfJson.js';
+import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
 import { collect } from './helpers/collect.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -113,4 +116,16 @@ test('jsonl: a line past the line limit (a gzip bomb of one endless line) is dro
   await assert.rejects(async () => {
     for await (const c of jsonlChunks(path, true, { maxLineBytes: 1 << 20 })) [...jsonlChunkDocuments(path, c, { strict: true })];
   }, /bomb\.jsonl\.gz:2: line of \d+ bytes is over the 1 MiB limit/);
+});
+
+test('tokenizer.json: a token id far past the vocabulary (1e9 in 300 tokens) is refused at load, not allocated and walked', async () => {
+  const report = await trainFromTexts(['The river runs north to the sea, and the sea runs south.'], { pattern: PRETOKENIZERS.gpt2, vocabSize: 300 });
+  const json = toHfJson(report.trained, PRETOKENIZERS.gpt2) as unknown as { model: { vocab: Record<string, number> }; added_tokens: { id: number }[] };
+  const vocab = { ...json.model.vocab, ':': 1e9 };
+  assert.throws(() => tokenizerFromHfJson({ ...json, model: { ...json.model, vocab } }), (e: Error) => e instanceof TokenizerJsonError && /id 1000000000 of token ":" is past \d+/.test(e.message));
+  const added = [{ id: 1e9, content: '<|endoftext|>', special: true }];
+  assert.throws(() => tokenizerFromHfJson({ ...json, added_tokens: added }), TokenizerJsonError);
+  // Ids numbered with small gaps still load.
+  const gapped = Object.fromEntries(Object.entries(json.model.vocab).map(([t, id]) => [t, id === 0 ? 0 : id + 5]));
+  assert.ok(tokenizerFromHfJson({ ...json, added_tokens: [], model: { ...json.model, vocab: gapped } }).encode('The river').length > 0);
 });

@@ -47,6 +47,8 @@ export class BpeModel {
    * token from its own bytes anyway); without such tokens the whole-word lookup is skipped.
    */
   private readonly wholeWordLookup: boolean;
+  /** Some byte has no single-byte token (HF's trainer without the byte alphabet keeps only bytes it saw). */
+  private readonly missingBytes: boolean;
 
   /** `merges`: [left id, right id, merged id] in rank order. */
   constructor(tokenBytes: (Uint8Array | undefined)[], merges: Iterable<readonly [number, number, number]>, ignoreMerges: boolean, built?: BuiltTables) {
@@ -70,6 +72,7 @@ export class BpeModel {
     this.trie = new TokenTrie(built.trie);
     this.backtrack = built.backtrack && new BacktrackEncoder(built.backtrack, built.origins, this.trie, rules, this.merger);
     this.wholeWordLookup = ignoreMerges && tokenBytes.some((b, id) => b !== undefined && !isReachable(id, b, built.origins, this.byteIds));
+    this.missingBytes = this.byteIds.includes(-1);
   }
 
   /** Builds a model from tiktoken ranks: bytes -> rank, where the rank is also the token id. */
@@ -153,6 +156,7 @@ export class BpeModel {
 
   /** Appends the ids of the word bytes[0, n) to `out`. */
   encodeBytes(bytes: Uint8Array, n: number, out: IdBuffer): void {
+    if (this.missingBytes) [bytes, n] = this.knownBytes(bytes, n);
     if (n === 0) return;
     if (n === 1) {
       out.push(this.merger.byteId(bytes[0]!));
@@ -167,6 +171,20 @@ export class BpeModel {
     }
     if (this.backtrack && n > BACKTRACK_ABOVE) this.backtrack.encode(bytes, n, out);
     else this.merger.merge(bytes, n, out);
+  }
+
+  /**
+   * The word without the bytes the vocabulary has no token for, as HF tokenizers encode it (a character
+   * missing from a BPE vocabulary without unk_token or byte_fallback is dropped, and its neighbours merge
+   * across the gap). Found by fuzzing: encoding threw on the first such byte.
+   */
+  private knownBytes(bytes: Uint8Array, n: number): [Uint8Array, number] {
+    let known = 0;
+    for (let i = 0; i < n; i++) if (this.byteIds[bytes[i]!]! >= 0) known++;
+    if (known === n) return [bytes, n];
+    const kept = new Uint8Array(known);
+    for (let i = 0, k = 0; i < n; i++) if (this.byteIds[bytes[i]!]! >= 0) kept[k++] = bytes[i]!;
+    return [kept, known];
   }
 
   /** The ids of a word by each method (tests hold them equal): 'merge' or 'backtrack'. */

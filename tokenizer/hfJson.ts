@@ -151,14 +151,24 @@ export function tokenizerFromHfJson(json: unknown): Tokenizer {
   const { pattern, addPrefixSpace } = readPreTokenizer(json.pre_tokenizer);
   if (!isObject(model.vocab) || !Array.isArray(model.merges)) throw new TokenizerJsonError('model.vocab / model.merges missing');
 
+  const added = Array.isArray(json.added_tokens) ? json.added_tokens : [];
+  // Ids index arrays (token bytes, merge ranks): a vocabulary numbered with gaps past twice its size (an id of
+  // 1e9 in a 300-token file) would allocate and walk them for nothing: refused, so memory follows the file.
+  const maxId = 2 * (Object.keys(model.vocab).length + added.length) + 1024;
+  const checkId = (id: unknown, what: string): id is number => {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new TokenizerJsonError(`bad id for ${what}`);
+    if (id > maxId) throw new TokenizerJsonError(`id ${id} of ${what} is past ${maxId}: ids must be numbered from 0 without large gaps`);
+    return true;
+  };
   const addedIds = new Map<string, number>();
-  for (const t of Array.isArray(json.added_tokens) ? json.added_tokens : []) {
-    if (isObject(t) && typeof t.content === 'string' && typeof t.id === 'number') addedIds.set(t.content, t.id);
+  for (const t of added) {
+    if (isObject(t) && typeof t.content === 'string' && typeof t.id === 'number' && checkId(t.id, `added token ${JSON.stringify(t.content)}`)) addedIds.set(t.content, t.id);
   }
   const tokenBytes: (Uint8Array | undefined)[] = [];
   const idOf = new Map<string, number>();
   for (const [token, id] of Object.entries(model.vocab)) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new TokenizerJsonError(`bad id for token ${token}`);
+    checkId(id, `token ${JSON.stringify(token)}`);
+    if (typeof id !== 'number') continue; // (checked above; narrows the type)
     if (addedIds.get(token) === id) continue;
     const bytes = byteLevelToBytes(token);
     if (!bytes) throw new TokenizerJsonError(`vocab token ${JSON.stringify(token)} is not byte-level text`);
