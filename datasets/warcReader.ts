@@ -131,11 +131,26 @@ async function payloadUpTo(record: WARCRecord, limit: number): Promise<Buffer | 
   return raw instanceof Buffer && coding !== '' && coding !== 'identity' ? decodeBody(raw, coding, limit) : raw;
 }
 
+/**
+ * Reads past what is left of a record, so that the parser does not skip it itself: warcio 2.4.11's
+ * LimitReader.skipFully loops forever (in microtasks) when a record's Content-Length runs past the end of the
+ * input, since skipping at the end makes no progress (found by fuzzing: a truncated last record stalled the
+ * reader). Iterating the record's reader ends at the end of the input; the record is then marked consumed.
+ */
+async function drainRecord(record: WARCRecord): Promise<void> {
+  if (record.consumed) return;
+  for await (const _ of record.reader) {
+    // discarded
+  }
+  record.consumed = 'skipped';
+}
+
 async function* records(path: string, parser: WARCParser, fileOffset: (parserOffset: number) => number, end: number, opts: ReadOptions): AsyncGenerator<Document> {
   let reported = fileOffset(0);
-  let record: WARCRecord | null;
+  let record: WARCRecord | null = null;
   for (;;) {
     try {
+      if (record) await drainRecord(record);
       record = await parser.parse();
     } catch (e) {
       if (e instanceof UserError) throw e;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { jsonlChunkDocuments, jsonlChunks, readJsonl } from '../datasets/jsonlReader.js';
 import { readParquetDocuments } from '../datasets/parquetReader.js';
 import { writeDocumentShard } from '../datasets/parquetShardWriter.js';
@@ -16,6 +17,7 @@ import type { FetchResponse } from '../crawler/fetcher.js';
 import { trainFromTexts } from '../tokenizer/trainPipeline.js';
 import { TokenizerJsonError, toHfJson, tokenizerFromHfJson } from '../tokenizer/hfJson.js';
 import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
+import { serialiseRecord } from '../crawler/warcWriter.js';
 import { collect } from './helpers/collect.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -128,4 +130,31 @@ test('tokenizer.json: a token id far past the vocabulary (1e9 in 300 tokens) is 
   // Ids numbered with small gaps still load.
   const gapped = Object.fromEntries(Object.entries(json.model.vocab).map(([t, id]) => [t, id === 0 ? 0 : id + 5]));
   assert.ok(tokenizerFromHfJson({ ...json, added_tokens: [], model: { ...json.model, vocab: gapped } }).encode('The river').length > 0);
+});
+
+test('warc: a last record whose Content-Length runs past the end of the file ends the read (it spun forever in warcio)', async () => {
+  const dir = await tempDir('cf-fuzz-warc-');
+  const record = (n: number, body: string) =>
+    serialiseRecord(
+      [['WARC-Type', 'response'], ['WARC-Record-ID', `<urn:uuid:${n}>`], ['WARC-Target-URI', `https://example.org/${n}`], ['Content-Type', 'application/http; msgtype=response']],
+      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>${body}</p>`),
+    );
+  const first = record(1, 'The first page reads whole.');
+  const second = record(2, 'The second page is cut off by the end of the file. '.repeat(20));
+  const cut = second.subarray(0, second.length - 400);
+  for (const [name, bytes] of [
+    ['cut.warc', Buffer.concat([first, cut])],
+    ['cut.warc.gz', Buffer.concat([gzipSync(first), gzipSync(cut)])],
+  ] as const) {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    // In a child process with a deadline: the spin was in microtasks, where no timer of this test could fire.
+    const reader = new URL('../datasets/warcReader.ts', import.meta.url).href;
+    const code = `import { readWarc } from ${JSON.stringify(reader)}; const urls = []; for await (const d of readWarc(${JSON.stringify(path)}, { onWarning: () => {} })) urls.push(d.url); console.log(JSON.stringify(urls));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 15_000 });
+    assert.equal(r.signal, null, `${name}: the read did not end`);
+    const urls = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as string[];
+    assert.equal(urls[0], 'https://example.org/1', name);
+    assert.ok(urls.length <= 2, name);
+  }
 });
