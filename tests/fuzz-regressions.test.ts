@@ -18,6 +18,7 @@ import { trainFromTexts } from '../tokenizer/trainPipeline.js';
 import { TokenizerJsonError, toHfJson, tokenizerFromHfJson } from '../tokenizer/hfJson.js';
 import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
 import { serialiseRecord } from '../crawler/warcWriter.js';
+import { loadPipelineFile } from '../pipelines/pipelineFile.js';
 import { collect } from './helpers/collect.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -157,4 +158,13 @@ test('warc: a last record whose Content-Length runs past the end of the file end
     assert.equal(urls[0], 'https://example.org/1', name);
     assert.ok(urls.length <= 2, name);
   }
+});
+
+test('pipeline file: a JSON error quoting newlines and NUL bytes of the file is still one printable line', async () => {
+  const dir = await tempDir('cf-fuzz-pipeline-');
+  const path = join(dir, 'pipeline.json');
+  writeFileSync(path, '\n\u0000{"description": "x",\n "steps": [\u0001]}\n');
+  const message = await userError(() => loadPipelineFile(path));
+  assert.match(message, /pipeline\.json: not valid JSON/);
+  assert.doesNotMatch(message, /[\u0000-\u001f]/);
 });
