@@ -168,3 +168,9 @@ test('pipeline file: a JSON error quoting newlines and NUL bytes of the file is 
   assert.match(message, /pipeline\.json: not valid JSON/);
   assert.doesNotMatch(message, /[\u0000-\u001f]/);
 });
+
+test('links: U+001C and U+000F inside <title> are text, not "<" and "/" (htmlparser2 folds them so; the fuzz oracle now does not)', () => {
+  assert.deepEqual(extractLinks('<title>\u001c/title><a href=t>x</a>').hrefs, []);
+  assert.deepEqual(extractLinks('<title>x<\u000ftitle><a href=t>x</a>').hrefs, []);
+  assert.deepEqual(extractLinks('<title>x</title><a href=t>x</a>').hrefs, ['t']);
+});
