@@ -163,6 +163,15 @@ async function* records(path: string, parser: WARCParser, fileOffset: (parserOff
     if (record === null) break;
     const offset = fileOffset(parser.offset);
     if (offset >= end) break; // the next range's first record
+    if (!record.warcHeaders.statusline.startsWith('WARC/')) {
+      // Not a record ("VARC/1.1": warcio parses its headers anyway). Skipped as a reader of a byte range
+      // skips it, which looks for "WARC/" at a record's start (a fuzz finding: ranges read one record less).
+      const msg = `${path}@${offset}: malformed WARC record: version line ${JSON.stringify(record.warcHeaders.statusline.slice(0, 40))}`;
+      if (opts.strict) throw new UserError(msg);
+      opts.onWarning?.(`${msg}; skipped`);
+      opts.onMalformed?.();
+      continue;
+    }
     if (opts.onBytes && offset > reported) {
       opts.onBytes(offset - reported);
       reported = offset;

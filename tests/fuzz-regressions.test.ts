@@ -18,6 +18,7 @@ import { trainFromTexts } from '../tokenizer/trainPipeline.js';
 import { TokenizerJsonError, toHfJson, tokenizerFromHfJson } from '../tokenizer/hfJson.js';
 import { PRETOKENIZERS } from '../tokenizer/pretokenize.js';
 import { serialiseRecord } from '../crawler/warcWriter.js';
+import { readWarc } from '../datasets/warcReader.js';
 import { loadPipelineFile } from '../pipelines/pipelineFile.js';
 import { collect } from './helpers/collect.js';
 import { tempDir } from './helpers/tmp.js';
@@ -173,4 +174,26 @@ test('links: U+001C and U+000F inside <title> are text, not "<" and "/" (htmlpar
   assert.deepEqual(extractLinks('<title>\u001c/title><a href=t>x</a>').hrefs, []);
   assert.deepEqual(extractLinks('<title>x<\u000ftitle><a href=t>x</a>').hrefs, []);
   assert.deepEqual(extractLinks('<title>x</title><a href=t>x</a>').hrefs, ['t']);
+});
+
+test('warc: a record whose version line is not WARC/ is skipped with a warning, as the byte-range reader skips it', async () => {
+  const dir = await tempDir('cf-fuzz-warc-');
+  const record = (n: number) =>
+    serialiseRecord(
+      [['WARC-Type', 'response'], ['WARC-Record-ID', `<urn:uuid:${n}>`], ['WARC-Target-URI', `https://example.org/${n}`], ['Content-Type', 'application/http; msgtype=response']],
+      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Page ${n} of the crawl.</p>`),
+    );
+  const bad = Buffer.from(record(2));
+  bad[0] = 0x56; // "VARC/1.1"
+  const path = join(dir, 'v.warc.gz');
+  const members = [gzipSync(record(1)), gzipSync(bad), gzipSync(record(3))];
+  writeFileSync(path, Buffer.concat(members));
+  const warnings: string[] = [];
+  const whole = await collect(readWarc(path, { onWarning: (w) => warnings.push(w) }));
+  assert.deepEqual(whole.map((d) => d.url), ['https://example.org/1', 'https://example.org/3']);
+  assert.match(warnings.join('\n'), /malformed WARC record: version line "VARC\/1\.1"; skipped/);
+  const cut = members[0]!.length + 5; // inside the bad member: that range starts at the third record
+  const ranges = [...(await collect(readWarc(path, {}, { start: 0, end: cut }))), ...(await collect(readWarc(path, {}, { start: cut, end: Infinity })))];
+  assert.deepEqual(ranges.map((d) => d.url), whole.map((d) => d.url));
+  await assert.rejects(collect(readWarc(path, { strict: true })), /VARC/);
 });
