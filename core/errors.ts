@@ -15,7 +15,7 @@ export class UserError extends Error {
  * message may quote the user's input (JSON.parse quotes the text around the error): found by fuzzing, a
  * pipeline file's newline and NUL bytes came out as a second line and raw control bytes.
  */
-function oneLine(message: string): string {
+export function oneLine(message: string): string {
   // eslint-disable-next-line no-control-regex
   return message.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -52,16 +52,19 @@ export async function* readWarc(path: string, opts: ReadOptions = {}, range?: By
     if (magic[0] !== 0x1f || magic[1] !== 0x8b) {
       const stream = createReadStream(path, { start: base, highWaterMark: 1 << 20 });
       try {
-        yield* records(path, new WARCParser(stream), (u) => base + u, range?.end ?? Infinity, opts);
+        yield* records(path, new WARCParser(stream), (u) => base + u, range?.end ?? Infinity, opts, { reported: base, rest: range ? 'range' : 'file' });
       } finally {
         stream.destroy();
       }
       return;
     }
-    // Gzip: members inflated natively here, records parsed by warcio from the inflated bytes; a record's
-    // offset is its member's offset in the file.
-    const members: MemberOffset[] = [];
-    const inflated = inflateMembers(fh, base, (m) => members.push(m), {
+    // Gzip: members inflated natively here, each parsed by warcio on its own (a record's offset is its
+    // member's offset in the file). A record cannot run on into the next member: with one stream over all
+    // members, a record whose Content-Length was too large swallowed the records of the members after it,
+    // which a reader of a later byte range still read (a fuzz finding).
+    let member: MemberOffset = { inflated: 0, file: base };
+    const progress = { reported: base, rest: 'member' as const };
+    const inflated = inflateMembers(fh, base, (m) => (member = m), {
       maxMemberBytes: MAX_RECORD_BYTES + (1 << 20),
       prefix: 'WARC/',
       onSkip: (at, why) => {
@@ -71,11 +74,11 @@ export async function* readWarc(path: string, opts: ReadOptions = {}, range?: By
         opts.onMalformed?.();
       },
     });
-    const fileOffset = (u: number) => {
-      while (members.length > 1 && members[1]!.inflated <= u) members.shift();
-      return members[0]?.file ?? base;
-    };
-    yield* records(path, new WARCParser(inflated), fileOffset, range?.end ?? Infinity, opts);
+    for await (const content of inflated) {
+      const at = member.file;
+      if (at >= (range?.end ?? Infinity)) break; // the next range's first record
+      yield* records(path, new WARCParser([content]), () => at, Infinity, opts, progress);
+    }
   } finally {
     await fh.close();
   }
@@ -145,8 +148,13 @@ async function drainRecord(record: WARCRecord): Promise<void> {
   record.consumed = 'skipped';
 }
 
-async function* records(path: string, parser: WARCParser, fileOffset: (parserOffset: number) => number, end: number, opts: ReadOptions): AsyncGenerator<Document> {
-  let reported = fileOffset(0);
+/** Bytes reported through onBytes so far (a file offset), and what a malformed record makes the reader skip. */
+interface ReadProgress {
+  reported: number;
+  rest: 'file' | 'range' | 'member';
+}
+
+async function* records(path: string, parser: WARCParser, fileOffset: (parserOffset: number) => number, end: number, opts: ReadOptions, progress: ReadProgress): AsyncGenerator<Document> {
   let record: WARCRecord | null = null;
   for (;;) {
     try {
@@ -156,7 +164,7 @@ async function* records(path: string, parser: WARCParser, fileOffset: (parserOff
       if (e instanceof UserError) throw e;
       const msg = `${path}@${fileOffset(parser.offset)}: malformed WARC record: ${(e as Error).message}`;
       if (opts.strict) throw new UserError(msg);
-      opts.onWarning?.(`${msg} (rest of ${end === Infinity ? 'file' : 'range'} skipped)`);
+      opts.onWarning?.(`${msg} (rest of ${progress.rest} skipped)`);
       opts.onMalformed?.();
       return;
     }
@@ -172,9 +180,9 @@ async function* records(path: string, parser: WARCParser, fileOffset: (parserOff
       opts.onMalformed?.();
       continue;
     }
-    if (opts.onBytes && offset > reported) {
-      opts.onBytes(offset - reported);
-      reported = offset;
+    if (opts.onBytes && offset > progress.reported) {
+      opts.onBytes(offset - progress.reported);
+      progress.reported = offset;
     }
     if (record.warcType !== 'response' || !record.httpHeaders) continue;
     const status = Number(record.httpHeaders.statusCode);

@@ -197,3 +197,21 @@ test('warc: a record whose version line is not WARC/ is skipped with a warning, 
   assert.deepEqual(ranges.map((d) => d.url), whole.map((d) => d.url));
   await assert.rejects(collect(readWarc(path, { strict: true })), /VARC/);
 });
+
+test('warc.gz: a record whose Content-Length runs past its gzip member does not swallow the next members\' records', async () => {
+  const dir = await tempDir('cf-fuzz-warc-');
+  const record = (n: number) =>
+    serialiseRecord(
+      [['WARC-Type', 'response'], ['WARC-Record-ID', `<urn:uuid:${n}>`], ['WARC-Target-URI', `https://example.org/${n}`], ['Content-Type', 'application/http; msgtype=response']],
+      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Page ${n} of the crawl.</p>`),
+    );
+  const liar = Buffer.from(record(1).toString('latin1').replace(/Content-Length: \d+/, 'Content-Length: 99999'), 'latin1');
+  const members = [gzipSync(liar), gzipSync(record(2)), gzipSync(record(3))];
+  const path = join(dir, 'liar.warc.gz');
+  writeFileSync(path, Buffer.concat(members));
+  const urls = async (range?: { start: number; end: number }) => (await collect(readWarc(path, { onWarning: () => {} }, range))).map((d) => d.url);
+  const whole = await urls();
+  assert.deepEqual(whole.slice(-2), ['https://example.org/2', 'https://example.org/3']);
+  const cut = members[0]!.length + 3;
+  assert.deepEqual([...(await urls({ start: 0, end: cut })), ...(await urls({ start: cut, end: Infinity }))], whole);
+});

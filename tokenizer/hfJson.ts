@@ -4,6 +4,7 @@
  * @huggingface/tokenizers load unchanged: BPE model, ByteLevel pre-tokenizer (plus a Split for non-GPT-2
  * regexes), ByteLevel decoder, special tokens as added tokens.
  */
+import { oneLine } from '../core/errors.js';
 import { BpeModel } from './bpeModel.js';
 import { bytesToByteLevel, byteLevelToBytes } from './byteLevel.js';
 import { patternFromSource, PRETOKENIZERS, type PretokenizerPattern } from './pretokenize.js';
@@ -109,6 +110,10 @@ export function tokenizerFromTrained(trained: TrainedBpe, pattern: PretokenizerP
 
 export class TokenizerJsonError extends Error {
   override readonly name = 'TokenizerJsonError';
+
+  constructor(message: string) {
+    super(oneLine(message)); // it quotes the file (JSON.parse): one line, as a UserError is
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
