@@ -23,6 +23,14 @@ import { loadPipelineFile } from '../pipelines/pipelineFile.js';
 import { collect } from './helpers/collect.js';
 import { tempDir } from './helpers/tmp.js';
 
+/** A WARC response record of a small HTML page at https://example.org/N. */
+function warcResponse(n: number, body = `Page ${n} of the crawl.`): Buffer {
+  return serialiseRecord(
+    [['WARC-Type', 'response'], ['WARC-Record-ID', `<urn:uuid:${n}>`], ['WARC-Target-URI', `https://example.org/${n}`], ['Content-Type', 'application/http; msgtype=response']],
+    Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>${body}</p>`),
+  );
+}
+
 /** Runs `work` and returns the UserError it must end in (one line). */
 async function userError(work: () => Promise<unknown>): Promise<string> {
   try {
@@ -136,11 +144,7 @@ test('tokenizer.json: a token id far past the vocabulary (1e9 in 300 tokens) is 
 
 test('warc: a last record whose Content-Length runs past the end of the file ends the read (it spun forever in warcio)', async () => {
   const dir = await tempDir('cf-fuzz-warc-');
-  const record = (n: number, body: string) =>
-    serialiseRecord(
-      [['WARC-Type', 'response'], ['WARC-Record-ID', `<urn:uuid:${n}>`], ['WARC-Target-URI', `https://example.org/${n}`], ['Content-Type', 'application/http; msgtype=response']],
-      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>${body}</p>`),
-    );
+  const record = warcResponse;
   const first = record(1, 'The first page reads whole.');
   const second = record(2, 'The second page is cut off by the end of the file. '.repeat(20));
   const cut = second.subarray(0, second.length - 400);
@@ -178,11 +182,7 @@ test('links: U+001C and U+000F inside <title> are text, not "<" and "/" (htmlpar
 
 test('warc: a record whose version line is not WARC/ is skipped with a warning, as the byte-range reader skips it', async () => {
   const dir = await tempDir('cf-fuzz-warc-');
-  const record = (n: number) =>
-    serialiseRecord(
-      [['WARC-Type', 'response'], ['WARC-Record-ID', `<urn:uuid:${n}>`], ['WARC-Target-URI', `https://example.org/${n}`], ['Content-Type', 'application/http; msgtype=response']],
-      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Page ${n} of the crawl.</p>`),
-    );
+  const record = (n: number) => warcResponse(n);
   const bad = Buffer.from(record(2));
   bad[0] = 0x56; // "VARC/1.1"
   const path = join(dir, 'v.warc.gz');
@@ -200,11 +200,7 @@ test('warc: a record whose version line is not WARC/ is skipped with a warning, 
 
 test('warc.gz: a record whose Content-Length runs past its gzip member does not swallow the next members\' records', async () => {
   const dir = await tempDir('cf-fuzz-warc-');
-  const record = (n: number) =>
-    serialiseRecord(
-      [['WARC-Type', 'response'], ['WARC-Record-ID', `<urn:uuid:${n}>`], ['WARC-Target-URI', `https://example.org/${n}`], ['Content-Type', 'application/http; msgtype=response']],
-      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Page ${n} of the crawl.</p>`),
-    );
+  const record = (n: number) => warcResponse(n);
   const liar = Buffer.from(record(1).toString('latin1').replace(/Content-Length: \d+/, 'Content-Length: 99999'), 'latin1');
   const members = [gzipSync(liar), gzipSync(record(2)), gzipSync(record(3))];
   const path = join(dir, 'liar.warc.gz');
