@@ -77,7 +77,8 @@ export async function* readWarc(path: string, opts: ReadOptions = {}, range?: By
     for await (const content of inflated) {
       const at = member.file;
       if (at >= (range?.end ?? Infinity)) break; // the next range's first record
-      yield* records(path, new WARCParser([content]), () => at, Infinity, opts, progress);
+      // Already inflated: a reader without warcio's own gzip detection (a pako inflater per member otherwise).
+      yield* records(path, new WARCParser(new AsyncIterReader([content], null)), () => at, Infinity, opts, progress);
     }
   } finally {
     await fh.close();
