@@ -129,8 +129,8 @@ function topCandidates(nodes: PageNodes, score: Float64Array, scored: Uint8Array
   return top;
 }
 
-/** No region: every block, less those in boilerplate when they are stripped. */
-function keepVisible(blocks: ParsedPage['blocks'], stripBoilerplate: boolean): boolean[] {
+/** Every block, less those in boilerplate when they are stripped (no region; also extract's fallbacks). */
+export function keepVisible(blocks: ParsedPage['blocks'], stripBoilerplate: boolean): boolean[] {
   const keep = new Array<boolean>(blocks.size);
   for (let i = 0; i < blocks.size; i++) keep[i] = !(stripBoilerplate && blocks.boilerplate(i));
   return keep;

@@ -4,7 +4,7 @@ import { UserError } from '../../core/errors.js';
 import { addCount, defineFilterStep } from '../filterStep.js';
 import { DEFAULT_BOILERPLATE_PATTERN, parseHtmlBlocks, type ParsedPage } from './extractHtml.js';
 import { classifyBlocks } from './extractClassify.js';
-import { selectContent } from './contentRegion.js';
+import { keepVisible, selectContent } from './contentRegion.js';
 import type { PageMetadata } from './pageMetadata.js';
 import { ChunkedJoin } from '../text/chunkedJoin.js';
 
@@ -73,11 +73,7 @@ function keptLength(page: ParsedPage, keep: readonly boolean[]): number {
 export function selectBlocks(page: ParsedPage, options: ExtractOptions): { keep: boolean[]; method: ExtractMethod } {
   const { blocks } = page;
   // Only the fallbacks need it: most pages are decided by their region.
-  const outside = () => {
-    const visible = new Array<boolean>(blocks.size);
-    for (let i = 0; i < blocks.size; i++) visible[i] = !blocks.boilerplate(i);
-    return visible;
-  };
+  const outside = () => keepVisible(blocks, true);
   if (!options.classify) return { keep: outside(), method: 'all' };
   let keep: boolean[] = [];
   let length = -1;
