@@ -144,6 +144,12 @@ function readPreTokenizer(pt: unknown): PreTokenizerInfo {
   throw new TokenizerJsonError(`unsupported pre_tokenizer ${JSON.stringify(pt).slice(0, 120)}`);
 }
 
+/** A token id: an integer from 0 to maxId. */
+function checkId(id: unknown, maxId: number, what: string): asserts id is number {
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new TokenizerJsonError(`bad id for ${what}`);
+  if (id > maxId) throw new TokenizerJsonError(`id ${id} of ${what} is past ${maxId}: ids must be numbered from 0 without large gaps`);
+}
+
 /** Loads a byte-level BPE tokenizer.json (ours or any HF/GPT-2-style one). Added tokens become special tokens. */
 export function tokenizerFromHfJson(json: unknown): Tokenizer {
   if (!isObject(json) || !isObject(json.model)) throw new TokenizerJsonError('not a tokenizer.json: no model');
@@ -160,20 +166,17 @@ export function tokenizerFromHfJson(json: unknown): Tokenizer {
   // Ids index arrays (token bytes, merge ranks): a vocabulary numbered with gaps past twice its size (an id of
   // 1e9 in a 300-token file) would allocate and walk them for nothing: refused, so memory follows the file.
   const maxId = 2 * (Object.keys(model.vocab).length + added.length) + 1024;
-  const checkId = (id: unknown, what: string): id is number => {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new TokenizerJsonError(`bad id for ${what}`);
-    if (id > maxId) throw new TokenizerJsonError(`id ${id} of ${what} is past ${maxId}: ids must be numbered from 0 without large gaps`);
-    return true;
-  };
   const addedIds = new Map<string, number>();
   for (const t of added) {
-    if (isObject(t) && typeof t.content === 'string' && typeof t.id === 'number' && checkId(t.id, `added token ${JSON.stringify(t.content)}`)) addedIds.set(t.content, t.id);
+    if (isObject(t) && typeof t.content === 'string' && typeof t.id === 'number') {
+      checkId(t.id, maxId, `added token ${JSON.stringify(t.content)}`);
+      addedIds.set(t.content, t.id);
+    }
   }
   const tokenBytes: (Uint8Array | undefined)[] = [];
   const idOf = new Map<string, number>();
   for (const [token, id] of Object.entries(model.vocab)) {
-    checkId(id, `token ${JSON.stringify(token)}`);
-    if (typeof id !== 'number') continue; // (checked above; narrows the type)
+    checkId(id, maxId, `token ${JSON.stringify(token)}`);
     if (addedIds.get(token) === id) continue;
     const bytes = byteLevelToBytes(token);
     if (!bytes) throw new TokenizerJsonError(`vocab token ${JSON.stringify(token)} is not byte-level text`);
