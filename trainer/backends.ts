@@ -8,6 +8,7 @@ import { registerSegmentSumKernels } from './segmentSumKernels.js';
 import { registerWasmGatherKernels } from './wasmGatherKernels.js';
 import { registerWasmIdentityKernel } from './wasmIdentityKernel.js';
 import { registerWasmSliceKernels } from './wasmSliceKernels.js';
+import { setF16Products } from './mixedPrecision.js';
 import { registerWebgpuKernels } from './webgpuKernels.js';
 
 /** The tfjs backends the trainer knows. `tensorflow*` and `webgpu` need optional packages. */
@@ -54,18 +55,18 @@ export function parsePrecision(s: string): Precision {
 }
 
 /**
- * Mixed precision is a switch with one position working today: every backend computes in float32. f16 needs
- * webgpu on an adapter with shader-f16 (the error names what the adapter offers); where it has it, the run is
- * still refused, because the trainer's f16 kernels are not written yet (issue 15).
+ * `--precision f16` (trainer/mixedPrecision.ts) needs webgpu on an adapter with shader-f16 and the trainer's
+ * WGSL kernels (not CORPUSFORGE_WEBGPU_KERNELS=tfjs: the update that skips an overflowed step is one of them);
+ * otherwise one error naming what is missing.
  */
-function refuseF16(name: BackendName, kind: WebgpuAdapterKind): never {
+function checkF16(name: BackendName, kind: WebgpuAdapterKind): void {
   if (name !== 'webgpu') throw new UserError(`--precision f16 needs the webgpu backend (backend ${name} computes in float32 only); use --precision f32`);
   const found = probeWebgpuAdapters([kind]).get(kind)!;
   if (!found.ok) throw new UserError(`--precision f16 needs a WebGPU adapter with shader-f16: ${found.missing}`);
   if (!found.report.shaderF16) {
     throw new UserError(`--precision f16 needs a WebGPU adapter with shader-f16; ${found.report.name} offers: ${found.report.features.join(', ') || 'no optional features'}; use --precision f32`);
   }
-  throw new UserError(`--precision f16: ${found.report.name} offers shader-f16, but the trainer's f16 kernels are not written yet; use --precision f32`);
+  if (process.env.CORPUSFORGE_WEBGPU_KERNELS === 'tfjs') throw new UserError('--precision f16 needs the trainer\'s WebGPU kernels; unset CORPUSFORGE_WEBGPU_KERNELS=tfjs or use --precision f32');
 }
 
 /**
@@ -103,7 +104,7 @@ const FLOAT16: Record<BackendName, string> = {
   cpu: 'no (float32 only)',
   tensorflow: 'no (tfjs-node exposes float32 kernels only)',
   'tensorflow-gpu': 'no (tfjs-node-gpu exposes float32 kernels only)',
-  webgpu: 'no (tfjs-backend-webgpu 4.22 and the corpusforge kernels compute in float32; --precision f16 is refused)',
+  webgpu: 'products in f16 with --precision f16 on an adapter with shader-f16 (trainer/mixedPrecision.ts); f32 otherwise',
 };
 
 /** Checks whether a backend can run here without switching to it. */
@@ -148,7 +149,7 @@ export interface BackendOptions {
   wasmThreads?: number;
   /** Which WebGPU adapter the webgpu backend opens (default hardware). */
   webgpuAdapter?: WebgpuAdapterKind;
-  /** f16 is refused with the reason (`refuseF16`): every backend computes in float32. */
+  /** f16: products in half precision (webgpu with shader-f16 only; otherwise one error with the reason). */
   precision?: Precision;
 }
 
@@ -159,9 +160,10 @@ export interface BackendOptions {
 export async function useBackend(name: BackendName, opts: BackendOptions = {}): Promise<BackendStatus> {
   const wasmThreads = name === 'wasm' ? Math.max(1, opts.wasmThreads ?? 1) : 1;
   const precision = opts.precision ?? 'f32';
-  if (precision === 'f16') refuseF16(name, opts.webgpuAdapter ?? 'hardware');
+  if (precision === 'f16') checkF16(name, opts.webgpuAdapter ?? 'hardware');
   const webgpuKey = opts.webgpuAdapter ?? 'hardware';
   if (tf.engine().backendName === backendRegistryName(name) && (name !== 'wasm' || wasmThreads === activeWasmThreads) && (name !== 'webgpu' || webgpuKey === activeWebgpuKey)) {
+    setF16Products(precision === 'f16');
     return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
   }
   // Production mode skips debug-only checks and tfjs's "install tfjs-node" banner on the cpu backend.
@@ -200,6 +202,7 @@ export async function useBackend(name: BackendName, opts: BackendOptions = {}): 
   if (name === 'webgpu') {
     chunkWebgpuAddN();
     registerWebgpuKernels();
+    setF16Products(precision === 'f16');
   }
   return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
 }

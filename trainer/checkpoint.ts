@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../core/atomicFile.js';
 import { UserError } from '../core/errors.js';
 import { parameterShapes, validateConfig, type GptConfig, type GptParams } from './model.js';
+import type { LossScaleState } from './lossScale.js';
 import type { AdamWState } from './optimizer.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
@@ -20,6 +21,8 @@ export interface CheckpointMeta {
   /** Index of the next training window to draw. */
   dataCursor: number;
   optimizerStep: number;
+  /** The dynamic loss scale of an f16 run (trainer/lossScale.ts). */
+  lossScale?: LossScaleState;
   /** Weights file, relative to the checkpoint directory. */
   weights: string;
   /** Tensors in file order: parameters, then Adam m, then Adam v. */

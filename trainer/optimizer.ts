@@ -47,18 +47,28 @@ export function learningRate(step: number, maxLr: number, warmup: number, total:
 /**
  * The global L2 norm of the gradients divided by `gradAccum` (the norm of the mean micro-batch gradient) and
  * the factor that clips it to `clipNorm` and averages the accumulated sum: min(1, clipNorm / norm) / gradAccum
- * (no clipping when clipNorm is 0). Both stay on the device: the step reads nothing back.
+ * (no clipping when clipNorm is 0). Both stay on the device: the step reads nothing back. With a loss scale S
+ * (trainer/lossScale.ts) the gradients are S times the true ones: the norm and the factor divide S out, and
+ * `finite` says whether the scaled gradients overflowed; a step that did gets factor 0, which the fused AdamW
+ * kernel reads as "skip this step".
  */
-export function clippedScale(grads: Map<string, tf.Tensor>, gradAccum: number, clipNorm: number): { norm: tf.Scalar; scale: tf.Scalar } {
+export function clippedScale(grads: Map<string, tf.Tensor>, gradAccum: number, clipNorm: number, lossScale?: tf.Scalar): { norm: tf.Scalar; scale: tf.Scalar; finite?: tf.Scalar } {
   return tf.tidy(() => {
     const sumSq = tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))));
-    const norm = tf.div(tf.sqrt(sumSq), gradAccum) as tf.Scalar;
+    const mean = tf.div(tf.sqrt(sumSq), gradAccum) as tf.Scalar;
+    const norm = lossScale ? (tf.div(mean, lossScale) as tf.Scalar) : mean;
     const clip = clipNorm > 0 ? tf.where(tf.greater(norm, clipNorm), tf.div(clipNorm, norm), tf.onesLike(norm)) : tf.onesLike(norm);
-    return { norm, scale: tf.div(clip, gradAccum) as tf.Scalar };
+    const factor = tf.div(clip, gradAccum) as tf.Scalar;
+    if (!lossScale) return { norm, scale: factor };
+    const finite = tf.isFinite(sumSq) as tf.Scalar;
+    return { norm, scale: tf.where(finite, tf.div(factor, lossScale), tf.zerosLike(factor)) as tf.Scalar, finite };
   });
 }
 
-/** A registered fused update for the active backend (trainer/kernels/adamWKernel.ts on webgpu), if any. */
+/**
+ * A registered fused update for the active backend (trainer/kernels/elementwiseKernels.ts on webgpu), if any.
+ * A `scale` of 0 leaves the parameter and moments unchanged (a loss-scaled step that overflowed).
+ */
 export type FusedAdamW = (p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, scale: tf.Scalar, u: AdamWUniforms) => [tf.Tensor, tf.Tensor, tf.Tensor];
 
 /** The per-step constants of one AdamW update. */

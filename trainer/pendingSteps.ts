@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/errors.js';
+import { checkLossScale } from './lossScale.js';
 import { takeWebgpuErrors } from './webgpuDevice.js';
 
 /** One line of metrics.jsonl. */
@@ -12,6 +13,9 @@ export interface MetricsRecord {
   tokens_per_s: number;
   grad_norm: number;
   seq_len: number;
+  /** --precision f16: the loss scale the step ran with, and whether its scaled gradients overflowed (no update). */
+  loss_scale?: number;
+  skipped?: true;
 }
 
 /** A step whose loss and gradient norm are still on the device. */
@@ -22,6 +26,7 @@ export interface PendingStep {
   lr: number;
   seqLen: number;
   tokens: number;
+  lossScale?: tf.Scalar;
 }
 
 /**
@@ -55,11 +60,11 @@ export class PendingSteps {
   async flush(afterRead?: () => Promise<number | undefined>): Promise<void> {
     const steps = this.steps;
     this.steps = [];
-    const values: Array<[number, number]> = [];
+    const values: Array<[number, number, number | undefined]> = [];
     try {
-      for (const s of steps) values.push([(await s.loss.data())[0]!, (await s.norm.data())[0]!]);
+      for (const s of steps) values.push([(await s.loss.data())[0]!, (await s.norm.data())[0]!, s.lossScale && (await s.lossScale.data())[0]!]);
     } finally {
-      for (const s of steps) tf.dispose([s.loss, s.norm]);
+      for (const s of steps) disposeStep(s);
     }
     const seconds = (performance.now() - this.windowStart) / 1000;
     const errors = takeWebgpuErrors();
@@ -68,9 +73,13 @@ export class PendingSteps {
     const bad = values.findIndex(([loss]) => !Number.isFinite(loss));
     if (bad >= 0) throw new UserError(`loss became ${values[bad]![0]} at step ${steps[bad]!.step}: lower --lr`);
     const valLoss = afterRead ? await afterRead() : undefined;
+    const lastScale = values.at(-1)?.[2];
+    if (lastScale !== undefined) checkLossScale(lastScale, steps.at(-1)!.step);
     steps.forEach((s, i) => {
-      const [loss, norm] = values[i]!;
+      const [loss, norm, scale] = values[i]!;
       const record: MetricsRecord = { step: s.step, loss, lr: s.lr, tokens_per_s: Math.round(tokens / seconds), grad_norm: norm, seq_len: s.seqLen };
+      if (scale !== undefined) record.loss_scale = scale;
+      if (scale !== undefined && !Number.isFinite(norm)) record.skipped = true;
       if (i === steps.length - 1 && valLoss !== undefined) record.val_loss = valLoss;
       appendFileSync(this.metricsFile, JSON.stringify(record) + '\n');
       this.metrics.push(record);
@@ -86,7 +95,11 @@ export class PendingSteps {
 
   /** Releases steps never read (a run that failed). */
   dispose(): void {
-    for (const s of this.steps) tf.dispose([s.loss, s.norm]);
+    for (const s of this.steps) disposeStep(s);
     this.steps = [];
   }
+}
+
+function disposeStep(s: PendingStep): void {
+  tf.dispose([s.loss, s.norm, ...(s.lossScale ? [s.lossScale] : [])]);
 }

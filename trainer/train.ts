@@ -12,6 +12,8 @@ import { evaluate } from './evaluate.js';
 import { disposeParams, initParams, lossOf, validateConfig, type GptConfig, type GptParams } from './model.js';
 import { GradientWorkers } from './gradWorkers.js';
 import { adamWStep, clippedScale, DEFAULT_ADAMW, disposeAdamW, initAdamW, learningRate, type AdamWState } from './optimizer.js';
+import { DynamicLossScale, type LossScaleState } from './lossScale.js';
+import { f16ProductsActive } from './mixedPrecision.js';
 import { PendingSteps, type MetricsRecord } from './pendingSteps.js';
 import { adamWFused, fusedKernelsActive } from './webgpuKernels.js';
 import type { WebgpuAdapterKind } from './webgpuDevice.js';
@@ -104,16 +106,20 @@ function toTensors(b: TokenBatch): [tf.Tensor2D, tf.Tensor2D] {
   return [tf.tensor2d(b.inputs, [b.batchSize, b.seqLen], 'int32'), tf.tensor2d(b.targets, [b.batchSize, b.seqLen], 'int32')];
 }
 
-/** Gradient of the mean loss on one micro-batch, with the loss left on the device. */
-function microStep(config: GptConfig, params: GptParams, batch: TokenBatch): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
+/**
+ * Gradient of the mean loss on one micro-batch, with the loss left on the device. With a loss scale S
+ * (--precision f16) the gradients are S times the loss's; the loss returned is the loss itself.
+ */
+function microStep(config: GptConfig, params: GptParams, batch: TokenBatch, lossScale?: tf.Scalar): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
   const names = [...params.keys()];
   const [inputs, targets] = toTensors(batch);
   const out = tf.tidy(() => {
     const r = tf.valueAndGrads((...ps: tf.Tensor[]) => {
       const p: GptParams = new Map(names.map((n, i) => [n, ps[i]!]));
-      return lossOf(config, p, inputs, targets);
+      const loss = lossOf(config, p, inputs, targets);
+      return lossScale ? (tf.mul(loss, lossScale) as tf.Scalar) : loss;
     })(names.map((n) => params.get(n)!));
-    return [r.value, ...r.grads];
+    return [lossScale ? tf.div(r.value, lossScale) : r.value, ...r.grads];
   });
   inputs.dispose();
   targets.dispose();
@@ -161,6 +167,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let workers: GradientWorkers | undefined;
   let pending: PendingSteps | undefined;
   let lock: OutputLock | undefined;
+  let lossScale: DynamicLossScale | undefined;
+  let resumedScale: LossScaleState | undefined;
   try {
     const vocabSize = ds.manifest.vocab_size;
     if (opts.tokenizer) {
@@ -214,6 +222,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       adam = ck.adam;
       step = ck.meta.step;
       cursor = ck.meta.dataCursor;
+      resumedScale = ck.meta.lossScale;
       resumedFrom = step;
       metrics = await keepOnlyMetricsUpTo(metricsFile, step);
     } else {
@@ -227,13 +236,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (threads > 1) workers = await GradientWorkers.start(threads - 1, opts.backend ?? (tf.getBackend() as BackendName), config);
     const adamCfg = { ...DEFAULT_ADAMW, lr: opts.lr, weightDecay: opts.weightDecay ?? DEFAULT_ADAMW.weightDecay, clipNorm: opts.clipNorm ?? DEFAULT_ADAMW.clipNorm };
     const minLr = opts.minLr ?? opts.lr / 10;
-    const save = () => {
+    const save = async () => {
       lock!.assertHeld(); // a lost lock: another trainer may own the folder now, so never overwrite its checkpoint
       return saveCheckpoint(opts.outDir, {
-        step, config, options, seed: opts.seed, dataCursor: cursor, optimizerStep: adam!.step,
+        step, config, options, seed: opts.seed, dataCursor: cursor, optimizerStep: adam!.step, lossScale: await lossScale?.read(),
         tokenizer: opts.tokenizer || existsSync(path.join(opts.outDir, 'tokenizer.json')) ? 'tokenizer.json' : undefined,
       }, params!, adam!);
     };
+    // f16 products (useBackend switched them on): gradients scaled so that small ones survive f16.
+    if (f16ProductsActive()) lossScale = new DynamicLossScale(resumedScale);
     pending = new PendingSteps(metricsFile, metrics, opts.onMetrics);
     let lastVal: number | undefined;
     while (step < opts.steps) {
@@ -249,19 +260,21 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           losses.push(tf.scalar(r.loss));
           acc = addInto(acc, r.grads);
         } else {
-          const r = microStep(config, p, batch);
+          const r = microStep(config, p, batch, lossScale?.scale);
           losses.push(r.loss);
           acc = addInto(acc, r.grads);
         }
       }
       const loss = tf.tidy(() => tf.div(tf.addN(losses), opts.gradAccum) as tf.Scalar);
       tf.dispose(losses);
-      const { norm, scale } = clippedScale(acc!, opts.gradAccum, adamCfg.clipNorm);
+      const { norm, scale, finite } = clippedScale(acc!, opts.gradAccum, adamCfg.clipNorm, lossScale?.scale);
       const lr = learningRate(step, opts.lr, opts.warmup, opts.steps, minLr);
       adamWStep(params, acc!, adam, adamCfg, lr, scale, fusedKernelsActive() ? adamWFused : undefined);
-      tf.dispose([...acc!.values(), scale]);
+      const usedScale = lossScale?.scale.clone();
+      if (finite) lossScale!.update(finite);
+      tf.dispose([...acc!.values(), scale, ...(finite ? [finite] : [])]);
       step++;
-      pending.add({ step, loss, norm, lr, seqLen, tokens: opts.batchSize * opts.gradAccum * seqLen });
+      pending.add({ step, loss, norm, lr, seqLen, tokens: opts.batchSize * opts.gradAccum * seqLen, lossScale: usedScale });
       const evalNow = canEval && (step % opts.evalEvery === 0 || step === opts.steps);
       const checkpointNow = evalNow || step === opts.steps || (opts.checkpointEvery !== undefined && opts.checkpointEvery > 0 && step % opts.checkpointEvery === 0);
       if (evalNow || checkpointNow || opts.signal?.aborted || pending.size >= readEvery) {
@@ -280,6 +293,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     return { steps: step, stopped: step < opts.steps, finalLoss: lastLoss, finalValLoss: lastVal, resumedFrom, metrics };
   } finally {
     pending?.dispose();
+    lossScale?.dispose();
     await workers?.close();
     ds.close();
     if (params) disposeParams(params);

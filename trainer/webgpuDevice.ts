@@ -4,13 +4,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
+import { requestAdapter, SOFTWARE_NAMES } from './webgpuAdapterRequest.mjs';
 
 /*
- * The WebGPU device for tfjs-backend-webgpu in Node: Dawn from the npm `webgpu` package. Two adapters:
+ * The WebGPU device for tfjs-backend-webgpu in Node: Dawn from the npm `webgpu` package. Two adapters
+ * (webgpuAdapterRequest.mjs says how each is asked for):
  * - hardware: Dawn's default backend (Vulkan on Linux), a GPU driver's device;
- * - software: Mesa's OpenGL ES device (llvmpipe) through EGL without a display, Dawn's `backend=opengles`
- *   and the compatibility feature level (measured: Mesa's Vulkan lavapipe is refused by Dawn). It runs the
- *   same kernels as a GPU, slower than the wasm backend, so it is used only when asked for (tests, CI).
+ * - software: Mesa on the CPU, its Vulkan lavapipe where Dawn accepts it (Mesa 25; with shader-f16), else its
+ *   OpenGL ES device at the compatibility feature level. It runs the same kernels as a GPU, slower than the
+ *   wasm backend, so it is used only when asked for (tests, CI).
  */
 
 export const WEBGPU_ADAPTER_KINDS = ['hardware', 'software'] as const;
@@ -32,8 +34,10 @@ export function parseWebgpuAdapterKind(flag: string | undefined): WebgpuAdapterK
 /** What an adapter offers, for `doctor` and the backend line. */
 export interface WebgpuAdapterReport {
   kind: WebgpuAdapterKind;
-  /** Device and driver, e.g. "llvmpipe-llvm-15-0-6-256-bits- (OpenGL version OpenGL ES 3.2 Mesa 22.3.6)". */
+  /** Device and driver, e.g. "llvmpipe-llvm-15-0-6-256-bits- (llvmpipe: Mesa 25.0.7 (LLVM 15.0.6))". */
   name: string;
+  /** Dawn's backend under it. */
+  backend: 'vulkan' | 'opengles';
   /** A CPU implementation (llvmpipe, lavapipe, SwiftShader), whatever Dawn's backend. */
   software: boolean;
   features: string[];
@@ -60,7 +64,6 @@ export function resolveOptional(pkg: string): string | undefined {
 }
 
 let dawn: DawnModule | undefined;
-const instances = new Map<WebgpuAdapterKind, GPU>();
 
 /** Loads dawn.node once and installs WebGPU's globals (GPUBufferUsage, ...) that tfjs-backend-webgpu reads. */
 async function loadDawn(): Promise<DawnModule> {
@@ -76,17 +79,6 @@ async function loadDawn(): Promise<DawnModule> {
   return dawn;
 }
 
-function gpuInstance(d: DawnModule, kind: WebgpuAdapterKind): GPU {
-  let gpu = instances.get(kind);
-  if (!gpu) {
-    // Without a display EGL fails to initialise unless asked for its surfaceless platform (Mesa).
-    if (kind === 'software') process.env.EGL_PLATFORM ||= 'surfaceless';
-    gpu = d.create(kind === 'software' ? ['backend=opengles'] : []);
-    instances.set(kind, gpu);
-  }
-  return gpu;
-}
-
 /** Makes `navigator.gpu` the given instance (Node 20 has no navigator; tfjs-backend-webgpu checks for it on import). */
 function exposeNavigatorGpu(gpu: GPU): void {
   const nav = (globalThis as { navigator?: object }).navigator;
@@ -94,14 +86,13 @@ function exposeNavigatorGpu(gpu: GPU): void {
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
 }
 
-const SOFTWARE_NAMES = /llvmpipe|lavapipe|softpipe|swiftshader/i;
-
 const LIMITS_SHOWN = [
   'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup',
   'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize',
 ] as const;
 
 interface AdapterFacts {
+  backend: 'vulkan' | 'opengles';
   info: { vendor?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
   features: string[];
   limits: Record<string, number>;
@@ -111,14 +102,14 @@ function reportOf(kind: WebgpuAdapterKind, a: AdapterFacts): WebgpuAdapterReport
   const device = a.info.device || a.info.vendor || 'unnamed adapter';
   const name = a.info.description && a.info.description !== device ? `${device} (${a.info.description})` : device;
   const software = a.info.isFallbackAdapter === true || SOFTWARE_NAMES.test(`${device} ${a.info.description ?? ''}`);
-  return { kind, name, software, features: a.features, shaderF16: a.features.includes('shader-f16'), limits: a.limits };
+  return { kind, name, backend: a.backend, software, features: a.features, shaderF16: a.features.includes('shader-f16'), limits: a.limits };
 }
 
-function factsOf(adapter: GPUAdapter): AdapterFacts {
+function factsOf(adapter: GPUAdapter, backend: AdapterFacts['backend']): AdapterFacts {
   const i = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const limits: Record<string, number> = {};
   for (const k of LIMITS_SHOWN) limits[k] = Number(adapter.limits[k]);
-  return { info: { vendor: i.vendor, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter }, features: [...adapter.features].sort(), limits };
+  return { backend, info: { vendor: i.vendor, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter }, features: [...adapter.features].sort(), limits };
 }
 
 /** Library folders the dynamic loader searches on Linux (enough to say which library is missing). */
@@ -131,8 +122,9 @@ function libraryPresent(file: string): boolean {
 function missingFor(kind: WebgpuAdapterKind): string {
   if (kind === 'software') {
     const libs = ['libEGL.so.1', 'libGLESv2.so.2', 'libEGL_mesa.so.0'].filter((f) => !libraryPresent(f));
-    if (libs.length) return `no software WebGPU adapter: ${libs.join(', ')} not found (Debian: apt-get install libegl1 libgles2 libegl-mesa0)`;
-    return `no software WebGPU adapter: Mesa's OpenGL ES device did not open (EGL_PLATFORM=${process.env.EGL_PLATFORM ?? 'unset'})`;
+    const lavapipe = "Mesa's Vulkan lavapipe (Mesa 25; Debian 12: apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1) ";
+    if (libs.length) return `no software WebGPU adapter: ${lavapipe}did not open, and ${libs.join(', ')} (Mesa's OpenGL ES device) not found (Debian: apt-get install libegl1 libgles2 libegl-mesa0)`;
+    return `no software WebGPU adapter: ${lavapipe}did not open, nor Mesa's OpenGL ES device (EGL_PLATFORM=${process.env.EGL_PLATFORM ?? 'unset'})`;
   }
   if (process.platform === 'linux' && !libraryPresent('libvulkan.so.1')) {
     return 'no hardware WebGPU adapter: libvulkan.so.1 (the Vulkan loader, Debian libvulkan1) is not installed, and a GPU driver with a Vulkan ICD is needed';
@@ -214,15 +206,15 @@ export async function createWebgpuBackend(kind: WebgpuAdapterKind): Promise<obje
   } catch (e) {
     throw new UserError(`backend 'webgpu' cannot run here: ${(e as Error).message}`);
   }
-  const gpu = gpuInstance(d, kind);
-  const options = kind === 'software' ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' as const };
-  const adapter = await gpu.requestAdapter(options as GPURequestAdapterOptions);
-  const found = lookupOf(kind, adapter ? factsOf(adapter) : null);
-  if (!found.ok || !adapter) throw new UserError(`backend 'webgpu' cannot run here: ${found.ok ? 'no adapter' : found.missing}`);
+  const opened = await requestAdapter(d, kind);
+  const found = lookupOf(kind, opened ? factsOf(opened.adapter, opened.route.backend) : null);
+  if (!found.ok || !opened) throw new UserError(`backend 'webgpu' cannot run here: ${found.ok ? 'no adapter' : found.missing}`);
+  const { adapter, gpu } = opened;
   exposeNavigatorGpu(gpu);
   const mod = (await import('@tensorflow/tfjs-backend-webgpu' as string)) as WebgpuBackendModule;
   const requiredFeatures: GPUFeatureName[] = [];
-  if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  // shader-f16 for --precision f16's kernels (trainer/mixedPrecision.ts).
+  for (const f of ['timestamp-query', 'shader-f16'] as const) if (adapter.features.has(f)) requiredFeatures.push(f);
   const requiredLimits: Record<string, number> = {};
   for (const k of LIMITS_SHOWN) requiredLimits[k] = Number(adapter.limits[k]);
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });

@@ -1,7 +1,9 @@
 // Asks Dawn (npm `webgpu`) for the adapters named on the command line ('hardware', 'software') and prints one
-// JSON line: { kind: { info, features, limits } | null | { error } }. Run as a child process by
+// JSON line: { kind: { backend, info, features, limits } | null | { error } }. Run as a child process by
 // trainer/webgpuDevice.ts so that Dawn's own stderr warnings (e.g. "Couldn't load Vulkan") and a crashing
 // driver stay out of the caller's process; plain JavaScript so that it starts without a TypeScript loader.
+import { requestAdapter } from './webgpuAdapterRequest.mjs';
+
 const LIMITS = process.env.CF_WEBGPU_LIMITS ? process.env.CF_WEBGPU_LIMITS.split(',') : [];
 const out = {};
 let dawn;
@@ -14,17 +16,17 @@ try {
 }
 for (const kind of process.argv.slice(2)) {
   try {
-    if (kind === 'software') process.env.EGL_PLATFORM ||= 'surfaceless';
-    const gpu = dawn.create(kind === 'software' ? ['backend=opengles'] : []);
-    const adapter = await gpu.requestAdapter(kind === 'software' ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' });
-    if (!adapter) {
+    const found = await requestAdapter(dawn, kind);
+    if (!found) {
       out[kind] = null;
       continue;
     }
+    const { adapter, route } = found;
     const i = adapter.info;
     const limits = {};
     for (const k of LIMITS) limits[k] = Number(adapter.limits[k]);
     out[kind] = {
+      backend: route.backend,
       info: { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter === true },
       features: [...adapter.features].sort(),
       limits,

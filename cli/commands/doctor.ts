@@ -9,9 +9,10 @@ function adapterLines(kind: string, a: AdapterLookup): string[] {
   if (!a.ok) return [`  ${kind}: none (${a.missing})`];
   const r = a.report;
   const use = kind === 'software' ? ' (used only when asked for: --webgpu-adapter software)' : '';
+  const backend = r.backend === 'vulkan' ? 'Vulkan' : 'OpenGL ES';
   return [
-    `  ${kind}: ${r.name}${r.software && kind === 'hardware' ? ' [CPU implementation]' : ''}${use}`,
-    `    shader-f16: ${r.shaderF16 ? 'yes (the trainer computes in f32: its f16 kernels are not written yet)' : 'no'}`,
+    `  ${kind}: ${r.name} on ${backend}${r.software && kind === 'hardware' ? ' [CPU implementation]' : ''}${use}`,
+    `    shader-f16: ${r.shaderF16 ? 'yes (--precision f16 runs here)' : 'no (--precision f16 cannot run here)'}`,
     `    features: ${r.features.join(', ') || '(none)'}`,
     `    limits: ${Object.entries(r.limits).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];

@@ -35,8 +35,8 @@ options:
   -t, --tokenizer FILE      tokenizer.json used for the data (vocabulary sizes must match)
   -o, --out DIR             checkpoint folder
 ${backendHelp(28)}
-      --precision P         f32 (default). f16 is refused, saying what is missing: it needs webgpu on an
-                            adapter with shader-f16, and the trainer's f16 kernels are not written yet
+      --precision P         f32 (default) or f16: matrix products in half precision with float32 weights
+                            and dynamic loss scaling; needs webgpu on an adapter with shader-f16
       --read-every N        read the loss back every N steps (default 1; 10 on webgpu, where a read waits
                             for the GPU queue to drain); records and checkpoints are the same
       --steps N             optimizer steps (default 1000)

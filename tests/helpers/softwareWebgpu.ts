@@ -1,10 +1,10 @@
-// The webgpu backend on Mesa's software OpenGL ES device (trainer/webgpuDevice.ts), for tests that run the
-// WebGPU code path on a machine without a GPU. Without the device (Debian: libegl1 libgles2 libegl-mesa0) the
-// tests skip with the reason, unless CORPUSFORGE_REQUIRE_WEBGPU=1 (set by .ci/run once it installed the
-// packages): then they fail.
+// The webgpu backend on Mesa's software device (trainer/webgpuDevice.ts: Vulkan lavapipe, else OpenGL ES), for
+// tests that run the WebGPU code path on a machine without a GPU. Without the device (Debian: libegl1 libgles2
+// libegl-mesa0, or mesa-vulkan-drivers 25) the tests skip with the reason, unless CORPUSFORGE_REQUIRE_WEBGPU=1
+// (set by .ci/run once it installed the packages): then they fail.
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBackend } from '../../trainer/backends.js';
+import { useBackend, type Precision } from '../../trainer/backends.js';
 import { probeWebgpuAdapters, takeWebgpuErrors } from '../../trainer/webgpuDevice.js';
 
 /** True when the software adapter is there; otherwise skips `t` (or fails it where it is required). */
@@ -17,9 +17,23 @@ export function softwareWebgpuOr(t: TestContext): boolean {
   return false;
 }
 
+/**
+ * True when the software adapter offers shader-f16 (Mesa's Vulkan lavapipe, Mesa 25); otherwise skips `t`, or
+ * fails it where CORPUSFORGE_REQUIRE_WEBGPU_F16=1 (set by .ci/run once it installed that Mesa).
+ */
+export function softwareF16Or(t: TestContext): boolean {
+  if (!softwareWebgpuOr(t)) return false;
+  const found = probeWebgpuAdapters(['software']).get('software')!;
+  if (found.ok && found.report.shaderF16) return true;
+  const why = `f16 tests need a software WebGPU adapter with shader-f16 (Mesa 25's Vulkan lavapipe); ${found.ok ? found.report.name : ''} has none`;
+  if (process.env.CORPUSFORGE_REQUIRE_WEBGPU_F16 === '1') assert.fail(`${why} (CORPUSFORGE_REQUIRE_WEBGPU_F16=1)`);
+  t.skip(why);
+  return false;
+}
+
 /** Switches to the webgpu backend on the software adapter. */
-export async function useSoftwareWebgpu(): Promise<void> {
-  await useBackend('webgpu', { webgpuAdapter: 'software' });
+export async function useSoftwareWebgpu(precision: Precision = 'f32'): Promise<void> {
+  await useBackend('webgpu', { webgpuAdapter: 'software', precision });
 }
 
 /** Fails when the device reported an error (an invalid pipeline computes garbage without throwing). */

@@ -68,6 +68,8 @@ const adamWSource = () => `
 ${bindings(['p1', 'm1', 'v1'], ['p', 'g', 'm', 'v', 'scale'], ['n: u32', 'lr: f32', 'beta1: f32', 'beta2: f32', 'eps: f32', 'bc1: f32', 'bc2: f32', 'decay: f32'])}
 ${FLAT_MAIN} {
   ${FLAT_INDEX}
+  // Scale 0: a loss-scaled step whose gradients overflowed (optimizer.ts clippedScale) changes nothing.
+  if (scale[0] == 0.0) { p1[i] = p[i]; m1[i] = m[i]; v1[i] = v[i]; return; }
   let gi = g[i] * scale[0];
   let mi = m[i] * u.beta1 + gi * (1.0 - u.beta1);
   let vi = v[i] * u.beta2 + gi * gi * (1.0 - u.beta2);

@@ -1,0 +1,112 @@
+import type * as tf from '@tensorflow/tfjs';
+import { BARRIER, bindings, groups, outputsOf, runProgram } from './webgpuProgram.js';
+
+/*
+ * Batched products C[i] = op(A[i]) op(B[i]) in half precision (WGSL shader-f16), for `--precision f16`:
+ * operands stay float32 tensors in memory (tfjs has no float16 dtype) and are rounded to f16 as a tile is
+ * staged in workgroup memory; each 16-deep slice of the inner dimension is multiplied and summed in f16
+ * (vec4<f16> FMAs, the arithmetic a GPU runs at twice its f32 rate), and the slices are summed in f32, so the
+ * rounding error does not grow with the inner dimension (768 to 50,257 here). The result is float32.
+ *
+ * Overflow is not hidden: an operand past f16's range (65,504) makes its products' outputs +inf, as an f16
+ * sum that overflows does, so dynamic loss scaling (trainer/lossScale.ts) sees a non-finite gradient and skips
+ * the step.
+ *
+ * Tiles: 64 x 64 outputs per workgroup of 16 x 16 invocations, 4 x 4 each; A and B slices of 16 x 64 in
+ * workgroup memory (4 KB). Transposed operands are read in place (compile-time variants), so the backward
+ * pass makes no transposed copies.
+ */
+
+const TILE = 64;
+const DEPTH = 16;
+const F16_MAX = 65504;
+
+export interface MatMulF16Shape {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  /** Elements between consecutive batch items of A and B (0 broadcasts one matrix to the whole batch). */
+  aStride: number;
+  bStride: number;
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+/**
+ * Loads element `e` (0..3) of this invocation's share of a 64 x 16 slice into workgroup memory `tile[d][r]`
+ * (d along the inner dimension, r along rows of op(X)). In memory, op(X)'s element (r, d) lies at
+ * r * depth + d untransposed, d * rows + r transposed; consecutive invocations read consecutive addresses.
+ */
+const loadSlice = (name: string, tile: string, transposed: boolean, rows: string, row0: string) => {
+  const [r, d] = transposed ? ['idx % 64u', 'idx / 64u'] : ['idx / 16u', 'idx % 16u'];
+  const at = transposed ? `(k0 + d) * ${rows} + row` : `row * u.k + k0 + d`;
+  return `{
+      let idx = tid + e * 256u;
+      let r = ${r};
+      let d = ${d};
+      let row = ${row0} + r;
+      var x = 0.0;
+      if (row < ${rows} && k0 + d < u.k) { x = ${name}[${name}Base + ${at}]; }
+      if (abs(x) > ${F16_MAX}.0) { overflow = true; }
+      ${tile}[d][r] = f16(clamp(x, -${F16_MAX}.0, ${F16_MAX}.0));
+    }`;
+};
+
+const source = (ta: boolean, tb: boolean) => `enable f16;
+${bindings(['c'], ['a', 'b'], ['m: u32', 'n: u32', 'k: u32', 'aStride: u32', 'bStride: u32', 'infBits: u32'])}
+var<workgroup> As: array<array<f16, ${TILE}>, ${DEPTH}>;
+var<workgroup> Bs: array<array<f16, ${TILE}>, ${DEPTH}>;
+var<workgroup> overflowSeen: atomic<u32>;
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let tid = lid.y * 16u + lid.x;
+  let aBase = wid.z * u.aStride;
+  let bBase = wid.z * u.bStride;
+  let row0 = wid.y * ${TILE}u;
+  let col0 = wid.x * ${TILE}u;
+  var acc: array<vec4<f32>, 4>;
+  var overflow = false;
+  for (var k0 = 0u; k0 < u.k; k0 += ${DEPTH}u) {
+    for (var e = 0u; e < 4u; e++) ${loadSlice('a', 'As', ta, 'u.m', 'row0')}
+    for (var e = 0u; e < 4u; e++) ${loadSlice('b', 'Bs', !tb, 'u.n', 'col0')}
+    ${BARRIER}
+    var part: array<vec4<f16>, 4>;
+    // Zeroed explicitly: lavapipe kept the previous slice's values in a declaration without initialiser.
+    for (var i = 0u; i < 4u; i++) { part[i] = vec4<f16>(0.0h); }
+    for (var d = 0u; d < ${DEPTH}u; d++) {
+      let c4 = lid.x * 4u;
+      let bv = vec4<f16>(Bs[d][c4], Bs[d][c4 + 1u], Bs[d][c4 + 2u], Bs[d][c4 + 3u]);
+      for (var i = 0u; i < 4u; i++) { part[i] = fma(vec4<f16>(As[d][lid.y * 4u + i]), bv, part[i]); }
+    }
+    for (var i = 0u; i < 4u; i++) { acc[i] += vec4<f32>(part[i]); }
+    ${BARRIER}
+  }
+  if (overflow) { atomicStore(&overflowSeen, 1u); }
+  ${BARRIER}
+  let inf = bitcast<f32>(u.infBits); // a uniform: WGSL refuses an infinite constant
+  let anyOverflow = atomicLoad(&overflowSeen) != 0u;
+  let cBase = wid.z * u.m * u.n;
+  for (var i = 0u; i < 4u; i++) {
+    let row = row0 + lid.y * 4u + i;
+    if (row >= u.m) { continue; }
+    for (var j = 0u; j < 4u; j++) {
+      let col = col0 + lid.x * 4u + j;
+      if (col < u.n) { c[cBase + row * u.n + col] = select(acc[i][j], inf, anyOverflow); }
+    }
+  }
+}`;
+
+/** C = op(A) op(B) in f16 arithmetic (see the top of this file), of `shape` ([..., m, n], batch * m * n elements). */
+export function matMulF16(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, s: MatMulF16Shape, shape: number[]): tf.TensorInfo {
+  const [c] = outputsOf(backend, shape);
+  runProgram(backend, {
+    key: `cf_matmul_f16_${s.transposeA ? 't' : 'n'}${s.transposeB ? 't' : 'n'}`,
+    source: () => source(s.transposeA, s.transposeB),
+    outputs: [c!], inputs: [a, b],
+    uniforms: [['u32', s.m], ['u32', s.n], ['u32', s.k], ['u32', s.aStride], ['u32', s.bStride], ['u32', 0x7f800000]],
+    workgroups: [groups(s.n, TILE), groups(s.m, TILE), s.batch],
+  });
+  return c!;
+}

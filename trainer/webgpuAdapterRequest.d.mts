@@ -1,0 +1,13 @@
+// Types of webgpuAdapterRequest.mjs (plain JavaScript, shared with the child-process probe).
+export interface AdapterRoute {
+  backend: 'vulkan' | 'opengles';
+  flags: string[];
+  requests: Array<GPURequestAdapterOptions & { featureLevel?: string }>;
+}
+export const SOFTWARE_NAMES: RegExp;
+export const ROUTES: Record<'hardware' | 'software', AdapterRoute[]>;
+export function isSoftwareAdapter(adapter: GPUAdapter): boolean;
+export function requestAdapter(
+  dawn: { create(flags: string[]): GPU },
+  kind: 'hardware' | 'software',
+): Promise<{ adapter: GPUAdapter; gpu: GPU; route: AdapterRoute } | null>;

@@ -1,0 +1,51 @@
+// How each WebGPU adapter kind is asked of Dawn, shared by the trainer's device (webgpuDevice.ts) and the
+// child-process probe (webgpuProbe.mjs) so that both open the same adapter. Plain JavaScript: the probe starts
+// without a TypeScript loader.
+//
+// - hardware: Dawn's default backend (Vulkan on Linux), high-performance adapter.
+// - software, tried in order:
+//   1. Mesa's Vulkan lavapipe (Mesa >= 25 measured; Debian 12: mesa-vulkan-drivers from bookworm-backports):
+//      the backend a GPU runs on Linux, at the core feature level, with shader-f16;
+//   2. Mesa's OpenGL ES llvmpipe through EGL without a display (Debian 12's own Mesa 22.3, whose lavapipe Dawn
+//      refuses): compatibility feature level, no shader-f16.
+
+/** A CPU implementation, whatever Dawn's backend calls it. */
+export const SOFTWARE_NAMES = /llvmpipe|lavapipe|softpipe|swiftshader/i;
+
+// Each route's requests are tried in order. Dawn 0.6.2 answers a first `forceFallbackAdapter` request of an
+// instance with no adapter (measured: adapters are found by a plain request first), so the software Vulkan route
+// asks plainly (lavapipe alone) and then for the fallback (lavapipe beside a GPU).
+export const ROUTES = {
+  hardware: [{ backend: 'vulkan', flags: [], requests: [{ powerPreference: 'high-performance' }] }],
+  software: [
+    { backend: 'vulkan', flags: [], requests: [{}, { forceFallbackAdapter: true }] },
+    { backend: 'opengles', flags: ['backend=opengles'], requests: [{ featureLevel: 'compatibility' }] },
+  ],
+};
+
+const instances = new Map();
+
+/** True when an adapter runs on the CPU. */
+export function isSoftwareAdapter(adapter) {
+  const i = adapter.info;
+  return i.isFallbackAdapter === true || SOFTWARE_NAMES.test(`${i.device ?? ''} ${i.description ?? ''}`);
+}
+
+/**
+ * The first adapter of `kind`'s routes, as { adapter, route }, or null. A software route counts only when its
+ * adapter runs on the CPU (so a GPU is never taken for the software adapter).
+ */
+export async function requestAdapter(dawn, kind) {
+  for (const route of ROUTES[kind]) {
+    // Without a display EGL fails to initialise unless asked for its surfaceless platform (Mesa).
+    if (route.backend === 'opengles') process.env.EGL_PLATFORM ||= 'surfaceless';
+    const key = route.flags.join(' ');
+    let gpu = instances.get(key);
+    if (!gpu) instances.set(key, (gpu = dawn.create(route.flags)));
+    for (const options of route.requests) {
+      const adapter = await gpu.requestAdapter(options);
+      if (adapter && (kind === 'hardware' || isSoftwareAdapter(adapter))) return { adapter, gpu, route };
+    }
+  }
+  return null;
+}
