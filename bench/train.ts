@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAMES, parseBackendName, probeAllBackends, useBackend, type BackendName } from '../trainer/backends.js';
 import { countParameters, disposeParams, initParams, lossOf, type GptConfig } from '../trainer/model.js';
 import { modelPreset } from '../trainer/presets.js';
-import { activeWebgpuAdapter, parseWebgpuAdapterKind } from '../trainer/webgpuDevice.js';
+import { activeWebgpuAdapter, parseWebgpuAdapterKind, probeWebgpuAdapters } from '../trainer/webgpuDevice.js';
 import { flopsPerToken, fp32Peak, gib, mfu } from './_trainGpu.js';
 import { writeSyntheticTokenDir } from '../trainer/syntheticTokens.js';
 import { train, type MetricsRecord } from '../trainer/train.js';
@@ -195,10 +195,14 @@ for (const backend of requested) {
     if (!bundled) variants.push({ embedding, threads: cores, wasmThreads: 1 });
     variants.push({ embedding, threads: 1, wasmThreads: cores });
   }
-  for (const { embedding, threads, wasmThreads } of variants) {
+  // webgpu: f32, and --precision f16 where the adapter has shader-f16 (same model and data: the loss compares).
+  const found = onGpu ? probeWebgpuAdapters([webgpuAdapter]).get(webgpuAdapter) : undefined;
+  const f16Here = found?.ok === true && found.report.shaderF16;
+  const runs = variants.flatMap((v) => (f16Here ? [{ ...v, precision: 'f32' as const }, { ...v, precision: 'f16' as const }] : [{ ...v, precision: 'f32' as const }]));
+  for (const { embedding, threads, wasmThreads, precision } of runs) {
     const metrics: MetricsRecord[] = [];
     const cpuAt: number[] = [];
-    const out = path.join(tmp, `out-${backend}-${embedding}-${threads}-${wasmThreads}`);
+    const out = path.join(tmp, `out-${backend}-${embedding}-${threads}-${wasmThreads}-${precision}`);
     const n = slow ? 2 : big ? 3 : steps;
     // On a GPU a read waits for the queue: losses are read every 10 steps, and the first window (shader
     // compilation) is left out of the rate.
@@ -207,7 +211,7 @@ for (const backend of requested) {
     const r = await train({
       dataDir, outDir: out, backend, steps: n, batchSize: slow ? 4 : model.batch, gradAccum: 1, context: model.context,
       layers: model.layers, heads: model.heads, dim: model.dim, lr, warmup, evalEvery: slow || big ? 0 : n, evalBatches: 4,
-      seed: 1, resume: false, embedding, threads, wasmThreads, webgpuAdapter, readEvery, recompute: config.recompute,
+      seed: 1, resume: false, embedding, threads, wasmThreads, webgpuAdapter, readEvery, recompute: config.recompute, precision,
       onMetrics: (m) => {
         metrics.push(m);
         const u = process.cpuUsage();
@@ -222,7 +226,7 @@ for (const backend of requested) {
     const tpc = last > 0 && cpuAt.length > 2 ? ((last) * (slow ? 4 : model.batch) * model.context) / (cpuAt[last]! - cpuAt[0]!) : NaN;
     const how = wasmThreads > 1 ? `${wasmThreads} XNNPACK threads` : threads > 1 ? `${threads} gradient threads` : '1 thread';
     const adapter = onGpu ? activeWebgpuAdapter() : undefined;
-    const name = adapter ? `webgpu (${adapter.kind}: ${adapter.name})` : `${backend} (${embedding}, ${how})`;
+    const name = adapter ? `webgpu ${precision} (${adapter.kind}: ${adapter.name})` : `${backend} (${embedding}, ${how})`;
     const peak = adapter ? fp32Peak(adapter.name, peakGiven) : undefined;
     const use = peak ? mfu(tps, perToken, peak.tflops) : undefined;
     const note = slow ? 'second step at batch 4' : big ? 'steps 2-3 timed, no evaluation' : adapter && !peak ? 'MFU: fp32 peak unknown, pass --peak-tflops' : peak ? `peak ${peak.tflops} TFLOP/s (${peak.source})` : '';
