@@ -9,8 +9,8 @@ export const MODEL_BACKEND_FLAGS = valueFlags('webgpu-adapter');
 export function backendHelp(col: number): string {
   const rows: Array<[string, string[]]> = [
     ['  -b, --backend NAME', ['auto (default: webgpu on a hardware GPU adapter, else wasm), wasm, cpu,', "tensorflow, tensorflow-gpu or webgpu ('corpusforge doctor' says what runs here)"]],
-    ['      --webgpu-adapter K', ["hardware (default) or software: Mesa's OpenGL ES device on the CPU, slower than", 'wasm, for tests and CI (Debian: libegl1 libgles2 libegl-mesa0); default from',
-      `$${WEBGPU_ADAPTER_ENV}; --backend auto never takes the software adapter`]],
+    ['      --webgpu-adapter K', ["hardware (default) or software: Mesa on the CPU (Vulkan lavapipe from Mesa 25,", 'else OpenGL ES: libegl1 libgles2 libegl-mesa0), slower than wasm, for tests and CI;',
+      `default from $${WEBGPU_ADAPTER_ENV}; --backend auto never takes the software adapter`]],
   ];
   // A flag as wide as the column gets its description on the next line.
   const block = (flag: string, lines: string[]) => (flag.length < col ? [flag.padEnd(col) + lines[0], ...lines.slice(1).map((l) => ' '.repeat(col) + l)] : [flag, ...lines.map((l) => ' '.repeat(col) + l)]);

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../trainer/backends.js';
@@ -136,4 +137,31 @@ test('CLI: --backend webgpu without a GPU names what is missing; f16 runs or is 
   assert.equal(report.adapters['software']!.ok, true);
   assert.equal(report.adapters['software']!.report!.limits['maxStorageBuffersPerShaderStage'], 16);
   assert.equal(report.auto.name, report.adapters['hardware']!.ok ? 'webgpu' : 'wasm');
+});
+
+test('the software adapter on each of Dawn\'s backends (Vulkan lavapipe, OpenGL ES) trains as wasm does', async (t) => {
+  if (!softwareWebgpuOr(t)) return;
+  await withTokenDir(CORPUS, async (f) => {
+    const sizes = ['--steps', '3', '--context', '16', '--layers', '1', '--dim', '16', '--heads', '2', '--eval-every', '0', '--quiet', '--seed', '2'];
+    const losses = (dir: string) => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as MetricsRecord).loss);
+    const wasm = cli('train', '--data', f.data, '--out', path.join(f.dir, 'wasm'), '--backend', 'wasm', ...sizes);
+    assert.equal(wasm.status, 0, wasm.stderr);
+    let ran = 0;
+    for (const backend of ['vulkan', 'opengles']) {
+      const env = { ...process.env, CORPUSFORGE_WEBGPU_SOFTWARE_BACKEND: backend };
+      const doctor = spawnSync(process.execPath, [CLI, 'doctor', '--json'], { encoding: 'utf8', env });
+      const software = (JSON.parse(doctor.stdout) as { adapters: Record<string, { ok: boolean; report?: { backend: string } }> }).adapters['software']!;
+      if (!software.ok) continue; // Mesa without this backend (22.3's lavapipe; no EGL): the other one is tested
+      assert.equal(software.report!.backend, backend);
+      const out = path.join(f.dir, backend);
+      const r = spawnSync(process.execPath, [CLI, 'train', '--data', f.data, '--out', out, '--backend', 'webgpu', '--webgpu-adapter', 'software', ...sizes], { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      losses(out).forEach((l, i) => assert.ok(Math.abs(l - losses(path.join(f.dir, 'wasm'))[i]!) < 1e-3, `${backend} step ${i + 1}: ${l}`));
+      ran++;
+    }
+    assert.ok(ran >= 1, 'no software backend opened although the adapter was found');
+    const bad = spawnSync(process.execPath, [CLI, 'doctor'], { encoding: 'utf8', env: { ...process.env, CORPUSFORGE_WEBGPU_SOFTWARE_BACKEND: 'metal' } });
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr.trim(), "error: $CORPUSFORGE_WEBGPU_SOFTWARE_BACKEND must be vulkan or opengles, got 'metal'");
+  });
 });

@@ -5,9 +5,11 @@ export interface AdapterRoute {
   requests: Array<GPURequestAdapterOptions & { featureLevel?: string }>;
 }
 export const SOFTWARE_NAMES: RegExp;
+export const SOFTWARE_BACKEND_ENV: string;
 export const ROUTES: Record<'hardware' | 'software', AdapterRoute[]>;
 export function isSoftwareAdapter(adapter: GPUAdapter): boolean;
 export function requestAdapter(
   dawn: { create(flags: string[]): GPU },
   kind: 'hardware' | 'software',
+  backend?: AdapterRoute['backend'],
 ): Promise<{ adapter: GPUAdapter; gpu: GPU; route: AdapterRoute } | null>;

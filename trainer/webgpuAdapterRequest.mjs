@@ -23,6 +23,9 @@ export const ROUTES = {
   ],
 };
 
+/** Environment variable restricting the software adapter to one of Dawn's backends: vulkan or opengles. */
+export const SOFTWARE_BACKEND_ENV = 'CORPUSFORGE_WEBGPU_SOFTWARE_BACKEND';
+
 const instances = new Map();
 
 /** True when an adapter runs on the CPU. */
@@ -32,11 +35,13 @@ export function isSoftwareAdapter(adapter) {
 }
 
 /**
- * The first adapter of `kind`'s routes, as { adapter, route }, or null. A software route counts only when its
- * adapter runs on the CPU (so a GPU is never taken for the software adapter).
+ * The first adapter of `kind`'s routes, as { adapter, gpu, route }, or null. A software route counts only when
+ * its adapter runs on the CPU (so a GPU is never taken for the software adapter). `backend` (what a probe found,
+ * or $CORPUSFORGE_WEBGPU_SOFTWARE_BACKEND for the software adapter) tries that route alone.
  */
-export async function requestAdapter(dawn, kind) {
+export async function requestAdapter(dawn, kind, backend = kind === 'software' ? process.env[SOFTWARE_BACKEND_ENV] || undefined : undefined) {
   for (const route of ROUTES[kind]) {
+    if (backend !== undefined && route.backend !== backend) continue;
     // Without a display EGL fails to initialise unless asked for its surfaceless platform (Mesa).
     if (route.backend === 'opengles') process.env.EGL_PLATFORM ||= 'surfaceless';
     const key = route.flags.join(' ');

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/errors.js';
-import { requestAdapter, SOFTWARE_NAMES } from './webgpuAdapterRequest.mjs';
+import { requestAdapter, SOFTWARE_BACKEND_ENV, SOFTWARE_NAMES } from './webgpuAdapterRequest.mjs';
 
 /*
  * The WebGPU device for tfjs-backend-webgpu in Node: Dawn from the npm `webgpu` package. Two adapters
@@ -120,6 +120,8 @@ function libraryPresent(file: string): boolean {
 }
 
 function missingFor(kind: WebgpuAdapterKind): string {
+  const forced = process.env[SOFTWARE_BACKEND_ENV];
+  if (kind === 'software' && forced) return `no software WebGPU adapter on Dawn's ${forced} backend ($${SOFTWARE_BACKEND_ENV}=${forced}; unset it to try both)`;
   if (kind === 'software') {
     const libs = ['libEGL.so.1', 'libGLESv2.so.2', 'libEGL_mesa.so.0'].filter((f) => !libraryPresent(f));
     const lavapipe = "Mesa's Vulkan lavapipe (Mesa 25; Debian 12: apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1) ";
@@ -157,6 +159,10 @@ const probed = new Map<WebgpuAdapterKind, AdapterLookup>();
  * should reach a run that ends up on wasm. Cached per process. Never throws for a missing package or device.
  */
 export function probeWebgpuAdapters(kinds: readonly WebgpuAdapterKind[]): Map<WebgpuAdapterKind, AdapterLookup> {
+  const forced = process.env[SOFTWARE_BACKEND_ENV];
+  if (kinds.includes('software') && forced && forced !== 'vulkan' && forced !== 'opengles') {
+    throw new UserError(`$${SOFTWARE_BACKEND_ENV} must be vulkan or opengles, got '${forced}'`);
+  }
   const missingPkg = packagesMissing();
   const todo = kinds.filter((k) => !probed.has(k));
   if (todo.length && missingPkg) for (const k of todo) probed.set(k, { ok: false, missing: missingPkg });
@@ -206,7 +212,10 @@ export async function createWebgpuBackend(kind: WebgpuAdapterKind): Promise<obje
   } catch (e) {
     throw new UserError(`backend 'webgpu' cannot run here: ${(e as Error).message}`);
   }
-  const opened = await requestAdapter(d, kind);
+  // The route the probe found (without it, the main process would also try the others, and Dawn would print
+  // its warnings for the missing ones).
+  const probed = probeWebgpuAdapters([kind]).get(kind)!;
+  const opened = await requestAdapter(d, kind, probed.ok ? probed.report.backend : undefined);
   const found = lookupOf(kind, opened ? factsOf(opened.adapter, opened.route.backend) : null);
   if (!found.ok || !opened) throw new UserError(`backend 'webgpu' cannot run here: ${found.ok ? 'no adapter' : found.missing}`);
   const { adapter, gpu } = opened;
