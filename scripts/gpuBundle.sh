@@ -5,6 +5,7 @@
 # time (webgpu's linux-x64 dawn.node, tfjs-backend-wasm's .wasm files) and Debian's Vulkan loader. On the GPU
 # machine:
 #   tar xJf gpu-bundle.tar.xz && gpu-bundle/run.sh --backend webgpu,wasm --preset small
+#   gpu-bundle/run.sh matmul --preset small          # the products alone: tfjs's shaders vs the tiled kernel
 # run.sh points Vulkan at NVIDIA's EGL ICD when the machine has it (headless containers: the driver's default
 # ICD names the GLX library, which fails without a display; docs/trainer.md) and passes its arguments to the bench.
 # Usage: bash scripts/gpuBundle.sh [OUT_DIR]   (default .bench-tmp/, which git ignores)
@@ -20,9 +21,11 @@ mkdir -p "$B/trainer/kernels" "$B/lib" "$B/node_modules/webgpu/dist/linux-x64" "
 # such as tfjs-backend-wasm's emscripten glue expect), at trainer/ so that the trainer's files it reads by
 # `new URL(..., import.meta.url)` (./webgpuProbe.mjs, ./kernels/*.wasm) resolve beside it. webgpu and
 # parquet-wasm stay external: they load dawn.node and their .wasm by paths of their own.
-node_modules/.bin/esbuild bench/train.ts --bundle --platform=node --format=esm --outfile="$B/trainer/bench-train.mjs" \
+for entry in train webgpuMatmul; do
+node_modules/.bin/esbuild "bench/$entry.ts" --bundle --platform=node --format=esm --outfile="$B/trainer/bench-$entry.mjs" \
   --external:webgpu --external:parquet-wasm --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu --log-level=warning \
   --banner:js="import { createRequire as __cfRequire } from 'node:module'; import { fileURLToPath as __cfPath } from 'node:url'; import { dirname as __cfDir } from 'node:path'; const require = __cfRequire(import.meta.url); const __filename = __cfPath(import.meta.url); const __dirname = __cfDir(__filename);"
+done
 cp trainer/webgpuProbe.mjs trainer/webgpuAdapterRequest.mjs "$B/trainer/"
 cp trainer/kernels/*.wasm "$B/trainer/kernels/"
 cp bench/train_torch.py "$B/trainer/"
@@ -47,7 +50,8 @@ cp "$(command -v node)" "$B/node"
 
 cat > "$B/run.sh" <<'EOF'
 #!/usr/bin/env bash
-# Runs the bundled bench/train.ts (see scripts/gpuBundle.sh); arguments go to the bench.
+# Runs the bundled bench/train.ts, or bench/webgpuMatmul.ts when the first argument is `matmul` (see
+# scripts/gpuBundle.sh); the other arguments go to the bench.
 set -euo pipefail
 D="$(cd "$(dirname "$0")" && pwd)"
 export LD_LIBRARY_PATH="$D/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -56,7 +60,9 @@ if [ -z "${VK_ICD_FILENAMES:-}" ] && ls /usr/lib/x86_64-linux-gnu/libEGL_nvidia.
   export VK_ICD_FILENAMES="$D/nvidia_egl_icd.json"
 fi
 cd "$D/trainer"
-CF_BENCH_BUNDLED=1 exec "$D/node" bench-train.mjs "$@"
+ENTRY=bench-train.mjs
+if [ "${1:-}" = matmul ]; then ENTRY=bench-webgpuMatmul.mjs; shift; fi
+CF_BENCH_BUNDLED=1 exec "$D/node" "$ENTRY" "$@"
 EOF
 chmod +x "$B/run.sh"
 # -1: the Node binary dominates; higher levels save a few MB for minutes of CPU.

@@ -1,4 +1,4 @@
-// --precision f16 on webgpu (trainer/mixedPrecision.ts, trainer/kernels/matmulF16Kernel.ts, trainer/lossScale.ts),
+// --precision f16 on webgpu (trainer/mixedPrecision.ts, trainer/kernels/matmulTiledKernel.ts, trainer/lossScale.ts),
 // on the software adapter where it offers shader-f16 (Mesa 25's Vulkan lavapipe): products in f16 are exact
 // where f16 holds the numbers and within f16 rounding elsewhere, overflow reaches the loss scale, training
 // follows f32's curve, an overflowed step changes nothing and halves the scale, and a resumed run equals an
@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../trainer/backends.js';
 import { CHECKPOINT_FILE, loadCheckpoint, type CheckpointMeta } from '../trainer/checkpoint.js';
 import { DynamicLossScale } from '../trainer/lossScale.js';
+import { setWebgpuProducts } from '../trainer/mixedPrecision.js';
 import { train, type MetricsRecord, type TrainOptions } from '../trainer/train.js';
 import { assertNoDeviceErrors, maxAbsDiff, softwareF16Or, useSoftwareWebgpu } from './helpers/softwareWebgpu.js';
 import { withTokenDir } from './helpers/tokenDir.js';
@@ -27,9 +28,8 @@ function reference(a: number[][][], b: number[][][], ta: boolean, tb: boolean): 
   });
 }
 
-test('f16 products: exact on small integers for every transpose and batch form, within f16 rounding on normals', async (t) => {
-  if (!softwareF16Or(t)) return;
-  await useSoftwareWebgpu('f16');
+/** Integer products in every transpose and batch form: exact where the arithmetic holds the numbers. */
+async function assertExactProducts(label: string): Promise<void> {
   // Shapes past one 64 x 64 tile and one 16-deep slice, none a multiple of either.
   const shapes: Array<[number, number, number, number, boolean]> = [[1, 70, 33, 65, false], [3, 17, 40, 9, false], [3, 17, 40, 9, true], [1, 5, 300, 130, false]];
   for (const [batch, m, k, n, broadcastB] of shapes) {
@@ -42,10 +42,16 @@ test('f16 products: exact on small integers for every transpose and batch form, 
       const bt = broadcastB || batch === 1 ? tf.tensor2d(b[0]!) : tf.tensor3d(b);
       const c = tf.matMul(at, bt, ta, tb);
       assert.deepEqual(c.shape, batch === 1 ? [m, n] : [batch, m, n]);
-      assert.deepEqual(Array.from(await c.data()), reference(a, b, ta, tb).flat(2), `batch ${batch} ${m}x${k}x${n} ta=${ta} tb=${tb}`);
+      assert.deepEqual(Array.from(await c.data()), reference(a, b, ta, tb).flat(2), `${label}: batch ${batch} ${m}x${k}x${n} ta=${ta} tb=${tb}`);
       tf.dispose([at, bt, c]);
     }
   }
+}
+
+test('tiled products (f16, and the f32 variant): exact on small integers in every form, within rounding on normals', async (t) => {
+  if (!softwareF16Or(t)) return;
+  await useSoftwareWebgpu('f16');
+  await assertExactProducts('f16');
   // Normals: error within f16 rounding of the inputs and of 16-term sums (measured ~1e-3 of sum |a||b|).
   const a = tf.randomNormal([96, 200], 0, 1, 'float32', 1);
   const b = tf.randomNormal([200, 80], 0, 1, 'float32', 2);
@@ -61,6 +67,16 @@ test('f16 products: exact on small integers for every transpose and batch form, 
   const scaled = await tf.matMul(tf.fill([1, 4], 1e-5 * 2 ** 16), tf.fill([4, 1], 1e-4)).data();
   assert.equal(tiny[0], 0);
   assert.ok(Math.abs(scaled[0]! / 2 ** 16 - 4e-9) < 4e-9 * 0.01, `scaled ${scaled[0]! / 2 ** 16}`);
+  assertNoDeviceErrors();
+  // The same tiling in f32 (what bench/webgpuMatmul.ts times against tfjs's shaders).
+  setWebgpuProducts('f32');
+  try {
+    await assertExactProducts('f32');
+    const f32 = await tf.matMul(a, b).data();
+    ref.forEach((r, i) => assert.ok(Math.abs(f32[i]! - r) <= 1e-5 * bound[i]!, `f32 entry ${i}: ${f32[i]} vs ${r}`));
+  } finally {
+    setWebgpuProducts('tfjs');
+  }
   assertNoDeviceErrors();
   await useSoftwareWebgpu('f32');
   assert.ok(Math.abs((await tf.matMul(tf.fill([1, 4], 1e-5), tf.fill([4, 1], 1e-4)).data())[0]! - 4e-9) < 1e-12, 'f32 products after switching back');

@@ -8,7 +8,7 @@ import { registerSegmentSumKernels } from './segmentSumKernels.js';
 import { registerWasmGatherKernels } from './wasmGatherKernels.js';
 import { registerWasmIdentityKernel } from './wasmIdentityKernel.js';
 import { registerWasmSliceKernels } from './wasmSliceKernels.js';
-import { setF16Products } from './mixedPrecision.js';
+import { setWebgpuProducts } from './mixedPrecision.js';
 import { registerWebgpuKernels } from './webgpuKernels.js';
 
 /** The tfjs backends the trainer knows. `tensorflow*` and `webgpu` need optional packages. */
@@ -163,7 +163,7 @@ export async function useBackend(name: BackendName, opts: BackendOptions = {}): 
   if (precision === 'f16') checkF16(name, opts.webgpuAdapter ?? 'hardware');
   const webgpuKey = opts.webgpuAdapter ?? 'hardware';
   if (tf.engine().backendName === backendRegistryName(name) && (name !== 'wasm' || wasmThreads === activeWasmThreads) && (name !== 'webgpu' || webgpuKey === activeWebgpuKey)) {
-    setF16Products(precision === 'f16');
+    setWebgpuProducts(precision === 'f16' ? 'f16' : 'tfjs');
     return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
   }
   // Production mode skips debug-only checks and tfjs's "install tfjs-node" banner on the cpu backend.
@@ -202,7 +202,7 @@ export async function useBackend(name: BackendName, opts: BackendOptions = {}): 
   if (name === 'webgpu') {
     chunkWebgpuAddN();
     registerWebgpuKernels();
-    setF16Products(precision === 'f16');
+    setWebgpuProducts(precision === 'f16' ? 'f16' : 'tfjs');
   }
   return { name, ok: true, detail: describeActive(name), float16: FLOAT16[name] };
 }

@@ -1,26 +1,31 @@
 import * as tf from '@tensorflow/tfjs';
-import { matMulF16 } from './kernels/matmulF16Kernel.js';
+import { tiledMatMul, type TiledPrecision } from './kernels/matmulTiledKernel.js';
 import { overrideKernel } from './kernelOverride.js';
 
 /*
  * `--precision f16` on webgpu: every matrix product (tfjs's BatchMatMul, which tf.matMul and the model's
- * products and their gradients run on) computes in half precision (trainer/kernels/matmulF16Kernel.ts), as
+ * products and their gradients run on) computes in half precision (trainer/kernels/matmulTiledKernel.ts), as
  * PyTorch's autocast does; LayerNorm, softmax, attention's softmax, the loss and the optimizer stay float32,
  * and so do the weights (the master copy AdamW updates). Gradients are scaled by a dynamic loss scale
  * (trainer/lossScale.ts) so that small ones do not flush to zero in f16.
  */
 
-let f16Products = false;
+/** Who computes the webgpu backend's products: tfjs's own shaders, or trainer/kernels/matmulTiledKernel.ts in f16 or f32. */
+export type WebgpuProducts = 'tfjs' | TiledPrecision;
+let products: WebgpuProducts = 'tfjs';
 
 /** Whether products run in f16 now. */
 export function f16ProductsActive(): boolean {
-  return f16Products && tf.getBackend() === 'webgpu';
+  return products === 'f16' && tf.getBackend() === 'webgpu';
 }
 
-/** Switches the webgpu backend's products to f16 (true) or back to tfjs's float32 shaders. */
-export function setF16Products(on: boolean): void {
-  if (on) overrideKernel('BatchMatMul', 'webgpu', 'corpusforgeF16', runBatchMatMul);
-  f16Products = on;
+/**
+ * Sets who computes the webgpu backend's products: 'f16' for --precision f16, 'tfjs' (f32, the default), or
+ * 'f32' on the tiled kernel (bench/webgpuMatmul.ts times it against tfjs's shaders).
+ */
+export function setWebgpuProducts(p: WebgpuProducts): void {
+  if (p !== 'tfjs') overrideKernel('BatchMatMul', 'webgpu', 'corpusforgeTiled', runBatchMatMul);
+  products = p;
 }
 
 /** Batch dimensions of a rank >= 2 shape, multiplied out. */
@@ -32,8 +37,9 @@ function runBatchMatMul(args: Parameters<tf.KernelFunc>[0], original: tf.KernelF
   const ba = batchOf(a.shape);
   const bb = batchOf(b.shape);
   const sameBatch = a.shape.length === b.shape.length && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
-  // f32 mode, other dtypes, and batch broadcasting other than one matrix against a batch: tfjs's kernel.
-  if (!f16Products || a.dtype !== 'float32' || b.dtype !== 'float32' || !(sameBatch || (ba === 1 && a.shape.length === 2) || (bb === 1 && b.shape.length === 2))) {
+  // tfjs's products, other dtypes, and batch broadcasting other than one matrix against a batch: tfjs's kernel.
+  const p = products;
+  if (p === 'tfjs' || a.dtype !== 'float32' || b.dtype !== 'float32' || !(sameBatch || (ba === 1 && a.shape.length === 2) || (bb === 1 && b.shape.length === 2))) {
     return original(args);
   }
   const [ar, ac] = a.shape.slice(-2) as [number, number];
@@ -43,5 +49,5 @@ function runBatchMatMul(args: Parameters<tf.KernelFunc>[0], original: tf.KernelF
   const batch = Math.max(ba, bb);
   const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
   const shape = { batch, m, n, k, transposeA, transposeB, aStride: ba === 1 ? 0 : ar * ac, bStride: bb === 1 ? 0 : br * bc };
-  return matMulF16(args.backend, a, b, shape, [...outer, m, n]);
+  return tiledMatMul(args.backend, a, b, shape, [...outer, m, n], p);
 }

@@ -2,26 +2,29 @@ import type * as tf from '@tensorflow/tfjs';
 import { BARRIER, bindings, groups, outputsOf, runProgram } from './webgpuProgram.js';
 
 /*
- * Batched products C[i] = op(A[i]) op(B[i]) in half precision (WGSL shader-f16), for `--precision f16`:
- * operands stay float32 tensors in memory (tfjs has no float16 dtype) and are rounded to f16 as a tile is
- * staged in workgroup memory; each 16-deep slice of the inner dimension is multiplied and summed in f16
+ * Batched products C[i] = op(A[i]) op(B[i]) on 64 x 64 output tiles, in half precision (WGSL shader-f16) for
+ * `--precision f16`, or in f32 (the same tiling, timed against tfjs's own shaders by bench/webgpuMatmul.ts).
+ *
+ * f16: operands stay float32 tensors in memory (tfjs has no float16 dtype) and are rounded to f16 as a tile
+ * is staged in workgroup memory; each 16-deep slice of the inner dimension is multiplied and summed in f16
  * (vec4<f16> FMAs, the arithmetic a GPU runs at twice its f32 rate), and the slices are summed in f32, so the
  * rounding error does not grow with the inner dimension (768 to 50,257 here). The result is float32.
- *
- * Overflow is not hidden: an operand past f16's range (65,504) makes its products' outputs +inf, as an f16
+ * Overflow is not hidden: an operand past f16's range (65,504) makes the workgroup's outputs +inf, as an f16
  * sum that overflows does, so dynamic loss scaling (trainer/lossScale.ts) sees a non-finite gradient and skips
  * the step.
  *
  * Tiles: 64 x 64 outputs per workgroup of 16 x 16 invocations, 4 x 4 each; A and B slices of 16 x 64 in
- * workgroup memory (4 KB). Transposed operands are read in place (compile-time variants), so the backward
- * pass makes no transposed copies.
+ * workgroup memory (4 KB in f16, 8 KB in f32). Transposed operands are read in place (compile-time variants),
+ * so the backward pass makes no transposed copies.
  */
+
+export type TiledPrecision = 'f16' | 'f32';
 
 const TILE = 64;
 const DEPTH = 16;
 const F16_MAX = 65504;
 
-export interface MatMulF16Shape {
+export interface TiledMatMulShape {
   batch: number;
   m: number;
   n: number;
@@ -38,7 +41,7 @@ export interface MatMulF16Shape {
  * (d along the inner dimension, r along rows of op(X)). In memory, op(X)'s element (r, d) lies at
  * r * depth + d untransposed, d * rows + r transposed; consecutive invocations read consecutive addresses.
  */
-const loadSlice = (name: string, tile: string, transposed: boolean, rows: string, row0: string) => {
+const loadSlice = (name: string, tile: string, transposed: boolean, rows: string, row0: string, f16: boolean) => {
   const [r, d] = transposed ? ['idx % 64u', 'idx / 64u'] : ['idx / 16u', 'idx % 16u'];
   const at = transposed ? `(k0 + d) * ${rows} + row` : `row * u.k + k0 + d`;
   return `{
@@ -48,16 +51,24 @@ const loadSlice = (name: string, tile: string, transposed: boolean, rows: string
       let row = ${row0} + r;
       var x = 0.0;
       if (row < ${rows} && k0 + d < u.k) { x = ${name}[${name}Base + ${at}]; }
-      if (abs(x) > ${F16_MAX}.0) { overflow = true; }
-      ${tile}[d][r] = f16(clamp(x, -${F16_MAX}.0, ${F16_MAX}.0));
+      ${tile}[d][r] = ${f16 ? `stage(x, &overflow)` : 'x'};
     }`;
 };
 
-const source = (ta: boolean, tb: boolean) => `enable f16;
+/** f16: an operand rounded for workgroup memory; beyond f16's range it is clamped and the tile marked. */
+const STAGE_F16 = `fn stage(x: f32, overflow: ptr<function, bool>) -> f16 {
+  if (abs(x) > ${F16_MAX}.0) { *overflow = true; }
+  return f16(clamp(x, -${F16_MAX}.0, ${F16_MAX}.0));
+}`;
+
+const source = (ta: boolean, tb: boolean, p: TiledPrecision) => {
+  const f16 = p === 'f16';
+  return `${f16 ? 'enable f16;' : ''}
 ${bindings(['c'], ['a', 'b'], ['m: u32', 'n: u32', 'k: u32', 'aStride: u32', 'bStride: u32', 'infBits: u32'])}
-var<workgroup> As: array<array<f16, ${TILE}>, ${DEPTH}>;
-var<workgroup> Bs: array<array<f16, ${TILE}>, ${DEPTH}>;
+var<workgroup> As: array<array<${p}, ${TILE}>, ${DEPTH}>;
+var<workgroup> Bs: array<array<${p}, ${TILE}>, ${DEPTH}>;
 var<workgroup> overflowSeen: atomic<u32>;
+${f16 ? STAGE_F16 : ''}
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -69,16 +80,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var acc: array<vec4<f32>, 4>;
   var overflow = false;
   for (var k0 = 0u; k0 < u.k; k0 += ${DEPTH}u) {
-    for (var e = 0u; e < 4u; e++) ${loadSlice('a', 'As', ta, 'u.m', 'row0')}
-    for (var e = 0u; e < 4u; e++) ${loadSlice('b', 'Bs', !tb, 'u.n', 'col0')}
+    for (var e = 0u; e < 4u; e++) ${loadSlice('a', 'As', ta, 'u.m', 'row0', f16)}
+    for (var e = 0u; e < 4u; e++) ${loadSlice('b', 'Bs', !tb, 'u.n', 'col0', f16)}
     ${BARRIER}
-    var part: array<vec4<f16>, 4>;
+    var part: array<vec4<${p}>, 4>;
     // Zeroed explicitly: lavapipe kept the previous slice's values in a declaration without initialiser.
-    for (var i = 0u; i < 4u; i++) { part[i] = vec4<f16>(0.0h); }
+    for (var i = 0u; i < 4u; i++) { part[i] = vec4<${p}>(0.0); }
     for (var d = 0u; d < ${DEPTH}u; d++) {
       let c4 = lid.x * 4u;
-      let bv = vec4<f16>(Bs[d][c4], Bs[d][c4 + 1u], Bs[d][c4 + 2u], Bs[d][c4 + 3u]);
-      for (var i = 0u; i < 4u; i++) { part[i] = fma(vec4<f16>(As[d][lid.y * 4u + i]), bv, part[i]); }
+      let bv = vec4<${p}>(Bs[d][c4], Bs[d][c4 + 1u], Bs[d][c4 + 2u], Bs[d][c4 + 3u]);
+      for (var i = 0u; i < 4u; i++) { part[i] = fma(vec4<${p}>(As[d][lid.y * 4u + i]), bv, part[i]); }
     }
     for (var i = 0u; i < 4u; i++) { acc[i] += vec4<f32>(part[i]); }
     ${BARRIER}
@@ -97,13 +108,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
   }
 }`;
+};
 
-/** C = op(A) op(B) in f16 arithmetic (see the top of this file), of `shape` ([..., m, n], batch * m * n elements). */
-export function matMulF16(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, s: MatMulF16Shape, shape: number[]): tf.TensorInfo {
+/** C = op(A) op(B) in `p` arithmetic (see the top of this file), of `shape` ([..., m, n], batch * m * n elements). */
+export function tiledMatMul(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, s: TiledMatMulShape, shape: number[], p: TiledPrecision): tf.TensorInfo {
   const [c] = outputsOf(backend, shape);
   runProgram(backend, {
-    key: `cf_matmul_f16_${s.transposeA ? 't' : 'n'}${s.transposeB ? 't' : 'n'}`,
-    source: () => source(s.transposeA, s.transposeB),
+    key: `cf_matmul_${p}_${s.transposeA ? 't' : 'n'}${s.transposeB ? 't' : 'n'}`,
+    source: () => source(s.transposeA, s.transposeB, p),
     outputs: [c!], inputs: [a, b],
     uniforms: [['u32', s.m], ['u32', s.n], ['u32', s.k], ['u32', s.aStride], ['u32', s.bStride], ['u32', 0x7f800000]],
     workgroups: [groups(s.n, TILE), groups(s.m, TILE), s.batch],
