@@ -120,8 +120,12 @@ test('CLI: --backend webgpu without a GPU names what is missing; f16 runs or is 
     // f16 runs where the software adapter has shader-f16 (Mesa 25's lavapipe), else one error naming what it offers.
     const software = probeWebgpuAdapters(['software']).get('software')!;
     const f16 = cli('train', '--data', f.data, '--out', path.join(f.dir, 'c'), '--backend', 'webgpu', '--webgpu-adapter', 'software', '--precision', 'f16', ...sizes);
-    if (software.ok && software.report.shaderF16) assert.equal(f16.status, 0, f16.stderr);
-    else {
+    if (software.ok && software.report.shaderF16) {
+      assert.equal(f16.status, 0, f16.stderr);
+      const threads = cli('train', '--data', f.data, '--out', path.join(f.dir, 'f'), '--backend', 'webgpu', '--webgpu-adapter', 'software', '--precision', 'f16', '--threads', '2', ...sizes);
+      assert.equal(threads.status, 2);
+      assert.deepEqual(threads.stderr.split('\n').filter((l) => l.startsWith('error:')), ['error: --precision f16 runs on one gradient thread (the webgpu device); drop --threads']);
+    } else {
       assert.equal(f16.status, 2);
       assert.match(f16.stderr, /^error: --precision f16 needs a WebGPU adapter with shader-f16; llvmpipe.* offers: .*; use --precision f32$/m);
     }

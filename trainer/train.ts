@@ -233,6 +233,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     const threads = Math.min(opts.threads ?? 1, opts.batchSize);
     if (!Number.isInteger(threads) || threads < 1) throw new UserError(`--threads must be a positive integer, got ${opts.threads}`);
+    // Gradient threads run backends of their own, without the f16 products or the loss scale.
+    if (threads > 1 && opts.precision === 'f16') throw new UserError('--precision f16 runs on one gradient thread (the webgpu device); drop --threads');
     if (threads > 1) workers = await GradientWorkers.start(threads - 1, opts.backend ?? (tf.getBackend() as BackendName), config);
     const adamCfg = { ...DEFAULT_ADAMW, lr: opts.lr, weightDecay: opts.weightDecay ?? DEFAULT_ADAMW.weightDecay, clipNorm: opts.clipNorm ?? DEFAULT_ADAMW.clipNorm };
     const minLr = opts.minLr ?? opts.lr / 10;

@@ -26,7 +26,8 @@ Trains a GPT-2-shaped decoder (token + position embeddings, pre-LayerNorm blocks
 attention and a GELU MLP, tied output embedding) with AdamW, warmup + cosine schedule and gradient clipping
 on random windows of DIR's token stream (tokens.bin, or the tokens-NNNNN.parquet shards). Writes to --out: checkpoint.json + weights-*.bin (atomic; weights,
 AdamW state, step, sampler seed and data cursor), tokenizer.json and metrics.jsonl (step, loss, val_loss,
-lr, tokens_per_s, grad_norm, seq_len). Ctrl-C stops after the current step and saves a checkpoint.
+lr, tokens_per_s, grad_norm, seq_len; with --precision f16 also loss_scale, and skipped on a step whose scaled
+gradients overflowed). Ctrl-C stops after the current step and saves a checkpoint.
 
 options:
   -d, --data DIR            token folder from 'corpusforge tokenize' (manifest.json + tokens.bin or Parquet shards)
@@ -123,7 +124,8 @@ ${backendHelp(28)}
       onMetrics: (m) => {
         if (v.quiet) return;
         const val = m.val_loss === undefined ? '' : ` val_loss ${m.val_loss.toFixed(4)}`;
-        console.log(`step ${m.step} loss ${m.loss.toFixed(4)}${val} lr ${m.lr.toExponential(2)} tok/s ${m.tokens_per_s} grad_norm ${m.grad_norm.toFixed(3)}`);
+        const scale = m.loss_scale === undefined ? '' : ` loss_scale ${m.loss_scale}${m.skipped ? ' (overflow: step skipped)' : ''}`;
+        console.log(`step ${m.step} loss ${m.loss.toFixed(4)}${val} lr ${m.lr.toExponential(2)} tok/s ${m.tokens_per_s} grad_norm ${m.grad_norm.toFixed(3)}${scale}`);
       },
     };
     if (!v.quiet) {
