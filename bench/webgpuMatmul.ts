@@ -1,6 +1,6 @@
 // Matrix products of a model preset's training step on the webgpu backend: tfjs-backend-webgpu's own f32
-// shaders against the trainer's tiled kernel (trainer/kernels/matmulTiledKernel.ts) in f32 and, where the
-// adapter has shader-f16, in f16 (what --precision f16 runs). Same tensors, same process; prints TFLOP/s, the
+// shaders against the trainer's tiled kernel (trainer/kernels/matmulTiledKernel.ts) at each thread tile, in f32
+// and, where the adapter has shader-f16, in f16 (what --precision f16 runs, at the 4x4 tile). Same tensors, same process; prints TFLOP/s, the
 // ratio to tfjs's shaders, the share of the GPU's fp32 peak and the largest difference from tfjs's result.
 // The products dominate a step's FLOPs (6 N per token), so this says where MFU is lost before a full run.
 // Usage: node --import tsx bench/webgpuMatmul.ts [--preset tiny|mini|small] [--batch N] [--iters N]
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../core/errors.js';
 import { useBackend } from '../trainer/backends.js';
+import { THREAD_TILES, type ThreadTile } from '../trainer/kernels/matmulTiledKernel.js';
 import { setWebgpuProducts, type WebgpuProducts } from '../trainer/mixedPrecision.js';
 import { modelPreset } from '../trainer/presets.js';
 import { activeWebgpuAdapter, parseWebgpuAdapterKind } from '../trainer/webgpuDevice.js';
@@ -50,17 +51,22 @@ const linear = (name: string, k: number, n: number): Array<[string, number, numb
 ];
 const shapes = [...linear('qkv', d, 3 * d), ...linear('proj', d, d), ...linear('mlp up', d, 4 * d), ...linear('mlp down', 4 * d, d), ...linear('lm head', d, vocab)];
 
-const modes: WebgpuProducts[] = adapter.shaderF16 ? ['tfjs', 'f32', 'f16'] : ['tfjs', 'f32'];
+// tfjs's shaders first (the reference), then the tiled kernel at each thread tile in f32 and, with shader-f16, f16.
+interface Variant { label: string; mode: WebgpuProducts; tile?: ThreadTile }
+const variants: Variant[] = [{ label: 'tfjs f32', mode: 'tfjs' }];
+for (const mode of adapter.shaderF16 ? (['f32', 'f16'] as const) : (['f32'] as const)) {
+  for (const tile of THREAD_TILES) variants.push({ label: `tiled ${mode} ${tile.rows}x${tile.cols}`, mode, tile });
+}
 const rows: string[] = [];
-const totals = new Map<WebgpuProducts, { flops: number; seconds: number }>(modes.map((m) => [m, { flops: 0, seconds: 0 }]));
+const totals = variants.map(() => ({ flops: 0, seconds: 0 }));
 for (const [name, m, k, n, ta, tb] of shapes) {
   const a = tf.randomNormal(ta ? [k, m] : [m, k], 0, 1, 'float32', 1);
   const b = tf.randomNormal(tb ? [n, k] : [k, n], 0, 0.02, 'float32', 2);
   const flops = 2 * m * n * k;
   let reference: Float32Array | undefined;
   const cells: string[] = [];
-  for (const mode of modes) {
-    setWebgpuProducts(mode);
+  for (const [vi, v] of variants.entries()) {
+    setWebgpuProducts(v.mode, v.tile);
     const warm = tf.matMul(a, b, ta, tb);
     const result = (await warm.data()) as Float32Array;
     warm.dispose();
@@ -76,19 +82,19 @@ for (const [name, m, k, n, ta, tb] of shapes) {
     last.dispose();
     const seconds = (performance.now() - t0) / 1000;
     const tflops = (flops * (iters + 1)) / seconds / 1e12;
-    const total = totals.get(mode)!;
-    total.flops += flops * (iters + 1);
-    total.seconds += seconds;
-    cells.push(`${tflops.toPrecision(3)}${peak ? ` (${((100 * tflops) / peak.tflops).toFixed(0)}%)` : ''}${mode === 'tfjs' ? '' : `, diff ${(diff / (scale || 1)).toExponential(1)}`}`);
+    totals[vi]!.flops += flops * (iters + 1);
+    totals[vi]!.seconds += seconds;
+    cells.push(`${tflops.toPrecision(3)}${peak ? ` (${((100 * tflops) / peak.tflops).toFixed(0)}%)` : ''}${v.mode === 'tfjs' ? '' : `, ${(diff / (scale || 1)).toExponential(1)}`}`);
   }
   setWebgpuProducts('tfjs');
   tf.dispose([a, b]);
   rows.push(`| ${name} | ${m} x ${k} x ${n} | ${cells.join(' | ')} |`);
 }
-console.log(`\n| product | M x K x N | ${modes.map((m) => (m === 'tfjs' ? 'tfjs f32 TFLOP/s' : `tiled ${m} TFLOP/s, diff vs tfjs`)).join(' | ')} |`);
-console.log(`|---|---|${modes.map(() => '---:').join('|')}|`);
+console.log(`\nTFLOP/s (share of the fp32 peak), and for the tiled kernel the largest difference from tfjs's result:`);
+console.log(`| product | M x K x N | ${variants.map((v) => v.label).join(' | ')} |`);
+console.log(`|---|---|${variants.map(() => '---:').join('|')}|`);
 for (const r of rows) console.log(r);
-const rate = (mode: WebgpuProducts) => totals.get(mode)!.flops / totals.get(mode)!.seconds / 1e12;
-console.log(`\nall products: ${modes.map((m) => `${m === 'tfjs' ? 'tfjs f32' : `tiled ${m}`} ${rate(m).toPrecision(3)} TFLOP/s (${(rate(m) / rate('tfjs')).toFixed(2)}x tfjs)`).join(', ')}`);
-console.log('diff: largest |difference| from tfjs f32 on a sample of entries, over the largest |entry|; f16 rounds operands to 11 bits');
+const rate = (i: number) => totals[i]!.flops / totals[i]!.seconds / 1e12;
+console.log(`\nall products: ${variants.map((v, i) => `${v.label} ${rate(i).toPrecision(3)} TFLOP/s (${(rate(i) / rate(0)).toFixed(2)}x tfjs)`).join(', ')}`);
+console.log('differences: sampled entries, over the largest |entry|; f16 rounds operands to 11 bits');
 process.exit(0);

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../trainer/backends.js';
 import { CHECKPOINT_FILE, loadCheckpoint, type CheckpointMeta } from '../trainer/checkpoint.js';
 import { DynamicLossScale } from '../trainer/lossScale.js';
+import { THREAD_TILES } from '../trainer/kernels/matmulTiledKernel.js';
 import { setWebgpuProducts } from '../trainer/mixedPrecision.js';
 import { train, type MetricsRecord, type TrainOptions } from '../trainer/train.js';
 import { assertNoDeviceErrors, maxAbsDiff, softwareF16Or, useSoftwareWebgpu } from './helpers/softwareWebgpu.js';
@@ -68,10 +69,14 @@ test('tiled products (f16, and the f32 variant): exact on small integers in ever
   assert.equal(tiny[0], 0);
   assert.ok(Math.abs(scaled[0]! / 2 ** 16 - 4e-9) < 4e-9 * 0.01, `scaled ${scaled[0]! / 2 ** 16}`);
   assertNoDeviceErrors();
-  // The same tiling in f32 (what bench/webgpuMatmul.ts times against tfjs's shaders).
-  setWebgpuProducts('f32');
+  // The same tiling in f32, and the larger thread tiles bench/webgpuMatmul.ts times against tfjs's shaders.
   try {
-    await assertExactProducts('f32');
+    for (const t of THREAD_TILES) {
+      // f16 at the default tile is checked above; the generator differs by the element type only.
+      setWebgpuProducts(t === THREAD_TILES.at(-1) ? 'f16' : 'f32', t);
+      await assertExactProducts(`${t.rows}x${t.cols}`);
+    }
+    setWebgpuProducts('f32');
     const f32 = await tf.matMul(a, b).data();
     ref.forEach((r, i) => assert.ok(Math.abs(f32[i]! - r) <= 1e-5 * bound[i]!, `f32 entry ${i}: ${f32[i]} vs ${r}`));
   } finally {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { tiledMatMul, type TiledPrecision } from './kernels/matmulTiledKernel.js';
+import { DEFAULT_THREAD_TILE, tiledMatMul, type ThreadTile, type TiledPrecision } from './kernels/matmulTiledKernel.js';
 import { overrideKernel } from './kernelOverride.js';
 
 /*
@@ -19,13 +19,17 @@ export function f16ProductsActive(): boolean {
   return products === 'f16' && tf.getBackend() === 'webgpu';
 }
 
+let tile: ThreadTile = DEFAULT_THREAD_TILE;
+
 /**
  * Sets who computes the webgpu backend's products: 'f16' for --precision f16, 'tfjs' (f32, the default), or
- * 'f32' on the tiled kernel (bench/webgpuMatmul.ts times it against tfjs's shaders).
+ * 'f32' on the tiled kernel; `threadTile` other than the default only for bench/webgpuMatmul.ts, which times
+ * them against tfjs's shaders.
  */
-export function setWebgpuProducts(p: WebgpuProducts): void {
+export function setWebgpuProducts(p: WebgpuProducts, threadTile: ThreadTile = DEFAULT_THREAD_TILE): void {
   if (p !== 'tfjs') overrideKernel('BatchMatMul', 'webgpu', 'corpusforgeTiled', runBatchMatMul);
   products = p;
+  tile = threadTile;
 }
 
 /** Batch dimensions of a rank >= 2 shape, multiplied out. */
@@ -49,5 +53,5 @@ function runBatchMatMul(args: Parameters<tf.KernelFunc>[0], original: tf.KernelF
   const batch = Math.max(ba, bb);
   const outer = (a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2);
   const shape = { batch, m, n, k, transposeA, transposeB, aStride: ba === 1 ? 0 : ar * ac, bStride: bb === 1 ? 0 : br * bc };
-  return tiledMatMul(args.backend, a, b, shape, [...outer, m, n], p);
+  return tiledMatMul(args.backend, a, b, shape, [...outer, m, n], p, tile);
 }

@@ -13,14 +13,25 @@ import { BARRIER, bindings, groups, outputsOf, runProgram } from './webgpuProgra
  * sum that overflows does, so dynamic loss scaling (trainer/lossScale.ts) sees a non-finite gradient and skips
  * the step.
  *
- * Tiles: 64 x 64 outputs per workgroup of 16 x 16 invocations, 4 x 4 each; A and B slices of 16 x 64 in
- * workgroup memory (4 KB in f16, 8 KB in f32). Transposed operands are read in place (compile-time variants),
+ * Tiles: 64 x 64 outputs per workgroup of 16 x 16 invocations, 4 x 4 each (larger thread tiles for the
+ * bench); A and B slices of 16 x 64 in workgroup memory (4 KB in f16, 8 KB in f32). Transposed operands are read in place (compile-time variants),
  * so the backward pass makes no transposed copies.
  */
 
 export type TiledPrecision = 'f16' | 'f32';
 
-const TILE = 64;
+/**
+ * Outputs per invocation, rows x columns (columns a multiple of 4: vec4 arithmetic); the 16 x 16 workgroup
+ * covers 16 rows x 16 columns of them. 4 x 4 (64 x 64 tiles) is what the trainer runs; bench/webgpuMatmul.ts
+ * times the larger ones, which reuse each staged operand more at the cost of registers and fewer workgroups.
+ */
+export interface ThreadTile {
+  rows: 4 | 8;
+  cols: 4 | 8;
+}
+export const THREAD_TILES: readonly ThreadTile[] = [{ rows: 4, cols: 4 }, { rows: 8, cols: 4 }, { rows: 8, cols: 8 }];
+export const DEFAULT_THREAD_TILE: ThreadTile = { rows: 4, cols: 4 };
+
 const DEPTH = 16;
 const F16_MAX = 65504;
 
@@ -37,14 +48,14 @@ export interface TiledMatMulShape {
 }
 
 /**
- * Loads element `e` (0..3) of this invocation's share of a 64 x 16 slice into workgroup memory `tile[d][r]`
- * (d along the inner dimension, r along rows of op(X)). In memory, op(X)'s element (r, d) lies at
- * r * depth + d untransposed, d * rows + r transposed; consecutive invocations read consecutive addresses.
+ * Stages this invocation's `per` elements of a `size` x 16 slice of op(X) in workgroup memory `tile[d][r]` (d
+ * along the inner dimension, r along rows of op(X)). In memory, op(X)'s element (r, d) lies at r * k + d
+ * untransposed, d * rows + r transposed; consecutive invocations read consecutive addresses.
  */
-const loadSlice = (name: string, tile: string, transposed: boolean, rows: string, row0: string, f16: boolean) => {
-  const [r, d] = transposed ? ['idx % 64u', 'idx / 64u'] : ['idx / 16u', 'idx % 16u'];
+const loadSlice = (name: string, tile: string, transposed: boolean, rows: string, row0: string, size: number, f16: boolean) => {
+  const [r, d] = transposed ? [`idx % ${size}u`, `idx / ${size}u`] : ['idx / 16u', 'idx % 16u'];
   const at = transposed ? `(k0 + d) * ${rows} + row` : `row * u.k + k0 + d`;
-  return `{
+  return `for (var e = 0u; e < ${(size * DEPTH) / 256}u; e++) {
       let idx = tid + e * 256u;
       let r = ${r};
       let d = ${d};
@@ -61,12 +72,15 @@ const STAGE_F16 = `fn stage(x: f32, overflow: ptr<function, bool>) -> f16 {
   return f16(clamp(x, -${F16_MAX}.0, ${F16_MAX}.0));
 }`;
 
-const source = (ta: boolean, tb: boolean, p: TiledPrecision) => {
+const source = (ta: boolean, tb: boolean, p: TiledPrecision, t: ThreadTile) => {
   const f16 = p === 'f16';
+  const tileM = 16 * t.rows;
+  const tileN = 16 * t.cols;
+  const v = t.cols / 4; // vec4s per output row of an invocation
   return `${f16 ? 'enable f16;' : ''}
 ${bindings(['c'], ['a', 'b'], ['m: u32', 'n: u32', 'k: u32', 'aStride: u32', 'bStride: u32', 'infBits: u32'])}
-var<workgroup> As: array<array<${p}, ${TILE}>, ${DEPTH}>;
-var<workgroup> Bs: array<array<${p}, ${TILE}>, ${DEPTH}>;
+var<workgroup> As: array<array<${p}, ${tileM}>, ${DEPTH}>;
+var<workgroup> Bs: array<array<${p}, ${tileN}>, ${DEPTH}>;
 var<workgroup> overflowSeen: atomic<u32>;
 ${f16 ? STAGE_F16 : ''}
 
@@ -75,23 +89,29 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let tid = lid.y * 16u + lid.x;
   let aBase = wid.z * u.aStride;
   let bBase = wid.z * u.bStride;
-  let row0 = wid.y * ${TILE}u;
-  let col0 = wid.x * ${TILE}u;
-  var acc: array<vec4<f32>, 4>;
+  let row0 = wid.y * ${tileM}u;
+  let col0 = wid.x * ${tileN}u;
+  var acc: array<vec4<f32>, ${t.rows * v}>;
   var overflow = false;
   for (var k0 = 0u; k0 < u.k; k0 += ${DEPTH}u) {
-    for (var e = 0u; e < 4u; e++) ${loadSlice('a', 'As', ta, 'u.m', 'row0', f16)}
-    for (var e = 0u; e < 4u; e++) ${loadSlice('b', 'Bs', !tb, 'u.n', 'col0', f16)}
+    ${loadSlice('a', 'As', ta, 'u.m', 'row0', tileM, f16)}
+    ${loadSlice('b', 'Bs', !tb, 'u.n', 'col0', tileN, f16)}
     ${BARRIER}
-    var part: array<vec4<${p}>, 4>;
+    var part: array<vec4<${p}>, ${t.rows * v}>;
     // Zeroed explicitly: lavapipe kept the previous slice's values in a declaration without initialiser.
-    for (var i = 0u; i < 4u; i++) { part[i] = vec4<${p}>(0.0); }
+    for (var i = 0u; i < ${t.rows * v}u; i++) { part[i] = vec4<${p}>(0.0); }
     for (var d = 0u; d < ${DEPTH}u; d++) {
-      let c4 = lid.x * 4u;
-      let bv = vec4<${p}>(Bs[d][c4], Bs[d][c4 + 1u], Bs[d][c4 + 2u], Bs[d][c4 + 3u]);
-      for (var i = 0u; i < 4u; i++) { part[i] = fma(vec4<${p}>(As[d][lid.y * 4u + i]), bv, part[i]); }
+      var bv: array<vec4<${p}>, ${v}>;
+      for (var j = 0u; j < ${v}u; j++) {
+        let c4 = lid.x * ${t.cols}u + 4u * j;
+        bv[j] = vec4<${p}>(Bs[d][c4], Bs[d][c4 + 1u], Bs[d][c4 + 2u], Bs[d][c4 + 3u]);
+      }
+      for (var i = 0u; i < ${t.rows}u; i++) {
+        let av = vec4<${p}>(As[d][lid.y * ${t.rows}u + i]);
+        for (var j = 0u; j < ${v}u; j++) { part[i * ${v}u + j] = fma(av, bv[j], part[i * ${v}u + j]); }
+      }
     }
-    for (var i = 0u; i < 4u; i++) { acc[i] += vec4<f32>(part[i]); }
+    for (var i = 0u; i < ${t.rows * v}u; i++) { acc[i] += vec4<f32>(part[i]); }
     ${BARRIER}
   }
   if (overflow) { atomicStore(&overflowSeen, 1u); }
@@ -99,26 +119,26 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let inf = bitcast<f32>(u.infBits); // a uniform: WGSL refuses an infinite constant
   let anyOverflow = atomicLoad(&overflowSeen) != 0u;
   let cBase = wid.z * u.m * u.n;
-  for (var i = 0u; i < 4u; i++) {
-    let row = row0 + lid.y * 4u + i;
+  for (var i = 0u; i < ${t.rows}u; i++) {
+    let row = row0 + lid.y * ${t.rows}u + i;
     if (row >= u.m) { continue; }
-    for (var j = 0u; j < 4u; j++) {
-      let col = col0 + lid.x * 4u + j;
-      if (col < u.n) { c[cBase + row * u.n + col] = select(acc[i][j], inf, anyOverflow); }
+    for (var j = 0u; j < ${t.cols}u; j++) {
+      let col = col0 + lid.x * ${t.cols}u + j;
+      if (col < u.n) { c[cBase + row * u.n + col] = select(acc[i * ${v}u + j / 4u][j % 4u], inf, anyOverflow); }
     }
   }
 }`;
 };
 
 /** C = op(A) op(B) in `p` arithmetic (see the top of this file), of `shape` ([..., m, n], batch * m * n elements). */
-export function tiledMatMul(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, s: TiledMatMulShape, shape: number[], p: TiledPrecision): tf.TensorInfo {
+export function tiledMatMul(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo, s: TiledMatMulShape, shape: number[], p: TiledPrecision, t = DEFAULT_THREAD_TILE): tf.TensorInfo {
   const [c] = outputsOf(backend, shape);
   runProgram(backend, {
-    key: `cf_matmul_${p}_${s.transposeA ? 't' : 'n'}${s.transposeB ? 't' : 'n'}`,
-    source: () => source(s.transposeA, s.transposeB, p),
+    key: `cf_matmul_${p}_${s.transposeA ? 't' : 'n'}${s.transposeB ? 't' : 'n'}_${t.rows}x${t.cols}`,
+    source: () => source(s.transposeA, s.transposeB, p, t),
     outputs: [c!], inputs: [a, b],
     uniforms: [['u32', s.m], ['u32', s.n], ['u32', s.k], ['u32', s.aStride], ['u32', s.bStride], ['u32', 0x7f800000]],
-    workgroups: [groups(s.n, TILE), groups(s.m, TILE), s.batch],
+    workgroups: [groups(s.n, 16 * t.cols), groups(s.m, 16 * t.rows), s.batch],
   });
   return c!;
 }
