@@ -91,7 +91,7 @@ const INSTALL_HINT: Record<'tensorflow' | 'tensorflow-gpu' | 'webgpu', string> =
     "backend 'webgpu' needs the 'webgpu' (Dawn for Node) and '@tensorflow/tfjs-backend-webgpu' packages: run " +
     "'npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0' (optional dependencies of corpusforge; npm skips them " +
     "when they fail to install); a GPU needs libvulkan1 and the driver's Vulkan ICD; the software adapter (--webgpu-adapter " +
-    'software) needs libegl1 libgles2 libegl-mesa0',
+    "software) needs Mesa 25's mesa-vulkan-drivers, or libegl1 libgles2 libegl-mesa0",
 };
 
 /** How to make an optional backend available ('' for the built-in ones). */

@@ -25,8 +25,9 @@ export const command: Command = {
 
 Checks each tfjs backend the trainer knows (wasm, cpu, tensorflow, tensorflow-gpu, webgpu): whether it runs
 on this machine and, when it does not, why and how to install it. Then the WebGPU adapters Dawn finds: the
-hardware one (a GPU through Vulkan) and the software one (Mesa's OpenGL ES device on the CPU, for tests), with
-shader-f16 (what mixed precision would need), the optional features and the limits the trainer's kernels use.
+hardware one (a GPU through Vulkan) and the software one (Mesa on the CPU, for tests: its Vulkan lavapipe, else
+its OpenGL ES device), with shader-f16 (what --precision f16 needs), the optional features and the limits the
+trainer's kernels use.
 Last, which backend --backend auto picks and why. Adapters are asked for in a child process.
 
 options:
