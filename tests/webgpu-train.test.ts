@@ -161,6 +161,12 @@ test('the software adapter on each of Dawn\'s backends (Vulkan lavapipe, OpenGL 
       const r = spawnSync(process.execPath, [CLI, 'train', '--data', f.data, '--out', out, '--backend', 'webgpu', '--webgpu-adapter', 'software', ...sizes], { encoding: 'utf8', env });
       assert.equal(r.status, 0, r.stderr);
       losses(out).forEach((l, i) => assert.ok(Math.abs(l - losses(path.join(f.dir, 'wasm'))[i]!) < 1e-3, `${backend} step ${i + 1}: ${l}`));
+      if (backend === 'opengles') {
+        // Mesa's GLES device has no shader-f16: f16 is one error naming what the adapter offers.
+        const f16 = spawnSync(process.execPath, [CLI, 'train', '--data', f.data, '--out', path.join(f.dir, 'gles-f16'), '--backend', 'webgpu', '--webgpu-adapter', 'software', '--precision', 'f16', ...sizes], { encoding: 'utf8', env });
+        assert.equal(f16.status, 2);
+        assert.match(f16.stderr, /^error: --precision f16 needs a WebGPU adapter with shader-f16; llvmpipe.*OpenGL ES.* offers: .*; use --precision f32$/m);
+      }
       ran++;
     }
     assert.ok(ran >= 1, 'no software backend opened although the adapter was found');
