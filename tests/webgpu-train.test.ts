@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../trainer/backends.js';
@@ -174,4 +175,27 @@ test('the software adapter on each of Dawn\'s backends (Vulkan lavapipe, OpenGL 
     assert.equal(bad.status, 2);
     assert.equal(bad.stderr.trim(), "error: $CORPUSFORGE_WEBGPU_SOFTWARE_BACKEND must be vulkan or opengles, got 'metal'");
   });
+});
+
+test('headless NVIDIA: where libEGL_nvidia.so.0 is installed and no GPU answers, its EGL ICD is tried and said so', async (t) => {
+  if (!softwareWebgpuOr(t)) return;
+  if (probeWebgpuAdapters(['hardware']).get('hardware')!.ok) return t.skip('a GPU answers here: nothing to retry');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-nvidia-'));
+  try {
+    // An empty file under the library's name: the loader finds it and cannot load it, as on a broken driver.
+    writeFileSync(path.join(dir, 'libEGL_nvidia.so.0'), '');
+    const { VK_ICD_FILENAMES: _drop, ...env } = process.env;
+    const r = spawnSync(process.execPath, [CLI, 'doctor', '--json'], { encoding: 'utf8', env: { ...env, LD_LIBRARY_PATH: dir } });
+    assert.equal(r.status, 0, r.stderr);
+    const hardware = (JSON.parse(r.stdout) as { adapters: Record<string, { ok: boolean; missing?: string }> }).adapters['hardware']!;
+    assert.equal(hardware.ok, false);
+    assert.match(hardware.missing!, /; NVIDIA's EGL Vulkan ICD \(.*corpusforge-nvidia-egl-icd\.json\) was tried too: /);
+    const icd = JSON.parse(readFileSync(path.join(os.tmpdir(), 'corpusforge-nvidia-egl-icd.json'), 'utf8')) as { ICD: { library_path: string } };
+    assert.equal(icd.ICD.library_path, 'libEGL_nvidia.so.0');
+    // Without the library nothing is retried.
+    const plain = spawnSync(process.execPath, [CLI, 'doctor', '--json'], { encoding: 'utf8', env });
+    assert.doesNotMatch(plain.stdout, /EGL Vulkan ICD/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

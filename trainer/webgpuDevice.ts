@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomicSync } from '../core/atomicFile.js';
 import { UserError } from '../core/errors.js';
 import { requestAdapter, SOFTWARE_BACKEND_ENV, SOFTWARE_NAMES } from './webgpuAdapterRequest.mjs';
 
@@ -153,6 +155,38 @@ function packagesMissing(): string | undefined {
 
 const probed = new Map<WebgpuAdapterKind, AdapterLookup>();
 
+/** One run of trainer/webgpuProbe.mjs in a child process for `kinds`, with `env` added to this one's. */
+function runProbe(kinds: readonly WebgpuAdapterKind[], env: Record<string, string> = {}): Map<WebgpuAdapterKind, AdapterLookup> {
+  const script = fileURLToPath(new URL('./webgpuProbe.mjs', import.meta.url));
+  const r = spawnSync(process.execPath, [script, ...kinds], {
+    encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env, CF_WEBGPU_LIMITS: LIMITS_SHOWN.join(',') },
+  });
+  let parsed: Record<string, AdapterFacts | null | { error: string }> = {};
+  try {
+    parsed = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof parsed;
+  } catch {
+    const why = r.signal ? `was killed by ${r.signal}` : `exited with ${r.status}`;
+    for (const k of kinds) parsed[k] = { error: `the adapter probe ${why}: ${r.stderr.trim().split('\n').pop() ?? ''}` };
+  }
+  return new Map(kinds.map((k) => {
+    const v = parsed[k] ?? null;
+    return [k, v && 'error' in v ? { ok: false, missing: `Dawn failed: ${v.error}` } : lookupOf(k, v)];
+  }));
+}
+
+/**
+ * Headless NVIDIA (containers, clusters): the driver's Vulkan ICD names libGLX_nvidia.so.0, which fails
+ * without a display, so Dawn finds no GPU (measured on an H100); an ICD naming libEGL_nvidia.so.0 works. Where
+ * that library is installed and VK_ICD_FILENAMES is not set, the file of such an ICD (written to the temp
+ * folder), for a second probe; else undefined.
+ */
+function nvidiaEglIcd(): string | undefined {
+  if (process.env.VK_ICD_FILENAMES || process.platform !== 'linux' || !libraryPresent('libEGL_nvidia.so.0')) return undefined;
+  const file = path.join(os.tmpdir(), 'corpusforge-nvidia-egl-icd.json');
+  writeFileAtomicSync(file, JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: 'libEGL_nvidia.so.0', api_version: '1.3.0' } }) + '\n');
+  return file;
+}
+
 /**
  * What the adapters of `kinds` offer, asked in a child process (trainer/webgpuProbe.mjs): Dawn prints warnings
  * of its own to stderr when a backend is absent, and a broken driver could take the process down; neither
@@ -167,21 +201,21 @@ export function probeWebgpuAdapters(kinds: readonly WebgpuAdapterKind[]): Map<We
   const todo = kinds.filter((k) => !probed.has(k));
   if (todo.length && missingPkg) for (const k of todo) probed.set(k, { ok: false, missing: missingPkg });
   else if (todo.length) {
-    const script = fileURLToPath(new URL('./webgpuProbe.mjs', import.meta.url));
-    const r = spawnSync(process.execPath, [script, ...todo], {
-      encoding: 'utf8', timeout: 60_000, env: { ...process.env, CF_WEBGPU_LIMITS: LIMITS_SHOWN.join(',') },
-    });
-    let parsed: Record<string, AdapterFacts | null | { error: string }> = {};
-    try {
-      parsed = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as typeof parsed;
-    } catch {
-      const why = r.signal ? `was killed by ${r.signal}` : `exited with ${r.status}`;
-      for (const k of todo) parsed[k] = { error: `the adapter probe ${why}: ${r.stderr.trim().split('\n').pop() ?? ''}` };
+    const found = runProbe(todo);
+    const hardware = found.get('hardware');
+    const icd = hardware && !hardware.ok ? nvidiaEglIcd() : undefined;
+    if (hardware && !hardware.ok && icd) {
+      const retry = runProbe(['hardware'], { VK_ICD_FILENAMES: icd }).get('hardware')!;
+      if (retry.ok) {
+        // The main process's Dawn instance, created later, must see the same ICD (the loader reads it then).
+        process.env.VK_ICD_FILENAMES = icd;
+        found.set('hardware', retry);
+      } else {
+        const why = retry.missing.startsWith('Dawn failed') ? retry.missing : 'no GPU either';
+        found.set('hardware', { ok: false, missing: `${hardware.missing}; NVIDIA's EGL Vulkan ICD (${icd}) was tried too: ${why}` });
+      }
     }
-    for (const k of todo) {
-      const v = parsed[k] ?? null;
-      probed.set(k, v && 'error' in v ? { ok: false, missing: `Dawn failed: ${v.error}` } : lookupOf(k, v));
-    }
+    for (const [k, v] of found) probed.set(k, v);
   }
   return new Map(kinds.map((k) => [k, probed.get(k)!]));
 }
