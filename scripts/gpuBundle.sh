@@ -6,6 +6,7 @@
 # machine:
 #   tar xJf gpu-bundle.tar.xz && gpu-bundle/run.sh --backend webgpu,wasm --preset small
 #   gpu-bundle/run.sh matmul --preset small          # the products alone: tfjs's shaders vs the tiled kernel
+#   gpu-bundle/run.sh test                           # the webgpu kernel and f16 tests on the GPU
 # run.sh points Vulkan at NVIDIA's EGL ICD when the machine has it (headless containers: the driver's default
 # ICD names the GLX library, which fails without a display; docs/trainer.md) and passes its arguments to the bench.
 # Usage: bash scripts/gpuBundle.sh [OUT_DIR]   (default .bench-tmp/, which git ignores)
@@ -21,8 +22,9 @@ mkdir -p "$B/trainer/kernels" "$B/lib" "$B/node_modules/webgpu/dist/linux-x64" "
 # such as tfjs-backend-wasm's emscripten glue expect), at trainer/ so that the trainer's files it reads by
 # `new URL(..., import.meta.url)` (./webgpuProbe.mjs, ./kernels/*.wasm) resolve beside it. webgpu and
 # parquet-wasm stay external: they load dawn.node and their .wasm by paths of their own.
-for entry in train webgpuMatmul; do
-node_modules/.bin/esbuild "bench/$entry.ts" --bundle --platform=node --format=esm --outfile="$B/trainer/bench-$entry.mjs" \
+# Also the webgpu kernel and f16 tests (node:test files), which `run.sh test` runs on the GPU.
+for entry in bench/train bench/webgpuMatmul tests/webgpu-kernels.test tests/webgpu-f16.test; do
+node_modules/.bin/esbuild "$entry.ts" --bundle --platform=node --format=esm --outfile="$B/trainer/$(echo "$entry" | tr / -).mjs" \
   --external:webgpu --external:parquet-wasm --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu --log-level=warning \
   --banner:js="import { createRequire as __cfRequire } from 'node:module'; import { fileURLToPath as __cfPath } from 'node:url'; import { dirname as __cfDir } from 'node:path'; const require = __cfRequire(import.meta.url); const __filename = __cfPath(import.meta.url); const __dirname = __cfDir(__filename);"
 done
@@ -50,8 +52,8 @@ cp "$(command -v node)" "$B/node"
 
 cat > "$B/run.sh" <<'EOF'
 #!/usr/bin/env bash
-# Runs the bundled bench/train.ts, or bench/webgpuMatmul.ts when the first argument is `matmul` (see
-# scripts/gpuBundle.sh); the other arguments go to the bench.
+# Runs the bundled bench/train.ts, bench/webgpuMatmul.ts when the first argument is `matmul`, or the webgpu
+# kernel and f16 tests on the GPU with `test` (see scripts/gpuBundle.sh); other arguments go to the bench.
 set -euo pipefail
 D="$(cd "$(dirname "$0")" && pwd)"
 export LD_LIBRARY_PATH="$D/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -60,6 +62,11 @@ if [ -z "${VK_ICD_FILENAMES:-}" ] && ls /usr/lib/x86_64-linux-gnu/libEGL_nvidia.
   export VK_ICD_FILENAMES="$D/nvidia_egl_icd.json"
 fi
 cd "$D/trainer"
+if [ "${1:-}" = test ]; then
+  # The kernel and f16 tests on the GPU (they run on Mesa's software device in CI).
+  CORPUSFORGE_TEST_WEBGPU_ADAPTER=hardware CORPUSFORGE_REQUIRE_WEBGPU=1 CORPUSFORGE_REQUIRE_WEBGPU_F16="${CORPUSFORGE_REQUIRE_WEBGPU_F16:-0}" \
+    exec "$D/node" --test tests-webgpu-kernels.test.mjs tests-webgpu-f16.test.mjs
+fi
 ENTRY=bench-train.mjs
 if [ "${1:-}" = matmul ]; then ENTRY=bench-webgpuMatmul.mjs; shift; fi
 CF_BENCH_BUNDLED=1 exec "$D/node" "$ENTRY" "$@"

@@ -14,7 +14,7 @@ import { DynamicLossScale } from '../trainer/lossScale.js';
 import { THREAD_TILES } from '../trainer/kernels/matmulTiledKernel.js';
 import { setWebgpuProducts } from '../trainer/mixedPrecision.js';
 import { train, type MetricsRecord, type TrainOptions } from '../trainer/train.js';
-import { assertNoDeviceErrors, maxAbsDiff, softwareF16Or, useSoftwareWebgpu } from './helpers/softwareWebgpu.js';
+import { assertNoDeviceErrors, maxAbsDiff, testWebgpuF16Or, useTestWebgpu, TEST_WEBGPU_ADAPTER } from './helpers/testWebgpu.js';
 import { withTokenDir } from './helpers/tokenDir.js';
 
 const CORPUS = { vocabSize: 64, documents: 60, docLength: 100, seed: 7, regularity: 0.95 };
@@ -50,8 +50,8 @@ async function assertExactProducts(label: string): Promise<void> {
 }
 
 test('tiled products (f16, and the f32 variant): exact on small integers in every form, within rounding on normals', async (t) => {
-  if (!softwareF16Or(t)) return;
-  await useSoftwareWebgpu('f16');
+  if (!testWebgpuF16Or(t)) return;
+  await useTestWebgpu('f16');
   await assertExactProducts('f16');
   // Normals: error within f16 rounding of the inputs and of 16-term sums (measured ~1e-3 of sum |a||b|).
   const a = tf.randomNormal([96, 200], 0, 1, 'float32', 1);
@@ -83,7 +83,7 @@ test('tiled products (f16, and the f32 variant): exact on small integers in ever
     setWebgpuProducts('tfjs');
   }
   assertNoDeviceErrors();
-  await useSoftwareWebgpu('f32');
+  await useTestWebgpu('f32');
   assert.ok(Math.abs((await tf.matMul(tf.fill([1, 4], 1e-5), tf.fill([4, 1], 1e-4)).data())[0]! - 4e-9) < 1e-12, 'f32 products after switching back');
 });
 
@@ -104,14 +104,14 @@ function options(data: string, out: string, extra: Partial<TrainOptions> = {}): 
   return {
     dataDir: data, outDir: out, steps: 10, batchSize: 4, gradAccum: 1, context: 32, layers: 2, heads: 2, dim: 32,
     lr: 1e-2, warmup: 2, evalEvery: 5, evalBatches: 2, seed: 1, resume: false, valFraction: 0.1,
-    backend: 'webgpu', webgpuAdapter: 'software', readEvery: 3, ...extra,
+    backend: 'webgpu', webgpuAdapter: TEST_WEBGPU_ADAPTER, readEvery: 3, ...extra,
   };
 }
 
 const strip = (ms: MetricsRecord[]) => ms.map(({ tokens_per_s: _t, ...rest }) => rest);
 
 test('training in f16 follows f32, resumes exactly, and skips overflowed steps while the scale falls', async (t) => {
-  if (!softwareF16Or(t)) return;
+  if (!testWebgpuF16Or(t)) return;
   await withTokenDir(CORPUS, async (f) => {
     const f32 = await train(options(f.data, path.join(f.dir, 'f32')));
     const f16 = await train(options(f.data, path.join(f.dir, 'f16'), { precision: 'f16' }));

@@ -9,7 +9,7 @@ import { useBackend } from '../trainer/backends.js';
 import { crossEntropy, gelu, layerNorm } from '../trainer/model.js';
 import { adamWOps, type AdamWUniforms } from '../trainer/optimizer.js';
 import { adamWFused, attentionFused, columnSumsFused, crossEntropyFused, geluBiasFused, layerNormFused } from '../trainer/webgpuKernels.js';
-import { assertNoDeviceErrors, maxAbs, maxAbsDiff, softwareWebgpuOr, useSoftwareWebgpu } from './helpers/softwareWebgpu.js';
+import { assertNoDeviceErrors, maxAbs, maxAbsDiff, testWebgpuOr, useTestWebgpu } from './helpers/testWebgpu.js';
 
 /** Deterministic values in [-1, 1). */
 function values(n: number, seed: number): Float32Array {
@@ -19,7 +19,7 @@ function values(n: number, seed: number): Float32Array {
 
 /** Runs `f` on a backend and reads every tensor it returns. */
 async function readOn(backend: 'cpu' | 'webgpu', f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  if (backend === 'webgpu') await useSoftwareWebgpu();
+  if (backend === 'webgpu') await useTestWebgpu();
   else await useBackend('cpu');
   const out = tf.tidy(f);
   const read: Float32Array[] = [];
@@ -47,7 +47,7 @@ function withGrads(op: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], w
 }
 
 test('fused LayerNorm: output, dx, dg and db equal the reference op', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   for (const [rows, d] of [[3, 5], [300, 48], [70, 200]] as const) {
     const [x, g, b, w] = [values(rows * d, 1), values(d, 2), values(d, 3), values(rows * d, 4)];
     await agree(`layernorm ${rows}x${d}`, (fused) =>
@@ -56,7 +56,7 @@ test('fused LayerNorm: output, dx, dg and db equal the reference op', async (t) 
 });
 
 test('GELU with the bias folded in and its gradients equal gelu(h + b)', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   const [rows, f] = [130, 24];
   const [h, b, w] = [values(rows * f, 5).map((v) => 4 * v), values(f, 6), values(rows * f, 7)];
   await agree('gelu+bias', (fused) =>
@@ -64,7 +64,7 @@ test('GELU with the bias folded in and its gradients equal gelu(h + b)', async (
 });
 
 test('column sums in one pass, two passes and past 128 x 128 rows', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   for (const [rows, cols] of [[1, 7], [128, 65], [300, 10], [128 * 130, 3]] as const) {
     const x = values(rows * cols, 8);
     await agree(`column sums ${rows}x${cols}`, (fused) => {
@@ -75,7 +75,7 @@ test('column sums in one pass, two passes and past 128 x 128 rows', async (t) =>
 });
 
 test('flash attention: output and d(qkv) equal the materialised-scores attention', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   // Shapes cover one query row, T not a multiple of the 64-row blocks or the key tiles, and head widths 8 to 64.
   for (const [batch, len, heads, hd] of [[1, 1, 1, 4], [2, 16, 2, 8], [2, 70, 3, 16], [1, 130, 2, 64]] as const) {
     const d = heads * hd;
@@ -86,7 +86,7 @@ test('flash attention: output and d(qkv) equal the materialised-scores attention
 });
 
 test('fused AdamW equals the update as tfjs ops (parameter and both moments)', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   const shape = [37, 11];
   const n = 37 * 11;
   const u: AdamWUniforms = { lr: 3e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, bc1: 1 - 0.9 ** 3, bc2: 1 - 0.95 ** 3, decay: 1 - 3e-3 * 0.1 };
@@ -96,8 +96,8 @@ test('fused AdamW equals the update as tfjs ops (parameter and both moments)', a
 });
 
 test('grids past 65,535 workgroups in one dimension: every element and row is computed', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
-  await useSoftwareWebgpu();
+  if (!testWebgpuOr(t)) return;
+  await useTestWebgpu();
   // GELU over 4100 x 4100 = 16.8M elements needs 65,676 workgroups of 256: the grid spills into y.
   const [rows, cols] = [4100, 4100];
   const y = tf.tidy(() => geluBiasFused(tf.fill([rows, cols], 0.5) as tf.Tensor2D, tf.linspace(-3, 3, cols)));
@@ -118,7 +118,7 @@ test('grids past 65,535 workgroups in one dimension: every element and row is co
 });
 
 test('fused cross-entropy: loss and d(logits) equal softmax cross-entropy, also for large logits and the floor', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   for (const [rows, v, spread] of [[3, 5, 1], [40, 257, 8], [9, 1000, 80]] as const) {
     const z = values(rows * v, 11).map((x) => x * spread);
     // Targets at each row's largest and smallest logit and in between (the smallest, at spread 80, is

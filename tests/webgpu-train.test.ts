@@ -15,7 +15,7 @@ import { generate } from '../trainer/sample.js';
 import { train, type MetricsRecord, type TrainOptions } from '../trainer/train.js';
 import { probeWebgpuAdapters } from '../trainer/webgpuDevice.js';
 import { CLI } from './helpers/cli.js';
-import { assertNoDeviceErrors, maxAbs, maxAbsDiff, softwareWebgpuOr, useSoftwareWebgpu } from './helpers/softwareWebgpu.js';
+import { assertNoDeviceErrors, maxAbs, maxAbsDiff, testWebgpuOr, useTestWebgpu, TEST_WEBGPU_ADAPTER } from './helpers/testWebgpu.js';
 import { withTokenDir } from './helpers/tokenDir.js';
 
 const CORPUS = { vocabSize: 48, documents: 40, docLength: 80, seed: 5, regularity: 0.95 };
@@ -23,7 +23,7 @@ const CORPUS = { vocabSize: 48, documents: 40, docLength: 80, seed: 5, regularit
 function run(data: string, out: string, extra: Partial<TrainOptions> = {}): TrainOptions {
   return {
     dataDir: data, outDir: out, steps: 8, batchSize: 4, gradAccum: 2, context: 24, layers: 2, heads: 2, dim: 32,
-    lr: 1e-2, warmup: 2, evalEvery: 4, evalBatches: 2, seed: 1, resume: false, valFraction: 0.1, webgpuAdapter: 'software', ...extra,
+    lr: 1e-2, warmup: 2, evalEvery: 4, evalBatches: 2, seed: 1, resume: false, valFraction: 0.1, webgpuAdapter: TEST_WEBGPU_ADAPTER, ...extra,
   };
 }
 
@@ -43,11 +43,11 @@ async function lossAndGrads(c: GptConfig): Promise<Float32Array[]> {
 }
 
 test('one step on webgpu (WGSL kernels, and tfjs ops) gives wasm loss and gradients within 1e-4 relative', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   const c: GptConfig = { vocabSize: 48, context: 24, layers: 2, heads: 2, dim: 32, embedding: 'gather' };
   await useBackend('wasm');
   const ref = await lossAndGrads(c);
-  await useSoftwareWebgpu();
+  await useTestWebgpu();
   for (const kernels of ['wgsl', 'tfjs'] as const) {
     if (kernels === 'tfjs') process.env.CORPUSFORGE_WEBGPU_KERNELS = 'tfjs';
     try {
@@ -65,7 +65,7 @@ test('one step on webgpu (WGSL kernels, and tfjs ops) gives wasm loss and gradie
 });
 
 test('training on webgpu follows wasm, resumes exactly from a checkpoint, and samples', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   await withTokenDir(CORPUS, async (f) => {
     const wasm = await train(run(f.data, path.join(f.dir, 'wasm'), { backend: 'wasm' }));
     const full = await train(run(f.data, path.join(f.dir, 'full'), { backend: 'webgpu', readEvery: 3 }));
@@ -105,7 +105,7 @@ test('training on webgpu follows wasm, resumes exactly from a checkpoint, and sa
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 test('CLI: --backend webgpu without a GPU names what is missing; f16 runs or is refused with the reason; doctor reports', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   await withTokenDir(CORPUS, async (f) => {
     const sizes = ['--steps', '2', '--context', '16', '--layers', '1', '--dim', '16', '--eval-every', '0', '--quiet'];
     const hardware = probeWebgpuAdapters(['hardware']).get('hardware')!;
@@ -145,7 +145,7 @@ test('CLI: --backend webgpu without a GPU names what is missing; f16 runs or is 
 });
 
 test('the software adapter on each of Dawn\'s backends (Vulkan lavapipe, OpenGL ES) trains as wasm does', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   await withTokenDir(CORPUS, async (f) => {
     const sizes = ['--steps', '3', '--context', '16', '--layers', '1', '--dim', '16', '--heads', '2', '--eval-every', '0', '--quiet', '--seed', '2'];
     const losses = (dir: string) => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as MetricsRecord).loss);
@@ -178,7 +178,7 @@ test('the software adapter on each of Dawn\'s backends (Vulkan lavapipe, OpenGL 
 });
 
 test('headless NVIDIA: where libEGL_nvidia.so.0 is installed and no GPU answers, its EGL ICD is tried and said so', async (t) => {
-  if (!softwareWebgpuOr(t)) return;
+  if (!testWebgpuOr(t)) return;
   if (probeWebgpuAdapters(['hardware']).get('hardware')!.ok) return t.skip('a GPU answers here: nothing to retry');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-nvidia-'));
   try {
