@@ -4,10 +4,9 @@ export interface AdapterRoute {
   flags: string[];
   requests: Array<GPURequestAdapterOptions & { featureLevel?: string }>;
 }
-export const SOFTWARE_NAMES: RegExp;
 export const SOFTWARE_BACKEND_ENV: string;
 export const ROUTES: Record<'hardware' | 'software', AdapterRoute[]>;
-export function isSoftwareAdapter(adapter: GPUAdapter): boolean;
+export function isSoftwareInfo(info: { isFallbackAdapter?: boolean; device?: string; description?: string }): boolean;
 export function requestAdapter(
   dawn: { create(flags: string[]): GPU },
   kind: 'hardware' | 'software',

@@ -10,7 +10,7 @@
 //      refuses): compatibility feature level, no shader-f16.
 
 /** A CPU implementation, whatever Dawn's backend calls it. */
-export const SOFTWARE_NAMES = /llvmpipe|lavapipe|softpipe|swiftshader/i;
+const SOFTWARE_NAMES = /llvmpipe|lavapipe|softpipe|swiftshader/i;
 
 // Each route's requests are tried in order. Dawn 0.6.2 answers a first `forceFallbackAdapter` request of an
 // instance with no adapter (measured: adapters are found by a plain request first), so the software Vulkan route
@@ -28,9 +28,8 @@ export const SOFTWARE_BACKEND_ENV = 'CORPUSFORGE_WEBGPU_SOFTWARE_BACKEND';
 
 const instances = new Map();
 
-/** True when an adapter runs on the CPU. */
-export function isSoftwareAdapter(adapter) {
-  const i = adapter.info;
+/** True when an adapter (its GPUAdapterInfo, or the probe's copy of it) runs on the CPU. */
+export function isSoftwareInfo(i) {
   return i.isFallbackAdapter === true || SOFTWARE_NAMES.test(`${i.device ?? ''} ${i.description ?? ''}`);
 }
 
@@ -49,7 +48,7 @@ export async function requestAdapter(dawn, kind, backend = kind === 'software' ?
     if (!gpu) instances.set(key, (gpu = dawn.create(route.flags)));
     for (const options of route.requests) {
       const adapter = await gpu.requestAdapter(options);
-      if (adapter && (kind === 'hardware' || isSoftwareAdapter(adapter))) return { adapter, gpu, route };
+      if (adapter && (kind === 'hardware' || isSoftwareInfo(adapter.info))) return { adapter, gpu, route };
     }
   }
   return null;

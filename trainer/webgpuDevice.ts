@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomicSync } from '../core/atomicFile.js';
 import { UserError } from '../core/errors.js';
-import { requestAdapter, SOFTWARE_BACKEND_ENV, SOFTWARE_NAMES } from './webgpuAdapterRequest.mjs';
+import { isSoftwareInfo, requestAdapter, SOFTWARE_BACKEND_ENV } from './webgpuAdapterRequest.mjs';
 
 /*
  * The WebGPU device for tfjs-backend-webgpu in Node: Dawn from the npm `webgpu` package. Two adapters
@@ -103,7 +103,7 @@ interface AdapterFacts {
 function reportOf(kind: WebgpuAdapterKind, a: AdapterFacts): WebgpuAdapterReport {
   const device = a.info.device || a.info.vendor || 'unnamed adapter';
   const name = a.info.description && a.info.description !== device ? `${device} (${a.info.description})` : device;
-  const software = a.info.isFallbackAdapter === true || SOFTWARE_NAMES.test(`${device} ${a.info.description ?? ''}`);
+  const software = isSoftwareInfo(a.info);
   return { kind, name, backend: a.backend, software, features: a.features, shaderF16: a.features.includes('shader-f16'), limits: a.limits };
 }
 
