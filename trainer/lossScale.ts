@@ -17,7 +17,7 @@ export interface LossScaleState {
   goodSteps: number;
 }
 
-export const INITIAL_LOSS_SCALE: LossScaleState = { scale: 2 ** 16, goodSteps: 0 };
+const INITIAL_LOSS_SCALE: LossScaleState = { scale: 2 ** 16, goodSteps: 0 };
 const GROWTH_INTERVAL = 2000;
 
 export class DynamicLossScale {

@@ -14,8 +14,9 @@ import { BARRIER, bindings, groups, outputsOf, runProgram } from './webgpuProgra
  * the step.
  *
  * Tiles: 64 x 64 outputs per workgroup of 16 x 16 invocations, 4 x 4 each (larger thread tiles for the
- * bench); A and B slices of 16 x 64 in workgroup memory (4 KB in f16, 8 KB in f32). Transposed operands are read in place (compile-time variants),
- * so the backward pass makes no transposed copies.
+ * bench); A and B slices of 16 x 64 in workgroup memory (4 KB in f16, 8 KB in f32). Transposed operands are
+ * read in place (compile-time variants), so the backward pass makes no transposed copies. The f32 variant has
+ * no overflow marking (f32 overflows to inf by itself).
  */
 
 export type TiledPrecision = 'f16' | 'f32';
@@ -48,7 +49,7 @@ export interface TiledMatMulShape {
 }
 
 /**
- * Stages this invocation's `per` elements of a `size` x 16 slice of op(X) in workgroup memory `tile[d][r]` (d
+ * Stages this invocation's share (size / 16 elements) of a `size` x 16 slice of op(X) in workgroup memory `tile[d][r]` (d
  * along the inner dimension, r along rows of op(X)). In memory, op(X)'s element (r, d) lies at r * k + d
  * untransposed, d * rows + r transposed; consecutive invocations read consecutive addresses.
  */
@@ -81,8 +82,8 @@ const source = (ta: boolean, tb: boolean, p: TiledPrecision, t: ThreadTile) => {
 ${bindings(['c'], ['a', 'b'], ['m: u32', 'n: u32', 'k: u32', 'aStride: u32', 'bStride: u32', 'infBits: u32'])}
 var<workgroup> As: array<array<${p}, ${tileM}>, ${DEPTH}>;
 var<workgroup> Bs: array<array<${p}, ${tileN}>, ${DEPTH}>;
-var<workgroup> overflowSeen: atomic<u32>;
-${f16 ? STAGE_F16 : ''}
+${f16 ? `var<workgroup> overflowSeen: atomic<u32>;
+${STAGE_F16}` : ''}
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -92,7 +93,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let row0 = wid.y * ${tileM}u;
   let col0 = wid.x * ${tileN}u;
   var acc: array<vec4<f32>, ${t.rows * v}>;
-  var overflow = false;
+  ${f16 ? 'var overflow = false;' : ''}
   for (var k0 = 0u; k0 < u.k; k0 += ${DEPTH}u) {
     ${loadSlice('a', 'As', ta, 'u.m', 'row0', tileM, f16)}
     ${loadSlice('b', 'Bs', !tb, 'u.n', 'col0', tileN, f16)}
@@ -114,17 +115,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var i = 0u; i < ${t.rows * v}u; i++) { acc[i] += vec4<f32>(part[i]); }
     ${BARRIER}
   }
-  if (overflow) { atomicStore(&overflowSeen, 1u); }
+  ${f16 ? `if (overflow) { atomicStore(&overflowSeen, 1u); }
   ${BARRIER}
   let inf = bitcast<f32>(u.infBits); // a uniform: WGSL refuses an infinite constant
-  let anyOverflow = atomicLoad(&overflowSeen) != 0u;
+  let anyOverflow = atomicLoad(&overflowSeen) != 0u;` : ''}
   let cBase = wid.z * u.m * u.n;
   for (var i = 0u; i < ${t.rows}u; i++) {
     let row = row0 + lid.y * ${t.rows}u + i;
     if (row >= u.m) { continue; }
     for (var j = 0u; j < ${t.cols}u; j++) {
       let col = col0 + lid.x * ${t.cols}u + j;
-      if (col < u.n) { c[cBase + row * u.n + col] = select(acc[i * ${v}u + j / 4u][j % 4u], inf, anyOverflow); }
+      let x = acc[i * ${v}u + j / 4u][j % 4u];
+      if (col < u.n) { c[cBase + row * u.n + col] = ${f16 ? 'select(x, inf, anyOverflow)' : 'x'}; }
     }
   }
 }`;
